@@ -1,0 +1,35 @@
+namespace PhoneCrm.Domain.Access;
+
+/// <summary>Scopes an integration API key can carry, and the permissions each grants.</summary>
+public static class ApiScope
+{
+    public const string Contacts = "contacts";
+    public const string Imports = "imports";
+    public const string Consents = "consents";
+    public const string Events = "events";
+    public const string Segments = "segments";
+    public const string Campaigns = "campaigns";
+    public const string Sms = "sms";
+    public const string Requests = "requests";
+    public const string Admin = "admin";
+
+    private static readonly Dictionary<string, Permission[]> _grants = new(StringComparer.Ordinal)
+    {
+        [Contacts] = [Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite],
+        [Imports] = [Permission.ContactsImport],
+        [Consents] = [Permission.ConsentRead, Permission.ConsentWrite],
+        [Events] = [Permission.EventsWrite],
+        [Segments] = [Permission.SegmentsRead, Permission.SegmentsWrite],
+        [Campaigns] = [Permission.CampaignsRead, Permission.CampaignsWrite, Permission.AnalyticsRead],
+        [Sms] = [Permission.SmsWebhooks],
+        [Requests] = [Permission.RequestsManage],
+        [Admin] = [Permission.SettingsManage],
+    };
+
+    public static IReadOnlyCollection<string> All { get; } = _grants.Keys.ToArray();
+
+    public static bool IsKnown(string scope) => _grants.ContainsKey(scope);
+
+    public static bool Allows(IEnumerable<string> scopes, Permission permission) =>
+        scopes.Any(s => _grants.TryGetValue(s, out var granted) && granted.Contains(permission));
+}

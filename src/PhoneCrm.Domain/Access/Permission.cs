@@ -1,0 +1,33 @@
+namespace PhoneCrm.Domain.Access;
+
+/// <summary>
+/// What a caller may do. Every controller action names exactly one permission (or is explicitly anonymous);
+/// roles and API scopes are only ways of holding permissions.
+/// </summary>
+public enum Permission
+{
+    /// <summary>See the dashboard and one's own account pages.</summary>
+    DashboardView,
+    ContactsRead,
+    /// <summary>Read contacts with names, emails and full numbers (Analyst lacks it and sees masked data).</summary>
+    ContactsReadPersonal,
+    ContactsWrite,
+    ContactsImport,
+    ContactsExport,
+    ConsentRead,
+    ConsentWrite,
+    ConsentManage,
+    EventsWrite,
+    SegmentsRead,
+    SegmentsWrite,
+    CampaignsRead,
+    CampaignsWrite,
+    SmsWebhooks,
+    AnalyticsRead,
+    RequestsManage,
+    AuditRead,
+    UsersManage,
+    ApiKeysManage,
+    SettingsManage,
+    JobsDashboard,
+}

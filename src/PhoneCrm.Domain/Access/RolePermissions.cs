@@ -1,0 +1,49 @@
+namespace PhoneCrm.Domain.Access;
+
+/// <summary>The role matrix of PRODUCT.md §2.8 — the single place that says which role may do what.</summary>
+public static class RolePermissions
+{
+    private static readonly Dictionary<Role, HashSet<Permission>> _matrix = new()
+    {
+        [Role.Admin] =
+        [
+            Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
+            Permission.ContactsImport, Permission.ContactsExport, Permission.ConsentRead, Permission.ConsentWrite,
+            Permission.ConsentManage, Permission.EventsWrite, Permission.SegmentsRead, Permission.SegmentsWrite,
+            Permission.CampaignsRead, Permission.CampaignsWrite, Permission.AnalyticsRead, Permission.RequestsManage,
+            Permission.UsersManage, Permission.ApiKeysManage, Permission.SettingsManage, Permission.JobsDashboard,
+        ],
+        [Role.Marketer] =
+        [
+            Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
+            Permission.ContactsImport, Permission.ContactsExport, Permission.ConsentRead, Permission.ConsentWrite,
+            Permission.EventsWrite, Permission.SegmentsRead, Permission.SegmentsWrite, Permission.CampaignsRead,
+            Permission.CampaignsWrite, Permission.AnalyticsRead,
+        ],
+        // Row scoping (own contacts only) is applied by the contact queries, not here.
+        [Role.SalesManager] =
+        [
+            Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
+            Permission.ConsentRead, Permission.ConsentWrite,
+        ],
+        // Pseudonymised: no ContactsReadPersonal, no export of rows.
+        [Role.Analyst] =
+        [
+            Permission.DashboardView, Permission.ContactsRead, Permission.SegmentsRead, Permission.CampaignsRead,
+            Permission.AnalyticsRead,
+        ],
+        [Role.ComplianceOfficer] =
+        [
+            Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ConsentRead,
+            Permission.ConsentWrite, Permission.RequestsManage, Permission.AuditRead, Permission.ContactsExport,
+        ],
+        // Technical only: no customer content at all.
+        [Role.SystemOperator] = [Permission.DashboardView, Permission.JobsDashboard],
+    };
+
+    public static bool Allows(Role role, Permission permission) => _matrix[role].Contains(permission);
+
+    public static bool AllowsAny(IEnumerable<Role> roles, Permission permission) => roles.Any(r => Allows(r, permission));
+
+    public static IReadOnlySet<Permission> For(Role role) => _matrix[role];
+}

@@ -1,0 +1,101 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using PhoneCrm.Infrastructure.Tenancy;
+
+namespace PhoneCrm.Infrastructure.Database;
+
+/// <summary>
+/// Applies EF migrations as the connection's own (owner) role, then the security layer: the non-owner
+/// application role, its grants, and row-level security on every table that has a tenant_id column —
+/// found from the catalog, so a table added later cannot be forgotten.
+/// </summary>
+public sealed class DatabaseMigrator(string connectionString, ILogger<DatabaseMigrator> logger)
+{
+    /// <summary>Tables whose policy is not the plain tenant match.</summary>
+    private static readonly Dictionary<string, string> _customPolicies = new()
+    {
+        // A signing-in user reads their own memberships before a tenant is chosen.
+        ["memberships"] = "tenant_id = app_current_tenant() OR user_id = app_current_user()",
+    };
+
+    public async Task MigrateAsync(CancellationToken ct = default)
+    {
+        var options = new DbContextOptionsBuilder<PhoneCrmDbContext>()
+            .UseNpgsql(MigratorConnectionString(connectionString), o => o.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention()
+            .Options;
+        await using (var db = new PhoneCrmDbContext(options, new TenantContext()))
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            if (pending.Count > 0) logger.LogInformation("Applying {Count} migration(s)", pending.Count);
+            await db.Database.MigrateAsync(ct);
+        }
+
+        await ApplySecurityAsync(ct);
+    }
+
+    /// <summary>True when every migration is applied (the readiness check).</summary>
+    public static async Task<bool> IsMigratedAsync(PhoneCrmDbContext db, CancellationToken ct) =>
+        !(await db.Database.GetPendingMigrationsAsync(ct)).Any();
+
+    /// <summary>Migrations use their own pool so the owner role never leaks into app connections.</summary>
+    public static string MigratorConnectionString(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "phonecrm-migrator" }.ConnectionString;
+
+    private async Task ApplySecurityAsync(CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(MigratorConnectionString(connectionString));
+        await conn.OpenAsync(ct);
+        await ExecAsync(conn, $"""
+            DO $$ BEGIN
+              IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{TenantConnectionInterceptor.AppRole}') THEN
+                CREATE ROLE {TenantConnectionInterceptor.AppRole} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+              END IF;
+            END $$;
+            GRANT {TenantConnectionInterceptor.AppRole} TO CURRENT_USER;
+            CREATE OR REPLACE FUNCTION app_current_tenant() RETURNS uuid LANGUAGE sql STABLE AS
+              $f$ SELECT nullif(current_setting('app.tenant_id', true), '')::uuid $f$;
+            CREATE OR REPLACE FUNCTION app_current_user() RETURNS uuid LANGUAGE sql STABLE AS
+              $f$ SELECT nullif(current_setting('app.user_id', true), '')::uuid $f$;
+            GRANT USAGE ON SCHEMA public TO {TenantConnectionInterceptor.AppRole};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {TenantConnectionInterceptor.AppRole};
+            GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {TenantConnectionInterceptor.AppRole};
+            GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {TenantConnectionInterceptor.AppRole};
+            -- Append-only: the app may add audit records, never change or remove them.
+            REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {TenantConnectionInterceptor.AppRole};
+            """, ct);
+
+        var tables = new List<string>();
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT c.relname FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+            ORDER BY 1
+            """, conn))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) tables.Add(reader.GetString(0));
+        }
+
+        foreach (var table in tables)
+        {
+            var predicate = _customPolicies.GetValueOrDefault(table, "tenant_id = app_current_tenant()");
+            await ExecAsync(conn, $"""
+                ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY;
+                ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY;
+                DROP POLICY IF EXISTS tenant_isolation ON "{table}";
+                CREATE POLICY tenant_isolation ON "{table}" USING ({predicate}) WITH CHECK ({predicate});
+                """, ct);
+        }
+
+        logger.LogInformation("Row-level security applied to {Count} tenant tables", tables.Count);
+    }
+
+    private static async Task ExecAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using PhoneCrm.Domain.Access;
+using PhoneCrm.Domain.Audit;
+using PhoneCrm.Domain.Tenancy;
+using PhoneCrm.Infrastructure.Access;
+using PhoneCrm.Infrastructure.Tenancy;
+
+namespace PhoneCrm.Infrastructure.Database;
+
+public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> options, TenantContext tenant)
+    : IdentityUserContext<AppUser, Guid>(options), IDataProtectionKeyContext
+{
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
+    public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;
+
+    public TenantContext Tenant => tenant;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PhoneCrmDbContext).Assembly);
+
+        // First wall: every tenant-owned entity is filtered to the current tenant.
+        foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))
+        {
+            var e = Expression.Parameter(type.ClrType, "e");
+            var filter = Expression.Lambda(
+                Expression.Equal(
+                    Expression.Property(e, nameof(ITenantOwned.TenantId)),
+                    Expression.Property(Expression.Constant(this), nameof(CurrentTenantId))),
+                e);
+            builder.Entity(type.ClrType).HasQueryFilter(filter);
+        }
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampTenant();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampTenant();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    private void StampTenant()
+    {
+        foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
+        {
+            if (entry.State == EntityState.Added && entry.Entity.TenantId == Guid.Empty)
+                entry.Entity.TenantId = tenant.RequireTenant();
+            if (entry.State is EntityState.Added or EntityState.Modified && tenant.TenantId is { } t && entry.Entity.TenantId != t
+                && entry.Entity is not Membership)
+                throw new InvalidOperationException("A row of another tenant cannot be written in this unit of work.");
+        }
+    }
+}

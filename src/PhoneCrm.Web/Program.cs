@@ -1,25 +1,27 @@
-var builder = WebApplication.CreateBuilder(args);
+using PhoneCrm.Web.Hosting;
 
-// Add services to the container.
-builder.Services.AddControllersWithViews();
+var command = CommandLine.Parse(args);
+if (command.Error is not null)
+{
+    await Console.Error.WriteLineAsync(command.Error);
+    return 2;
+}
+
+var builder = WebApplication.CreateBuilder(command.HostArgs);
+builder.AddPhoneCrmLogging(quiet: command.IsCommand);
+var database = await DatabaseSetup.ResolveAsync(builder, quiet: command.IsCommand);
+builder.Services.AddPhoneCrm(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
+app.Services.GetRequiredService<DatabaseSetup.EmbeddedHandle>().StopWith(app.Lifetime);
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Home/Error");
-}
-app.UseRouting();
+if (command.IsCommand)
+    return await command.RunAsync(app);
 
-app.UseAuthorization();
+await DatabaseSetup.PrepareAsync(app, seedDemo: command.SeedDemo || database.IsEmbedded);
+app.UsePhoneCrm();
+await app.RunAsync();
+return 0;
 
-app.MapStaticAssets();
-
-app.MapControllerRoute(
-    name: "default",
-    pattern: "{controller=Home}/{action=Index}/{id?}")
-    .WithStaticAssets();
-
-
-app.Run();
+/// <summary>Entry point type, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

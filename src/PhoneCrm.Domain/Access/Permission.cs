@@ -6,7 +6,9 @@ namespace PhoneCrm.Domain.Access;
 /// </summary>
 public enum Permission
 {
-    /// <summary>See the dashboard and one's own account pages.</summary>
+    /// <summary>Manage one's own account: password, second factor.</summary>
+    OwnAccount,
+    /// <summary>See the dashboard.</summary>
     DashboardView,
     ContactsRead,
     /// <summary>Read contacts with names, emails and full numbers (Analyst lacks it and sees masked data).</summary>
@@ -30,4 +32,6 @@ public enum Permission
     ApiKeysManage,
     SettingsManage,
     JobsDashboard,
+    /// <summary>Any valid API key may ask who it is.</summary>
+    ApiIdentity,
 }

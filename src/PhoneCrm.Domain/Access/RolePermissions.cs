@@ -7,7 +7,7 @@ public static class RolePermissions
     {
         [Role.Admin] =
         [
-            Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
+            Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
             Permission.ContactsImport, Permission.ContactsExport, Permission.ConsentRead, Permission.ConsentWrite,
             Permission.ConsentManage, Permission.EventsWrite, Permission.SegmentsRead, Permission.SegmentsWrite,
             Permission.CampaignsRead, Permission.CampaignsWrite, Permission.AnalyticsRead, Permission.RequestsManage,
@@ -15,7 +15,7 @@ public static class RolePermissions
         ],
         [Role.Marketer] =
         [
-            Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
+            Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
             Permission.ContactsImport, Permission.ContactsExport, Permission.ConsentRead, Permission.ConsentWrite,
             Permission.EventsWrite, Permission.SegmentsRead, Permission.SegmentsWrite, Permission.CampaignsRead,
             Permission.CampaignsWrite, Permission.AnalyticsRead,
@@ -23,22 +23,22 @@ public static class RolePermissions
         // Row scoping (own contacts only) is applied by the contact queries, not here.
         [Role.SalesManager] =
         [
-            Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
+            Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
             Permission.ConsentRead, Permission.ConsentWrite,
         ],
         // Pseudonymised: no ContactsReadPersonal, no export of rows.
         [Role.Analyst] =
         [
-            Permission.DashboardView, Permission.ContactsRead, Permission.SegmentsRead, Permission.CampaignsRead,
+            Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.SegmentsRead, Permission.CampaignsRead,
             Permission.AnalyticsRead,
         ],
         [Role.ComplianceOfficer] =
         [
-            Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ConsentRead,
+            Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ConsentRead,
             Permission.ConsentWrite, Permission.RequestsManage, Permission.AuditRead, Permission.ContactsExport,
         ],
         // Technical only: no customer content at all.
-        [Role.SystemOperator] = [Permission.DashboardView, Permission.JobsDashboard],
+        [Role.SystemOperator] = [Permission.OwnAccount, Permission.DashboardView, Permission.JobsDashboard],
     };
 
     public static bool Allows(Role role, Permission permission) => _matrix[role].Contains(permission);

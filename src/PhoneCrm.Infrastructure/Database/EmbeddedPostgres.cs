@@ -11,7 +11,6 @@ namespace PhoneCrm.Infrastructure.Database;
 /// Used by the run command when no connection string is configured, and by the tests.
 /// PostgreSQL refuses to run as root, so as root the cluster belongs to an unprivileged user.
 /// </summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class EmbeddedPostgres : IAsyncDisposable
 {
     public const string SuperUser = "phonecrm";
@@ -60,7 +59,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             log($"Initialising a private PostgreSQL cluster in {dataDirectory}");
             var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
             await File.WriteAllTextAsync(passwordFile, password, ct);
-            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             Directory.CreateDirectory(dataDirectory);
             var pwFile = Path.Combine(root, "initdb.pw");
             await File.WriteAllTextAsync(pwFile, password, ct);
@@ -187,6 +186,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <summary>The service user must be able to reach the data folder through every parent.</summary>
     private static void MakeTraversable(string directory)
     {
+        if (OperatingSystem.IsWindows()) return;
         for (var dir = new DirectoryInfo(directory); dir is not null && dir.FullName != "/"; dir = dir.Parent)
         {
             var mode = File.GetUnixFileMode(dir.FullName);

@@ -1,0 +1,237 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using PhoneCrm.Domain.Access;
+using PhoneCrm.Domain.Audit;
+using PhoneCrm.Infrastructure.Access;
+using PhoneCrm.Infrastructure.Audit;
+using PhoneCrm.Infrastructure.Database;
+using QRCoder;
+
+namespace PhoneCrm.Web.Features.Access;
+
+[Route("account")]
+public sealed class AccountController(
+    SignInManager<AppUser> signIn,
+    UserManager<AppUser> users,
+    PhoneCrmDbContext db,
+    AuditLog audit,
+    AuditActor actor,
+    IStringLocalizer<SharedResource> t) : UiController
+{
+    public sealed class LoginForm
+    {
+        [Required(ErrorMessage = "Enter your email"), EmailAddress(ErrorMessage = "Enter a valid email")]
+        public string Email { get; set; } = "";
+        [Required(ErrorMessage = "Enter your password"), DataType(DataType.Password)]
+        public string Password { get; set; } = "";
+        public string? ReturnUrl { get; set; }
+    }
+
+    [HttpGet("login"), AllowAnonymous]
+    public IActionResult Login(string? returnUrl, bool deactivated = false)
+    {
+        if (deactivated) ModelState.AddModelError("", t["Your access to this workspace has ended. Ask your administrator."]);
+        return View(new LoginForm { ReturnUrl = returnUrl });
+    }
+
+    [HttpPost("login"), AllowAnonymous]
+    public async Task<IActionResult> Login(LoginForm form)
+    {
+        if (!ModelState.IsValid) return View(form);
+        var user = await users.FindByEmailAsync(form.Email.Trim());
+        var tenantId = user is null ? null : await MembershipQueries.FirstActiveTenantAsync(db, user.Id);
+        if (user is not null) (actor.UserId, actor.Name) = (user.Id, user.Email!);
+
+        var result = user is null || tenantId is null
+            ? Microsoft.AspNetCore.Identity.SignInResult.Failed
+            : await signIn.PasswordSignInAsync(user, form.Password, isPersistent: false, lockoutOnFailure: true);
+
+        if (result.Succeeded || result.RequiresTwoFactor)
+        {
+            if (result.Succeeded) await audit.WriteForTenantAsync(tenantId!.Value, AuditActions.SignIn, "user", user!.Id.ToString());
+            return result.RequiresTwoFactor
+                ? RedirectToAction(nameof(LoginTwoFactor), new { form.ReturnUrl })
+                : LocalRedirect(SafeReturnUrl(form.ReturnUrl));
+        }
+
+        if (tenantId is { } t0)
+        {
+            await audit.WriteForTenantAsync(t0, result.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed, "user",
+                user!.Id.ToString());
+        }
+
+        ModelState.AddModelError("", result.IsLockedOut
+            ? t["Too many failed attempts. The account is locked for a while; try again later or ask your administrator."]
+            : t["Wrong email or password."]);
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return View(form);
+    }
+
+    public sealed class TwoFactorForm
+    {
+        [Required(ErrorMessage = "Enter the code")]
+        public string Code { get; set; } = "";
+        public bool UseRecoveryCode { get; set; }
+        public string? ReturnUrl { get; set; }
+    }
+
+    [HttpGet("login-2fa"), AllowAnonymous]
+    public async Task<IActionResult> LoginTwoFactor(string? returnUrl) =>
+        await signIn.GetTwoFactorAuthenticationUserAsync() is null
+            ? RedirectToAction(nameof(Login))
+            : View(new TwoFactorForm { ReturnUrl = returnUrl });
+
+    [HttpPost("login-2fa"), AllowAnonymous]
+    public async Task<IActionResult> LoginTwoFactor(TwoFactorForm form)
+    {
+        var user = await signIn.GetTwoFactorAuthenticationUserAsync();
+        if (user is null) return RedirectToAction(nameof(Login));
+        if (!ModelState.IsValid) return View(form);
+        var code = form.Code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        var result = form.UseRecoveryCode
+            ? await signIn.TwoFactorRecoveryCodeSignInAsync(code)
+            : await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false);
+        var tenantId = await MembershipQueries.FirstActiveTenantAsync(db, user.Id);
+        (actor.UserId, actor.Name) = (user.Id, user.Email!);
+        if (result.Succeeded)
+        {
+            if (tenantId is { } ok) await audit.WriteForTenantAsync(ok, AuditActions.SignIn, "user", user.Id.ToString(), "mfa");
+            return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
+        }
+
+        if (tenantId is { } t0)
+            await audit.WriteForTenantAsync(t0, result.IsLockedOut ? AuditActions.LockedOut : AuditActions.MfaFailed, "user", user.Id.ToString());
+        ModelState.AddModelError(nameof(form.Code), result.IsLockedOut
+            ? t["Too many failed attempts. The account is locked for a while; try again later or ask your administrator."]
+            : t["The code is wrong or has expired. Enter the current code from your app."]);
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return View(form);
+    }
+
+    [HttpPost("logout"), RequirePermission(Permission.OwnAccount)]
+    public async Task<IActionResult> Logout()
+    {
+        await audit.WriteAsync(AuditActions.SignOut, "user", actor.UserId?.ToString());
+        await signIn.SignOutAsync();
+        return RedirectToAction(nameof(Login));
+    }
+
+    [HttpGet("access-denied"), AllowAnonymous]
+    public IActionResult AccessDenied()
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return View();
+    }
+
+    public sealed class MfaSetup
+    {
+        public string SharedKey { get; set; } = "";
+        public string QrSvg { get; set; } = "";
+        public bool Enabled { get; set; }
+        [Required(ErrorMessage = "Enter the code")]
+        public string Code { get; set; } = "";
+        public IReadOnlyList<string> RecoveryCodes { get; set; } = [];
+    }
+
+    [HttpGet("mfa"), RequirePermission(Permission.OwnAccount)]
+    public async Task<IActionResult> Mfa()
+    {
+        var user = await CurrentUserAsync();
+        return View(await BuildMfaSetupAsync(user));
+    }
+
+    [HttpPost("mfa"), RequirePermission(Permission.OwnAccount)]
+    public async Task<IActionResult> Mfa(MfaSetup form)
+    {
+        var user = await CurrentUserAsync();
+        var code = (form.Code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        if (!ModelState.IsValid || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+        {
+            ModelState.Remove(nameof(form.Code));
+            ModelState.AddModelError(nameof(form.Code), t["The code is wrong or has expired. Enter the current code from your app."]);
+            await audit.WriteAsync(AuditActions.MfaFailed, "user", user.Id.ToString(), "enrolment");
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return View(await BuildMfaSetupAsync(user));
+        }
+
+        await users.SetTwoFactorEnabledAsync(user, true);
+        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
+        await audit.WriteAsync(AuditActions.MfaEnabled, "user", user.Id.ToString());
+        await signIn.RefreshSignInAsync(user);
+        var model = await BuildMfaSetupAsync(user);
+        model.RecoveryCodes = codes;
+        return View(model);
+    }
+
+    public sealed class ChangePasswordForm
+    {
+        [Required(ErrorMessage = "Enter your current password"), DataType(DataType.Password)]
+        public string CurrentPassword { get; set; } = "";
+        [Required(ErrorMessage = "Enter a new password"), DataType(DataType.Password), MinLength(10, ErrorMessage = "At least 10 characters")]
+        public string NewPassword { get; set; } = "";
+        [Compare(nameof(NewPassword), ErrorMessage = "The passwords do not match"), DataType(DataType.Password)]
+        public string ConfirmPassword { get; set; } = "";
+    }
+
+    [HttpGet("change-password"), RequirePermission(Permission.OwnAccount)]
+    public IActionResult ChangePassword() => View(new ChangePasswordForm());
+
+    [HttpPost("change-password"), RequirePermission(Permission.OwnAccount)]
+    public async Task<IActionResult> ChangePassword(ChangePasswordForm form)
+    {
+        if (!ModelState.IsValid) return View(form);
+        var user = await CurrentUserAsync();
+        if (form.NewPassword == form.CurrentPassword)
+        {
+            ModelState.AddModelError(nameof(form.NewPassword), t["The new password must differ from the current one."]);
+            return View(form);
+        }
+
+        var result = await users.ChangePasswordAsync(user, form.CurrentPassword, form.NewPassword);
+        if (!result.Succeeded)
+        {
+            foreach (var e in result.Errors)
+                ModelState.AddModelError(e.Code == "PasswordMismatch" ? nameof(form.CurrentPassword) : nameof(form.NewPassword), t[e.Description]);
+            return View(form);
+        }
+
+        user.MustChangePassword = false;
+        await users.UpdateAsync(user);
+        await audit.WriteAsync(AuditActions.PasswordChanged, "user", user.Id.ToString());
+        await signIn.RefreshSignInAsync(user);
+        Flash(t["Password changed."]);
+        return Redirect("/");
+    }
+
+    private async Task<AppUser> CurrentUserAsync() =>
+        await users.GetUserAsync(User) ?? throw new InvalidOperationException("Signed-in user not found.");
+
+    private async Task<MfaSetup> BuildMfaSetupAsync(AppUser user)
+    {
+        var key = await users.GetAuthenticatorKeyAsync(user);
+        if (string.IsNullOrEmpty(key))
+        {
+            await users.ResetAuthenticatorKeyAsync(user);
+            key = await users.GetAuthenticatorKeyAsync(user);
+        }
+
+        var uri = $"otpauth://totp/{Uri.EscapeDataString("PhoneCrm:" + user.Email)}?secret={key}&issuer=PhoneCrm&digits=6";
+        using var qr = new QRCodeGenerator();
+        using var data = qr.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
+        var svg = new SvgQRCode(data).GetGraphic(4);
+        return new MfaSetup { SharedKey = FormatKey(key!), QrSvg = svg, Enabled = await users.GetTwoFactorEnabledAsync(user) };
+    }
+
+    private static string FormatKey(string key)
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < key.Length; i += 4) sb.Append(key.AsSpan(i, Math.Min(4, key.Length - i))).Append(' ');
+        return sb.ToString().TrimEnd().ToLowerInvariant();
+    }
+
+    private string SafeReturnUrl(string? url) => !string.IsNullOrEmpty(url) && Url.IsLocalUrl(url) ? url : "/";
+}

@@ -1,0 +1,27 @@
+using System.Security.Claims;
+using PhoneCrm.Domain.Access;
+using PhoneCrm.Web.Features.Access;
+
+namespace PhoneCrm.Web.Features.Dashboard;
+
+/// <summary>The main menu by capability; an item shows only to those who hold its permission.</summary>
+public static class NavItems
+{
+    public sealed record Item(string Title, string Path, Permission Permission, bool Available);
+
+    private static readonly Item[] _items =
+    [
+        new("Contacts", "/contacts", Permission.ContactsRead, false),
+        new("Consent", "/consent", Permission.ConsentRead, false),
+        new("Segments", "/segments", Permission.SegmentsRead, false),
+        new("Campaigns", "/campaigns", Permission.CampaignsRead, false),
+        new("Analytics", "/analytics", Permission.AnalyticsRead, false),
+        new("Requests", "/requests", Permission.RequestsManage, false),
+        new("Audit log", "/audit", Permission.AuditRead, true),
+        new("Users", "/settings/users", Permission.UsersManage, true),
+        new("API keys", "/settings/api-keys", Permission.ApiKeysManage, true),
+        new("Jobs", "/jobs", Permission.JobsDashboard, true),
+    ];
+
+    public static IEnumerable<Item> For(ClaimsPrincipal user) => _items.Where(i => user.Has(i.Permission));
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Tenancy;
+
+namespace PhoneCrm.Web.Hosting;
+
+/// <summary>
+/// The CLI verbs of the web project: <c>tenant create --name N --admin-email E</c>, <c>migrate</c>, and the
+/// <c>--seed-demo</c> flag. Anything else is passed to the web host untouched.
+/// </summary>
+public sealed class CommandLine
+{
+    private string? _verb;
+    private readonly Dictionary<string, string> _options = new(StringComparer.Ordinal);
+
+    public string[] HostArgs { get; private set; } = [];
+    public bool SeedDemo { get; private set; }
+    public string? Error { get; private set; }
+    public bool IsCommand => _verb is not null;
+
+    public static CommandLine Parse(string[] args)
+    {
+        var cmd = new CommandLine();
+        var rest = new List<string>();
+        var i = 0;
+        if (args.Length >= 2 && args[0] == "tenant" && args[1] == "create") { cmd._verb = "tenant create"; i = 2; }
+        else if (args.Length >= 1 && args[0] == "migrate") { cmd._verb = "migrate"; i = 1; }
+        else if (args.Length >= 1 && args[0] is "tenant" or "help" or "--help")
+        {
+            cmd.Error = Usage;
+            return cmd;
+        }
+
+        for (; i < args.Length; i++)
+        {
+            if (args[i] == "--seed-demo") { cmd.SeedDemo = true; continue; }
+            if (cmd._verb == "tenant create" && args[i] is "--name" or "--admin-email" && i + 1 < args.Length)
+            {
+                cmd._options[args[i]] = args[++i];
+                continue;
+            }
+
+            rest.Add(args[i]);
+        }
+
+        if (cmd._verb == "tenant create" && (!cmd._options.ContainsKey("--name") || !cmd._options.ContainsKey("--admin-email")))
+            cmd.Error = "tenant create needs --name \"Acme\" and --admin-email admin@acme.test\n" + Usage;
+        cmd.HostArgs = [.. rest];
+        return cmd;
+    }
+
+    private const string Usage = """
+        Usage:
+          dotnet run --project src/PhoneCrm.Web                     run the product (embedded PostgreSQL and demo data unless ConnectionStrings__PhoneCrm is set)
+          dotnet run --project src/PhoneCrm.Web -- migrate          apply database migrations and exit
+          dotnet run --project src/PhoneCrm.Web -- tenant create --name "Acme" --admin-email admin@acme.test
+          dotnet run --project src/PhoneCrm.Web -- --seed-demo      also create the demo tenant when using an external database
+        """;
+
+    public async Task<int> RunAsync(WebApplication app)
+    {
+        try
+        {
+            await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+            if (_verb == "migrate")
+            {
+                await Console.Error.WriteLineAsync("Database is migrated.");
+                return 0;
+            }
+
+            await using var scope = app.Services.CreateAsyncScope();
+            var result = await scope.ServiceProvider.GetRequiredService<TenantProvisioner>()
+                .CreateAsync(_options["--name"], _options["--admin-email"]);
+            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                tenantId = result.TenantId,
+                adminEmail = result.AdminEmail,
+                adminPassword = result.AdminPassword,
+                apiKey = result.ApiKey,
+            }));
+            return 0;
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+        finally
+        {
+            await app.Services.GetRequiredService<DatabaseSetup.EmbeddedHandle>().StopAsync();
+        }
+    }
+}

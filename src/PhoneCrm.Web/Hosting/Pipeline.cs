@@ -1,0 +1,67 @@
+using Hangfire;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using PhoneCrm.Domain.Access;
+using PhoneCrm.Web.Features.Access;
+using Scalar.AspNetCore;
+using Serilog;
+
+namespace PhoneCrm.Web.Hosting;
+
+public static class Pipeline
+{
+    public static void UsePhoneCrm(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error");
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseSerilogRequestLogging(o => o.MessageTemplate =
+            "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
+        app.Use(SecurityHeadersAsync);
+        app.UseStaticFiles();
+        app.UseRequestLocalization();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseMiddleware<TenantResolutionMiddleware>();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("PhoneCrm API v1").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+            .AllowAnonymous();
+        app.MapHangfireDashboard("/jobs", new DashboardOptions
+            {
+                // Access is decided by the endpoint's permission below, not by Hangfire's local-only default.
+                Authorization = [],
+                AsyncAuthorization = [],
+                DashboardTitle = "PhoneCrm jobs",
+                AppPath = "/",
+            })
+            .RequireAuthorization(RequirePermissionAttribute.PolicyName(Permission.JobsDashboard));
+        app.MapControllers();
+    }
+
+    private static Task SecurityHeadersAsync(HttpContext context, Func<Task> next)
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        var path = context.Request.Path;
+        // The API reference and the jobs dashboard ship their own inline scripts.
+        if (!path.StartsWithSegments("/api/docs") && !path.StartsWithSegments("/jobs"))
+        {
+            headers.XFrameOptions = "DENY";
+            headers.ContentSecurityPolicy =
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; " +
+                "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'";
+        }
+
+        return next();
+    }
+}

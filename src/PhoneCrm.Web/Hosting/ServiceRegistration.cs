@@ -1,0 +1,151 @@
+using System.Globalization;
+using FluentValidation;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding.Metadata;
+using Microsoft.EntityFrameworkCore;
+using PhoneCrm.Infrastructure.Access;
+using PhoneCrm.Infrastructure.Audit;
+using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Tenancy;
+using PhoneCrm.Web.Features.Access;
+using PhoneCrm.Web.Features.Operations;
+
+namespace PhoneCrm.Web.Hosting;
+
+public static class ServiceRegistration
+{
+    public const string SmartScheme = "PhoneCrm";
+    public static readonly CultureInfo[] Cultures = [new("ru-RU"), new("en-US")];
+
+    public static IServiceCollection AddPhoneCrm(this IServiceCollection services, IConfiguration config, IWebHostEnvironment env)
+    {
+        var connectionString = config.GetConnectionString(DatabaseSetup.ConnectionName)!;
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<TenantContext>();
+        services.AddScoped<AuditActor>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<ApiKeyService>();
+        services.AddScoped<TenantProvisioner>();
+        services.AddScoped<DemoSeeder>();
+        services.AddSingleton(sp => new DatabaseMigrator(connectionString, sp.GetRequiredService<ILogger<DatabaseMigrator>>()));
+        services.AddDbContext<PhoneCrmDbContext>((sp, o) => o
+            .UseNpgsql(connectionString, n => n.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(new TenantConnectionInterceptor(sp.GetRequiredService<TenantContext>())));
+
+        AddIdentity(services, config);
+        AddJobs(services, config, connectionString);
+
+        services.AddDataProtection()
+            .SetApplicationName("PhoneCrm")
+            .PersistKeysToDbContext<PhoneCrmDbContext>();
+
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture(Cultures[0]);
+            o.SupportedCultures = o.SupportedUICultures = Cultures;
+            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider(),
+                new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+
+        services.AddControllersWithViews(o =>
+            {
+                o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+                o.ModelMetadataDetailsProviders.Add(new SystemTextJsonValidationMetadataProvider());
+            })
+            .AddViewLocalization()
+            .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));
+        services.AddValidatorsFromAssemblyContaining<Program>();
+        services.AddProblemDetails();
+        // Cyrillic stays readable in the HTML source instead of becoming &#x…; entities.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "phonecrm.csrf";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        return services;
+    }
+
+    private static void AddIdentity(IServiceCollection services, IConfiguration config)
+    {
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Lockout.MaxFailedAccessAttempts = config.GetValue("Security:MaxFailedLogins", 5);
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(config.GetValue("Security:LockoutMinutes", 15));
+                o.Lockout.AllowedForNewUsers = true;
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddSignInManager()
+            .AddEntityFrameworkStores<PhoneCrmDbContext>()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = SmartScheme;
+                o.DefaultChallengeScheme = SmartScheme;
+            })
+            .AddPolicyScheme(SmartScheme, "Cookie for pages, API key for /api", o => o.ForwardDefaultSelector = ctx =>
+                ctx.Request.Path.StartsWithSegments("/api") ? ApiKeyAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddIdentityCookies(c => c.ApplicationCookie?.Configure(o =>
+            {
+                o.Cookie.Name = "phonecrm.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = "/account/login";
+                o.LogoutPath = "/account/logout";
+                o.AccessDeniedPath = "/account/access-denied";
+                o.ExpireTimeSpan = TimeSpan.FromHours(10);
+                o.SlidingExpiration = true;
+            }));
+
+        services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
+        services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
+        // Anything without an explicit permission or [AllowAnonymous] still needs a signed-in caller.
+        services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+    }
+
+    private static void AddJobs(IServiceCollection services, IConfiguration config, string connectionString)
+    {
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(DatabaseMigrator.MigratorConnectionString(connectionString)),
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    // Long imports and dispatches keep their lease by heartbeat instead of being re-queued mid-run.
+                    UseSlidingInvisibilityTimeout = true,
+                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                }));
+        // Jobs:Server=false runs a web-only node; a worker node is the same binary with Jobs:Server=true and no traffic.
+        if (config.GetValue("Jobs:Server", true))
+        {
+            services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = config.GetValue("Jobs:WorkerCount", Math.Max(2, Environment.ProcessorCount * 2));
+                o.Queues = ["critical", "default", "bulk"];
+                o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+        }
+    }
+}

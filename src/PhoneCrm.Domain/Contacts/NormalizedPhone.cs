@@ -7,7 +7,7 @@ namespace PhoneCrm.Domain.Contacts;
 /// <param name="E164">E.164 form, e.g. <c>+79161234567</c>.</param>
 /// <param name="Type">libphonenumber number type in lower snake case (<c>mobile</c>, <c>fixed_line</c>, …).</param>
 /// <param name="Carrier">Original carrier (numbers are portable), or null when libphonenumber does not know the range.</param>
-/// <param name="Region">ISO 3166 region of the number (<c>RU</c>, <c>KZ</c>, …); +7 is shared, so never assume RU.</param>
+/// <param name="Region">ISO 3166 region of the number (<c>RU</c>, <c>KZ</c>, …; <c>001</c> for non-geographic +800 numbers); +7 is shared, so never assume RU.</param>
 /// <param name="Extension">Extension digits (<c>доб. 12</c> → <c>12</c>), kept apart from the number.</param>
 public sealed record NormalizedPhone(string E164, string Type, string? Carrier, string Region, string? Extension)
 {

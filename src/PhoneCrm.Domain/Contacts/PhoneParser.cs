@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using PhoneNumbers;
 
 namespace PhoneCrm.Domain.Contacts;
@@ -55,7 +56,7 @@ public static class PhoneParser
     }
 
     /// <summary>Convenience for callers that only need the phone.</summary>
-    public static bool TryParse(string? input, out NormalizedPhone? phone, string defaultRegion = "RU")
+    public static bool TryParse(string? input, [NotNullWhen(true)] out NormalizedPhone? phone, string defaultRegion = "RU")
     {
         phone = Parse(input, defaultRegion).Phone;
         return phone is not null;

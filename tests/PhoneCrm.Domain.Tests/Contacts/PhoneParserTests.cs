@@ -188,7 +188,7 @@ public sealed class PhoneParserTests
     public void TryParse_reports_success()
     {
         Assert.True(PhoneParser.TryParse("89161234567", out var phone));
-        Assert.Equal("+79161234567", phone!.E164);
+        Assert.Equal("+79161234567", phone.E164);
         Assert.False(PhoneParser.TryParse("abc", out var none));
         Assert.Null(none);
     }

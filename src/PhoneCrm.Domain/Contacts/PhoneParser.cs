@@ -1,0 +1,119 @@
+using System.Diagnostics.CodeAnalysis;
+using PhoneNumbers;
+
+namespace PhoneCrm.Domain.Contacts;
+
+/// <summary>Parses a phone number written any way a person or a spreadsheet writes it (spec §2.1, §4.2).</summary>
+public static class PhoneParser
+{
+    /// <summary>Longest input (after trimming) worth parsing; longer strings are junk and are rejected before libphonenumber.</summary>
+    public const int MaxInputLength = 64;
+
+    private static readonly PhoneNumberUtil _util = PhoneNumberUtil.GetInstance();
+    private static readonly PhoneNumberToCarrierMapper _carriers = PhoneNumberToCarrierMapper.GetInstance();
+    private static readonly Locale _russian = new("ru", "RU");
+
+    public static PhoneParseResult Parse(string? input, string defaultRegion = "RU")
+    {
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            return PhoneParseResult.Failure(PhoneParseErrors.Empty);
+        }
+
+        var trimmed = PhoneText.TrimJunk(input.AsSpan());
+        if (trimmed.IsEmpty)
+        {
+            return PhoneParseResult.Failure(PhoneParseErrors.NotAPhoneNumber);
+        }
+
+        if (trimmed.Length > MaxInputLength)
+        {
+            return PhoneParseResult.Failure(PhoneParseErrors.TooLong);
+        }
+
+        var (number, extension) = PhoneText.SplitExtension(PhoneText.Fold(trimmed));
+        if (!PhoneText.HasOnlyPhoneCharacters(number))
+        {
+            return PhoneParseResult.Failure(PhoneParseErrors.NotAPhoneNumber);
+        }
+
+        PhoneNumber parsed;
+        try
+        {
+            parsed = _util.Parse(number, defaultRegion);
+        }
+        catch (NumberParseException e)
+        {
+            return PhoneParseResult.Failure(ReasonFor(e.ErrorType));
+        }
+
+        if (!_util.IsValidNumber(parsed))
+        {
+            return PhoneParseResult.Failure(ReasonForInvalid(parsed));
+        }
+
+        return PhoneParseResult.Success(ToNormalized(parsed, extension));
+    }
+
+    /// <summary>Convenience for callers that only need the phone.</summary>
+    public static bool TryParse(string? input, [NotNullWhen(true)] out NormalizedPhone? phone, string defaultRegion = "RU")
+    {
+        phone = Parse(input, defaultRegion).Phone;
+        return phone is not null;
+    }
+
+    private static NormalizedPhone ToNormalized(PhoneNumber parsed, string? extension)
+    {
+        var carrier = _carriers.GetNameForValidNumber(parsed, _russian);
+        var region = _util.GetRegionCodeForNumber(parsed);
+        var withoutExtension = parsed.HasExtension ? parsed.ToBuilder().ClearExtension().Build() : parsed;
+
+        return new NormalizedPhone(
+            E164: _util.Format(withoutExtension, PhoneNumberFormat.E164),
+            Type: PhoneTypes.FromLibrary(_util.GetNumberType(parsed)),
+            Carrier: string.IsNullOrEmpty(carrier) ? null : carrier,
+            Region: string.IsNullOrEmpty(region) ? "ZZ" : region,
+            Extension: extension ?? (parsed.HasExtension ? parsed.Extension : null));
+    }
+
+    private static string ReasonFor(ErrorType error) => error switch
+    {
+        ErrorType.INVALID_COUNTRY_CODE => PhoneParseErrors.InvalidCountryCode,
+        ErrorType.TOO_SHORT_AFTER_IDD or ErrorType.TOO_SHORT_NSN => PhoneParseErrors.TooShort,
+        ErrorType.TOO_LONG => PhoneParseErrors.TooLong,
+        _ => PhoneParseErrors.NotAPhoneNumber,
+    };
+
+    // A parseable but invalid number: say "too short"/"too long" when the length alone explains it.
+    private static string ReasonForInvalid(PhoneNumber parsed) => _util.IsPossibleNumberWithReason(parsed) switch
+    {
+        PhoneNumberUtil.ValidationResult.TOO_SHORT => PhoneParseErrors.TooShort,
+        PhoneNumberUtil.ValidationResult.TOO_LONG => PhoneParseErrors.TooLong,
+        PhoneNumberUtil.ValidationResult.INVALID_COUNTRY_CODE => PhoneParseErrors.InvalidCountryCode,
+        PhoneNumberUtil.ValidationResult.INVALID_LENGTH => ReasonForLength(parsed),
+        _ => PhoneParseErrors.InvalidForRegion,
+    };
+
+    // INVALID_LENGTH also covers "longer than any ordinary number of the country", e.g. 8 916 123 45 67 89.
+    // Ordinary = fixed line or mobile: RU's general lengths include rare 14-digit service numbers.
+    private static string ReasonForLength(PhoneNumber parsed)
+    {
+        var metadata = _util.GetMetadataForRegion(_util.GetRegionCodeForCountryCode(parsed.CountryCode));
+        if (metadata is null)
+        {
+            return PhoneParseErrors.InvalidForRegion;
+        }
+
+        var lengths = metadata.FixedLine.PossibleLengthList.Concat(metadata.Mobile.PossibleLengthList).ToList();
+        if (lengths.Count == 0)
+        {
+            lengths = [.. metadata.GeneralDesc.PossibleLengthList];
+        }
+
+        var length = _util.GetNationalSignificantNumber(parsed).Length;
+        return lengths.Count == 0 ? PhoneParseErrors.InvalidForRegion
+            : length > lengths.Max() ? PhoneParseErrors.TooLong
+            : length < lengths.Min() ? PhoneParseErrors.TooShort
+            : PhoneParseErrors.InvalidForRegion;
+    }
+}

@@ -14,6 +14,8 @@ namespace PhoneCrm.Infrastructure.Database;
 public sealed class EmbeddedPostgres : IAsyncDisposable
 {
     public const string SuperUser = "phonecrm";
+    /// <summary>The app's login: owns the database but is no superuser, so forced row-level security applies to it.</summary>
+    public const string OwnerUser = "phonecrm_owner";
     private const string ServiceUser = "postgres";
     private readonly string _dataDirectory;
     private readonly string _password;
@@ -30,11 +32,15 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public string DataDirectory => _dataDirectory;
 
-    public string ConnectionString(string database = "phonecrm") => new NpgsqlConnectionStringBuilder
+    public string ConnectionString(string database = "phonecrm") => Build(OwnerUser, database);
+
+    private string SuperuserConnectionString(string database) => Build(SuperUser, database);
+
+    private string Build(string user, string database) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
         Port = Port,
-        Username = SuperUser,
+        Username = user,
         Password = _password,
         Database = database,
         Pooling = true,
@@ -118,13 +124,25 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public async Task EnsureDatabaseAsync(string database, CancellationToken ct = default)
     {
-        await using var conn = new NpgsqlConnection(ConnectionString("postgres"));
+        await using var conn = new NpgsqlConnection(SuperuserConnectionString("postgres"));
         await conn.OpenAsync(ct);
+        await using (var role = new NpgsqlCommand($"""
+            DO $$ BEGIN
+              IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OwnerUser}') THEN
+                CREATE ROLE {OwnerUser} LOGIN NOSUPERUSER CREATEROLE NOBYPASSRLS PASSWORD '{_password}';
+              END IF;
+            END $$;
+            """, conn))
+        {
+            await role.ExecuteNonQueryAsync(ct);
+        }
+
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", conn);
         exists.Parameters.AddWithValue("n", database);
         if (await exists.ExecuteScalarAsync(ct) is null)
         {
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "", StringComparison.Ordinal)}\"", conn);
+            await using var create = new NpgsqlCommand(
+                $"CREATE DATABASE \"{database.Replace("\"", "", StringComparison.Ordinal)}\" OWNER {OwnerUser}", conn);
             await create.ExecuteNonQueryAsync(ct);
         }
     }
@@ -133,7 +151,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     {
         try
         {
-            var csb = new NpgsqlConnectionStringBuilder(ConnectionString(database)) { Timeout = 3, Pooling = false };
+            var csb = new NpgsqlConnectionStringBuilder(SuperuserConnectionString(database)) { Timeout = 3, Pooling = false };
             await using var conn = new NpgsqlConnection(csb.ConnectionString);
             await conn.OpenAsync(ct);
             return true;

@@ -15,17 +15,19 @@ public sealed class AppCollection : ICollectionFixture<AppFixture>
 }
 
 /// <summary>One running app per test assembly; every test makes its own tenants, so tests never share data.</summary>
-public sealed class AppFixture : IAsyncLifetime
+public class AppFixture : IAsyncLifetime
 {
     public PhoneCrmFactory Factory { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
-        Factory = new PhoneCrmFactory(await TestDatabase.GetConnectionStringAsync());
-        _ = Factory.Server; // start now: migrations run once, before any test
+        Factory = CreateFactory(await TestDatabase.GetConnectionStringAsync());
+        Factory.StartServer(); // start now: migrations run once, before any test
     }
 
-    public async Task DisposeAsync() => await Factory.DisposeAsync();
+    protected virtual PhoneCrmFactory CreateFactory(string connectionString) => new(connectionString);
+
+    public virtual async Task DisposeAsync() => await Factory.DisposeAsync();
 
     /// <summary>A fresh tenant made the way the CLI makes one.</summary>
     public async Task<TestTenant> CreateTenantAsync(string? name = null)

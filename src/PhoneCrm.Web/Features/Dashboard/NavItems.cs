@@ -7,7 +7,7 @@ namespace PhoneCrm.Web.Features.Dashboard;
 /// <summary>The main menu by capability; an item shows only to those who hold its permission.</summary>
 public static class NavItems
 {
-    public sealed record Item(string Title, string Path, Permission Permission, bool Available);
+    public sealed record Item(string Title, string Path, Permission Permission, bool Available, bool InSettings = false);
 
     private static readonly Item[] _items =
     [
@@ -18,9 +18,9 @@ public static class NavItems
         new("Analytics", "/analytics", Permission.AnalyticsRead, false),
         new("Requests", "/requests", Permission.RequestsManage, false),
         new("Audit log", "/audit", Permission.AuditRead, true),
-        new("Users", "/settings/users", Permission.UsersManage, true),
-        new("API keys", "/settings/api-keys", Permission.ApiKeysManage, true),
-        new("Jobs", "/jobs", Permission.JobsDashboard, true),
+        new("Users", "/settings/users", Permission.UsersManage, true, InSettings: true),
+        new("API keys", "/settings/api-keys", Permission.ApiKeysManage, true, InSettings: true),
+        new("Jobs", "/jobs", Permission.JobsDashboard, true, InSettings: true),
     ];
 
     public static IEnumerable<Item> For(ClaimsPrincipal user) => _items.Where(i => user.Has(i.Permission));

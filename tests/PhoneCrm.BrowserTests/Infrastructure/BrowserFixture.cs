@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using PhoneCrm.IntegrationTests.Infrastructure;
+
+namespace PhoneCrm.BrowserTests.Infrastructure;
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}
+
+/// <summary>
+/// The real app on a loopback port (Kestrel) and Debian's Chromium driven by Playwright. Chromium is installed
+/// with apt when missing and we are root; Playwright's own browser download does not work on these machines.
+/// </summary>
+public sealed class BrowserFixture : AppFixture
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = "";
+    public static string ScreenshotDir { get; } = FindScreenshotDir();
+
+    public override async Task InitializeAsync()
+    {
+        await EnsureChromiumAsync();
+        await base.InitializeAsync();
+        BaseUrl = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        });
+    }
+
+    protected override PhoneCrmFactory CreateFactory(string connectionString)
+    {
+        var factory = new PhoneCrmFactory(connectionString);
+        factory.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        return factory;
+    }
+
+    public async Task<IPage> NewPageAsync(string locale = "ru-RU")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            Locale = locale,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public static async Task ScreenshotAsync(IPage page, string name) =>
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
+
+    public override async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        await base.DisposeAsync();
+    }
+
+    private static async Task EnsureChromiumAsync()
+    {
+        if (File.Exists(ChromiumPath)) return;
+        if (Environment.UserName != "root")
+            throw new InvalidOperationException($"Chromium is missing at {ChromiumPath}: run 'sudo apt-get install -y chromium'.");
+        foreach (var args in new[] { "update -qq", "install -y -qq chromium" })
+        {
+            using var p = Process.Start(new ProcessStartInfo("apt-get", args) { UseShellExecute = false })!;
+            await p.WaitForExitAsync();
+        }
+
+        if (!File.Exists(ChromiumPath)) throw new InvalidOperationException("apt-get could not install chromium.");
+    }
+
+    private static string FindScreenshotDir()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PhoneCrm.sln"))) dir = dir.Parent;
+        var path = Path.Combine(dir?.FullName ?? Path.GetTempPath(), "artifacts", "screenshots");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}

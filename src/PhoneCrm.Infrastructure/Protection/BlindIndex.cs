@@ -9,10 +9,21 @@ namespace PhoneCrm.Infrastructure.Protection;
 /// Keyed blind indexes (HMAC-SHA256 truncated to 16 bytes) for exact lookup of encrypted columns.
 /// Each kind has its own domain prefix so the same input yields unrelated indexes across kinds.
 /// </summary>
-public sealed class BlindIndex(PiiKeyRing ring)
+public sealed class BlindIndex : IDisposable
 {
     public const int Size = 16;
     private const int StackLimit = 256;
+
+    // A reused HMAC context is about twice as fast as HMACSHA256.HashData; contexts are per thread
+    // because they are not thread-safe. The index key never changes in-process, so none goes stale.
+    private readonly ThreadLocal<IncrementalHash> _hmacs;
+
+    public BlindIndex(PiiKeyRing ring)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        var key = ring.Keys.IndexKey;
+        _hmacs = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key), trackAllValues: true);
+    }
 
     /// <summary>Digits of an E.164 number; <c>+79161234567</c> and <c>79161234567</c> index the same.</summary>
     public byte[] Phone(string e164) => Compute("phone:"u8, Digits(e164, stackalloc char[32]));
@@ -71,6 +82,13 @@ public sealed class BlindIndex(PiiKeyRing ring)
         return tokens;
     }
 
+    public void Dispose()
+    {
+        foreach (var hmac in _hmacs.Values)
+            hmac.Dispose();
+        _hmacs.Dispose();
+    }
+
     private static string NormalizeNameToken(string token)
     {
         // NFC first so a decomposed "е" + U+0308 also folds; trailing "," or "." is typing noise.
@@ -101,7 +119,9 @@ public sealed class BlindIndex(PiiKeyRing ring)
             prefix.CopyTo(input);
             var written = Encoding.UTF8.GetBytes(value, input[prefix.Length..]);
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(ring.Keys.IndexKey, input[..(prefix.Length + written)], mac);
+            var hmac = _hmacs.Value!;
+            hmac.AppendData(input[..(prefix.Length + written)]);
+            hmac.GetHashAndReset(mac);
             return mac[..Size].ToArray();
         }
         finally

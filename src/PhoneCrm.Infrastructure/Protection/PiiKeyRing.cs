@@ -47,12 +47,9 @@ public sealed class PiiKeyRing
     /// <summary>Generates a random key with the next free id (k2, k3, …), makes it active and returns the id.</summary>
     public string Rotate()
     {
-        lock (_gate)
-        {
-            var keyId = Merged().NextKeyId();
-            AddActiveKey(keyId, RandomNumberGenerator.GetBytes(PiiKeySet.KeySize));
-            return keyId;
-        }
+        string? keyId = null;
+        Update(keys => keys.WithActiveKey(keyId = keys.NextKeyId(), RandomNumberGenerator.GetBytes(PiiKeySet.KeySize)));
+        return keyId!;
     }
 
     /// <summary>Adds a key and makes it active; persisted first when the ring is file-backed.</summary>
@@ -60,30 +57,41 @@ public sealed class PiiKeyRing
     {
         ArgumentNullException.ThrowIfNull(keyId);
         ArgumentNullException.ThrowIfNull(key);
+        var copy = key.ToArray();
+        Update(keys => keys.WithActiveKey(keyId, copy));
+    }
+
+    private void Update(Func<PiiKeySet, PiiKeySet> change)
+    {
         lock (_gate)
         {
-            var next = Merged().WithActiveKey(keyId, key.ToArray());
+            if (_keyFile is null)
+            {
+                _keys = change(_keys);
+                return;
+            }
+            using var fileLock = PiiKeyFile.Lock(_keyFile);
+            var next = change(Merged(_keyFile));
             // Durable before use: a value encrypted with a key that never reached disk is lost.
-            if (_keyFile is not null)
-                PiiKeyFile.Save(_keyFile, next);
+            PiiKeyFile.Save(_keyFile, next);
             _keys = next;
         }
     }
 
     // Picks up keys another process added to the file, so saving does not drop them.
-    private PiiKeySet Merged()
+    private PiiKeySet Merged(string keyFile)
     {
         var current = _keys;
-        if (_keyFile is null || !File.Exists(_keyFile))
+        if (!File.Exists(keyFile))
             return current;
-        var onDisk = PiiKeyFile.Read(_keyFile);
+        var onDisk = PiiKeyFile.Read(keyFile);
         if (!CryptographicOperations.FixedTimeEquals(onDisk.IndexKey, current.IndexKey))
-            throw new InvalidOperationException($"Key file {_keyFile} has a different index key; refusing to merge.");
+            throw new InvalidOperationException($"Key file {keyFile} has a different index key; refusing to merge.");
         var keys = new Dictionary<string, byte[]>(current.Keys, StringComparer.Ordinal);
         foreach (var (id, key) in onDisk.Keys)
         {
             if (keys.TryGetValue(id, out var mine) && !CryptographicOperations.FixedTimeEquals(mine, key))
-                throw new InvalidOperationException($"Key file {_keyFile} has different material for key id '{id}'.");
+                throw new InvalidOperationException($"Key file {keyFile} has different material for key id '{id}'.");
             keys[id] = key;
         }
         return new PiiKeySet(current.ActiveKeyId, keys, current.IndexKey);

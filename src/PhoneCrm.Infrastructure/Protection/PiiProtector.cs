@@ -12,7 +12,7 @@ namespace PhoneCrm.Infrastructure.Protection;
 /// <remarks>Random 96-bit nonces: rotate a key well before 2^32 encryptions with it.</remarks>
 public sealed class PiiProtector : IDisposable
 {
-    private const int NonceSize = 12;
+    private const int NonceSize = NonceSource.NonceSize;
     private const int TagSize = 16;
     private const int StackLimit = 256;
 
@@ -38,7 +38,7 @@ public sealed class PiiProtector : IDisposable
         var output = new byte[header.Length + NonceSize + length + TagSize];
         header.CopyTo(output, 0);
         var nonce = output.AsSpan(header.Length, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
+        NonceSource.Fill(nonce);
 
         byte[]? rented = null;
         var plain = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));

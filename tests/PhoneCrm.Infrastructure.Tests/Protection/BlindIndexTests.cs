@@ -2,9 +2,11 @@ using PhoneCrm.Infrastructure.Protection;
 
 namespace PhoneCrm.Infrastructure.Tests.Protection;
 
-public sealed class BlindIndexTests
+public sealed class BlindIndexTests : IDisposable
 {
     private readonly BlindIndex _index = new(PiiKeyRing.CreateForTests());
+
+    public void Dispose() => _index.Dispose();
 
     [Fact]
     public void IsDeterministicAndSixteenBytes()
@@ -24,8 +26,11 @@ public sealed class BlindIndexTests
     }
 
     [Fact]
-    public void DiffersAcrossRings() =>
-        Assert.NotEqual(_index.Phone("+79161234567"), new BlindIndex(PiiKeyRing.CreateForTests()).Phone("+79161234567"));
+    public void DiffersAcrossRings()
+    {
+        using var other = new BlindIndex(PiiKeyRing.CreateForTests());
+        Assert.NotEqual(_index.Phone("+79161234567"), other.Phone("+79161234567"));
+    }
 
     [Fact]
     public void EmailIsCaseAndWhitespaceInsensitive() =>

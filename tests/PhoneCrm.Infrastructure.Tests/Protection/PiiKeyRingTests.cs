@@ -41,15 +41,16 @@ public sealed class PiiKeyRingTests : IDisposable
     public async Task ConcurrentStartsAgreeOnOneKeySet()
     {
         using var start = new Barrier(8);
-        var rings = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        // Dedicated threads: a blocking barrier on a 2-core thread pool would wait for thread injection.
+        var rings = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Factory.StartNew(() =>
         {
-            start.SignalAndWait();
+            start.SignalAndWait(TimeSpan.FromSeconds(30));
             return PiiKeyRing.Load(new ProtectionOptions(), KeyFile);
-        })));
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
 
         foreach (var ring in rings)
             AssertSameKeys(rings[0], ring);
-        Assert.Equal(["pii-keys.json"], Directory.GetFiles(Path.GetDirectoryName(KeyFile)!).Select(Path.GetFileName));
+        Assert.Equal(["pii-keys.json", "pii-keys.json.lock"], Directory.GetFiles(Path.GetDirectoryName(KeyFile)!).Select(Path.GetFileName).Order());
     }
 
     [Fact]
@@ -128,7 +129,9 @@ public sealed class PiiKeyRingTests : IDisposable
     {
         Assert.Equal(expected.ActiveKeyId, actual.ActiveKeyId);
         Assert.Equal(expected.KeyIds.Order(), actual.KeyIds.Order());
-        Assert.Equal(new BlindIndex(expected).Phone("+79161234567"), new BlindIndex(actual).Phone("+79161234567"));
+        using var expectedIndex = new BlindIndex(expected);
+        using var actualIndex = new BlindIndex(actual);
+        Assert.Equal(expectedIndex.Phone("+79161234567"), actualIndex.Phone("+79161234567"));
         using var encrypt = new PiiProtector(expected);
         using var decrypt = new PiiProtector(actual);
         Assert.Equal("same", decrypt.Decrypt(encrypt.Encrypt("same", "ring.check"), "ring.check"));

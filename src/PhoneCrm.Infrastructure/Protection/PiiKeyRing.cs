@@ -35,7 +35,7 @@ public sealed class PiiKeyRing
     public static PiiKeyRing Load(ProtectionOptions options, string defaultKeyFile)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Keys.Count > 0 || !string.IsNullOrEmpty(options.IndexKey))
+        if (options.Keys is { Count: > 0 } || !string.IsNullOrEmpty(options.IndexKey))
             return new PiiKeyRing(PiiKeySet.FromOptions(options, "Configuration"), keyFile: null);
 
         var path = Path.GetFullPath(string.IsNullOrEmpty(options.KeyFile) ? defaultKeyFile : options.KeyFile);

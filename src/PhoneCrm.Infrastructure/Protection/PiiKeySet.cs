@@ -42,7 +42,7 @@ internal sealed class PiiKeySet
 
     public static PiiKeySet FromOptions(ProtectionOptions options, string source)
     {
-        if (options.Keys.Count == 0)
+        if (options.Keys is null or { Count: 0 })
             throw new InvalidOperationException($"{source}: no Protection:Keys.");
         var keys = options.Keys.ToDictionary(k => k.Key, k => Decode(k.Value, $"{source}: Protection:Keys:{k.Key}"), StringComparer.Ordinal);
         var active = options.ActiveKeyId

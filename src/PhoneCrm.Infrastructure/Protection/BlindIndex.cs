@@ -1,0 +1,133 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PhoneCrm.Infrastructure.Protection;
+
+/// <summary>
+/// Keyed blind indexes (HMAC-SHA256 truncated to 16 bytes) for exact lookup of encrypted columns.
+/// Each kind has its own domain prefix so the same input yields unrelated indexes across kinds.
+/// </summary>
+public sealed class BlindIndex : IDisposable
+{
+    public const int Size = 16;
+    private const int StackLimit = 256;
+
+    // A reused HMAC context is about twice as fast as HMACSHA256.HashData; contexts are per thread
+    // because they are not thread-safe. The index key never changes in-process, so none goes stale.
+    private readonly ThreadLocal<IncrementalHash> _hmacs;
+
+    public BlindIndex(PiiKeyRing ring)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        var key = ring.Keys.IndexKey;
+        _hmacs = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key), trackAllValues: true);
+    }
+
+    /// <summary>Digits of an E.164 number; <c>+79161234567</c> and <c>79161234567</c> index the same.</summary>
+    public byte[] Phone(string e164) => Compute("phone:"u8, Digits(e164, stackalloc char[32]));
+
+    /// <summary>Erasure tombstone for a number: unlinkable to <see cref="Phone"/> indexes.</summary>
+    public byte[] Suppression(string e164) => Compute("suppress:"u8, Digits(e164, stackalloc char[32]));
+
+    public byte[] Email(string email)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        var trimmed = email.AsSpan().Trim();
+        if (trimmed.IsEmpty)
+            throw new ArgumentException("Email is empty.", nameof(email));
+        var lower = trimmed.Length <= StackLimit ? stackalloc char[trimmed.Length] : new char[trimmed.Length];
+        trimmed.ToLowerInvariant(lower);
+        return Compute("email:"u8, lower);
+    }
+
+    /// <summary>Index of one search token, normalised like <see cref="NameTokens"/>.</summary>
+    public byte[] NameToken(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return Compute("name:"u8, NormalizeNameToken(token));
+    }
+
+    public IReadOnlyList<byte[]> NameTokens(string? firstName, string? lastName) =>
+        TokenizeName(firstName, lastName).Select(t => Compute("name:"u8, t)).ToList();
+
+    /// <summary>
+    /// Lower-case tokens split on whitespace and dashes, ё folded to е, shorter than 2 chars dropped, distinct.
+    /// <c>"Анна-Мария Ёлкина"</c> → <c>анна, мария, елкина</c>.
+    /// </summary>
+    public static IReadOnlyList<string> TokenizeName(string? firstName, string? lastName)
+    {
+        var tokens = new List<string>();
+        foreach (var part in new[] { firstName, lastName })
+        {
+            if (string.IsNullOrWhiteSpace(part))
+                continue;
+            var start = -1;
+            for (var i = 0; i <= part.Length; i++)
+            {
+                var separator = i == part.Length || char.IsWhiteSpace(part[i])
+                    || char.GetUnicodeCategory(part[i]) == UnicodeCategory.DashPunctuation;
+                if (!separator && start < 0)
+                    start = i;
+                else if (separator && start >= 0)
+                {
+                    var token = NormalizeNameToken(part[start..i]);
+                    if (token.Length >= 2 && !tokens.Contains(token))
+                        tokens.Add(token);
+                    start = -1;
+                }
+            }
+        }
+        return tokens;
+    }
+
+    public void Dispose()
+    {
+        foreach (var hmac in _hmacs.Values)
+            hmac.Dispose();
+        _hmacs.Dispose();
+    }
+
+    private static string NormalizeNameToken(string token)
+    {
+        // NFC first so a decomposed "е" + U+0308 also folds; trailing "," or "." is typing noise.
+        var normalized = token.Normalize(NormalizationForm.FormC).ToLowerInvariant().Replace('ё', 'е');
+        return normalized.Trim().Trim(".,;:!?\"'()".ToCharArray());
+    }
+
+    private static ReadOnlySpan<char> Digits(string e164, Span<char> buffer)
+    {
+        ArgumentNullException.ThrowIfNull(e164);
+        var digits = e164.Length <= buffer.Length ? buffer : new char[e164.Length];
+        var count = 0;
+        foreach (var c in e164)
+        {
+            if (char.IsAsciiDigit(c))
+                digits[count++] = c;
+        }
+        return count > 0 ? digits[..count] : throw new ArgumentException("Phone number has no digits.", nameof(e164));
+    }
+
+    private byte[] Compute(ReadOnlySpan<byte> prefix, ReadOnlySpan<char> value)
+    {
+        var length = prefix.Length + Encoding.UTF8.GetByteCount(value);
+        byte[]? rented = null;
+        var input = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            prefix.CopyTo(input);
+            var written = Encoding.UTF8.GetBytes(value, input[prefix.Length..]);
+            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            var hmac = _hmacs.Value!;
+            hmac.AppendData(input[..(prefix.Length + written)]);
+            hmac.GetHashAndReset(mac);
+            return mac[..Size].ToArray();
+        }
+        finally
+        {
+            if (rented is not null)
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        }
+    }
+}

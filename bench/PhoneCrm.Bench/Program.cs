@@ -1,1 +1,23 @@
-﻿Console.WriteLine("Hello, World!");
+using System.Diagnostics;
+using PhoneCrm.Bench;
+
+// One command runs every benchmark (or the ones named): dotnet run -c Release --project bench/PhoneCrm.Bench [name…]
+// Each prints its figure beside a baseline measured in the same run, as a ratio.
+IBenchmark[] all = [new PhoneNormalisationBenchmark()];
+var selected = args.Length == 0 ? all : all.Where(b => args.Contains(b.Name, StringComparer.OrdinalIgnoreCase)).ToArray();
+if (selected.Length == 0)
+{
+    Console.Error.WriteLine($"Unknown benchmark. Available: {string.Join(", ", all.Select(b => b.Name))}");
+    return 2;
+}
+
+Console.WriteLine($"PhoneCrm benchmarks · {Environment.ProcessorCount} cores · {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+foreach (var benchmark in selected)
+{
+    Console.WriteLine($"\n== {benchmark.Name}: {benchmark.Description}");
+    var sw = Stopwatch.StartNew();
+    await benchmark.RunAsync();
+    Console.WriteLine($"   ({sw.Elapsed.TotalSeconds:0.0} s)");
+}
+
+return 0;

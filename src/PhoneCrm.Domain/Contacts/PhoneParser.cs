@@ -37,6 +37,11 @@ public static class PhoneParser
             return PhoneParseResult.Failure(PhoneParseErrors.NotAPhoneNumber);
         }
 
+        if (TryRussianShape(number, defaultRegion, out var shaped) && _util.IsValidNumber(shaped))
+        {
+            return PhoneParseResult.Success(ToNormalized(shaped, extension));
+        }
+
         PhoneNumber parsed;
         try
         {
@@ -60,6 +65,36 @@ public static class PhoneParser
     {
         phone = Parse(input, defaultRegion).Phone;
         return phone is not null;
+    }
+
+    /// <summary>
+    /// Fast path for the shapes that make up almost every Russian file (<c>8 916…</c>, <c>+7 916…</c>, <c>7916…</c>,
+    /// <c>916…</c>): builds the number directly instead of running libphonenumber's regex-driven parser. Anything else,
+    /// or an invalid result, goes through the full parser, which also explains what is wrong.
+    /// </summary>
+    private static bool TryRussianShape(string number, string defaultRegion, out PhoneNumber phone)
+    {
+        phone = null!;
+        var plus = number.Length > 0 && number[0] == '+';
+        if (!plus && defaultRegion != "RU") return false;
+        Span<char> digits = stackalloc char[16];
+        var count = 0;
+        foreach (var c in number)
+        {
+            if (c is < '0' or > '9') continue;
+            if (count == digits.Length) return false;
+            digits[count++] = c;
+        }
+
+        int start;
+        if (count == 11 && (digits[0] == '7' || (!plus && digits[0] == '8'))) start = 1;
+        else if (count == 10 && !plus) start = 0;
+        else return false;
+
+        ulong nationalNumber = 0;
+        for (var i = start; i < count; i++) nationalNumber = nationalNumber * 10 + (ulong)(digits[i] - '0');
+        phone = new PhoneNumber.Builder().SetCountryCode(7).SetNationalNumber(nationalNumber).Build();
+        return true;
     }
 
     private static NormalizedPhone ToNormalized(PhoneNumber parsed, string? extension)

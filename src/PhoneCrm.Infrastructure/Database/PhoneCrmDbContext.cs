@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
+using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Tenancy;
 using PhoneCrm.Infrastructure.Access;
 using PhoneCrm.Infrastructure.Tenancy;
@@ -18,6 +19,8 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<ContactNote> ContactNotes => Set<ContactNote>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -1,5 +1,8 @@
+using Bogus;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Access;
+using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 
 namespace PhoneCrm.Infrastructure.Tenancy;
@@ -8,7 +11,7 @@ namespace PhoneCrm.Infrastructure.Tenancy;
 /// The demo tenant of the run command: one user per role with a known password, so a visitor can look around.
 /// Idempotent: a second start finds the tenant and only prints the logins again.
 /// </summary>
-public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provisioner)
+public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provisioner, ContactService contacts)
 {
     public const string TenantName = "Демо: Сад и огород";
     public const string Password = "Demo-Pass-2026!";
@@ -24,6 +27,66 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
         ("operator@demo.phonecrm.test", Role.SystemOperator),
     ];
 
+    public const int ContactCount = 300;
+
+    private static readonly string[] _tags = ["garden", "kitchen", "tools", "seeds", "greenhouse", "flowers", "vip", "wholesale"];
+    private static readonly string[] _sources = [ContactSources.Website, ContactSources.WebShop, ContactSources.Social,
+        ContactSources.OfflineEvent, ContactSources.Store, ContactSources.Import, ContactSources.Call];
+    private static readonly Dictionary<string, string[]> _details = new()
+    {
+        [ContactSources.Website] = ["delivery-page", "landing-spring", "contacts-form"],
+        [ContactSources.WebShop] = ["checkout", "cart"],
+        [ContactSources.Social] = ["vk-group", "telegram-channel"],
+        [ContactSources.OfflineEvent] = ["agro-expo-2026", "garden-fair"],
+        [ContactSources.Store] = ["store-moscow-1", "store-kazan"],
+        [ContactSources.Import] = ["old-crm.csv"],
+        [ContactSources.Call] = ["hotline"],
+    };
+    // Russian mobile ranges that libphonenumber knows.
+    private static readonly int[] _mobileCodes = [900, 901, 902, 903, 904, 905, 906, 908, 909, 910, 911, 912, 913, 914, 915, 916, 917,
+        918, 919, 920, 921, 922, 923, 924, 925, 926, 927, 928, 929, 930, 931, 950, 951, 952, 953, 958, 960, 961, 962, 963, 964, 965,
+        966, 967, 968, 969, 977, 978, 980, 981, 982, 983, 984, 985, 986, 987, 988, 989, 991, 992, 993, 994, 995, 996, 999];
+
+    /// <summary>Realistic fake Russian customers (Bogus, locale ru, fixed seed), some owned by the demo sales manager.</summary>
+    private async Task SeedContactsAsync(int count, Guid? salesManager, CancellationToken ct)
+    {
+        var f = new Faker("ru") { Random = new Randomizer(2026) };
+        var cities = CityTable.BuiltIn.Select(c => c.City).Distinct().ToList();
+        var big = new[] { "Москва", "Санкт-Петербург", "Новосибирск", "Екатеринбург", "Казань", "Нижний Новгород", "Краснодар" }
+            .Where(c => cities.Contains(c)).ToList();
+        var made = 0;
+        while (made < count)
+        {
+            var male = f.Random.Bool();
+            var gender = male ? Bogus.DataSets.Name.Gender.Male : Bogus.DataSets.Name.Gender.Female;
+            var first = f.Name.FirstName(gender);
+            var last = f.Name.LastName(gender);
+            var source = f.PickRandom(_sources);
+            var input = new ContactInput
+            {
+                Phone = $"+7{f.PickRandom(_mobileCodes)}{f.Random.Number(0, 9_999_999):0000000}",
+                FirstName = first,
+                LastName = last,
+                Email = f.Random.Bool(0.7f) ? $"{f.Internet.UserName("user", "mail")}{f.Random.Number(10, 99)}@{f.PickRandom("mail.ru", "yandex.ru", "gmail.com", "bk.ru", "inbox.ru")}".ToLowerInvariant() : null,
+                City = big.Count > 0 && f.Random.Bool(0.5f) ? f.PickRandom(big) : f.PickRandom(cities),
+                Gender = f.Random.Bool(0.9f) ? (male ? ContactGender.Male : ContactGender.Female) : ContactGender.Unknown,
+                BirthDate = f.Random.Bool(0.6f) ? DateOnly.FromDateTime(f.Date.Between(new DateTime(1955, 1, 1), new DateTime(2005, 12, 31))).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null,
+                Tags = f.Random.ListItems(_tags, f.Random.Number(0, 3)),
+                SourceChannel = source,
+                SourceDetail = f.PickRandom(_details[source]),
+                Attributes = f.Random.Bool(0.3f) ? new System.Text.Json.Nodes.JsonObject { ["loyaltyLevel"] = f.PickRandom("bronze", "silver", "gold") } : null,
+            };
+            var result = await contacts.UpsertAsync(input, ct);
+            if (!result.IsValid) continue;
+            if (!result.Created) continue;
+            if (salesManager is not null && f.Random.Bool(0.15f)) result.Contact!.OwnerId = salesManager;
+            if (f.Random.Bool(0.05f)) result.Contact!.Status = ContactStatus.Unreachable;
+            made++;
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+
     public async Task<Credentials> EnsureAsync(CancellationToken ct = default)
     {
         const string admin = "admin@demo.phonecrm.test";
@@ -36,6 +99,16 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
                 var user = await provisioner.EnsureUserAsync(email, Password, mustChangePassword: false);
                 await provisioner.AddMemberAsync(user.Id, [role], ct);
             }
+        }
+        else
+        {
+            db.Tenant.Set(tenant.Id);
+        }
+
+        if (!await db.Contacts.AnyAsync(ct))
+        {
+            var sales = await db.Users.AsNoTracking().Where(u => u.Email == _staff[1].Email).Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct);
+            await SeedContactsAsync(ContactCount, sales, ct);
         }
 
         return new Credentials(TenantName, admin, _staff[0].Email, Password);

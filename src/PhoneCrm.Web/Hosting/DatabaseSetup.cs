@@ -53,12 +53,21 @@ public static class DatabaseSetup
     }
 
     /// <summary>As root the folder must be reachable by the unprivileged server user, so it lives outside /root.</summary>
-    private static string DefaultDataDirectory()
+    private static string DefaultDataDirectory() => Path.Combine(DefaultBaseDirectory(), "pgdata");
+
+    private static string DefaultBaseDirectory() => Environment.UserName == "root"
+        ? "/var/lib/phonecrm"
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "phonecrm");
+
+    /// <summary>
+    /// The PII key file used when <c>Protection</c> configures no keys: next to the embedded data directory
+    /// (<c>/var/lib/phonecrm/pii-keys.json</c> as root, <c>~/.local/share/phonecrm/pii-keys.json</c> otherwise).
+    /// </summary>
+    public static string DefaultKeyFile(IConfiguration config)
     {
-        var baseDir = Environment.UserName == "root"
-            ? "/var/lib/phonecrm"
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "phonecrm");
-        return Path.Combine(baseDir, "pgdata");
+        var dataDir = config["Database:DataDirectory"] is { Length: > 0 } configured ? configured : DefaultDataDirectory();
+        var parent = Path.GetDirectoryName(Path.GetFullPath(dataDir).TrimEnd(Path.DirectorySeparatorChar)) ?? DefaultBaseDirectory();
+        return Path.Combine(parent, "pii-keys.json");
     }
 
     public static async Task PrepareAsync(WebApplication app, bool seedDemo)

@@ -12,7 +12,9 @@ using Microsoft.AspNetCore.Mvc.ModelBinding.Metadata;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Infrastructure.Access;
 using PhoneCrm.Infrastructure.Audit;
+using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.Infrastructure.Tenancy;
 using PhoneCrm.Web.Features.Access;
 using PhoneCrm.Web.Features.Operations;
@@ -34,6 +36,9 @@ public static class ServiceRegistration
         services.AddScoped<ApiKeyService>();
         services.AddScoped<TenantProvisioner>();
         services.AddScoped<DemoSeeder>();
+        services.AddScoped<ContactService>();
+        // Keys from Protection:* config, else a generated key file beside the embedded data directory.
+        services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));
         services.AddSingleton(sp => new DatabaseMigrator(connectionString, sp.GetRequiredService<ILogger<DatabaseMigrator>>()));
         services.AddDbContext<PhoneCrmDbContext>((sp, o) => o
             .UseNpgsql(connectionString, n => n.MigrationsHistoryTable("__ef_migrations_history"))

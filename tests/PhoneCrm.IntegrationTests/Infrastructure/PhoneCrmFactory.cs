@@ -16,6 +16,8 @@ public class PhoneCrmFactory : WebApplicationFactory<Program>
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Jobs:WorkerCount"] = "2",
+            // A throwaway PII key file per test app, never the machine's default one.
+            ["Protection:KeyFile"] = Path.Combine(Path.GetTempPath(), $"phonecrm-tests-keys-{Guid.NewGuid():N}", "pii-keys.json"),
         };
     }
 

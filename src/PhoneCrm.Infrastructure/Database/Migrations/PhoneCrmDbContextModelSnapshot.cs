@@ -282,6 +282,222 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.Contact", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Attributes")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("attributes");
+
+                    b.Property<DateOnly?>("BirthDate")
+                        .HasColumnType("date")
+                        .HasColumnName("birth_date");
+
+                    b.Property<string>("Carrier")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("carrier");
+
+                    b.Property<string>("City")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("city");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("EmailCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("email_cipher");
+
+                    b.Property<byte[]>("EmailIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("email_index");
+
+                    b.Property<string>("Extension")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("extension");
+
+                    b.Property<byte[]>("FirstNameCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("first_name_cipher");
+
+                    b.Property<string>("Gender")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("gender");
+
+                    b.Property<byte[]>("LastNameCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("last_name_cipher");
+
+                    b.PrimitiveCollection<List<byte[]>>("NameTokenIndexes")
+                        .IsRequired()
+                        .HasColumnType("bytea[]")
+                        .HasColumnName("name_token_indexes");
+
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<byte[]>("PhoneCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_cipher");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_index");
+
+                    b.Property<string>("PhoneRegion")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("phone_region");
+
+                    b.Property<string>("PhoneType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phone_type");
+
+                    b.Property<string>("SourceChannel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("source_channel");
+
+                    b.Property<string>("SourceDetail")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("source_detail");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_contacts");
+
+                    b.HasIndex("NameTokenIndexes")
+                        .HasDatabaseName("ix_contacts_name_token_indexes");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("NameTokenIndexes"), "gin");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_contacts_owner_id");
+
+                    b.HasIndex("Tags")
+                        .HasDatabaseName("ix_contacts_tags");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
+
+                    b.HasIndex("TenantId", "City")
+                        .HasDatabaseName("ix_contacts_tenant_id_city");
+
+                    b.HasIndex("TenantId", "EmailIndex")
+                        .HasDatabaseName("ix_contacts_tenant_id_email_index");
+
+                    b.HasIndex("TenantId", "OwnerId")
+                        .HasDatabaseName("ix_contacts_tenant_id_owner_id");
+
+                    b.HasIndex("TenantId", "PhoneIndex")
+                        .IsUnique()
+                        .HasDatabaseName("ix_contacts_tenant_id_phone_index");
+
+                    b.HasIndex("TenantId", "SourceChannel")
+                        .HasDatabaseName("ix_contacts_tenant_id_source_channel");
+
+                    b.HasIndex("TenantId", "Status")
+                        .HasDatabaseName("ix_contacts_tenant_id_status");
+
+                    b.HasIndex("TenantId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_contacts_tenant_id_created_at_id");
+
+                    b.HasIndex("TenantId", "UpdatedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_contacts_tenant_id_updated_at_id");
+
+                    b.ToTable("contacts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_contacts_gender", "gender IN ('male','female','unknown')");
+
+                            t.HasCheckConstraint("ck_contacts_status", "status IN ('active','unreachable','erased')");
+                        });
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.ContactNote", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AuthorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_id");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("author_name");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("TextCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("text_cipher");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_contact_notes");
+
+                    b.HasIndex("TenantId", "ContactId", "CreatedAt")
+                        .HasDatabaseName("ix_contact_notes_tenant_id_contact_id_created_at");
+
+                    b.ToTable("contact_notes", (string)null);
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Tenancy.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -476,6 +692,32 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_audit_log_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.Contact", b =>
+                {
+                    b.HasOne("PhoneCrm.Infrastructure.Access.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_contacts_asp_net_users_owner_id");
+
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_contacts_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.ContactNote", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_notes_contacts_tenant_id_contact_id");
                 });
 #pragma warning restore 612, 618
         }

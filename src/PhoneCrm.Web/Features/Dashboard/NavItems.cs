@@ -11,7 +11,7 @@ public static class NavItems
 
     private static readonly Item[] _items =
     [
-        new("Contacts", "/contacts", Permission.ContactsRead, false),
+        new("Contacts", "/contacts", Permission.ContactsRead, true),
         new("Consent", "/consent", Permission.ConsentRead, false),
         new("Segments", "/segments", Permission.SegmentsRead, false),
         new("Campaigns", "/campaigns", Permission.CampaignsRead, false),

@@ -1,0 +1,424 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Tenancy;
+using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Protection;
+
+namespace PhoneCrm.Infrastructure.Contacts;
+
+/// <summary>What the caller may see: <see cref="Personal"/> false means masked phones and no names, emails or notes
+/// (Analyst); <see cref="OwnerOnly"/> limits every query to the contacts that user owns (SalesManager).</summary>
+public sealed record ContactScope(bool Personal, Guid? OwnerOnly)
+{
+    public static ContactScope Full { get; } = new(true, null);
+}
+
+/// <summary>A contact decrypted (or masked) for one reader.</summary>
+public sealed record ContactView(
+    Guid Id, string Phone, string PhoneDisplay, bool Masked, string PhoneType, string? Carrier, string Region, string? Extension,
+    string TimeZone, string? FirstName, string? LastName, string? Email, string? City, string Gender, DateOnly? BirthDate,
+    IReadOnlyList<string> Tags, string SourceChannel, string? SourceDetail, Guid? OwnerId, string Attributes, string Status,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public string FullName => string.Join(' ', new[] { FirstName, LastName }.Where(s => !string.IsNullOrEmpty(s)));
+}
+
+public sealed record NoteView(Guid Id, string Text, string AuthorName, DateTimeOffset CreatedAt);
+
+public sealed class ContactFilter
+{
+    /// <summary>Phone in any format, an email, a word of the name, or a tag (<c>#garden</c> forces a tag).</summary>
+    public string? Q { get; set; }
+    public string? City { get; set; }
+    public string? Source { get; set; }
+    public string? Status { get; set; }
+    public Guid? Owner { get; set; }
+    /// <summary><c>created</c> (default), <c>updated</c>, <c>city</c>, <c>status</c>.</summary>
+    public string? Sort { get; set; }
+    /// <summary><c>desc</c> (default) or <c>asc</c>.</summary>
+    public string? Dir { get; set; }
+    /// <summary>Opaque keyset cursor from the previous page.</summary>
+    public string? After { get; set; }
+
+    public string SortKey => Sort is "updated" or "city" or "status" ? Sort : "created";
+    public bool Ascending => Dir == "asc";
+
+    /// <summary>For the audit log: which filters were used, never their personal values.</summary>
+    public string Describe(string? searchKind) =>
+        $"search={searchKind ?? "none"};city={City};source={Source};status={Status};owner={Owner};sort={SortKey} {(Ascending ? "asc" : "desc")}";
+}
+
+public sealed record ContactPage(IReadOnlyList<Contact> Items, string? NextCursor, string? SearchKind);
+
+public sealed record UpsertResult(Contact? Contact, bool Created, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public bool IsValid => Errors.Count == 0;
+}
+
+/// <summary>
+/// The one place for the contact rules: normalisation, encryption, blind-index lookup, merge and masking.
+/// <para><b>Merge rule</b> (API upsert and the demo seeder; imports follow it too): a contact is found by its normalised
+/// phone (any input format). Every field the caller gives (non-empty) overwrites the stored value; fields not given
+/// keep theirs; tags are the union of stored and given tags; attributes are merged key by key, given keys winning.
+/// The source (channel and detail) records where the contact first came from and is kept once set; the owner and
+/// status are never changed by an upsert. A UI edit (<see cref="UpdateAsync"/>) replaces every field of its form,
+/// clearing those left empty.</para>
+/// </summary>
+public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector, BlindIndex index, TimeProvider clock)
+{
+    public const string PhoneContext = "contact.phone";
+    public const string FirstNameContext = "contact.first_name";
+    public const string LastNameContext = "contact.last_name";
+    public const string EmailContext = "contact.email";
+    public const string NoteContext = "contact_note.text";
+
+    private Tenant? _tenant;
+
+    public async Task<Tenant> TenantAsync(CancellationToken ct = default)
+    {
+        var id = db.Tenant.RequireTenant();
+        return _tenant is { } t && t.Id == id ? t : _tenant = await db.Tenants.AsNoTracking().SingleAsync(x => x.Id == id, ct);
+    }
+
+    public async Task<string> DefaultRegionAsync(CancellationToken ct = default) => (await TenantAsync(ct)).DefaultRegion;
+
+    /// <summary>Creates the contact or merges into the one with the same normalised phone (see the class remarks).</summary>
+    public async Task<UpsertResult> UpsertAsync(ContactInput input, CancellationToken ct = default)
+    {
+        var tenant = await TenantAsync(ct);
+        var valid = input.Validate(tenant.DefaultRegion, phoneRequired: true, out var errors);
+        if (valid is null) return new UpsertResult(null, false, errors);
+        var phoneIndex = index.Phone(valid.Phone!.E164);
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await db.Contacts.SingleOrDefaultAsync(c => c.PhoneIndex == phoneIndex, ct);
+            var now = clock.GetUtcNow();
+            if (existing is not null)
+            {
+                Merge(existing, valid, tenant);
+                existing.UpdatedAt = now;
+                await db.SaveChangesAsync(ct);
+                return new UpsertResult(existing, false, errors);
+            }
+
+            var contact = new Contact
+            {
+                PhoneCipher = protector.Encrypt(valid.Phone.E164, PhoneContext)!,
+                PhoneIndex = phoneIndex,
+                SourceChannel = valid.SourceChannel ?? ContactSources.Api,
+                SourceDetail = valid.SourceDetail,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            SetPhone(contact, valid.Phone);
+            Merge(contact, valid, tenant);
+            db.Contacts.Add(contact);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return new UpsertResult(contact, true, errors);
+            }
+            catch (DbUpdateException e) when (attempt == 0 && e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                // Someone created the same number between our read and write: merge into theirs.
+                db.Entry(contact).State = EntityState.Detached;
+            }
+        }
+    }
+
+    /// <summary>A UI edit: every field of the form replaces the stored one (empty clears). Phone changes keep it unique.</summary>
+    public async Task<UpsertResult> UpdateAsync(Guid id, ContactInput input, ContactScope scope, CancellationToken ct = default)
+    {
+        var tenant = await TenantAsync(ct);
+        var contact = await Scoped(db.Contacts, scope).SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (contact is null) return new UpsertResult(null, false, new Dictionary<string, string[]>());
+        var valid = input.Validate(tenant.DefaultRegion, phoneRequired: true, out var errors);
+        if (valid is null) return new UpsertResult(contact, false, errors);
+
+        var phoneIndex = index.Phone(valid.Phone!.E164);
+        if (!phoneIndex.AsSpan().SequenceEqual(contact.PhoneIndex))
+        {
+            if (await db.Contacts.AnyAsync(c => c.PhoneIndex == phoneIndex && c.Id != id, ct))
+                return new UpsertResult(contact, false, new Dictionary<string, string[]> { ["phone"] = ["Another contact already has this number."] });
+            contact.PhoneCipher = protector.Encrypt(valid.Phone.E164, PhoneContext)!;
+            contact.PhoneIndex = phoneIndex;
+        }
+
+        SetPhone(contact, valid.Phone);
+        contact.FirstNameCipher = protector.Encrypt(valid.FirstName, FirstNameContext);
+        contact.LastNameCipher = protector.Encrypt(valid.LastName, LastNameContext);
+        contact.NameTokenIndexes = index.NameTokens(valid.FirstName, valid.LastName).ToList();
+        contact.EmailCipher = protector.Encrypt(valid.Email, EmailContext);
+        contact.EmailIndex = valid.Email is null ? null : index.Email(valid.Email);
+        contact.City = valid.City;
+        contact.Gender = valid.Gender ?? ContactGender.Unknown;
+        contact.BirthDate = valid.BirthDate;
+        contact.Tags = valid.Tags?.ToList() ?? [];
+        if (valid.SourceChannel is not null) contact.SourceChannel = valid.SourceChannel;
+        contact.SourceDetail = valid.SourceDetail;
+        if (valid.Status is not null && contact.Status != ContactStatus.Erased) contact.Status = valid.Status;
+        contact.TimeZone = ResolveTimeZone(contact.City, valid.Phone.E164, tenant);
+        contact.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return new UpsertResult(contact, false, errors);
+    }
+
+    public Task<Contact?> GetAsync(Guid id, ContactScope scope, CancellationToken ct = default) =>
+        Scoped(db.Contacts.AsNoTracking(), scope).SingleOrDefaultAsync(c => c.Id == id, ct);
+
+    /// <summary>Looks a number up in any format. Null result with <paramref name="valid"/> false: not a phone number.</summary>
+    public async Task<(Contact? Contact, bool Valid)> FindByPhoneAsync(string input, ContactScope scope, CancellationToken ct = default)
+    {
+        var parsed = PhoneParser.Parse(input, await DefaultRegionAsync(ct));
+        if (!parsed.IsSuccess) return (null, false);
+        var key = index.Phone(parsed.Phone.E164);
+        return (await Scoped(db.Contacts.AsNoTracking(), scope).SingleOrDefaultAsync(c => c.PhoneIndex == key, ct), true);
+    }
+
+    public async Task<List<Contact>> FindByEmailAsync(string email, ContactScope scope, CancellationToken ct = default)
+    {
+        var key = index.Email(email);
+        return await Scoped(db.Contacts.AsNoTracking(), scope).Where(c => c.EmailIndex == key).ToListAsync(ct);
+    }
+
+    public async Task<bool> SetOwnerAsync(Guid id, Guid? ownerId, ContactScope scope, CancellationToken ct = default)
+    {
+        var contact = await Scoped(db.Contacts, scope).SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (contact is null) return false;
+        contact.OwnerId = ownerId;
+        contact.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    public async Task<ContactNote?> AddNoteAsync(Guid id, string text, Guid? authorId, string authorName, ContactScope scope,
+        CancellationToken ct = default)
+    {
+        if (!await Scoped(db.Contacts, scope).AnyAsync(c => c.Id == id, ct)) return null;
+        var note = new ContactNote
+        {
+            ContactId = id,
+            TextCipher = protector.Encrypt(text.Trim(), NoteContext)!,
+            AuthorId = authorId,
+            AuthorName = authorName,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.ContactNotes.Add(note);
+        await db.SaveChangesAsync(ct);
+        return note;
+    }
+
+    public async Task<IReadOnlyList<NoteView>> NotesAsync(Guid id, ContactScope scope, CancellationToken ct = default)
+    {
+        if (!scope.Personal) return [];
+        var notes = await db.ContactNotes.AsNoTracking().Where(n => n.ContactId == id).OrderByDescending(n => n.CreatedAt).ToListAsync(ct);
+        return notes.Select(n => new NoteView(n.Id, protector.Decrypt(n.TextCipher, NoteContext)!, n.AuthorName, n.CreatedAt)).ToList();
+    }
+
+    public ContactView View(Contact c, ContactScope scope)
+    {
+        var e164 = protector.Decrypt(c.PhoneCipher, PhoneContext)!;
+        var personal = scope.Personal;
+        var masked = PhoneMasking.Mask(e164);
+        return new ContactView(c.Id, personal ? e164 : masked, personal ? PhoneFormatting.Display(e164) : masked, !personal,
+            c.PhoneType, c.Carrier, c.PhoneRegion, personal ? c.Extension : null, c.TimeZone,
+            personal ? protector.Decrypt(c.FirstNameCipher, FirstNameContext) : null,
+            personal ? protector.Decrypt(c.LastNameCipher, LastNameContext) : null,
+            personal ? protector.Decrypt(c.EmailCipher, EmailContext) : null,
+            c.City, c.Gender, personal ? c.BirthDate : null, c.Tags, c.SourceChannel, c.SourceDetail, c.OwnerId,
+            c.Attributes, c.Status, c.CreatedAt, c.UpdatedAt);
+    }
+
+    /// <summary>One page of the filtered list, by keyset (no OFFSET): the cursor carries the last row's sort value and id.</summary>
+    public async Task<ContactPage> PageAsync(ContactFilter filter, ContactScope scope, int pageSize, CancellationToken ct = default)
+    {
+        var (query, kind) = await FilteredAsync(filter, scope, ct);
+        query = Keyset(query, filter);
+        var rows = await Ordered(query, filter).Take(pageSize + 1).ToListAsync(ct);
+        string? next = null;
+        if (rows.Count > pageSize)
+        {
+            rows.RemoveAt(pageSize);
+            next = Cursor(rows[^1], filter);
+        }
+
+        return new ContactPage(rows, next, kind);
+    }
+
+    /// <summary>Every contact of the filter, in list order, streamed (for exports).</summary>
+    public async Task<(IAsyncEnumerable<Contact> Rows, string? SearchKind)> StreamAsync(ContactFilter filter, ContactScope scope,
+        CancellationToken ct = default)
+    {
+        var (query, kind) = await FilteredAsync(filter, scope, ct);
+        return (Ordered(query, filter).AsAsyncEnumerable(), kind);
+    }
+
+    private static IQueryable<Contact> Scoped(IQueryable<Contact> q, ContactScope scope) =>
+        scope.OwnerOnly is { } owner ? q.Where(c => c.OwnerId == owner) : q;
+
+    private async Task<(IQueryable<Contact> Query, string? Kind)> FilteredAsync(ContactFilter f, ContactScope scope, CancellationToken ct)
+    {
+        IQueryable<Contact> q = db.Contacts;
+        string? kind = null;
+        var text = f.Q?.Trim();
+        if (!string.IsNullOrEmpty(text))
+        {
+            (q, kind) = await SearchAsync(text, scope, ct);
+        }
+
+        q = Scoped(q.AsNoTracking(), scope);
+        if (!string.IsNullOrWhiteSpace(f.City)) q = q.Where(c => c.City == f.City.Trim());
+        if (!string.IsNullOrWhiteSpace(f.Source)) q = q.Where(c => c.SourceChannel == f.Source);
+        if (!string.IsNullOrWhiteSpace(f.Status)) q = q.Where(c => c.Status == f.Status);
+        if (f.Owner is { } owner) q = q.Where(c => c.OwnerId == owner);
+        return (q, kind);
+    }
+
+    /// <summary>
+    /// Phone (any format), email, or name words / tag. Name tokens and tags use their GIN indexes through <c>@&gt;</c>.
+    /// Without personal access only tags can be searched, so the search cannot confirm who is in the base.
+    /// </summary>
+    private async Task<(IQueryable<Contact>, string)> SearchAsync(string text, ContactScope scope, CancellationToken ct)
+    {
+        if (text.StartsWith('#') || !scope.Personal)
+        {
+            var tag = ContactInput.NormalizeTag(text.TrimStart('#'));
+            return (db.Contacts.FromSqlRaw("SELECT * FROM contacts WHERE tags @> ARRAY[@tag]::text[]", new NpgsqlParameter("tag", tag)), "tag");
+        }
+
+        if (text.Contains('@', StringComparison.Ordinal))
+        {
+            var key = index.Email(text);
+            return (db.Contacts.Where(c => c.EmailIndex == key), "email");
+        }
+
+        var digits = text.Count(char.IsAsciiDigit);
+        if (digits >= 5)
+        {
+            var parsed = PhoneParser.Parse(text, await DefaultRegionAsync(ct));
+            var key = parsed.IsSuccess ? index.Phone(parsed.Phone.E164) : [];
+            return (db.Contacts.Where(c => c.PhoneIndex == key), "phone");
+        }
+
+        var tokens = BlindIndex.TokenizeName(text, null).Select(index.NameToken).ToArray();
+        var names = new NpgsqlParameter("names", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = tokens };
+        var tagValue = new NpgsqlParameter("tag", ContactInput.NormalizeTag(text));
+        return (db.Contacts.FromSqlRaw(
+            "SELECT * FROM contacts WHERE (cardinality(@names) > 0 AND name_token_indexes @> @names) OR tags @> ARRAY[@tag]::text[]",
+            names, tagValue), "name_or_tag");
+    }
+
+    private static IQueryable<Contact> Ordered(IQueryable<Contact> q, ContactFilter f) => (f.SortKey, f.Ascending) switch
+    {
+        ("updated", false) => q.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id),
+        ("updated", true) => q.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id),
+        ("city", false) => q.OrderByDescending(c => c.City ?? "").ThenByDescending(c => c.Id),
+        ("city", true) => q.OrderBy(c => c.City ?? "").ThenBy(c => c.Id),
+        ("status", false) => q.OrderByDescending(c => c.Status).ThenByDescending(c => c.Id),
+        ("status", true) => q.OrderBy(c => c.Status).ThenBy(c => c.Id),
+        (_, true) => q.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id),
+        _ => q.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id),
+    };
+
+    private static string Cursor(Contact c, ContactFilter f)
+    {
+        var value = f.SortKey switch
+        {
+            "updated" => c.UpdatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            "city" => c.City ?? "",
+            "status" => c.Status,
+            _ => c.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture),
+        };
+        return Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.Id:N}|{value}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    private static IQueryable<Contact> Keyset(IQueryable<Contact> q, ContactFilter f)
+    {
+        if (string.IsNullOrEmpty(f.After)) return q;
+        string decoded;
+        try
+        {
+            var b64 = f.After.Replace('-', '+').Replace('_', '/');
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=')));
+        }
+        catch (FormatException)
+        {
+            return q;
+        }
+
+        var bar = decoded.IndexOf('|', StringComparison.Ordinal);
+        if (bar < 0 || !Guid.TryParseExact(decoded[..bar], "N", out var id)) return q;
+        var value = decoded[(bar + 1)..];
+        var asc = f.Ascending;
+        switch (f.SortKey)
+        {
+            case "updated" or "created":
+                if (!long.TryParse(value, CultureInfo.InvariantCulture, out var ticks)) return q;
+                var at = new DateTimeOffset(ticks, TimeSpan.Zero);
+                return (f.SortKey, asc) switch
+                {
+                    ("updated", true) => q.Where(c => c.UpdatedAt > at || (c.UpdatedAt == at && c.Id.CompareTo(id) > 0)),
+                    ("updated", false) => q.Where(c => c.UpdatedAt < at || (c.UpdatedAt == at && c.Id.CompareTo(id) < 0)),
+                    (_, true) => q.Where(c => c.CreatedAt > at || (c.CreatedAt == at && c.Id.CompareTo(id) > 0)),
+                    _ => q.Where(c => c.CreatedAt < at || (c.CreatedAt == at && c.Id.CompareTo(id) < 0)),
+                };
+            case "city":
+                return asc
+                    ? q.Where(c => string.Compare(c.City ?? "", value) > 0 || ((c.City ?? "") == value && c.Id.CompareTo(id) > 0))
+                    : q.Where(c => string.Compare(c.City ?? "", value) < 0 || ((c.City ?? "") == value && c.Id.CompareTo(id) < 0));
+            default:
+                return asc
+                    ? q.Where(c => string.Compare(c.Status, value) > 0 || (c.Status == value && c.Id.CompareTo(id) > 0))
+                    : q.Where(c => string.Compare(c.Status, value) < 0 || (c.Status == value && c.Id.CompareTo(id) < 0));
+        }
+    }
+
+    private void Merge(Contact c, ContactInput.Valid v, Tenant tenant)
+    {
+        if (v.FirstName is not null) c.FirstNameCipher = protector.Encrypt(v.FirstName, FirstNameContext);
+        if (v.LastName is not null) c.LastNameCipher = protector.Encrypt(v.LastName, LastNameContext);
+        if (v.FirstName is not null || v.LastName is not null)
+        {
+            var first = v.FirstName ?? protector.Decrypt(c.FirstNameCipher, FirstNameContext);
+            var last = v.LastName ?? protector.Decrypt(c.LastNameCipher, LastNameContext);
+            c.NameTokenIndexes = index.NameTokens(first, last).ToList();
+        }
+
+        if (v.Email is not null)
+        {
+            c.EmailCipher = protector.Encrypt(v.Email, EmailContext);
+            c.EmailIndex = index.Email(v.Email);
+        }
+
+        if (v.City is not null) c.City = v.City;
+        if (v.Gender is not null) c.Gender = v.Gender;
+        if (v.BirthDate is not null) c.BirthDate = v.BirthDate;
+        if (v.Tags is { Count: > 0 }) c.Tags = c.Tags.Union(v.Tags, StringComparer.Ordinal).ToList();
+        if (v.Attributes is { Count: > 0 })
+        {
+            var merged = JsonNode.Parse(c.Attributes) as JsonObject ?? [];
+            foreach (var (key, value) in v.Attributes) merged[key] = value?.DeepClone();
+            c.Attributes = merged.ToJsonString();
+        }
+
+        if (v.Phone is not null) SetPhone(c, v.Phone);
+        c.TimeZone = ResolveTimeZone(c.City, v.Phone?.E164 ?? protector.Decrypt(c.PhoneCipher, PhoneContext), tenant);
+    }
+
+    private static void SetPhone(Contact c, NormalizedPhone phone)
+    {
+        c.PhoneType = phone.Type;
+        c.Carrier = phone.Carrier;
+        c.PhoneRegion = phone.Region;
+        if (phone.Extension is not null) c.Extension = phone.Extension;
+    }
+
+    private static string ResolveTimeZone(string? city, string? e164, Tenant tenant) =>
+        TimeZoneResolver.Default.Resolve(city, null, e164, tenant.TimeZone).TimeZone;
+}

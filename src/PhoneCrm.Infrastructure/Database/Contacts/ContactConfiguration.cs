@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Tenancy;
+using PhoneCrm.Infrastructure.Access;
+
+namespace PhoneCrm.Infrastructure.Database.Contacts;
+
+internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
+{
+    public void Configure(EntityTypeBuilder<Contact> b)
+    {
+        b.ToTable("contacts", t =>
+        {
+            t.HasCheckConstraint("ck_contacts_gender", "gender IN ('male','female','unknown')");
+            t.HasCheckConstraint("ck_contacts_status", "status IN ('active','unreachable','erased')");
+        });
+        b.HasKey(c => new { c.TenantId, c.Id });
+        b.Property(c => c.Id).ValueGeneratedNever();
+        // One contact per (tenant, normalised phone), by construction.
+        b.HasIndex(c => new { c.TenantId, c.PhoneIndex }).IsUnique();
+        b.HasIndex(c => new { c.TenantId, c.EmailIndex });
+        b.HasIndex(c => c.NameTokenIndexes).HasMethod("gin");
+        b.HasIndex(c => c.Tags).HasMethod("gin");
+        // Keyset pagination of the list (newest first) and by last change.
+        b.HasIndex(c => new { c.TenantId, c.CreatedAt, c.Id }).IsDescending(false, true, true);
+        b.HasIndex(c => new { c.TenantId, c.UpdatedAt, c.Id }).IsDescending(false, true, true);
+        b.HasIndex(c => new { c.TenantId, c.City });
+        b.HasIndex(c => new { c.TenantId, c.Status });
+        b.HasIndex(c => new { c.TenantId, c.SourceChannel });
+        b.HasIndex(c => new { c.TenantId, c.OwnerId });
+
+        b.Property(c => c.PhoneType).HasMaxLength(32);
+        b.Property(c => c.Carrier).HasMaxLength(100);
+        b.Property(c => c.PhoneRegion).HasMaxLength(3);
+        b.Property(c => c.Extension).HasMaxLength(16);
+        b.Property(c => c.NameTokenIndexes).HasColumnType("bytea[]");
+        b.Property(c => c.City).HasMaxLength(100);
+        b.Property(c => c.Gender).HasMaxLength(16);
+        b.Property(c => c.Tags).HasColumnType("text[]");
+        b.Property(c => c.SourceChannel).HasMaxLength(32);
+        b.Property(c => c.SourceDetail).HasMaxLength(200);
+        b.Property(c => c.Attributes).HasColumnType("jsonb");
+        b.Property(c => c.Status).HasMaxLength(16);
+        b.Property(c => c.TimeZone).HasMaxLength(64);
+
+        b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<AppUser>().WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class ContactNoteConfiguration : IEntityTypeConfiguration<ContactNote>
+{
+    public void Configure(EntityTypeBuilder<ContactNote> b)
+    {
+        b.ToTable("contact_notes");
+        b.HasKey(n => new { n.TenantId, n.Id });
+        b.Property(n => n.Id).ValueGeneratedNever();
+        b.HasIndex(n => new { n.TenantId, n.ContactId, n.CreatedAt });
+        b.Property(n => n.AuthorName).HasMaxLength(256);
+        b.HasOne<Contact>().WithMany().HasForeignKey(n => new { n.TenantId, n.ContactId }).OnDelete(DeleteBehavior.Cascade);
+    }
+}

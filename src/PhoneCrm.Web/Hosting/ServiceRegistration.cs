@@ -37,6 +37,10 @@ public static class ServiceRegistration
         services.AddScoped<TenantProvisioner>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<ContactService>();
+        services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportFileStore>();
+        services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportProcessor>();
+        services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportService>();
+        services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportJobs>();
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.
         services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));
         services.AddSingleton(sp => new DatabaseMigrator(connectionString, sp.GetRequiredService<ILogger<DatabaseMigrator>>()));
@@ -65,6 +69,12 @@ public static class ServiceRegistration
             {
                 o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
                 o.ModelMetadataDetailsProviders.Add(new SystemTextJsonValidationMetadataProvider());
+            })
+            .ConfigureApiBehaviorOptions(o =>
+            {
+                // Authorization must answer before content negotiation: a key without the scope gets 403, not 415.
+                o.SuppressConsumesConstraintForFormFileParameters = true;
+                o.InvalidModelStateResponseFactory = Api.ApiProblems.InvalidModelState;
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));
@@ -145,6 +155,7 @@ public static class ServiceRegistration
         // Jobs:Server=false runs a web-only node; a worker node is the same binary with Jobs:Server=true and no traffic.
         if (config.GetValue("Jobs:Server", true))
         {
+            services.AddHostedService<PhoneCrm.Infrastructure.Contacts.Import.ImportRecoveryService>();
             services.AddHangfireServer(o =>
             {
                 o.WorkerCount = config.GetValue("Jobs:WorkerCount", Math.Max(2, Environment.ProcessorCount * 2));

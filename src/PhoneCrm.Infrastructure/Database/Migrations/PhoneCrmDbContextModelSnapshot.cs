@@ -498,6 +498,189 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("contact_notes", (string)null);
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportFileChunk", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("import_id");
+
+                    b.Property<int>("ChunkNo")
+                        .HasColumnType("integer")
+                        .HasColumnName("chunk_no");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.HasKey("TenantId", "ImportId", "ChunkNo")
+                        .HasName("pk_import_file_chunks");
+
+                    b.ToTable("import_file_chunks", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportJob", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("integer")
+                        .HasColumnName("created");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("Duplicates")
+                        .HasColumnType("integer")
+                        .HasColumnName("duplicates");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)")
+                        .HasColumnName("file_name");
+
+                    b.Property<int>("LastLine")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_line");
+
+                    b.Property<string>("Mapping")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("mapping");
+
+                    b.Property<int>("ProcessedRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("processed_rows");
+
+                    b.Property<int>("Rejected")
+                        .HasColumnType("integer")
+                        .HasColumnName("rejected");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("SourceChannel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("source_channel");
+
+                    b.Property<string>("SourceDetail")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("source_detail");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TotalRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("total_rows");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("integer")
+                        .HasColumnName("updated");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_imports");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_imports_tenant_id_created_at");
+
+                    b.ToTable("imports", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportRejection", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("import_id");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("integer")
+                        .HasColumnName("line");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reason");
+
+                    b.Property<byte[]>("ValueEnc")
+                        .HasColumnType("bytea")
+                        .HasColumnName("value_enc");
+
+                    b.HasKey("TenantId", "ImportId", "Line")
+                        .HasName("pk_import_rejections");
+
+                    b.ToTable("import_rejections", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportSeenPhone", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("import_id");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_index");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("integer")
+                        .HasColumnName("line");
+
+                    b.HasKey("TenantId", "ImportId", "PhoneIndex")
+                        .HasName("pk_import_seen_phones");
+
+                    b.ToTable("import_seen_phones", (string)null);
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Tenancy.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -718,6 +901,46 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_contact_notes_contacts_tenant_id_contact_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportFileChunk", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Contacts.Imports.ImportJob", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_import_file_chunks_imports_tenant_id_import_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportJob", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_imports_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportRejection", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Contacts.Imports.ImportJob", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_import_rejections_imports_tenant_id_import_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportSeenPhone", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Contacts.Imports.ImportJob", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_import_seen_phones_imports_tenant_id_import_id");
                 });
 #pragma warning restore 612, 618
         }

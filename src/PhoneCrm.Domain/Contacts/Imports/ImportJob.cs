@@ -1,0 +1,76 @@
+using PhoneCrm.Domain.Tenancy;
+
+namespace PhoneCrm.Domain.Contacts.Imports;
+
+/// <summary>
+/// One uploaded contact file and its progress. Work is committed batch by batch together with <see cref="LastLine"/>,
+/// so a killed process resumes after the last committed line: nothing lost, nothing counted twice.
+/// </summary>
+public sealed class ImportJob : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public Guid Id { get; set; }
+    public required string FileName { get; set; }
+    public long SizeBytes { get; set; }
+    public string SourceChannel { get; set; } = "import";
+    public string? SourceDetail { get; set; }
+    /// <summary>Field name → zero-based column index; empty means auto-detect from the header.</summary>
+    public Dictionary<string, int> Mapping { get; set; } = [];
+    public ImportStatus Status { get; set; } = ImportStatus.Queued;
+    public int TotalRows { get; set; }
+    public int ProcessedRows { get; set; }
+    public int Created { get; set; }
+    public int Updated { get; set; }
+    public int Duplicates { get; set; }
+    public int Rejected { get; set; }
+    /// <summary>Highest file line whose outcome is committed; the job resumes after it.</summary>
+    public int LastLine { get; set; } = 1;
+    public Guid? CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public string? Error { get; set; }
+
+    public int Percent => Status == ImportStatus.Completed ? 100
+        : TotalRows == 0 ? 0 : (int)Math.Min(99, ProcessedRows * 100L / TotalRows);
+}
+
+public enum ImportStatus
+{
+    /// <summary>Uploaded through the UI wizard, waiting for the column mapping to be confirmed.</summary>
+    Draft,
+    Queued,
+    Running,
+    Completed,
+    Failed,
+}
+
+/// <summary>The uploaded file itself, in chunks, so any worker can resume it after a crash.</summary>
+public sealed class ImportFileChunk : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public Guid ImportId { get; set; }
+    public int ChunkNo { get; set; }
+    public required byte[] Data { get; set; }
+}
+
+/// <summary>A row that could not be imported: its line, the original phone cell (encrypted) and why.</summary>
+public sealed class ImportRejection : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public Guid ImportId { get; set; }
+    public int Line { get; set; }
+    public byte[]? ValueEnc { get; set; }
+    public required string Reason { get; set; }
+}
+
+/// <summary>Numbers already met in this file, so a repeat anywhere later in the file counts as a duplicate, across
+/// batches and restarts.</summary>
+public sealed class ImportSeenPhone : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public Guid ImportId { get; set; }
+    public required byte[] PhoneIndex { get; set; }
+    public int Line { get; set; }
+}

@@ -1,0 +1,104 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using PhoneCrm.Infrastructure.Database;
+
+namespace PhoneCrm.Infrastructure.Contacts.Import;
+
+/// <summary>
+/// Keeps uploaded files in PostgreSQL (1 MiB chunks) so that any worker can pick an import up, also after a crash,
+/// and reads them back as a forward-only stream without loading the whole file.
+/// </summary>
+public sealed class ImportFileStore(PhoneCrmDbContext db)
+{
+    private const int ChunkSize = 1 << 20;
+
+    public async Task<long> SaveAsync(Guid importId, Stream upload, CancellationToken ct)
+    {
+        var tenantId = db.Tenant.RequireTenant();
+        var buffer = new byte[ChunkSize];
+        long total = 0;
+        var chunkNo = 0;
+        while (true)
+        {
+            var read = await upload.ReadAtLeastAsync(buffer, ChunkSize, throwOnEndOfStream: false, ct);
+            if (read == 0) break;
+            var data = buffer.AsSpan(0, read).ToArray();
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO import_file_chunks (tenant_id, import_id, chunk_no, data) VALUES ({tenantId}, {importId}, {chunkNo++}, {data})", ct);
+            total += read;
+            if (read < ChunkSize) break;
+        }
+
+        return total;
+    }
+
+    /// <summary>The file as a stream; for workbooks (which need seeking) the caller buffers it.</summary>
+    public async Task<Stream> OpenAsync(Guid importId, bool seekable, CancellationToken ct)
+    {
+        var stream = new ChunkStream(db, importId);
+        if (!seekable) return stream;
+        var memory = new MemoryStream();
+        await stream.CopyToAsync(memory, ct);
+        memory.Position = 0;
+        return memory;
+    }
+
+    public async Task DeleteAsync(Guid importId, CancellationToken ct) =>
+        await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM import_file_chunks WHERE import_id = {importId}", ct);
+
+    private sealed class ChunkStream(PhoneCrmDbContext db, Guid importId) : Stream
+    {
+        private byte[] _current = [];
+        private int _offset;
+        private int _next;
+        private bool _ended;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_offset >= _current.Length && !LoadNext()) return 0;
+            var n = Math.Min(buffer.Length, _current.Length - _offset);
+            _current.AsSpan(_offset, n).CopyTo(buffer);
+            _offset += n;
+            return n;
+        }
+
+        private bool LoadNext()
+        {
+            if (_ended) return false;
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            var opened = conn.State != System.Data.ConnectionState.Open;
+            if (opened) db.Database.OpenConnection();
+            try
+            {
+                using var cmd = new NpgsqlCommand("SELECT data FROM import_file_chunks WHERE import_id = @id AND chunk_no = @n", conn);
+                cmd.Parameters.AddWithValue("id", importId);
+                cmd.Parameters.AddWithValue("n", _next++);
+                _current = cmd.ExecuteScalar() as byte[] ?? [];
+            }
+            finally
+            {
+                if (opened) db.Database.CloseConnection();
+            }
+
+            _offset = 0;
+            _ended = _current.Length == 0;
+            return !_ended;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

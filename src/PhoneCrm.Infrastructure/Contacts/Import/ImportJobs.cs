@@ -1,0 +1,94 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using PhoneCrm.Domain.Contacts.Imports;
+using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Tenancy;
+
+namespace PhoneCrm.Infrastructure.Contacts.Import;
+
+/// <summary>Hangfire entry point: one job per import, on the bulk queue, retried on failure (it resumes).</summary>
+public sealed class ImportJobs(ImportProcessor processor)
+{
+    [Queue("bulk")]
+    [AutomaticRetry(Attempts = 10, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public Task RunAsync(Guid tenantId, Guid importId, CancellationToken ct) => processor.RunAsync(tenantId, importId, ct);
+
+    public static string Enqueue(IBackgroundJobClient jobs, Guid tenantId, Guid importId) =>
+        jobs.Enqueue<ImportJobs>(j => j.RunAsync(tenantId, importId, CancellationToken.None));
+}
+
+/// <summary>
+/// After a crash the import's job may sit invisible in Hangfire until its lease times out. This sweeper re-enqueues
+/// imports that are queued or running but not advancing and not locked by a live worker; the advisory lock and the
+/// batch checkpoint make an extra run harmless.
+/// </summary>
+public sealed class ImportRecoveryService(
+    IServiceScopeFactory scopes,
+    Microsoft.Extensions.Configuration.IConfiguration config,
+    ILogger<ImportRecoveryService> logger) : BackgroundService
+{
+    private TimeSpan Interval => TimeSpan.FromSeconds(config.GetValue("Imports:RecoveryIntervalSeconds", 15.0));
+    private TimeSpan StaleAfter => TimeSpan.FromSeconds(config.GetValue("Imports:StaleAfterSeconds", 20.0));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        do
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                logger.LogWarning(e, "Import recovery sweep failed");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task SweepAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PhoneCrmDbContext>();
+        var jobs = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
+        var tenants = await db.Tenants.AsNoTracking().Select(t => t.Id).ToListAsync(ct);
+        var before = DateTimeOffset.UtcNow - StaleAfter;
+        foreach (var tenantId in tenants)
+        {
+            db.Tenant.Set(tenantId);
+            var stale = await db.Set<ImportJob>().AsNoTracking()
+                .Where(i => (i.Status == ImportStatus.Queued || i.Status == ImportStatus.Running) && i.UpdatedAt < before)
+                .Select(i => i.Id).ToListAsync(ct);
+            foreach (var importId in stale)
+            {
+                if (!await IsIdleAsync(db, importId, ct)) continue;
+                logger.LogInformation("Re-enqueuing stalled import {ImportId}", importId);
+                await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE imports SET updated_at = now() WHERE id = {importId}", ct);
+                ImportJobs.Enqueue(jobs, tenantId, importId);
+            }
+        }
+    }
+
+    private static async Task<bool> IsIdleAsync(PhoneCrmDbContext db, Guid importId, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using var cmd = new NpgsqlCommand(
+                "SELECT pg_try_advisory_lock(hashtextextended(@id, 7)) AND pg_advisory_unlock(hashtextextended(@id, 7))", conn);
+            cmd.Parameters.AddWithValue("id", importId.ToString());
+            return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}

@@ -1,0 +1,280 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Contacts.Imports;
+using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Protection;
+
+namespace PhoneCrm.Infrastructure.Contacts.Import;
+
+/// <summary>
+/// Runs one import: streams the stored file, normalises rows in parallel batches, encrypts, binary-COPYs each batch
+/// into a temporary staging table and merges it with set-based SQL. Each batch commits together with the import's
+/// counters and <see cref="ImportJob.LastLine"/>, so a kill at any moment resumes after the last committed batch with
+/// nothing lost or counted twice. A session advisory lock keeps a second worker off the same import.
+/// </summary>
+public sealed class ImportProcessor(
+    PhoneCrmDbContext db,
+    ImportFileStore files,
+    PiiProtector pii,
+    BlindIndex blind,
+    ILogger<ImportProcessor> logger)
+{
+    public const int DefaultBatchSize = 5000;
+
+    public int BatchSize { get; init; } = DefaultBatchSize;
+
+    public async Task RunAsync(Guid tenantId, Guid importId, CancellationToken ct = default)
+    {
+        db.Tenant.Set(tenantId);
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            if (!await TryLockAsync(conn, importId, ct))
+            {
+                logger.LogInformation("Import {ImportId} is being processed elsewhere", importId);
+                return;
+            }
+
+            var job = await db.Set<ImportJob>().AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
+            if (job is null || job.Status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Draft) return;
+            try
+            {
+                await ProcessAsync(conn, job, ct);
+            }
+            catch (ImportFormatException e)
+            {
+                await FailAsync(importId, e.Message, ct);
+            }
+        }
+        finally
+        {
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            if (conn.State == System.Data.ConnectionState.Open)
+                await ExecAsync(conn, "SELECT pg_advisory_unlock_all()", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task ProcessAsync(NpgsqlConnection conn, ImportJob job, CancellationToken ct)
+    {
+        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == job.TenantId, ct);
+        var seekable = await IsWorkbookAsync(job.Id, ct);
+        if (job.Status == ImportStatus.Queued || job.TotalRows == 0)
+        {
+            await using var counting = await files.OpenAsync(job.Id, seekable, ct);
+            var total = ImportFileReader.CountDataRows(counting);
+            await ExecAsync(conn, "UPDATE imports SET status = 'Running', total_rows = @total, started_at = coalesce(started_at, now()), updated_at = now() WHERE id = @id",
+                ct, ("total", total), ("id", job.Id));
+        }
+
+        await using var stream = await files.OpenAsync(job.Id, seekable, ct);
+        using var reader = ImportFileReader.Open(stream);
+        var mapping = ColumnMapper.Map(reader.Header.Fields, job.Mapping.Count == 0 ? null
+            : job.Mapping.Where(m => ImportFields.TryParse(m.Key, out _))
+                .ToDictionary(m => { ImportFields.TryParse(m.Key, out var f); return f; }, m => m.Value));
+        var normalizer = new ImportRowNormalizer(mapping, tenant.DefaultRegion);
+        var batch = new List<SourceRow>(BatchSize);
+        foreach (var row in reader.ReadRows())
+        {
+            if (row.Line <= job.LastLine) continue;
+            batch.Add(row);
+            if (batch.Count < BatchSize) continue;
+            if (!await CommitBatchAsync(conn, job, tenant.TimeZone, normalizer, batch, ct)) return;
+            batch.Clear();
+        }
+
+        if (batch.Count > 0 && !await CommitBatchAsync(conn, job, tenant.TimeZone, normalizer, batch, ct)) return;
+        await ExecAsync(conn, "UPDATE imports SET status = 'Completed', completed_at = now(), updated_at = now() WHERE id = @id", ct, ("id", job.Id));
+        await ExecAsync(conn, "DELETE FROM import_seen_phones WHERE import_id = @id", ct, ("id", job.Id));
+        logger.LogInformation("Import {ImportId} completed", job.Id);
+    }
+
+    /// <summary>One batch, one transaction: staging, dedupe, merge, rejections and the checkpoint together.</summary>
+    private async Task<bool> CommitBatchAsync(NpgsqlConnection conn, ImportJob job, string tenantZone,
+        ImportRowNormalizer normalizer, List<SourceRow> rows, CancellationToken ct)
+    {
+        var results = normalizer.NormalizeBatch(rows);
+        var valid = results.OfType<NormalizedImportRow>().ToList();
+        var rejected = results.OfType<RejectedRow>().ToList();
+        var staged = new StagedRow[valid.Count];
+        Parallel.For(0, valid.Count, i => staged[i] = Stage(valid[i], tenantZone));
+        var firstLine = rows[0].Line;
+        var lastLine = rows[^1].Line;
+
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var committedLine = (int)(await ScalarAsync(conn, "SELECT last_line FROM imports WHERE id = @id FOR UPDATE", ct, ("id", job.Id)))!;
+        if (committedLine >= lastLine) return true; // already committed by an earlier run
+        if (committedLine >= firstLine)
+        {
+            // Another run committed part of this range with other batch edges: start over from its checkpoint.
+            logger.LogWarning("Import {ImportId}: checkpoint moved to {Line}; resuming from there", job.Id, committedLine);
+            return false;
+        }
+
+        await ExecAsync(conn, """
+            CREATE TEMP TABLE import_stage (
+              line int, id uuid, phone_index bytea, phone_cipher bytea, phone_type text, carrier text, phone_region text,
+              extension text, first_name_cipher bytea, last_name_cipher bytea, email_cipher bytea, email_index bytea,
+              first_tokens bytea[], last_tokens bytea[], city text, gender text, birth_date date, tags text[], time_zone text
+            ) ON COMMIT DROP
+            """, ct);
+        await CopyAsync(conn, staged, ct);
+
+        var newInFile = await ExecAsync(conn, """
+            INSERT INTO import_seen_phones (tenant_id, import_id, phone_index, line)
+            SELECT DISTINCT ON (phone_index) app_current_tenant(), @import, phone_index, line FROM import_stage ORDER BY phone_index, line
+            ON CONFLICT DO NOTHING
+            """, ct, ("import", job.Id));
+        // Keep only each number's first line in the file; the rest are duplicates within the file.
+        await ExecAsync(conn, """
+            DELETE FROM import_stage s WHERE NOT EXISTS (
+              SELECT 1 FROM import_seen_phones p WHERE p.import_id = @import AND p.phone_index = s.phone_index AND p.line = s.line)
+            """, ct, ("import", job.Id));
+        var created = await ExecAsync(conn, """
+            INSERT INTO contacts (tenant_id, id, phone_index, phone_cipher, phone_type, carrier, phone_region, extension,
+              first_name_cipher, last_name_cipher, email_cipher, email_index, name_token_indexes, city, gender, birth_date,
+              tags, source_channel, source_detail, attributes, status, time_zone, created_at, updated_at)
+            SELECT app_current_tenant(), id, phone_index, phone_cipher, phone_type, carrier, phone_region, extension,
+              first_name_cipher, last_name_cipher, email_cipher, email_index, first_tokens || last_tokens, city,
+              coalesce(gender, 'unknown'), birth_date, tags, @channel, @detail, '{}', 'active', time_zone, now(), now()
+            FROM import_stage
+            ON CONFLICT (tenant_id, phone_index) DO NOTHING
+            """, ct, ("channel", job.SourceChannel), ("detail", (object?)job.SourceDetail ?? DBNull.Value));
+        // Merge rule for imports: incoming values only fill what is empty; tags are united.
+        var updated = await ExecAsync(conn, """
+            UPDATE contacts c SET
+              first_name_cipher = coalesce(c.first_name_cipher, s.first_name_cipher),
+              last_name_cipher = coalesce(c.last_name_cipher, s.last_name_cipher),
+              name_token_indexes = c.name_token_indexes
+                || CASE WHEN c.first_name_cipher IS NULL THEN s.first_tokens ELSE '{}' END
+                || CASE WHEN c.last_name_cipher IS NULL THEN s.last_tokens ELSE '{}' END,
+              email_cipher = coalesce(c.email_cipher, s.email_cipher),
+              email_index = CASE WHEN c.email_cipher IS NULL THEN s.email_index ELSE c.email_index END,
+              city = coalesce(c.city, s.city),
+              time_zone = CASE WHEN c.city IS NULL AND s.city IS NOT NULL THEN s.time_zone ELSE c.time_zone END,
+              gender = CASE WHEN c.gender = 'unknown' AND s.gender IS NOT NULL THEN s.gender ELSE c.gender END,
+              birth_date = coalesce(c.birth_date, s.birth_date),
+              extension = coalesce(c.extension, s.extension),
+              tags = ARRAY(SELECT DISTINCT t FROM unnest(c.tags || s.tags) t ORDER BY t),
+              updated_at = now()
+            FROM import_stage s
+            WHERE c.phone_index = s.phone_index AND c.id <> s.id
+            """, ct);
+        if (rejected.Count > 0)
+        {
+            await ExecAsync(conn, """
+                INSERT INTO import_rejections (tenant_id, import_id, line, value_enc, reason)
+                SELECT app_current_tenant(), @import, l, v, r FROM unnest(@lines, @values, @reasons) AS x(l, v, r)
+                ON CONFLICT DO NOTHING
+                """, ct, ("import", job.Id), ("lines", rejected.Select(r => r.Line).ToArray()),
+                ("values", rejected.Select(r => pii.Encrypt(r.Value, ImportRejectionContext)!).ToArray()),
+                ("reasons", rejected.Select(r => r.Reason).ToArray()));
+        }
+
+        await ExecAsync(conn, """
+            UPDATE imports SET processed_rows = processed_rows + @processed, created = created + @created,
+              updated = updated + @updated, duplicates = duplicates + @duplicates, rejected = rejected + @rejected,
+              last_line = @last, updated_at = now()
+            WHERE id = @id
+            """, ct, ("processed", rows.Count), ("created", created), ("updated", updated),
+            ("duplicates", valid.Count - newInFile), ("rejected", rejected.Count), ("last", lastLine), ("id", job.Id));
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    public const string ImportRejectionContext = "import_rejection.value";
+
+    private sealed record StagedRow(int Line, Guid Id, byte[] PhoneIndex, byte[] PhoneCipher, NormalizedImportRow Row,
+        byte[]? FirstName, byte[]? LastName, byte[]? Email, byte[]? EmailIndex, byte[][] FirstTokens, byte[][] LastTokens,
+        string TimeZone);
+
+    private StagedRow Stage(NormalizedImportRow r, string tenantZone) => new(
+        r.Line,
+        Guid.CreateVersion7(),
+        blind.Phone(r.Phone.E164),
+        pii.Encrypt(r.Phone.E164, ContactService.PhoneContext)!,
+        r,
+        pii.Encrypt(r.FirstName, ContactService.FirstNameContext),
+        pii.Encrypt(r.LastName, ContactService.LastNameContext),
+        pii.Encrypt(r.Email, ContactService.EmailContext),
+        r.Email is null ? null : blind.Email(r.Email),
+        [.. blind.NameTokens(r.FirstName, null)],
+        [.. blind.NameTokens(null, r.LastName)],
+        TimeZoneResolver.Default.Resolve(r.City, null, r.Phone.E164, tenantZone).TimeZone);
+
+    private static async Task CopyAsync(NpgsqlConnection conn, StagedRow[] rows, CancellationToken ct)
+    {
+        await using var writer = await conn.BeginBinaryImportAsync(
+            "COPY import_stage (line, id, phone_index, phone_cipher, phone_type, carrier, phone_region, extension, first_name_cipher, " +
+            "last_name_cipher, email_cipher, email_index, first_tokens, last_tokens, city, gender, birth_date, tags, time_zone) " +
+            "FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var s in rows)
+        {
+            var r = s.Row;
+            await writer.StartRowAsync(ct);
+            await writer.WriteAsync(s.Line, NpgsqlDbType.Integer, ct);
+            await writer.WriteAsync(s.Id, NpgsqlDbType.Uuid, ct);
+            await writer.WriteAsync(s.PhoneIndex, NpgsqlDbType.Bytea, ct);
+            await writer.WriteAsync(s.PhoneCipher, NpgsqlDbType.Bytea, ct);
+            await writer.WriteAsync(r.Phone.Type, NpgsqlDbType.Text, ct);
+            await WriteNullableAsync(writer, r.Phone.Carrier, NpgsqlDbType.Text, ct);
+            await writer.WriteAsync(r.Phone.Region, NpgsqlDbType.Text, ct);
+            await WriteNullableAsync(writer, r.Phone.Extension, NpgsqlDbType.Text, ct);
+            await WriteNullableAsync(writer, s.FirstName, NpgsqlDbType.Bytea, ct);
+            await WriteNullableAsync(writer, s.LastName, NpgsqlDbType.Bytea, ct);
+            await WriteNullableAsync(writer, s.Email, NpgsqlDbType.Bytea, ct);
+            await WriteNullableAsync(writer, s.EmailIndex, NpgsqlDbType.Bytea, ct);
+            await writer.WriteAsync(s.FirstTokens, NpgsqlDbType.Array | NpgsqlDbType.Bytea, ct);
+            await writer.WriteAsync(s.LastTokens, NpgsqlDbType.Array | NpgsqlDbType.Bytea, ct);
+            await WriteNullableAsync(writer, r.City, NpgsqlDbType.Text, ct);
+            await WriteNullableAsync(writer, r.Gender, NpgsqlDbType.Text, ct);
+            if (r.BirthDate is { } birth) await writer.WriteAsync(birth, NpgsqlDbType.Date, ct);
+            else await writer.WriteNullAsync(ct);
+            await writer.WriteAsync(r.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+            await writer.WriteAsync(s.TimeZone, NpgsqlDbType.Text, ct);
+        }
+
+        await writer.CompleteAsync(ct);
+    }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken ct)
+        where T : class =>
+        value is null ? writer.WriteNullAsync(ct) : writer.WriteAsync(value, type, ct);
+
+    private async Task<bool> IsWorkbookAsync(Guid importId, CancellationToken ct)
+    {
+        await using var s = await files.OpenAsync(importId, seekable: false, ct);
+        var head = new byte[4];
+        var n = await s.ReadAtLeastAsync(head, 4, throwOnEndOfStream: false, ct);
+        return n == 4 && head.AsSpan().SequenceEqual("PK\u0003\u0004"u8);
+    }
+
+    private async Task FailAsync(Guid importId, string error, CancellationToken ct)
+    {
+        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+        await ExecAsync(conn, "UPDATE imports SET status = 'Failed', error = @e, completed_at = now(), updated_at = now() WHERE id = @id",
+            ct, ("e", error), ("id", importId));
+    }
+
+    /// <summary>Only one worker per import; released automatically if the process dies (the session ends).</summary>
+    private static async Task<bool> TryLockAsync(NpgsqlConnection conn, Guid importId, CancellationToken ct) =>
+        (bool)(await ScalarAsync(conn, "SELECT pg_try_advisory_lock(hashtextextended(@id, 7))", ct, ("id", importId.ToString())))!;
+
+    private static async Task<int> ExecAsync(NpgsqlConnection conn, string sql, CancellationToken ct, params (string Name, object Value)[] ps)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var (name, value) in ps) cmd.Parameters.AddWithValue(name, value);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection conn, string sql, CancellationToken ct, params (string Name, object Value)[] ps)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var (name, value) in ps) cmd.Parameters.AddWithValue(name, value);
+        return await cmd.ExecuteScalarAsync(ct);
+    }
+}

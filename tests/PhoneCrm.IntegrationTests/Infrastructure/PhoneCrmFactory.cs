@@ -13,15 +13,18 @@ public class PhoneCrmFactory : WebApplicationFactory<Program>
     {
         Environment.SetEnvironmentVariable("ConnectionStrings__PhoneCrm", connectionString);
         ConnectionString = connectionString;
+        KeyFile = Path.Combine(Path.GetTempPath(), $"phonecrm-tests-keys-{Guid.NewGuid():N}", "pii-keys.json");
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Jobs:WorkerCount"] = "2",
             // A throwaway PII key file per test app, never the machine's default one.
-            ["Protection:KeyFile"] = Path.Combine(Path.GetTempPath(), $"phonecrm-tests-keys-{Guid.NewGuid():N}", "pii-keys.json"),
+            ["Protection:KeyFile"] = KeyFile,
         };
     }
 
     public string ConnectionString { get; }
+
+    public string KeyFile { get; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

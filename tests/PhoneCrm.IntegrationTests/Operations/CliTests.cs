@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using PhoneCrm.IntegrationTests.Infrastructure;
@@ -40,33 +39,5 @@ public sealed class CliTests(AppFixture app)
         Assert.Contains("--admin-email", missing.Stderr, StringComparison.Ordinal);
     }
 
-    private async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(WebDll());
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["ConnectionStrings__PhoneCrm"] = app.Factory.ConnectionString;
-        psi.Environment["Jobs__Server"] = "false";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await p.WaitForExitAsync(timeout.Token);
-        return (p.ExitCode, await stdout, await stderr);
-    }
-
-    /// <summary>The web project's own build output, next to this test's (same configuration).</summary>
-    private static string WebDll()
-    {
-        var dir = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
-        var configuration = dir.Parent!.Name; // …/bin/{Configuration}/net10.0
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PhoneCrm.sln"))) dir = dir.Parent;
-        var dll = Path.Combine(dir!.FullName, "src", "PhoneCrm.Web", "bin", configuration, "net10.0", "PhoneCrm.Web.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the web project first", dll);
-    }
+    private Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) => WebProcess.RunAsync(app.Factory, args);
 }

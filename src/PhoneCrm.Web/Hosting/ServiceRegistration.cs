@@ -37,6 +37,7 @@ public static class ServiceRegistration
         services.AddScoped<TenantProvisioner>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<ContactService>();
+        services.AddScoped<PhoneCrm.Infrastructure.Protection.PiiRotation>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportFileStore>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportProcessor>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportService>();

@@ -20,6 +20,7 @@ public static class NavItems
         new("Audit log", "/audit", Permission.AuditRead, true),
         new("Users", "/settings/users", Permission.UsersManage, true, InSettings: true),
         new("API keys", "/settings/api-keys", Permission.ApiKeysManage, true, InSettings: true),
+        new("Encryption", "/settings/encryption", Permission.SettingsManage, true, InSettings: true),
         new("Jobs", "/jobs", Permission.JobsDashboard, true, InSettings: true),
     ];
 

@@ -1,0 +1,129 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using PhoneCrm.Infrastructure.Contacts;
+using PhoneCrm.Infrastructure.Database;
+
+namespace PhoneCrm.Infrastructure.Protection;
+
+/// <summary>
+/// Key rotation: a new data key becomes active at once (new writes use it) and a background job re-encrypts every
+/// stored value under it, tenant by tenant in keyset batches. Old keys stay in the ring so nothing becomes unreadable
+/// while the job runs; blind indexes use their own key and do not change.
+/// </summary>
+public sealed class PiiRotation(PhoneCrmDbContext db, PiiKeyRing ring, PiiProtector pii, ILogger<PiiRotation> logger)
+{
+    private const int BatchSize = 2000;
+
+    /// <summary>Encrypted columns by table (primary key after tenant_id is a uuid <c>id</c>) and their contexts.</summary>
+    private static readonly (string Table, (string Column, string Context)[] Columns)[] _targets =
+    [
+        ("contacts", [("phone_cipher", ContactService.PhoneContext), ("first_name_cipher", ContactService.FirstNameContext),
+            ("last_name_cipher", ContactService.LastNameContext), ("email_cipher", ContactService.EmailContext)]),
+        ("contact_notes", [("text_cipher", ContactService.NoteContext)]),
+    ];
+
+    public string Rotate(IBackgroundJobClient jobs)
+    {
+        var keyId = ring.Rotate();
+        jobs.Enqueue<PiiRotation>(r => r.ReencryptAllAsync(CancellationToken.None));
+        return keyId;
+    }
+
+    /// <summary>Stored values per key id, for the settings page (the key id sits in bytes 3.. of each value).</summary>
+    public async Task<Dictionary<string, long>> CountByKeyAsync(CancellationToken ct)
+    {
+        var counts = new Dictionary<string, long>();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using var cmd = new NpgsqlCommand(
+                "SELECT convert_from(substring(phone_cipher from 3 for get_byte(phone_cipher, 1)), 'UTF8'), count(*) FROM contacts GROUP BY 1",
+                conn);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return counts;
+    }
+
+    [Queue("bulk")]
+    [AutomaticRetry(Attempts = 5)]
+    public async Task ReencryptAllAsync(CancellationToken ct)
+    {
+        var tenants = await db.Tenants.AsNoTracking().Select(t => t.Id).ToListAsync(ct);
+        long changed = 0;
+        foreach (var tenantId in tenants)
+        {
+            db.Tenant.Set(tenantId);
+            foreach (var (table, columns) in _targets) changed += await ReencryptTableAsync(table, columns, ct);
+        }
+
+        logger.LogInformation("Re-encrypted {Count} values under key {KeyId}", changed, ring.ActiveKeyId);
+    }
+
+    private async Task<long> ReencryptTableAsync(string table, (string Column, string Context)[] columns, CancellationToken ct)
+    {
+        var columnList = string.Join(", ", columns.Select(c => c.Column));
+        long changed = 0;
+        var after = Guid.Empty;
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            while (true)
+            {
+                var ids = new List<Guid>();
+                var values = columns.Select(_ => new List<byte[]?>()).ToArray();
+                await using (var select = new NpgsqlCommand(
+                                 $"SELECT id, {columnList} FROM {table} WHERE id > @after ORDER BY id LIMIT {BatchSize}", conn))
+                {
+                    select.Parameters.AddWithValue("after", after);
+                    await using var reader = await select.ExecuteReaderAsync(ct);
+                    while (await reader.ReadAsync(ct))
+                    {
+                        ids.Add(reader.GetGuid(0));
+                        for (var i = 0; i < columns.Length; i++)
+                            values[i].Add(reader.IsDBNull(i + 1) ? null : (byte[])reader[i + 1]);
+                    }
+                }
+
+                if (ids.Count == 0) return changed;
+                after = ids[^1];
+                var stale = Enumerable.Range(0, ids.Count)
+                    .Where(r => values.Any(col => col[r] is { } v && pii.NeedsReencryption(v))).ToList();
+                if (stale.Count == 0) continue;
+
+                // One statement per batch: unnest the new values next to their ids.
+                var sets = string.Join(", ", columns.Select((c, i) => $"{c.Column} = u.c{i}"));
+                var unnest = string.Join(", ", columns.Select((_, i) => $"@c{i}"));
+                var aliases = string.Join(", ", columns.Select((_, i) => $"c{i}"));
+                await using var update = new NpgsqlCommand(
+                    $"UPDATE {table} t SET {sets} FROM unnest(@ids, {unnest}) AS u(id, {aliases}) WHERE t.id = u.id", conn);
+                update.Parameters.AddWithValue("ids", stale.Select(r => ids[r]).ToArray());
+                for (var i = 0; i < columns.Length; i++)
+                {
+                    var (_, context) = columns[i];
+                    var column = values[i];
+                    update.Parameters.Add(new NpgsqlParameter($"c{i}", NpgsqlDbType.Array | NpgsqlDbType.Bytea)
+                    {
+                        Value = stale.Select(r => column[r] is { } v ? pii.Reencrypt(v, context) : null).ToArray(),
+                    });
+                }
+
+                changed += await update.ExecuteNonQueryAsync(ct);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}

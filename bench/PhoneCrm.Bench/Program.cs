@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using PhoneCrm.Bench;
 
-// One command runs every benchmark (or the ones named): dotnet run -c Release --project bench/PhoneCrm.Bench [name…]
+// One command runs every benchmark (or the ones named): dotnet run -c Release --project bench/PhoneCrm.Bench [name…] [--rows N]
 // Each prints its figure beside a baseline measured in the same run, as a ratio.
-IBenchmark[] all = [new PhoneNormalisationBenchmark()];
-var selected = args.Length == 0 ? all : all.Where(b => args.Contains(b.Name, StringComparer.OrdinalIgnoreCase)).ToArray();
+IBenchmark[] all = [new PhoneNormalisationBenchmark(), new ImportBenchmark(ImportBenchmark.RowsFromEnvironment(args))];
+var names = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToArray();
+var selected = names.Length == 0 ? all : all.Where(b => names.Contains(b.Name, StringComparer.OrdinalIgnoreCase)).ToArray();
 if (selected.Length == 0)
 {
     Console.Error.WriteLine($"Unknown benchmark. Available: {string.Join(", ", all.Select(b => b.Name))}");

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -77,33 +78,99 @@ public sealed class ImportProcessor(
             : job.Mapping.Where(m => ImportFields.TryParse(m.Key, out _))
                 .ToDictionary(m => { ImportFields.TryParse(m.Key, out var f); return f; }, m => m.Value));
         var normalizer = new ImportRowNormalizer(mapping, tenant.DefaultRegion);
-        var batch = new List<SourceRow>(BatchSize);
-        foreach (var row in reader.ReadRows())
+
+        // Reading, normalising and encrypting batch N+1 overlaps the database work of batch N. The reader streams the
+        // file through this context's connection, so the batches are written through a second connection of the same
+        // tenant; the advisory lock stays with the first one for the whole run.
+        var prepared = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(PrefetchedBatches)
         {
-            if (row.Line <= job.LastLine) continue;
-            batch.Add(row);
-            if (batch.Count < BatchSize) continue;
-            if (!await CommitBatchAsync(conn, job, tenant.TimeZone, normalizer, batch, ct)) return;
-            batch.Clear();
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producer = Task.Run(() => PrepareBatchesAsync(reader, normalizer, job.LastLine, tenant.TimeZone, prepared.Writer, stop.Token), stop.Token);
+        try
+        {
+            await using var work = conn.CloneWith(conn.ConnectionString);
+            await work.OpenAsync(ct);
+            await using (var apply = TenantConnectionInterceptor.Apply(work, job.TenantId, null))
+            {
+                await apply.ExecuteNonQueryAsync(ct);
+            }
+
+            await foreach (var batch in prepared.Reader.ReadAllAsync(ct))
+            {
+                if (!await CommitBatchAsync(work, job, batch, ct)) return;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await producer;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped because the consumer ended early.
+            }
         }
 
-        if (batch.Count > 0 && !await CommitBatchAsync(conn, job, tenant.TimeZone, normalizer, batch, ct)) return;
         await ExecAsync(conn, "UPDATE imports SET status = 'Completed', completed_at = now(), updated_at = now() WHERE id = @id", ct, ("id", job.Id));
         await ExecAsync(conn, "DELETE FROM import_seen_phones WHERE import_id = @id", ct, ("id", job.Id));
         logger.LogInformation("Import {ImportId} completed", job.Id);
     }
 
-    /// <summary>One batch, one transaction: staging, dedupe, merge, rejections and the checkpoint together.</summary>
-    private async Task<bool> CommitBatchAsync(NpgsqlConnection conn, ImportJob job, string tenantZone,
-        ImportRowNormalizer normalizer, List<SourceRow> rows, CancellationToken ct)
+    private const int PrefetchedBatches = 2;
+
+    /// <summary>One batch ready for the database: rows normalised, valid ones encrypted and indexed, rejections encrypted.</summary>
+    private sealed record PreparedBatch(int FirstLine, int LastLine, int Rows, StagedRow[] Staged, int[] RejectedLines,
+        byte[][] RejectedValues, string[] RejectedReasons);
+
+    private async Task PrepareBatchesAsync(ImportFileReader reader, ImportRowNormalizer normalizer, int lastCommittedLine,
+        string tenantZone, ChannelWriter<PreparedBatch> output, CancellationToken ct)
+    {
+        try
+        {
+            var batch = new List<SourceRow>(BatchSize);
+            foreach (var row in reader.ReadRows())
+            {
+                if (row.Line <= lastCommittedLine) continue;
+                batch.Add(row);
+                if (batch.Count < BatchSize) continue;
+                await output.WriteAsync(Prepare(normalizer, batch, tenantZone), ct);
+                batch = new List<SourceRow>(BatchSize);
+            }
+
+            if (batch.Count > 0) await output.WriteAsync(Prepare(normalizer, batch, tenantZone), ct);
+        }
+        finally
+        {
+            // Without an error: a failure (e.g. a malformed file) is rethrown where the producer is awaited, after the
+            // batches before it are committed — as when reading and writing ran in turn.
+            output.TryComplete();
+        }
+    }
+
+    private PreparedBatch Prepare(ImportRowNormalizer normalizer, List<SourceRow> rows, string tenantZone)
     {
         var results = normalizer.NormalizeBatch(rows);
         var valid = results.OfType<NormalizedImportRow>().ToList();
         var rejected = results.OfType<RejectedRow>().ToList();
         var staged = new StagedRow[valid.Count];
         Parallel.For(0, valid.Count, i => staged[i] = Stage(valid[i], tenantZone));
-        var firstLine = rows[0].Line;
-        var lastLine = rows[^1].Line;
+        return new PreparedBatch(rows[0].Line, rows[^1].Line, rows.Count, staged,
+            [.. rejected.Select(r => r.Line)], [.. rejected.Select(r => pii.Encrypt(r.Value, ImportRejectionContext)!)],
+            [.. rejected.Select(r => r.Reason)]);
+    }
+
+    /// <summary>One batch, one transaction: staging, dedupe, merge, rejections and the checkpoint together.</summary>
+    private async Task<bool> CommitBatchAsync(NpgsqlConnection conn, ImportJob job, PreparedBatch batch, CancellationToken ct)
+    {
+        var staged = batch.Staged;
+        var firstLine = batch.FirstLine;
+        var lastLine = batch.LastLine;
 
         await using var tx = await conn.BeginTransactionAsync(ct);
         var committedLine = (int)(await ScalarAsync(conn, "SELECT last_line FROM imports WHERE id = @id FOR UPDATE", ct, ("id", job.Id)))!;
@@ -124,17 +191,22 @@ public sealed class ImportProcessor(
             """, ct);
         await CopyAsync(conn, staged, ct);
 
-        var newInFile = await ExecAsync(conn, """
-            INSERT INTO import_seen_phones (tenant_id, import_id, phone_index, line)
-            SELECT DISTINCT ON (phone_index) app_current_tenant(), @import, phone_index, line FROM import_stage ORDER BY phone_index, line
-            ON CONFLICT DO NOTHING
+        // Keep only each number's first line in the file; the rest are duplicates within the file. The rows just
+        // recorded as seen are exactly the ones to keep (earlier batches only recorded lines before this one), so the
+        // stage is filtered against them and never joined with import_seen_phones, which grows with the file: mid-import
+        // statistics still describe the small table of the start, and such a join degrades into a scan per batch.
+        var duplicates = await ExecAsync(conn, """
+            WITH fresh AS (
+              INSERT INTO import_seen_phones (tenant_id, import_id, phone_index, line)
+              SELECT DISTINCT ON (phone_index) app_current_tenant(), @import, phone_index, line FROM import_stage ORDER BY phone_index, line
+              ON CONFLICT DO NOTHING
+              RETURNING phone_index, line)
+            DELETE FROM import_stage s WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.phone_index = s.phone_index AND f.line = s.line)
             """, ct, ("import", job.Id));
-        // Keep only each number's first line in the file; the rest are duplicates within the file.
-        await ExecAsync(conn, """
-            DELETE FROM import_stage s WHERE NOT EXISTS (
-              SELECT 1 FROM import_seen_phones p WHERE p.import_id = @import AND p.phone_index = s.phone_index AND p.line = s.line)
-            """, ct, ("import", job.Id));
+        var newInFile = staged.Length - duplicates;
+        // The created rows leave the stage, so what remains are the numbers the tenant already had (usually none).
         var created = await ExecAsync(conn, """
+            WITH created AS (
             INSERT INTO contacts (tenant_id, id, phone_index, phone_cipher, phone_type, carrier, phone_region, extension,
               first_name_cipher, last_name_cipher, email_cipher, email_index, name_token_indexes, city, gender, birth_date,
               tags, source_channel, source_detail, attributes, status, time_zone, created_at, updated_at)
@@ -143,9 +215,11 @@ public sealed class ImportProcessor(
               coalesce(gender, 'unknown'), birth_date, tags, @channel, @detail, '{}', 'active', time_zone, now(), now()
             FROM import_stage
             ON CONFLICT (tenant_id, phone_index) DO NOTHING
+            RETURNING phone_index)
+            DELETE FROM import_stage s USING created c WHERE s.phone_index = c.phone_index
             """, ct, ("channel", job.SourceChannel), ("detail", (object?)job.SourceDetail ?? DBNull.Value));
         // Merge rule for imports: incoming values only fill what is empty; tags are united.
-        var updated = await ExecAsync(conn, """
+        var updated = created == newInFile ? 0 : await ExecAsync(conn, """
             UPDATE contacts c SET
               first_name_cipher = coalesce(c.first_name_cipher, s.first_name_cipher),
               last_name_cipher = coalesce(c.last_name_cipher, s.last_name_cipher),
@@ -164,15 +238,13 @@ public sealed class ImportProcessor(
             FROM import_stage s
             WHERE c.phone_index = s.phone_index AND c.id <> s.id
             """, ct);
-        if (rejected.Count > 0)
+        if (batch.RejectedLines.Length > 0)
         {
             await ExecAsync(conn, """
                 INSERT INTO import_rejections (tenant_id, import_id, line, value_enc, reason)
                 SELECT app_current_tenant(), @import, l, v, r FROM unnest(@lines, @values, @reasons) AS x(l, v, r)
                 ON CONFLICT DO NOTHING
-                """, ct, ("import", job.Id), ("lines", rejected.Select(r => r.Line).ToArray()),
-                ("values", rejected.Select(r => pii.Encrypt(r.Value, ImportRejectionContext)!).ToArray()),
-                ("reasons", rejected.Select(r => r.Reason).ToArray()));
+                """, ct, ("import", job.Id), ("lines", batch.RejectedLines), ("values", batch.RejectedValues), ("reasons", batch.RejectedReasons));
         }
 
         await ExecAsync(conn, """
@@ -180,8 +252,8 @@ public sealed class ImportProcessor(
               updated = updated + @updated, duplicates = duplicates + @duplicates, rejected = rejected + @rejected,
               last_line = @last, updated_at = now()
             WHERE id = @id
-            """, ct, ("processed", rows.Count), ("created", created), ("updated", updated),
-            ("duplicates", valid.Count - newInFile), ("rejected", rejected.Count), ("last", lastLine), ("id", job.Id));
+            """, ct, ("processed", batch.Rows), ("created", created), ("updated", updated),
+            ("duplicates", duplicates), ("rejected", batch.RejectedLines.Length), ("last", lastLine), ("id", job.Id));
         await tx.CommitAsync(ct);
         return true;
     }

@@ -64,6 +64,9 @@ public sealed class DatabaseMigrator(string connectionString, ILogger<DatabaseMi
             GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {TenantConnectionInterceptor.AppRole};
             -- Append-only: the app may add audit records, never change or remove them.
             REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {TenantConnectionInterceptor.AppRole};
+            -- The consent ledger is evidence: appended, never rewritten. Text versions are cited by it, so never removed.
+            REVOKE UPDATE, DELETE, TRUNCATE ON consent_records FROM {TenantConnectionInterceptor.AppRole};
+            REVOKE DELETE, TRUNCATE ON consent_text_versions FROM {TenantConnectionInterceptor.AppRole};
             """, ct);
 
         var tables = new List<string>();

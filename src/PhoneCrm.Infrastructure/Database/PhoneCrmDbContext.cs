@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
+using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Tenancy;
 using PhoneCrm.Infrastructure.Access;
@@ -21,6 +22,11 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<ContactNote> ContactNotes => Set<ContactNote>();
+    public DbSet<ConsentPurpose> ConsentPurposes => Set<ConsentPurpose>();
+    public DbSet<ConsentTextVersion> ConsentTextVersions => Set<ConsentTextVersion>();
+    public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();
+    public DbSet<ConsentChainHead> ConsentChainHeads => Set<ConsentChainHead>();
+    public DbSet<ConsentState> ConsentStates => Set<ConsentState>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -15,6 +15,7 @@ public sealed class TenantProvisioner(
     PhoneCrmDbContext db,
     UserManager<AppUser> users,
     ApiKeyService apiKeys,
+    Consent.ConsentPurposes consentPurposes,
     AuditLog audit,
     TimeProvider clock)
 {
@@ -35,6 +36,7 @@ public sealed class TenantProvisioner(
         password ??= GeneratePassword();
         var user = await EnsureUserAsync(adminEmail.Trim(), password, mustChangePassword);
         await AddMemberAsync(user.Id, [Role.Admin], ct);
+        await consentPurposes.EnsureBuiltInsAsync(ct);
 
         var key = await apiKeys.CreateAsync("Bootstrap key", ApiScope.All, user.Id, ct);
         await audit.WriteAsync(AuditActions.TenantCreated, "tenant", tenant.Id.ToString(), ct: ct);

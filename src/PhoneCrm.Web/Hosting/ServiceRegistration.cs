@@ -38,6 +38,9 @@ public static class ServiceRegistration
         services.AddScoped<DemoSeeder>();
         services.AddScoped<ContactService>();
         services.AddScoped<PhoneCrm.Infrastructure.Protection.PiiRotation>();
+        services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentPurposes>();
+        services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentTexts>();
+        services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentLedger>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportFileStore>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportProcessor>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportService>();

@@ -64,8 +64,8 @@ public sealed class ContactsFlowTests(BrowserFixture app)
         await Assertions.Expect(page.Locator("#notes .note-text")).ToHaveTextAsync("Просил перезвонить после 18:00");
         await BrowserFixture.ScreenshotAsync(page, "contacts-05-note-added");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Согласия" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#tab-empty")).ToContainTextAsync("реестр согласий");
+        await page.Locator("#tab-consents").ClickAsync();
+        await Assertions.Expect(page.Locator("#no-consents")).ToContainTextAsync("Согласий этого контакта нет.");
         await BrowserFixture.ScreenshotAsync(page, "contacts-06-consents-tab");
     }
 }

@@ -282,6 +282,338 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentChainHead", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<byte[]>("LastHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("last_hash");
+
+                    b.Property<long>("LastSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_seq");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_consent_chain_heads");
+
+                    b.ToTable("consent_chain_heads", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentPurpose", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.PrimitiveCollection<List<string>>("AllowedBases")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("allowed_bases");
+
+                    b.Property<bool>("BuiltIn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("built_in");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<int?>("ValidityDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("validity_days");
+
+                    b.HasKey("TenantId", "Code")
+                        .HasName("pk_consent_purposes");
+
+                    b.ToTable("consent_purposes", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentRecord", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("CapturedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("captured_at");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("FormVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("form_version");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ip");
+
+                    b.Property<string>("LegalBasis")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("legal_basis");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("method");
+
+                    b.Property<string>("PaperReference")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("paper_reference");
+
+                    b.Property<byte[]>("PrevHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("prev_hash");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("purpose");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordingId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("recording_id");
+
+                    b.Property<string>("SourceUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("source_url");
+
+                    b.Property<string>("TextHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("text_hash");
+
+                    b.Property<Guid?>("TextVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("text_version_id");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("user_agent");
+
+                    b.HasKey("TenantId", "Seq")
+                        .HasName("pk_consent_records");
+
+                    b.HasIndex("TenantId", "Id")
+                        .IsUnique()
+                        .HasDatabaseName("ix_consent_records_tenant_id_id");
+
+                    b.HasIndex("TenantId", "Purpose")
+                        .HasDatabaseName("ix_consent_records_tenant_id_purpose");
+
+                    b.HasIndex("TenantId", "TextVersionId")
+                        .HasDatabaseName("ix_consent_records_tenant_id_text_version_id");
+
+                    b.HasIndex("TenantId", "ContactId", "Seq")
+                        .HasDatabaseName("ix_consent_records_tenant_id_contact_id_seq");
+
+                    b.ToTable("consent_records", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_consent_records_action", "action IN ('grant','withdraw')");
+
+                            t.HasCheckConstraint("ck_consent_records_seq", "seq > 0");
+                        });
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentState", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("purpose");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset>("GrantedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("granted_at");
+
+                    b.Property<Guid>("LastRecordId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_record_id");
+
+                    b.Property<string>("LegalBasis")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("legal_basis");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("withdrawn_at");
+
+                    b.HasKey("TenantId", "ContactId", "Purpose", "Channel")
+                        .HasName("pk_consent_states");
+
+                    b.HasIndex("TenantId", "Purpose", "Channel", "Status", "ExpiresAt")
+                        .HasDatabaseName("ix_consent_states_tenant_id_purpose_channel_status_expires_at");
+
+                    b.ToTable("consent_states", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_consent_states_status", "status IN ('active','withdrawn')");
+                        });
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentTextVersion", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ActionsAndMethods")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actions_and_methods");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DataList")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("data_list");
+
+                    b.Property<DateTimeOffset?>("FirstUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_used_at");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("OperatorAddress")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("operator_address");
+
+                    b.Property<string>("OperatorName")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("operator_name");
+
+                    b.PrimitiveCollection<List<string>>("PurposeCodes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("purpose_codes");
+
+                    b.Property<string>("Purposes")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("purposes");
+
+                    b.Property<string>("Term")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("term");
+
+                    b.Property<string>("Withdrawal")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("withdrawal");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_consent_text_versions");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_consent_text_versions_tenant_id_created_at");
+
+                    b.ToTable("consent_text_versions", (string)null);
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Contacts.Contact", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -875,6 +1207,69 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_audit_log_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentChainHead", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_consent_chain_heads_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentPurpose", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_consent_purposes_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentRecord", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ContactId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_consent_records_contacts_tenant_id_contact_id");
+
+                    b.HasOne("PhoneCrm.Domain.Consent.ConsentPurpose", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "Purpose")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_consent_records_consent_purposes_tenant_id_purpose");
+
+                    b.HasOne("PhoneCrm.Domain.Consent.ConsentTextVersion", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "TextVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_consent_records_consent_text_versions_tenant_id_text_versio");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentState", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ContactId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_consent_states_contacts_tenant_id_contact_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentTextVersion", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_consent_text_versions_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Contacts.Contact", b =>

@@ -8,10 +8,12 @@ using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Infrastructure.Audit;
+using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Export;
 using PhoneCrm.Web.Features.Access;
+using PhoneCrm.Web.Features.Consent;
 
 namespace PhoneCrm.Web.Features.Contacts;
 
@@ -22,6 +24,8 @@ public sealed class ContactsController(
     PhoneCrmDbContext db,
     AuditLog audit,
     AuditActor actor,
+    ConsentLedger ledger,
+    TimeProvider clock,
     IStringLocalizer<SharedResource> t) : UiController
 {
     public const int PageSize = 50;
@@ -79,7 +83,8 @@ public sealed class ContactsController(
         bool OwnOnly, IReadOnlyList<Owner> Owners, IReadOnlyList<string> Cities);
 
     public sealed record CardModel(ContactView Contact, ContactForm Form, IReadOnlyDictionary<string, string> Errors,
-        IReadOnlyList<NoteView> Notes, IReadOnlyList<Owner> Owners, bool CanWrite, bool CanAssign, string? Tab);
+        IReadOnlyList<NoteView> Notes, IReadOnlyList<Owner> Owners, bool CanWrite, bool CanAssign, string? Tab,
+        ConsentTab? Consents = null);
 
     public sealed record NewModel(ContactForm Form, IReadOnlyDictionary<string, string> Errors, Guid? ExistingId);
 
@@ -270,8 +275,17 @@ public sealed class ContactsController(
         ContactScope scope, string? tab, CancellationToken ct)
     {
         var canWrite = User.Has(Permission.ContactsWrite) && scope.Personal;
+        ConsentTab? consents = null;
+        if (tab == "consents" && User.Has(Permission.ConsentRead))
+        {
+            consents = new ConsentTab(await ledger.StatesAsync(view.Id, ct),
+                ConsentHistoryItem.From(await ledger.HistoryAsync(view.Id, ct), clock.GetUtcNow()), User.Has(Permission.ConsentWrite),
+                clock.GetUtcNow());
+            await audit.WriteAsync(AuditActions.Read, "consent", view.Id.ToString(), $"card tab; records={consents.History.Count}", ct);
+        }
+
         return new CardModel(view, form, errors, await contacts.NotesAsync(view.Id, scope, ct), await OwnersAsync(ct), canWrite,
-            canWrite && scope.OwnerOnly is null, tab);
+            canWrite && scope.OwnerOnly is null, tab, consents);
     }
 
     /// <summary>The tenant's sales managers: who can own contacts.</summary>

@@ -12,13 +12,14 @@ public static class NavItems
     private static readonly Item[] _items =
     [
         new("Contacts", "/contacts", Permission.ContactsRead, true),
-        new("Consent", "/consent", Permission.ConsentRead, false),
+        new("Consent", "/consent", Permission.ConsentRead, true),
         new("Segments", "/segments", Permission.SegmentsRead, false),
         new("Campaigns", "/campaigns", Permission.CampaignsRead, false),
         new("Analytics", "/analytics", Permission.AnalyticsRead, false),
         new("Requests", "/requests", Permission.RequestsManage, false),
         new("Audit log", "/audit", Permission.AuditRead, true),
         new("Users", "/settings/users", Permission.UsersManage, true, InSettings: true),
+        new("Consent settings", "/settings/consent", Permission.ConsentManage, true, InSettings: true),
         new("API keys", "/settings/api-keys", Permission.ApiKeysManage, true, InSettings: true),
         new("Encryption", "/settings/encryption", Permission.SettingsManage, true, InSettings: true),
         new("Jobs", "/jobs", Permission.JobsDashboard, true, InSettings: true),

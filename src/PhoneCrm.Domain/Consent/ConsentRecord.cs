@@ -1,0 +1,76 @@
+using PhoneCrm.Domain.Tenancy;
+
+namespace PhoneCrm.Domain.Consent;
+
+public static class ConsentActions
+{
+    public const string Grant = "grant";
+    public const string Withdraw = "withdraw";
+}
+
+public static class ConsentStatus
+{
+    public const string Active = "active";
+    public const string Withdrawn = "withdrawn";
+    /// <summary>Never stored: computed as active with <c>expires_at &lt;= now()</c>.</summary>
+    public const string Expired = "expired";
+}
+
+/// <summary>One grant or withdrawal in the append-only, hash-chained ledger of a tenant.</summary>
+public sealed class ConsentRecord : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public long Seq { get; set; }
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ContactId { get; set; }
+    public required string Purpose { get; set; }
+    public required string Channel { get; set; }
+    public required string Action { get; set; }
+    public string? LegalBasis { get; set; }
+    public required string Method { get; set; }
+    public DateTimeOffset CapturedAt { get; set; }
+    public DateTimeOffset RecordedAt { get; set; }
+    public string? Ip { get; set; }
+    public string? UserAgent { get; set; }
+    public string? SourceUrl { get; set; }
+    public Guid? TextVersionId { get; set; }
+    public string? TextHash { get; set; }
+    public string? FormVersion { get; set; }
+    public string? RecordingId { get; set; }
+    public string? PaperReference { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public required byte[] PrevHash { get; set; }
+    public required byte[] Hash { get; set; }
+
+    public ChainedFields Fields() => new(Seq, Id, ContactId, Purpose, Channel, Action, LegalBasis, Method, CapturedAt, RecordedAt, Ip,
+        UserAgent, SourceUrl, TextVersionId, TextHash, FormVersion, RecordingId, PaperReference, ExpiresAt);
+}
+
+/// <summary>The end of a tenant's chain. Appends lock this row, which serialises them per tenant.</summary>
+public sealed class ConsentChainHead : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public long LastSeq { get; set; }
+    public required byte[] LastHash { get; set; }
+}
+
+/// <summary>
+/// The current state per contact × purpose × channel, written in the same transaction as each ledger append, so
+/// the send policy can ask it cheaply and it never disagrees with the ledger.
+/// </summary>
+public sealed class ConsentState : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public Guid ContactId { get; set; }
+    public required string Purpose { get; set; }
+    public required string Channel { get; set; }
+    public required string Status { get; set; }
+    public DateTimeOffset GrantedAt { get; set; }
+    public DateTimeOffset? WithdrawnAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public string? LegalBasis { get; set; }
+    public Guid LastRecordId { get; set; }
+
+    public string EffectiveStatus(DateTimeOffset now) =>
+        Status == ConsentStatus.Active && ExpiresAt is { } e && e <= now ? ConsentStatus.Expired : Status;
+}

@@ -1,0 +1,57 @@
+using PhoneCrm.Domain.Consent;
+
+namespace PhoneCrm.Infrastructure.Consent;
+
+/// <summary>How a grant or withdrawal was captured. <see cref="CapturedAt"/> null means "now".</summary>
+public sealed record ConsentEvidence(
+    string? Method,
+    DateTimeOffset? CapturedAt = null,
+    string? Ip = null,
+    string? UserAgent = null,
+    string? SourceUrl = null,
+    string? FormVersion = null,
+    string? RecordingId = null,
+    string? PaperReference = null);
+
+public sealed record GrantInput(string? Phone, string? Purpose, string? Channel, string? LegalBasis, Guid? TextVersionId,
+    ConsentEvidence Evidence);
+
+/// <summary>Errors are keyed by the API field name (<c>legalBasis</c>, <c>evidence.capturedAt</c>).</summary>
+public sealed record GrantResult(ConsentRecord? Record, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public bool IsValid => Errors.Count == 0;
+}
+
+public sealed record WithdrawResult(int Withdrawn, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public bool IsValid => Errors.Count == 0;
+}
+
+public sealed record ChainVerification(bool Valid, long? FirstBrokenSeq, long Records);
+
+/// <summary>One ledger record with the state it produced: a grant is active (or expired by now), a withdrawal withdrawn.</summary>
+public sealed record ConsentHistoryItem(ConsentRecord Record, string Status, DateTimeOffset? GrantedAt, DateTimeOffset? WithdrawnAt,
+    DateTimeOffset? ExpiresAt)
+{
+    public static IReadOnlyList<ConsentHistoryItem> From(IEnumerable<ConsentRecord> records, DateTimeOffset now)
+    {
+        var lastGrant = new Dictionary<(string, string), DateTimeOffset>();
+        var items = new List<ConsentHistoryItem>();
+        foreach (var r in records.OrderBy(r => r.Seq))
+        {
+            if (r.Action == ConsentActions.Grant)
+            {
+                lastGrant[(r.Purpose, r.Channel)] = r.CapturedAt;
+                var status = r.ExpiresAt is { } e && e <= now ? ConsentStatus.Expired : ConsentStatus.Active;
+                items.Add(new(r, status, r.CapturedAt, null, r.ExpiresAt));
+            }
+            else
+            {
+                items.Add(new(r, ConsentStatus.Withdrawn, lastGrant.TryGetValue((r.Purpose, r.Channel), out var g) ? g : null, r.CapturedAt,
+                    null));
+            }
+        }
+
+        return items;
+    }
+}

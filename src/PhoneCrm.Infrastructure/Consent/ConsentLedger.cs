@@ -1,0 +1,213 @@
+using Microsoft.EntityFrameworkCore;
+using PhoneCrm.Domain.Consent;
+using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Infrastructure.Contacts;
+using PhoneCrm.Infrastructure.Database;
+
+namespace PhoneCrm.Infrastructure.Consent;
+
+/// <summary>
+/// The only writer of the consent ledger. Each append locks the tenant's chain head (serialising appends per tenant),
+/// chains the record's hash to the previous one and updates the current state, all in one transaction.
+/// </summary>
+public sealed class ConsentLedger(PhoneCrmDbContext db, ContactService contacts, ConsentPurposes purposes, TimeProvider clock)
+{
+    /// <summary>Clients' clocks drift; a capture time this far ahead is still taken as "now-ish".</summary>
+    private static readonly TimeSpan _clockSkew = TimeSpan.FromMinutes(5);
+
+    public async Task<GrantResult> GrantAsync(GrantInput input, CancellationToken ct = default)
+    {
+        var e = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var now = Micro(clock.GetUtcNow());
+        if (string.IsNullOrWhiteSpace(input.Phone)) e["phone"] = ["Phone is required."];
+        else if (!PhoneParser.Parse(input.Phone, await contacts.DefaultRegionAsync(ct)).IsSuccess) e["phone"] = ["Enter a valid phone number."];
+
+        var purpose = string.IsNullOrWhiteSpace(input.Purpose) ? null : await purposes.FindAsync(input.Purpose, ct);
+        if (purpose is null) e["purpose"] = [$"Unknown purpose '{input.Purpose}'."];
+        if (!ConsentTerms.Channels.Contains(input.Channel ?? "")) e["channel"] = ["Channel must be one of: " + string.Join(", ", ConsentTerms.Channels) + "."];
+        if (!ConsentTerms.LegalBases.Contains(input.LegalBasis ?? ""))
+            e["legalBasis"] = ["Legal basis must be one of: " + string.Join(", ", ConsentTerms.LegalBases) + "."];
+        else if (purpose is not null && !e.ContainsKey("channel") && purpose.Rule().RefuseGrant(input.LegalBasis!, input.Channel!) is { } refusal)
+            e["legalBasis"] = [refusal];
+        ValidateEvidence(input.Evidence, now, e);
+
+        ConsentTextVersion? text = null;
+        if (input.TextVersionId is { } textId)
+        {
+            text = await db.ConsentTextVersions.SingleOrDefaultAsync(v => v.Id == textId, ct);
+            if (text is null) e["textVersionId"] = ["Unknown consent text version."];
+            else if (purpose is not null && text.PurposeCodes.Count > 0 && !text.PurposeCodes.Contains(purpose.Code))
+                e["textVersionId"] = [$"This text version does not cover the purpose '{purpose.Code}'."];
+        }
+
+        if (e.Count > 0) return new GrantResult(null, e);
+
+        var upsert = await contacts.UpsertAsync(new ContactInput { Phone = input.Phone, SourceChannel = SourceOf(input.Evidence.Method!) }, ct);
+        if (!upsert.IsValid) return new GrantResult(null, upsert.Errors);
+        var contactId = upsert.Contact!.Id;
+        var capturedAt = Micro(input.Evidence.CapturedAt ?? now);
+        var rule = purpose!.Rule();
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var head = await LockHeadAsync(ct);
+        if (text is not null) text.FirstUsedAt ??= now;
+        var record = Append(head, new ConsentRecord
+        {
+            ContactId = contactId, Purpose = purpose.Code, Channel = input.Channel!, Action = ConsentActions.Grant,
+            LegalBasis = input.LegalBasis, Method = input.Evidence.Method!, CapturedAt = capturedAt, RecordedAt = now,
+            Ip = input.Evidence.Ip, UserAgent = input.Evidence.UserAgent, SourceUrl = input.Evidence.SourceUrl,
+            TextVersionId = text?.Id, TextHash = text?.Hash, FormVersion = input.Evidence.FormVersion,
+            RecordingId = input.Evidence.RecordingId, PaperReference = input.Evidence.PaperReference,
+            ExpiresAt = rule.ExpiresAt(capturedAt) is { } x ? Micro(x) : null,
+            PrevHash = [], Hash = [],
+        });
+
+        var state = await db.ConsentStates.SingleOrDefaultAsync(
+            s => s.ContactId == contactId && s.Purpose == record.Purpose && s.Channel == record.Channel, ct);
+        if (state is null)
+        {
+            state = new ConsentState { ContactId = contactId, Purpose = record.Purpose, Channel = record.Channel, Status = ConsentStatus.Active };
+            db.ConsentStates.Add(state);
+        }
+
+        state.Status = ConsentStatus.Active;
+        state.GrantedAt = capturedAt;
+        state.WithdrawnAt = null;
+        state.ExpiresAt = record.ExpiresAt;
+        state.LegalBasis = record.LegalBasis;
+        state.LastRecordId = record.Id;
+        await CommitAsync(head, tx, ct);
+        return new GrantResult(record, e);
+    }
+
+    /// <summary>Withdraws every active consent of the contact matching purpose and channel (null = all).</summary>
+    public async Task<WithdrawResult> WithdrawAsync(Guid contactId, string? purpose, string? channel, ConsentEvidence evidence,
+        CancellationToken ct = default)
+    {
+        var e = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var now = Micro(clock.GetUtcNow());
+        if (purpose is not null && await purposes.FindAsync(purpose, ct) is null) e["purpose"] = [$"Unknown purpose '{purpose}'."];
+        if (channel is not null && !ConsentTerms.Channels.Contains(channel))
+            e["channel"] = ["Channel must be one of: " + string.Join(", ", ConsentTerms.Channels) + "."];
+        ValidateEvidence(evidence, now, e, "method");
+        if (e.Count > 0) return new WithdrawResult(0, e);
+        var capturedAt = Micro(evidence.CapturedAt ?? now);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var head = await LockHeadAsync(ct);
+        var states = await db.ConsentStates
+            .Where(s => s.ContactId == contactId && s.Status == ConsentStatus.Active
+                && (purpose == null || s.Purpose == purpose) && (channel == null || s.Channel == channel))
+            .OrderBy(s => s.Purpose).ThenBy(s => s.Channel)
+            .ToListAsync(ct);
+        foreach (var state in states)
+        {
+            var record = Append(head, new ConsentRecord
+            {
+                ContactId = contactId, Purpose = state.Purpose, Channel = state.Channel, Action = ConsentActions.Withdraw,
+                LegalBasis = state.LegalBasis, Method = evidence.Method!, CapturedAt = capturedAt, RecordedAt = now,
+                Ip = evidence.Ip, UserAgent = evidence.UserAgent, SourceUrl = evidence.SourceUrl, FormVersion = evidence.FormVersion,
+                RecordingId = evidence.RecordingId, PaperReference = evidence.PaperReference, PrevHash = [], Hash = [],
+            });
+            state.Status = ConsentStatus.Withdrawn;
+            state.WithdrawnAt = capturedAt;
+            state.LastRecordId = record.Id;
+        }
+
+        await CommitAsync(head, tx, ct);
+        return new WithdrawResult(states.Count, e);
+    }
+
+    public async Task<IReadOnlyList<ConsentRecord>> HistoryAsync(Guid contactId, CancellationToken ct = default) =>
+        await db.ConsentRecords.AsNoTracking().Where(r => r.ContactId == contactId).OrderBy(r => r.Seq).ToListAsync(ct);
+
+    public async Task<IReadOnlyList<ConsentState>> StatesAsync(Guid contactId, CancellationToken ct = default) =>
+        await db.ConsentStates.AsNoTracking().Where(s => s.ContactId == contactId).OrderBy(s => s.Purpose).ThenBy(s => s.Channel)
+            .ToListAsync(ct);
+
+    /// <summary>Recomputes the whole chain in sequence order; also catches removal of the newest records via the head.</summary>
+    public async Task<ChainVerification> VerifyChainAsync(CancellationToken ct = default)
+    {
+        var records = await db.ConsentRecords.AsNoTracking().OrderBy(r => r.Seq).ToListAsync(ct);
+        var chain = records.Select(r => (r.Fields(), r.PrevHash, r.Hash)).ToList();
+        var broken = ConsentChain.FirstBroken(chain);
+        if (broken is null)
+        {
+            var head = await db.ConsentChainHeads.AsNoTracking().SingleOrDefaultAsync(ct);
+            var lastSeq = chain.Count == 0 ? 0 : chain[^1].Item1.Seq;
+            var lastHash = chain.Count == 0 ? ConsentChain.Genesis : chain[^1].Hash;
+            if (head is not null && (head.LastSeq != lastSeq || !head.LastHash.AsSpan().SequenceEqual(lastHash))) broken = lastSeq + 1;
+        }
+
+        return new ChainVerification(broken is null, broken, chain.Count);
+    }
+
+    private static void ValidateEvidence(ConsentEvidence evidence, DateTimeOffset now, Dictionary<string, string[]> e,
+        string methodField = "evidence.method")
+    {
+        if (!ConsentTerms.EvidenceMethods.Contains(evidence.Method ?? ""))
+            e[methodField] = ["Method must be one of: " + string.Join(", ", ConsentTerms.EvidenceMethods) + "."];
+        if (evidence.CapturedAt is { } at && at > now + _clockSkew) e["evidence.capturedAt"] = ["The capture time cannot be in the future."];
+        if (evidence.CapturedAt is { } old && old.Year < 2000) e["evidence.capturedAt"] = ["The capture time is not plausible."];
+        Max(evidence.Ip, 64, "evidence.ip", e);
+        Max(evidence.UserAgent, 512, "evidence.userAgent", e);
+        Max(evidence.SourceUrl, 2048, "evidence.sourceUrl", e);
+        Max(evidence.FormVersion, 64, "evidence.formVersion", e);
+        Max(evidence.RecordingId, 200, "evidence.recordingId", e);
+        Max(evidence.PaperReference, 200, "evidence.paperReference", e);
+    }
+
+    private static void Max(string? value, int max, string field, Dictionary<string, string[]> e)
+    {
+        if (value is not null && value.Length > max) e[field] = [$"At most {max} characters."];
+    }
+
+    private static string SourceOf(string method) => method switch
+    {
+        "web_form" or "sms_code" or "link" => ContactSources.Website,
+        "voice_recording" => ContactSources.Call,
+        "paper" => ContactSources.OfflineEvent,
+        "staff" => ContactSources.Manual,
+        _ => ContactSources.Api,
+    };
+
+    private async Task<ConsentChainHead> LockHeadAsync(CancellationToken ct)
+    {
+        var tenantId = db.Tenant.RequireTenant();
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO consent_chain_heads (tenant_id, last_seq, last_hash) VALUES ({tenantId}, 0, {ConsentChain.Genesis})
+            ON CONFLICT (tenant_id) DO NOTHING
+            """, ct);
+        return await db.ConsentChainHeads
+            .FromSqlInterpolated($"SELECT * FROM consent_chain_heads WHERE tenant_id = {tenantId} FOR UPDATE")
+            .SingleAsync(ct);
+    }
+
+    private ConsentRecord Append(ConsentChainHead head, ConsentRecord record)
+    {
+        record.Seq = head.LastSeq + 1;
+        record.PrevHash = head.LastHash;
+        record.Hash = ConsentChain.Hash(record.PrevHash, record.Fields());
+        head.LastSeq = record.Seq;
+        head.LastHash = record.Hash;
+        db.ConsentRecords.Add(record);
+        return record;
+    }
+
+    private async Task CommitAsync(ConsentChainHead head, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            // Never reuse a cached head: the next append must read the locked row afresh.
+            db.Entry(head).State = EntityState.Detached;
+        }
+    }
+
+    /// <summary>PostgreSQL keeps microseconds; storing exactly that keeps hashes identical after a round trip.</summary>
+    private static DateTimeOffset Micro(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % 10, TimeSpan.Zero);
+}

@@ -1,0 +1,96 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PhoneCrm.Domain.Consent;
+using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Tenancy;
+
+namespace PhoneCrm.Infrastructure.Database.Consent;
+
+internal sealed class ConsentPurposeConfiguration : IEntityTypeConfiguration<ConsentPurpose>
+{
+    public void Configure(EntityTypeBuilder<ConsentPurpose> b)
+    {
+        b.ToTable("consent_purposes");
+        b.HasKey(p => new { p.TenantId, p.Code });
+        b.Property(p => p.Code).HasMaxLength(64);
+        b.Property(p => p.Name).HasMaxLength(200);
+        b.Property(p => p.AllowedBases).HasColumnType("text[]");
+        b.HasOne<Tenant>().WithMany().HasForeignKey(p => p.TenantId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ConsentTextVersionConfiguration : IEntityTypeConfiguration<ConsentTextVersion>
+{
+    public void Configure(EntityTypeBuilder<ConsentTextVersion> b)
+    {
+        b.ToTable("consent_text_versions");
+        b.HasKey(v => new { v.TenantId, v.Id });
+        b.Property(v => v.Id).ValueGeneratedNever();
+        b.Property(v => v.PurposeCodes).HasColumnType("text[]");
+        b.Property(v => v.OperatorName).HasMaxLength(500);
+        b.Property(v => v.OperatorAddress).HasMaxLength(500);
+        b.Property(v => v.Hash).HasMaxLength(64);
+        b.HasIndex(v => new { v.TenantId, v.CreatedAt });
+        b.HasOne<Tenant>().WithMany().HasForeignKey(v => v.TenantId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ConsentRecordConfiguration : IEntityTypeConfiguration<ConsentRecord>
+{
+    public void Configure(EntityTypeBuilder<ConsentRecord> b)
+    {
+        b.ToTable("consent_records", t =>
+        {
+            t.HasCheckConstraint("ck_consent_records_action", "action IN ('grant','withdraw')");
+            t.HasCheckConstraint("ck_consent_records_seq", "seq > 0");
+        });
+        // The chain order is the key: one record per (tenant, seq), no gaps by construction of the head.
+        b.HasKey(r => new { r.TenantId, r.Seq });
+        b.Property(r => r.Seq).ValueGeneratedNever();
+        b.Property(r => r.Id).ValueGeneratedNever();
+        b.HasIndex(r => new { r.TenantId, r.Id }).IsUnique();
+        b.HasIndex(r => new { r.TenantId, r.ContactId, r.Seq });
+        b.Property(r => r.Purpose).HasMaxLength(64);
+        b.Property(r => r.Channel).HasMaxLength(16);
+        b.Property(r => r.Action).HasMaxLength(16);
+        b.Property(r => r.LegalBasis).HasMaxLength(32);
+        b.Property(r => r.Method).HasMaxLength(32);
+        b.Property(r => r.Ip).HasMaxLength(64);
+        b.Property(r => r.UserAgent).HasMaxLength(512);
+        b.Property(r => r.SourceUrl).HasMaxLength(2048);
+        b.Property(r => r.TextHash).HasMaxLength(64);
+        b.Property(r => r.FormVersion).HasMaxLength(64);
+        b.Property(r => r.RecordingId).HasMaxLength(200);
+        b.Property(r => r.PaperReference).HasMaxLength(200);
+        // Restrict: evidence outlives attempts to delete the contact (erasure anonymises instead).
+        b.HasOne<Contact>().WithMany().HasForeignKey(r => new { r.TenantId, r.ContactId }).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<ConsentPurpose>().WithMany().HasForeignKey(r => new { r.TenantId, r.Purpose }).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<ConsentTextVersion>().WithMany().HasForeignKey(r => new { r.TenantId, r.TextVersionId }).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ConsentChainHeadConfiguration : IEntityTypeConfiguration<ConsentChainHead>
+{
+    public void Configure(EntityTypeBuilder<ConsentChainHead> b)
+    {
+        b.ToTable("consent_chain_heads");
+        b.HasKey(h => h.TenantId);
+        b.HasOne<Tenant>().WithMany().HasForeignKey(h => h.TenantId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ConsentStateConfiguration : IEntityTypeConfiguration<ConsentState>
+{
+    public void Configure(EntityTypeBuilder<ConsentState> b)
+    {
+        b.ToTable("consent_states", t => t.HasCheckConstraint("ck_consent_states_status", "status IN ('active','withdrawn')"));
+        b.HasKey(s => new { s.TenantId, s.ContactId, s.Purpose, s.Channel });
+        // Audience queries: "everyone with active marketing by SMS", with expiry checked on the index.
+        b.HasIndex(s => new { s.TenantId, s.Purpose, s.Channel, s.Status, s.ExpiresAt });
+        b.Property(s => s.Purpose).HasMaxLength(64);
+        b.Property(s => s.Channel).HasMaxLength(16);
+        b.Property(s => s.Status).HasMaxLength(16);
+        b.Property(s => s.LegalBasis).HasMaxLength(32);
+        b.HasOne<Contact>().WithMany().HasForeignKey(s => new { s.TenantId, s.ContactId }).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -11,7 +11,8 @@ namespace PhoneCrm.Infrastructure.Tenancy;
 /// The demo tenant of the run command: one user per role with a known password, so a visitor can look around.
 /// Idempotent: a second start finds the tenant and only prints the logins again.
 /// </summary>
-public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provisioner, ContactService contacts)
+public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provisioner, ContactService contacts,
+    PhoneCrm.Infrastructure.Consent.ConsentLedger ledger)
 {
     public const string TenantName = "Демо: Сад и огород";
     public const string Password = "Demo-Pass-2026!";
@@ -55,6 +56,7 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
         var big = new[] { "Москва", "Санкт-Петербург", "Новосибирск", "Екатеринбург", "Казань", "Нижний Новгород", "Краснодар" }
             .Where(c => cities.Contains(c)).ToList();
         var made = 0;
+        var phones = new List<string>();
         while (made < count)
         {
             var male = f.Random.Bool();
@@ -81,10 +83,35 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
             if (!result.Created) continue;
             if (salesManager is not null && f.Random.Bool(0.15f)) result.Contact!.OwnerId = salesManager;
             if (f.Random.Bool(0.05f)) result.Contact!.Status = ContactStatus.Unreachable;
+            phones.Add(input.Phone!);
             made++;
         }
 
         await db.SaveChangesAsync(ct);
+        await SeedConsentsAsync(f, phones, ct);
+    }
+
+    /// <summary>Most customers have the transactional basis of their orders; about two thirds gave marketing consent on a
+    /// web form, and a few withdrew it — so segments and campaigns have something real to decide on.</summary>
+    private async Task SeedConsentsAsync(Faker f, List<string> phones, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var phone in phones)
+        {
+            var at = now.AddDays(-f.Random.Number(1, 300)).AddMinutes(-f.Random.Number(0, 1440));
+            if (f.Random.Bool(0.9f))
+            {
+                await ledger.GrantAsync(new PhoneCrm.Infrastructure.Consent.GrantInput(phone, "transactional", "sms", "contract", null,
+                    new PhoneCrm.Infrastructure.Consent.ConsentEvidence("api", at, SourceUrl: "https://sad-ogorod.example/checkout")), ct);
+            }
+
+            if (!f.Random.Bool(0.65f)) continue;
+            var granted = await ledger.GrantAsync(new PhoneCrm.Infrastructure.Consent.GrantInput(phone, "marketing", "sms", "consent", null,
+                new PhoneCrm.Infrastructure.Consent.ConsentEvidence("web_form", at.AddMinutes(2), f.Internet.Ip(),
+                    "Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile", "https://sad-ogorod.example/subscribe", "form-v1")), ct);
+            if (granted.Record is { } record && f.Random.Bool(0.08f))
+                await ledger.WithdrawAsync(record.ContactId, "marketing", "sms", new PhoneCrm.Infrastructure.Consent.ConsentEvidence("sms_reply"), ct);
+        }
     }
 
     public async Task<Credentials> EnsureAsync(CancellationToken ct = default)

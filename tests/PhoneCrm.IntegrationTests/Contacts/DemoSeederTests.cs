@@ -34,6 +34,8 @@ public sealed class DemoSeederTests(AppFixture app)
                 Tagged = await db.Contacts.CountAsync(c => c.Tags.Count > 0),
                 Mobile = await db.Contacts.CountAsync(c => c.PhoneType == "mobile" && c.PhoneRegion == "RU"),
                 Sources = await db.Contacts.Select(c => c.SourceChannel).Distinct().CountAsync(),
+                Marketing = await db.Set<PhoneCrm.Domain.Consent.ConsentState>().CountAsync(s => s.Purpose == "marketing" && s.Status == "active"),
+                Withdrawn = await db.Set<PhoneCrm.Domain.Consent.ConsentState>().CountAsync(s => s.Status == "withdrawn"),
             };
         });
 
@@ -43,5 +45,7 @@ public sealed class DemoSeederTests(AppFixture app)
         Assert.True(stats.Tagged > 100);
         Assert.Equal(stats.Count, stats.Mobile);
         Assert.True(stats.Sources >= 5);
+        Assert.InRange(stats.Marketing, 120, 240);
+        Assert.InRange(stats.Withdrawn, 1, 40);
     }
 }

@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Events;
+using PhoneCrm.Domain.Segments;
 using PhoneCrm.Domain.Tenancy;
 using PhoneCrm.Infrastructure.Access;
 using PhoneCrm.Infrastructure.Tenancy;
@@ -21,6 +23,10 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<ContactNote> ContactNotes => Set<ContactNote>();
+    public DbSet<ContactEvent> ContactEvents => Set<ContactEvent>();
+    public DbSet<ContactStats> ContactStats => Set<ContactStats>();
+    public DbSet<ContactCategory> ContactCategories => Set<ContactCategory>();
+    public DbSet<Segment> Segments => Set<Segment>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -36,6 +36,9 @@ if __name__ == '__main__':
     for p in pairs:
         sep = '\t' if '\t' in p else '='
         k, v = p.split(sep, 1)
+        clash = [e for e in entries if e.lower() == k.lower() and e != k]
+        if clash:
+            sys.exit(f'"{k}" differs from existing "{clash[0]}" only by case; .NET resources would drop one: pick another key')
         entries[k] = v
     save(entries)
     print(f'{len(entries)} strings')

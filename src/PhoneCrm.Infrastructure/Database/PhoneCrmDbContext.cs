@@ -6,6 +6,8 @@ using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Events;
+using PhoneCrm.Domain.Segments;
 using PhoneCrm.Domain.Tenancy;
 using PhoneCrm.Infrastructure.Access;
 using PhoneCrm.Infrastructure.Tenancy;
@@ -27,6 +29,10 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();
     public DbSet<ConsentChainHead> ConsentChainHeads => Set<ConsentChainHead>();
     public DbSet<ConsentState> ConsentStates => Set<ConsentState>();
+    public DbSet<ContactEvent> ContactEvents => Set<ContactEvent>();
+    public DbSet<ContactStats> ContactStats => Set<ContactStats>();
+    public DbSet<ContactCategory> ContactCategories => Set<ContactCategory>();
+    public DbSet<Segment> Segments => Set<Segment>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

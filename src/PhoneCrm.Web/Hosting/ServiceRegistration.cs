@@ -37,6 +37,9 @@ public static class ServiceRegistration
         services.AddScoped<TenantProvisioner>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<ContactService>();
+        services.AddScoped<PhoneCrm.Infrastructure.Events.EventService>();
+        services.AddScoped<PhoneCrm.Infrastructure.Events.ContactStatsUpdater>();
+        services.AddScoped<PhoneCrm.Infrastructure.Segments.SegmentService>();
         services.AddScoped<PhoneCrm.Infrastructure.Protection.PiiRotation>();
         services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentPurposes>();
         services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentTexts>();

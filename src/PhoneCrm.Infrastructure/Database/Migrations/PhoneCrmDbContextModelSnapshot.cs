@@ -1013,6 +1013,186 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("import_seen_phones", (string)null);
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Events.ContactCategory", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("category");
+
+                    b.Property<DateTimeOffset>("LastPurchasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_purchased_at");
+
+                    b.HasKey("TenantId", "ContactId", "Category")
+                        .HasName("pk_contact_categories");
+
+                    b.HasIndex("TenantId", "Category", "LastPurchasedAt")
+                        .HasDatabaseName("ix_contact_categories_tenant_id_category_last_purchased_at");
+
+                    b.ToTable("contact_categories", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Events.ContactEvent", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal?>("Amount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("amount");
+
+                    b.Property<byte[]>("BodyHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("body_hash");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("data");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("external_id");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("type");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_contact_events");
+
+                    b.HasIndex("TenantId", "ExternalId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_contact_events_tenant_id_external_id");
+
+                    b.HasIndex("TenantId", "ContactId", "OccurredAt")
+                        .HasDatabaseName("ix_contact_events_tenant_id_contact_id_occurred_at");
+
+                    b.ToTable("contact_events", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Events.ContactStats", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<decimal?>("AvgOrderValue")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("avg_order_value");
+
+                    b.Property<DateTimeOffset?>("LastEngagedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_engaged_at");
+
+                    b.Property<DateTimeOffset?>("LastPurchaseAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_purchase_at");
+
+                    b.Property<int>("OrdersCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("orders_count");
+
+                    b.Property<decimal>("TotalSpent")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("total_spent");
+
+                    b.Property<int>("UnansweredMessages")
+                        .HasColumnType("integer")
+                        .HasColumnName("unanswered_messages");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "ContactId")
+                        .HasName("pk_contact_stats");
+
+                    b.HasIndex("TenantId", "LastEngagedAt")
+                        .HasDatabaseName("ix_contact_stats_tenant_id_last_engaged_at");
+
+                    b.HasIndex("TenantId", "LastPurchaseAt")
+                        .HasDatabaseName("ix_contact_stats_tenant_id_last_purchase_at");
+
+                    b.ToTable("contact_stats", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Segments.Segment", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("rule");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_segments");
+
+                    b.HasIndex("TenantId", "UpdatedAt")
+                        .HasDatabaseName("ix_segments_tenant_id_updated_at");
+
+                    b.ToTable("segments", (string)null);
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Tenancy.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1336,6 +1516,46 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_import_seen_phones_imports_tenant_id_import_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Events.ContactCategory", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_categories_contacts_tenant_id_contact_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Events.ContactEvent", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_events_contacts_tenant_id_contact_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Events.ContactStats", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
+                        .WithOne()
+                        .HasForeignKey("PhoneCrm.Domain.Events.ContactStats", "TenantId", "ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_stats_contacts_tenant_id_contact_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Segments.Segment", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_segments_tenants_tenant_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -13,7 +13,7 @@ public static class NavItems
     [
         new("Contacts", "/contacts", Permission.ContactsRead, true),
         new("Consent", "/consent", Permission.ConsentRead, true),
-        new("Segments", "/segments", Permission.SegmentsRead, false),
+        new("Segments", "/segments", Permission.SegmentsRead, true),
         new("Campaigns", "/campaigns", Permission.CampaignsRead, false),
         new("Analytics", "/analytics", Permission.AnalyticsRead, false),
         new("Requests", "/requests", Permission.RequestsManage, false),

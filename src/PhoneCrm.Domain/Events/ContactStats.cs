@@ -1,0 +1,28 @@
+using PhoneCrm.Domain.Tenancy;
+
+namespace PhoneCrm.Domain.Events;
+
+/// <summary>Computed attributes of one contact, kept current as events arrive (one row per contact with events).</summary>
+public sealed class ContactStats : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public Guid ContactId { get; set; }
+    public DateTimeOffset? LastPurchaseAt { get; set; }
+    public int OrdersCount { get; set; }
+    public decimal TotalSpent { get; set; }
+    /// <summary>Null until the first order.</summary>
+    public decimal? AvgOrderValue { get; set; }
+    public DateTimeOffset? LastEngagedAt { get; set; }
+    /// <summary>Contact attempts without reaction since the last engagement.</summary>
+    public int UnansweredMessages { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>A category the contact has bought from, with the latest purchase in it.</summary>
+public sealed class ContactCategory : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public Guid ContactId { get; set; }
+    public required string Category { get; set; }
+    public DateTimeOffset LastPurchasedAt { get; set; }
+}

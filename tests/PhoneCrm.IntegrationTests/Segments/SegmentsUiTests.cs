@@ -1,0 +1,51 @@
+using System.Net;
+using PhoneCrm.Domain.Access;
+using PhoneCrm.IntegrationTests.Infrastructure;
+
+namespace PhoneCrm.IntegrationTests.Segments;
+
+/// <summary>The builder pages: template gallery, live count (htmx action), save, duplicate; Analyst reads only.</summary>
+[Collection(AppCollection.Name)]
+public sealed class SegmentsUiTests(AppFixture app)
+{
+    [Fact]
+    public async Task Marketer_builds_from_a_template_sees_the_count_and_saves()
+    {
+        var tenant = await SegmentData.TenantAsync(app);
+        using var marketer = await tenant.SignInAsync(Role.Marketer);
+
+        var gallery = await (await marketer.GetAsync("/segments")).Content.ReadAsStringAsync();
+        Assert.Contains("template=gardeners", gallery, StringComparison.Ordinal);
+        var page = await (await marketer.GetAsync("/segments/new?template=gardeners")).Content.ReadAsStringAsync();
+        Assert.Contains("purchasedCategory", page, StringComparison.Ordinal);
+
+        const string rule = """{"all":[{"field":"purchasedCategory","op":"contains","value":"garden"}]}""";
+        var count = await marketer.PostFormAsync("/segments/count", new() { ["rule"] = rule }, "/segments/new");
+        Assert.Contains("data-count=\"2\"", await count.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var invalid = await marketer.PostFormAsync("/segments/count", new() { ["rule"] = """{"field":"nope","op":"eq","value":1}""" }, "/segments/new");
+        Assert.Contains("rule.field:", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var saved = await marketer.PostFormAsync("/segments/save", new() { ["name"] = "Садоводы", ["rule"] = rule }, "/segments/new");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var location = saved.Headers.Location!.OriginalString;
+        var copy = await marketer.PostFormAsync("/segments/save",
+            new() { ["id"] = location.Split('/')[^1], ["name"] = "Садоводы 2", ["rule"] = rule, ["asNew"] = "true" }, location);
+        Assert.NotEqual(location, copy.Headers.Location!.OriginalString);
+        var list = await (await marketer.GetAsync("/segments")).Content.ReadAsStringAsync();
+        Assert.Contains("Садоводы 2", list, StringComparison.Ordinal);
+        var savedCount = await (await marketer.GetAsync(location + "/count")).Content.ReadAsStringAsync();
+        Assert.Contains("data-count=\"2\"", savedCount, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Analyst_sees_segments_but_cannot_open_the_new_page()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var analyst = await tenant.SignInAsync(Role.Analyst);
+
+        Assert.Equal(HttpStatusCode.OK, (await analyst.GetAsync("/segments")).StatusCode);
+        var denied = await analyst.GetAsync("/segments/new");
+        Assert.True(denied.StatusCode == HttpStatusCode.Forbidden
+            || denied.Headers.Location?.OriginalString.Contains("access-denied", StringComparison.Ordinal) == true);
+    }
+}

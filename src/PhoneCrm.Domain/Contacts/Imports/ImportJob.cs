@@ -64,13 +64,3 @@ public sealed class ImportRejection : ITenantOwned
     public byte[]? ValueEnc { get; set; }
     public required string Reason { get; set; }
 }
-
-/// <summary>Numbers already met in this file, so a repeat anywhere later in the file counts as a duplicate, across
-/// batches and restarts.</summary>
-public sealed class ImportSeenPhone : ITenantOwned
-{
-    public Guid TenantId { get; set; }
-    public Guid ImportId { get; set; }
-    public required byte[] PhoneIndex { get; set; }
-    public int Line { get; set; }
-}

@@ -118,32 +118,46 @@ public sealed class ImportProcessor(
         }
 
         await ExecAsync(conn, "UPDATE imports SET status = 'Completed', completed_at = now(), updated_at = now() WHERE id = @id", ct, ("id", job.Id));
-        await ExecAsync(conn, "DELETE FROM import_seen_phones WHERE import_id = @id", ct, ("id", job.Id));
         logger.LogInformation("Import {ImportId} completed", job.Id);
     }
 
     private const int PrefetchedBatches = 2;
 
     /// <summary>One batch ready for the database: rows normalised, valid ones encrypted and indexed, rejections encrypted.</summary>
-    private sealed record PreparedBatch(int FirstLine, int LastLine, int Rows, StagedRow[] Staged, int[] RejectedLines,
-        byte[][] RejectedValues, string[] RejectedReasons);
+    private sealed record PreparedBatch(int FirstLine, int LastLine, int Rows, StagedRow[] Staged, int Duplicates,
+        int[] RejectedLines, byte[][] RejectedValues, string[] RejectedReasons);
 
     private async Task PrepareBatchesAsync(ImportFileReader reader, ImportRowNormalizer normalizer, int lastCommittedLine,
         string tenantZone, ChannelWriter<PreparedBatch> output, CancellationToken ct)
     {
         try
         {
+            // "Duplicate within the file" depends only on the file, so after a restart the numbers of the committed
+            // lines are simply read again instead of being tracked row by row in the database.
+            var seen = new InFileDuplicateFilter();
             var batch = new List<SourceRow>(BatchSize);
             foreach (var row in reader.ReadRows())
             {
-                if (row.Line <= lastCommittedLine) continue;
                 batch.Add(row);
                 if (batch.Count < BatchSize) continue;
-                await output.WriteAsync(Prepare(normalizer, batch, tenantZone), ct);
-                batch = new List<SourceRow>(BatchSize);
+                await FlushAsync();
             }
 
-            if (batch.Count > 0) await output.WriteAsync(Prepare(normalizer, batch, tenantZone), ct);
+            await FlushAsync();
+
+            async Task FlushAsync()
+            {
+                if (batch.Count == 0) return;
+                var committed = batch.TakeWhile(r => r.Line <= lastCommittedLine).ToList();
+                if (committed.Count > 0)
+                {
+                    foreach (var done in normalizer.NormalizeBatch(committed).OfType<NormalizedImportRow>()) seen.Add(done.Phone);
+                    batch.RemoveRange(0, committed.Count);
+                }
+
+                if (batch.Count > 0) await output.WriteAsync(Prepare(normalizer, batch, tenantZone, seen), ct);
+                batch = new List<SourceRow>(BatchSize);
+            }
         }
         finally
         {
@@ -153,14 +167,15 @@ public sealed class ImportProcessor(
         }
     }
 
-    private PreparedBatch Prepare(ImportRowNormalizer normalizer, List<SourceRow> rows, string tenantZone)
+    private PreparedBatch Prepare(ImportRowNormalizer normalizer, List<SourceRow> rows, string tenantZone, InFileDuplicateFilter seen)
     {
         var results = normalizer.NormalizeBatch(rows);
-        var valid = results.OfType<NormalizedImportRow>().ToList();
+        var normalized = results.OfType<NormalizedImportRow>().ToList();
+        var valid = normalized.Where(r => seen.Add(r.Phone)).ToList(); // in file order: the first line of a number wins
         var rejected = results.OfType<RejectedRow>().ToList();
         var staged = new StagedRow[valid.Count];
         Parallel.For(0, valid.Count, i => staged[i] = Stage(valid[i], tenantZone));
-        return new PreparedBatch(rows[0].Line, rows[^1].Line, rows.Count, staged,
+        return new PreparedBatch(rows[0].Line, rows[^1].Line, rows.Count, staged, normalized.Count - valid.Count,
             [.. rejected.Select(r => r.Line)], [.. rejected.Select(r => pii.Encrypt(r.Value, ImportRejectionContext)!)],
             [.. rejected.Select(r => r.Reason)]);
     }
@@ -194,19 +209,8 @@ public sealed class ImportProcessor(
             """, ct);
         await CopyAsync(conn, staged, ct);
 
-        // Keep only each number's first line in the file; the rest are duplicates within the file. The rows just
-        // recorded as seen are exactly the ones to keep (earlier batches only recorded lines before this one), so the
-        // stage is filtered against them and never joined with import_seen_phones, which grows with the file: mid-import
-        // statistics still describe the small table of the start, and such a join degrades into a scan per batch.
-        var duplicates = await ExecAsync(conn, """
-            WITH fresh AS (
-              INSERT INTO import_seen_phones (tenant_id, import_id, phone_index, line)
-              SELECT DISTINCT ON (phone_index) app_current_tenant(), @import, phone_index, line FROM import_stage ORDER BY phone_index, line
-              ON CONFLICT DO NOTHING
-              RETURNING phone_index, line)
-            DELETE FROM import_stage s WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.phone_index = s.phone_index AND f.line = s.line)
-            """, ct, ("import", job.Id));
-        var newInFile = staged.Length - duplicates;
+        var duplicates = batch.Duplicates;
+        var newInFile = staged.Length;
         // The created rows leave the stage, so what remains are the numbers the tenant already had (usually none).
         var created = await ExecAsync(conn, """
             WITH created AS (

@@ -47,13 +47,3 @@ internal sealed class ImportRejectionConfiguration : IEntityTypeConfiguration<Im
         b.HasOne<ImportJob>().WithMany().HasForeignKey(r => new { r.TenantId, r.ImportId }).OnDelete(DeleteBehavior.Cascade);
     }
 }
-
-internal sealed class ImportSeenPhoneConfiguration : IEntityTypeConfiguration<ImportSeenPhone>
-{
-    public void Configure(EntityTypeBuilder<ImportSeenPhone> b)
-    {
-        b.ToTable("import_seen_phones");
-        b.HasKey(s => new { s.TenantId, s.ImportId, s.PhoneIndex });
-        b.HasOne<ImportJob>().WithMany().HasForeignKey(s => new { s.TenantId, s.ImportId }).OnDelete(DeleteBehavior.Cascade);
-    }
-}

@@ -989,30 +989,6 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("import_rejections", (string)null);
                 });
 
-            modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportSeenPhone", b =>
-                {
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<Guid>("ImportId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("import_id");
-
-                    b.Property<byte[]>("PhoneIndex")
-                        .HasColumnType("bytea")
-                        .HasColumnName("phone_index");
-
-                    b.Property<int>("Line")
-                        .HasColumnType("integer")
-                        .HasColumnName("line");
-
-                    b.HasKey("TenantId", "ImportId", "PhoneIndex")
-                        .HasName("pk_import_seen_phones");
-
-                    b.ToTable("import_seen_phones", (string)null);
-                });
-
             modelBuilder.Entity("PhoneCrm.Domain.Events.ContactCategory", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -1506,16 +1482,6 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_import_rejections_imports_tenant_id_import_id");
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportSeenPhone", b =>
-                {
-                    b.HasOne("PhoneCrm.Domain.Contacts.Imports.ImportJob", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "ImportId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_import_seen_phones_imports_tenant_id_import_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Events.ContactCategory", b =>

@@ -117,7 +117,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         if (!_startedHere) return;
         _startedHere = false;
         var bin = FindBinaries();
-        await RunPgAsync(bin, "pg_ctl", ["-D", _dataDirectory, "-m", "fast", "-w", "stop"], IsRoot(), CancellationToken.None);
+        // A server that is already down (stopped by a signal of its own) is what we want, not an error.
+        var (code, output) = await RunPgAsync(bin, "pg_ctl", ["-D", _dataDirectory, "-m", "fast", "-w", "stop"], IsRoot(),
+            CancellationToken.None, throwOnError: false);
+        if (code != 0 && !output.Contains("Is server running?", StringComparison.Ordinal))
+            throw new InvalidOperationException($"pg_ctl stop failed ({code}): {output}");
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
@@ -213,13 +217,17 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a PostgreSQL tool in its own session (setsid): Ctrl+C in the terminal signals the whole foreground process
+    /// group, and the server and pg_ctl must not receive it — the app stops the cluster itself, cleanly.
+    /// </summary>
     private static Task<(int ExitCode, string Output)> RunPgAsync(string bin, string tool, string[] args, bool asRoot,
-        CancellationToken ct)
+        CancellationToken ct, bool throwOnError = true)
     {
-        var exe = Path.Combine(bin, tool);
-        return asRoot
-            ? RunAsync("runuser", ["-u", ServiceUser, "--", exe, .. args], ct)
-            : RunAsync(exe, args, ct);
+        string[] command = asRoot ? ["runuser", "-u", ServiceUser, "--", Path.Combine(bin, tool), .. args] : [Path.Combine(bin, tool), .. args];
+        return File.Exists("/usr/bin/setsid")
+            ? RunAsync("/usr/bin/setsid", ["--wait", .. command], ct, throwOnError)
+            : RunAsync(command[0], command[1..], ct, throwOnError);
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, CancellationToken ct,

@@ -20,7 +20,18 @@ public static class DatabaseSetup
         public Task StopAsync() => cluster?.StopAsync() ?? Task.CompletedTask;
 
         public void StopWith(IHostApplicationLifetime lifetime) =>
-            lifetime.ApplicationStopped.Register(() => StopAsync().GetAwaiter().GetResult());
+            lifetime.ApplicationStopped.Register(() =>
+            {
+                try
+                {
+                    StopAsync().GetAwaiter().GetResult();
+                }
+                catch (InvalidOperationException e)
+                {
+                    // Shutting down anyway: say what happened instead of failing the exit.
+                    Console.Error.WriteLine($"[phonecrm] Could not stop the embedded database cleanly: {e.Message}");
+                }
+            });
     }
 
     public static async Task<EmbeddedHandle> ResolveAsync(WebApplicationBuilder builder, bool quiet)

@@ -44,6 +44,4 @@ public static class RolePermissions
     public static bool Allows(Role role, Permission permission) => _matrix[role].Contains(permission);
 
     public static bool AllowsAny(IEnumerable<Role> roles, Permission permission) => roles.Any(r => Allows(r, permission));
-
-    public static IReadOnlySet<Permission> For(Role role) => _matrix[role];
 }

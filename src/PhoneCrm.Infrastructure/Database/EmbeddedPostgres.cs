@@ -30,8 +30,6 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public int Port { get; }
 
-    public string DataDirectory => _dataDirectory;
-
     public string ConnectionString(string database = "phonecrm") => Build(OwnerUser, database);
 
     private string SuperuserConnectionString(string database) => Build(SuperUser, database);

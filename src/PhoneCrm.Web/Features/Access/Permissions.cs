@@ -58,10 +58,7 @@ public static class PrincipalPermissions
     {
         if (user.FindFirst(AppClaims.TenantId) is null) return false;
         var scopes = user.FindAll(AppClaims.Scope).Select(c => c.Value);
-        var roles = user.FindAll(AppClaims.TenantRole)
-            .Select(c => Roles.TryParse(c.Value, out var r) ? (Role?)r : null)
-            .OfType<Role>();
-        return ApiScope.Allows(scopes, permission) || RolePermissions.AllowsAny(roles, permission);
+        return ApiScope.Allows(scopes, permission) || RolePermissions.AllowsAny(user.TenantRoles(), permission);
     }
 
     public static IEnumerable<Role> TenantRoles(this System.Security.Claims.ClaimsPrincipal user) =>

@@ -32,9 +32,9 @@ public sealed class TenantResolutionMiddleware(RequestDelegate next)
                     from m in db.Memberships.AsNoTracking()
                     join u in db.Users.AsNoTracking() on m.UserId equals u.Id
                     where m.UserId == userId
-                    select new { m.Roles, m.IsActive, NeedsMfa = m.MfaRequired, u.TwoFactorEnabled, u.MustChangePassword, u.Email })
+                    select new { Membership = m, u.TwoFactorEnabled, u.MustChangePassword, u.Email })
                 .SingleOrDefaultAsync(context.RequestAborted);
-            if (state is null || !state.IsActive)
+            if (state is null || !state.Membership.IsActive)
             {
                 await RejectAsync(context);
                 return;
@@ -42,7 +42,7 @@ public sealed class TenantResolutionMiddleware(RequestDelegate next)
 
             actor.UserId = userId;
             actor.Name = state.Email ?? userId.ToString();
-            var roles = state.Roles;
+            var roles = state.Membership.Roles;
             ((ClaimsIdentity)user.Identity).AddClaims(roles.Select(r => new Claim(AppClaims.TenantRole, r.ToString())));
 
             var path = context.Request.Path;
@@ -53,8 +53,7 @@ public sealed class TenantResolutionMiddleware(RequestDelegate next)
                 return;
             }
 
-            var needsMfa = state.NeedsMfa || roles.Any(PhoneCrm.Domain.Access.Roles.RequiresMfa);
-            if (!gateFree && needsMfa && !state.TwoFactorEnabled)
+            if (!gateFree && state.Membership.NeedsMfa && !state.TwoFactorEnabled)
             {
                 context.Response.Redirect("/account/mfa");
                 return;

@@ -7,6 +7,7 @@ using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Events;
+using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Segments;
 using PhoneCrm.Domain.Tenancy;
 using PhoneCrm.Infrastructure.Access;
@@ -33,6 +34,7 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<ContactStats> ContactStats => Set<ContactStats>();
     public DbSet<ContactCategory> ContactCategories => Set<ContactCategory>();
     public DbSet<Segment> Segments => Set<Segment>();
+    public DbSet<SmsMessage> SmsMessages => Set<SmsMessage>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

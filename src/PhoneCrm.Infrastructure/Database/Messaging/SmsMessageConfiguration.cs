@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Domain.Tenancy;
+
+namespace PhoneCrm.Infrastructure.Database.Messaging;
+
+internal sealed class SmsMessageConfiguration : IEntityTypeConfiguration<SmsMessage>
+{
+    public void Configure(EntityTypeBuilder<SmsMessage> b)
+    {
+        b.ToTable("sms_messages", t =>
+            t.HasCheckConstraint("ck_sms_messages_status", "status IN ('queued','sent','delivered','undelivered','expired','rejected','read','failed')"));
+        b.HasKey(m => new { m.TenantId, m.Id });
+        b.Property(m => m.Id).ValueGeneratedNever();
+        // The guarantee against double sends: one message per key, whatever crashes or retries happen.
+        b.HasIndex(m => new { m.TenantId, m.IdempotencyKey }).IsUnique();
+        b.HasIndex(m => new { m.TenantId, m.Provider, m.ProviderMessageId });
+        b.HasIndex(m => new { m.TenantId, m.ContactId, m.CreatedAt });
+        b.HasIndex(m => new { m.TenantId, m.PhoneIndex, m.CreatedAt });
+        b.HasIndex(m => new { m.TenantId, m.CampaignId, m.Status });
+        // The delivery sweeper's worklist stays small: only queued messages.
+        b.HasIndex(m => new { m.TenantId, m.NextAttemptAt }).HasFilter("status = 'queued'");
+
+        b.Property(m => m.Kind).HasMaxLength(32);
+        b.Property(m => m.Purpose).HasMaxLength(64);
+        b.Property(m => m.Category).HasMaxLength(16);
+        b.Property(m => m.Cost).HasPrecision(12, 4);
+        b.Property(m => m.IdempotencyKey).HasMaxLength(200);
+        b.Property(m => m.Provider).HasMaxLength(32);
+        b.Property(m => m.ProviderMessageId).HasMaxLength(100);
+        b.Property(m => m.Status).HasMaxLength(16);
+        b.Property(m => m.ErrorCode).HasMaxLength(32);
+        b.Property(m => m.LastError).HasMaxLength(500);
+
+        b.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Contact>().WithMany().HasForeignKey(m => new { m.TenantId, m.ContactId }).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -40,6 +40,8 @@ public sealed class Contact : ITenantOwned
     /// <summary>Custom attributes as a JSON object (jsonb).</summary>
     public string Attributes { get; set; } = "{}";
     public string Status { get; set; } = ContactStatus.Active;
+    /// <summary>The person's own cap on marketing (<c>MarketingFrequency</c>); null means the tenant's caps.</summary>
+    public string? MarketingFrequency { get; set; }
     /// <summary>IANA zone resolved from the city, then the number, then the tenant.</summary>
     public string TimeZone { get; set; } = "Europe/Moscow";
     public DateTimeOffset CreatedAt { get; set; }

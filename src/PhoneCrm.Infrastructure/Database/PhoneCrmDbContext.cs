@@ -35,6 +35,7 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<ContactCategory> ContactCategories => Set<ContactCategory>();
     public DbSet<Segment> Segments => Set<Segment>();
     public DbSet<SmsMessage> SmsMessages => Set<SmsMessage>();
+    public DbSet<Suppression> Suppressions => Set<Suppression>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -42,6 +42,7 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.Property(c => c.SourceDetail).HasMaxLength(200);
         b.Property(c => c.Attributes).HasColumnType("jsonb");
         b.Property(c => c.Status).HasMaxLength(16);
+        b.Property(c => c.MarketingFrequency).HasMaxLength(16);
         b.Property(c => c.TimeZone).HasMaxLength(64);
 
         b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);

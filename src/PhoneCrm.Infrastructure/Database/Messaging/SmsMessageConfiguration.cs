@@ -38,3 +38,15 @@ internal sealed class SmsMessageConfiguration : IEntityTypeConfiguration<SmsMess
         b.HasOne<Contact>().WithMany().HasForeignKey(m => new { m.TenantId, m.ContactId }).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class SuppressionConfiguration : IEntityTypeConfiguration<Suppression>
+{
+    public void Configure(EntityTypeBuilder<Suppression> b)
+    {
+        b.ToTable("suppressions", t => t.HasCheckConstraint("ck_suppressions_scope", "scope IN ('marketing','all')"));
+        b.HasKey(s => new { s.TenantId, s.PhoneIndex });
+        b.Property(s => s.Scope).HasMaxLength(16);
+        b.Property(s => s.Reason).HasMaxLength(32);
+        b.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -674,6 +674,11 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("last_name_cipher");
 
+                    b.Property<string>("MarketingFrequency")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("marketing_frequency");
+
                     b.PrimitiveCollection<List<byte[]>>("NameTokenIndexes")
                         .IsRequired()
                         .HasColumnType("bytea[]")
@@ -1272,6 +1277,41 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.Suppression", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_index");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("scope");
+
+                    b.HasKey("TenantId", "PhoneIndex")
+                        .HasName("pk_suppressions");
+
+                    b.ToTable("suppressions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_suppressions_scope", "scope IN ('marketing','all')");
+                        });
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Segments.Segment", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -1669,6 +1709,16 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasForeignKey("TenantId", "ContactId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_sms_messages_contacts_tenant_id_contact_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.Suppression", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_suppressions_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Segments.Segment", b =>

@@ -11,6 +11,18 @@ public interface ISmsProvider
     string Name { get; }
 
     Task<SmsSendResult> SendAsync(SmsSendRequest request, CancellationToken ct);
+
+    /// <summary>Sends a batch; results are in request order. Providers with a bulk call override this.</summary>
+    async Task<IReadOnlyList<SmsSendResult>> SendManyAsync(IReadOnlyList<SmsSendRequest> requests, CancellationToken ct)
+    {
+        var results = new SmsSendResult[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            results[i] = await SendAsync(requests[i], ct);
+        }
+
+        return results;
+    }
 }
 
 /// <param name="Phone">E.164 (<c>+79161234567</c>).</param>

@@ -11,6 +11,13 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "marketing_frequency",
+                table: "contacts",
+                type: "character varying(16)",
+                maxLength: 16,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "sms_messages",
                 columns: table => new
@@ -57,6 +64,28 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "suppressions",
+                columns: table => new
+                {
+                    tenant_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    phone_index = table.Column<byte[]>(type: "bytea", nullable: false),
+                    scope = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    reason = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_suppressions", x => new { x.tenant_id, x.phone_index });
+                    table.CheckConstraint("ck_suppressions_scope", "scope IN ('marketing','all')");
+                    table.ForeignKey(
+                        name: "fk_suppressions_tenants_tenant_id",
+                        column: x => x.tenant_id,
+                        principalTable: "tenants",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_sms_messages_tenant_id_campaign_id_status",
                 table: "sms_messages",
@@ -95,6 +124,13 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
         {
             migrationBuilder.DropTable(
                 name: "sms_messages");
+
+            migrationBuilder.DropTable(
+                name: "suppressions");
+
+            migrationBuilder.DropColumn(
+                name: "marketing_frequency",
+                table: "contacts");
         }
     }
 }

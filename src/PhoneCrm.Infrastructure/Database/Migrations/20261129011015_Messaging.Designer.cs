@@ -13,7 +13,7 @@ using PhoneCrm.Infrastructure.Database;
 namespace PhoneCrm.Infrastructure.Database.Migrations
 {
     [DbContext(typeof(PhoneCrmDbContext))]
-    [Migration("20261129010731_Messaging")]
+    [Migration("20261129011015_Messaging")]
     partial class Messaging
     {
         /// <inheritdoc />
@@ -677,6 +677,11 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("last_name_cipher");
 
+                    b.Property<string>("MarketingFrequency")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("marketing_frequency");
+
                     b.PrimitiveCollection<List<byte[]>>("NameTokenIndexes")
                         .IsRequired()
                         .HasColumnType("bytea[]")
@@ -1275,6 +1280,41 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.Suppression", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_index");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("scope");
+
+                    b.HasKey("TenantId", "PhoneIndex")
+                        .HasName("pk_suppressions");
+
+                    b.ToTable("suppressions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_suppressions_scope", "scope IN ('marketing','all')");
+                        });
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Segments.Segment", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -1672,6 +1712,16 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasForeignKey("TenantId", "ContactId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_sms_messages_contacts_tenant_id_contact_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.Suppression", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_suppressions_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Segments.Segment", b =>

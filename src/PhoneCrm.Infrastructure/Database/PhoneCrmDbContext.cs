@@ -8,6 +8,7 @@ using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Events;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Domain.Messaging.Automations;
 using PhoneCrm.Domain.Segments;
 using PhoneCrm.Domain.Tenancy;
 using PhoneCrm.Infrastructure.Access;
@@ -36,6 +37,9 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<Segment> Segments => Set<Segment>();
     public DbSet<SmsMessage> SmsMessages => Set<SmsMessage>();
     public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<Automation> Automations => Set<Automation>();
+    public DbSet<AutomationRun> AutomationRuns => Set<AutomationRun>();
+    public DbSet<AutomationCursor> AutomationCursors => Set<AutomationCursor>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -16,6 +16,8 @@ internal sealed class ContactEventConfiguration : IEntityTypeConfiguration<Conta
         b.HasIndex(e => new { e.TenantId, e.ExternalId }).IsUnique();
         // The contact's timeline and the per-contact recounts of the stats.
         b.HasIndex(e => new { e.TenantId, e.ContactId, e.OccurredAt });
+        // The automation scheduler reads new events by arrival time.
+        b.HasIndex(e => new { e.TenantId, e.ReceivedAt });
         b.Property(e => e.Type).HasMaxLength(32);
         b.Property(e => e.ExternalId).HasMaxLength(200);
         b.Property(e => e.Data).HasColumnType("jsonb");

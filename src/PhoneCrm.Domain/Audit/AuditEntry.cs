@@ -42,5 +42,6 @@ public static class AuditActions
     public const string Read = "read";
     public const string Create = "create";
     public const string Update = "update";
+    public const string Delete = "delete";
     public const string Export = "export";
 }

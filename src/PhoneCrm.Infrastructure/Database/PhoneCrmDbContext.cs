@@ -40,6 +40,7 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<Automation> Automations => Set<Automation>();
     public DbSet<AutomationRun> AutomationRuns => Set<AutomationRun>();
     public DbSet<AutomationCursor> AutomationCursors => Set<AutomationCursor>();
+    public DbSet<MessageTemplate> MessageTemplates => Set<MessageTemplate>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -48,6 +48,11 @@ public static class ServiceRegistration
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportProcessor>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportService>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportJobs>();
+        services.AddScoped<PhoneCrm.Infrastructure.Messaging.MessageTemplates>();
+        services.AddScoped<PhoneCrm.Infrastructure.Messaging.Automations.AutomationSettings>();
+        services.AddScoped<PhoneCrm.Infrastructure.Messaging.Automations.AutomationScheduler>();
+        services.AddScoped<PhoneCrm.Infrastructure.Messaging.Automations.AutomationRunner>();
+        services.AddSingleton<PhoneCrm.Infrastructure.Messaging.Automations.AutomationWorker>();
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.
         services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));
         services.AddSingleton(sp => new DatabaseMigrator(connectionString, sp.GetRequiredService<ILogger<DatabaseMigrator>>()));
@@ -163,6 +168,7 @@ public static class ServiceRegistration
         if (config.GetValue("Jobs:Server", true))
         {
             services.AddHostedService<PhoneCrm.Infrastructure.Contacts.Import.ImportRecoveryService>();
+            services.AddHostedService(sp => sp.GetRequiredService<PhoneCrm.Infrastructure.Messaging.Automations.AutomationWorker>());
             services.AddHangfireServer(o =>
             {
                 o.WorkerCount = config.GetValue("Jobs:WorkerCount", Math.Max(2, Environment.ProcessorCount * 2));

@@ -55,3 +55,19 @@ internal sealed class AutomationCursorConfiguration : IEntityTypeConfiguration<A
         b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class MessageTemplateConfiguration : IEntityTypeConfiguration<PhoneCrm.Domain.Messaging.MessageTemplate>
+{
+    public void Configure(EntityTypeBuilder<PhoneCrm.Domain.Messaging.MessageTemplate> b)
+    {
+        b.ToTable("message_templates");
+        b.HasKey(t => new { t.TenantId, t.Id });
+        b.Property(t => t.Id).ValueGeneratedNever();
+        b.HasIndex(t => new { t.TenantId, t.Name });
+        b.Property(t => t.Name).HasMaxLength(PhoneCrm.Domain.Messaging.MessageTemplate.NameMax);
+        b.Property(t => t.Purpose).HasMaxLength(64);
+        b.Property(t => t.Category).HasMaxLength(16);
+        b.Property(t => t.Text).HasMaxLength(PhoneCrm.Domain.Messaging.MessageTemplate.TextMax);
+        b.HasOne<Tenant>().WithMany().HasForeignKey(t => t.TenantId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

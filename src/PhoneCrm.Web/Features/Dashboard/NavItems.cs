@@ -15,6 +15,8 @@ public static class NavItems
         new("Consent", "/consent", Permission.ConsentRead, true),
         new("Segments", "/segments", Permission.SegmentsRead, true),
         new("Campaigns", "/campaigns", Permission.CampaignsRead, false),
+        new("Templates", "/templates", Permission.CampaignsRead, true),
+        new("Automations", "/automations", Permission.CampaignsRead, true),
         new("Analytics", "/analytics", Permission.AnalyticsRead, false),
         new("Requests", "/requests", Permission.RequestsManage, false),
         new("Audit log", "/audit", Permission.AuditRead, true),

@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Database;
+
+namespace PhoneCrm.Infrastructure.Messaging;
+
+/// <summary>The tenant's saved SMS templates.</summary>
+public sealed class MessageTemplates(PhoneCrmDbContext db, TimeProvider clock)
+{
+    public Task<List<MessageTemplate>> ListAsync(CancellationToken ct) =>
+        db.MessageTemplates.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
+
+    public Task<MessageTemplate?> GetAsync(Guid id, CancellationToken ct) =>
+        db.MessageTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct);
+
+    /// <summary>Creates (id null) or updates; errors keyed by field. An unknown id gives (null, no errors).</summary>
+    public async Task<(MessageTemplate? Saved, Dictionary<string, string> Errors)> SaveAsync(Guid? id, string? name, string? purpose,
+        string? category, string? text, CancellationToken ct)
+    {
+        var errors = MessageTemplate.Validate(name, purpose, category, text);
+        if (purpose is not null && !errors.ContainsKey("purpose") && !await db.ConsentPurposes.AnyAsync(p => p.Code == purpose, ct))
+            errors["purpose"] = "Choose a purpose.";
+        if (errors.Count > 0) return (null, errors);
+
+        var now = clock.GetUtcNow();
+        MessageTemplate? row;
+        if (id is { } existing)
+        {
+            row = await db.MessageTemplates.SingleOrDefaultAsync(t => t.Id == existing, ct);
+            if (row is null) return (null, errors);
+        }
+        else
+        {
+            row = new MessageTemplate { Name = "", Text = "", CreatedAt = now };
+            db.MessageTemplates.Add(row);
+        }
+
+        row.Name = name!.Trim();
+        row.Purpose = purpose!;
+        row.Category = category!;
+        row.Text = text!.Trim();
+        row.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        return (row, errors);
+    }
+
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken ct) =>
+        await db.MessageTemplates.Where(t => t.Id == id).ExecuteDeleteAsync(ct) > 0;
+}

@@ -41,6 +41,9 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<AutomationRun> AutomationRuns => Set<AutomationRun>();
     public DbSet<AutomationCursor> AutomationCursors => Set<AutomationCursor>();
     public DbSet<MessageTemplate> MessageTemplates => Set<MessageTemplate>();
+    public DbSet<SimulatorMessage> SimulatorMessages => Set<SimulatorMessage>();
+    public DbSet<SmsProviderSettings> SmsProviderSettings => Set<SmsProviderSettings>();
+    public DbSet<InboundSms> InboundSms => Set<InboundSms>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

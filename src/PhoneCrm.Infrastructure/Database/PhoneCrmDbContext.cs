@@ -36,6 +36,11 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<Segment> Segments => Set<Segment>();
     public DbSet<SmsMessage> SmsMessages => Set<SmsMessage>();
     public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<SendingSettings> SendingSettings => Set<SendingSettings>();
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<CampaignRecipient> CampaignRecipients => Set<CampaignRecipient>();
+    public DbSet<CampaignBatch> CampaignBatches => Set<CampaignBatch>();
+    public DbSet<ShortLink> ShortLinks => Set<ShortLink>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -48,6 +48,7 @@ public static class ServiceRegistration
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportProcessor>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportService>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportJobs>();
+        PhoneCrm.Infrastructure.Messaging.Campaigns.CampaignServiceCollectionExtensions.AddCampaigns(services, config);
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.
         services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));
         services.AddSingleton(sp => new DatabaseMigrator(connectionString, sp.GetRequiredService<ILogger<DatabaseMigrator>>()));

@@ -41,6 +41,9 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<CampaignRecipient> CampaignRecipients => Set<CampaignRecipient>();
     public DbSet<CampaignBatch> CampaignBatches => Set<CampaignBatch>();
     public DbSet<ShortLink> ShortLinks => Set<ShortLink>();
+    public DbSet<SimulatorMessage> SimulatorMessages => Set<SimulatorMessage>();
+    public DbSet<SmsProviderSettings> SmsProviderSettings => Set<SmsProviderSettings>();
+    public DbSet<InboundSms> InboundSms => Set<InboundSms>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

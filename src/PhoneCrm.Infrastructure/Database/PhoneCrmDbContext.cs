@@ -41,6 +41,11 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<AutomationRun> AutomationRuns => Set<AutomationRun>();
     public DbSet<AutomationCursor> AutomationCursors => Set<AutomationCursor>();
     public DbSet<MessageTemplate> MessageTemplates => Set<MessageTemplate>();
+    public DbSet<SendingSettings> SendingSettings => Set<SendingSettings>();
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<CampaignRecipient> CampaignRecipients => Set<CampaignRecipient>();
+    public DbSet<CampaignBatch> CampaignBatches => Set<CampaignBatch>();
+    public DbSet<ShortLink> ShortLinks => Set<ShortLink>();
     public DbSet<SimulatorMessage> SimulatorMessages => Set<SimulatorMessage>();
     public DbSet<SmsProviderSettings> SmsProviderSettings => Set<SmsProviderSettings>();
     public DbSet<InboundSms> InboundSms => Set<InboundSms>();

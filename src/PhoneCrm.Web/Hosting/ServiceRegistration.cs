@@ -54,6 +54,7 @@ public static class ServiceRegistration
         services.AddScoped<PhoneCrm.Infrastructure.Messaging.Automations.AutomationScheduler>();
         services.AddScoped<PhoneCrm.Infrastructure.Messaging.Automations.AutomationRunner>();
         services.AddSingleton<PhoneCrm.Infrastructure.Messaging.Automations.AutomationWorker>();
+        PhoneCrm.Infrastructure.Messaging.Campaigns.CampaignServiceCollectionExtensions.AddCampaigns(services, config);
         services.AddMessaging(config, jobServer: config.GetValue("Jobs:Server", true));
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.
         services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));

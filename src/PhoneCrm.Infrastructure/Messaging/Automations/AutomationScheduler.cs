@@ -75,11 +75,11 @@ public sealed class AutomationScheduler(PhoneCrmDbContext db, TimeProvider clock
         DateTimeOffset now, CancellationToken ct)
     {
         // The unanswered-call streak counts this contact's unanswered calls since their last own action.
-        await using var cmd = new NpgsqlCommand($"""
+        await using var cmd = new NpgsqlCommand($$"""
             SELECT e.id, e.contact_id, e.type, e.occurred_at, e.received_at, e.data->>'appointmentAt',
                    CASE WHEN jsonb_typeof(e.data->'items') = 'array'
                         THEN ARRAY(SELECT i->>'category' FROM jsonb_array_elements(e.data->'items') i WHERE i->>'category' IS NOT NULL)
-                        ELSE '{{}}'::text[] END,
+                        ELSE '{}'::text[] END,
                    CASE WHEN e.type = 'call_unanswered' THEN (
                         SELECT count(*) FROM contact_events u
                         WHERE u.tenant_id = e.tenant_id AND u.contact_id = e.contact_id AND u.type = 'call_unanswered'
@@ -92,7 +92,7 @@ public sealed class AutomationScheduler(PhoneCrmDbContext db, TimeProvider clock
             FROM contact_events e
             WHERE e.type = ANY(@types) AND (e.received_at, e.id) > (@afterAt, @afterId) AND e.received_at <= @now
             ORDER BY e.received_at, e.id
-            LIMIT {PageSize}
+            LIMIT {{PageSize}}
             """, conn);
         cmd.Parameters.Add(P("types", types));
         cmd.Parameters.Add(P("engagement", EventTypes.Engagement.ToArray()));

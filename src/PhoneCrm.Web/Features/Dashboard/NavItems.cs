@@ -14,7 +14,7 @@ public static class NavItems
         new("Contacts", "/contacts", Permission.ContactsRead, true),
         new("Consent", "/consent", Permission.ConsentRead, true),
         new("Segments", "/segments", Permission.SegmentsRead, true),
-        new("Campaigns", "/campaigns", Permission.CampaignsRead, false),
+        new("Campaigns", "/campaigns", Permission.CampaignsRead, true),
         new("Templates", "/templates", Permission.CampaignsRead, true),
         new("Automations", "/automations", Permission.CampaignsRead, true),
         new("Analytics", "/analytics", Permission.AnalyticsRead, false),
@@ -23,6 +23,7 @@ public static class NavItems
         new("Users", "/settings/users", Permission.UsersManage, true, InSettings: true),
         new("Consent settings", "/settings/consent", Permission.ConsentManage, true, InSettings: true),
         new("API keys", "/settings/api-keys", Permission.ApiKeysManage, true, InSettings: true),
+        new("Sending settings", "/settings/sending", Permission.SettingsManage, true, InSettings: true),
         new("Encryption", "/settings/encryption", Permission.SettingsManage, true, InSettings: true),
         new("Jobs", "/jobs", Permission.JobsDashboard, true, InSettings: true),
     ];

@@ -1,0 +1,248 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Contacts;
+using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Protection;
+
+namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
+
+/// <summary>
+/// Runs one batch of a campaign: the policy decides for its pending recipients, texts are rendered per recipient
+/// (names decrypted, links shortened), queued in one bulk call with the key <c>campaign:{campaignId}:{contactId}</c>,
+/// outcomes recorded, then the batch's queued messages are delivered. Every step is idempotent, so a batch re-run
+/// after a crash at any point produces no second message; a session advisory lock keeps two workers off one batch.
+/// </summary>
+public sealed partial class CampaignDispatcher(
+    PhoneCrmDbContext db,
+    SendPolicyService policy,
+    SmsOutbox outbox,
+    SmsDelivery delivery,
+    PiiProtector protector,
+    IConfiguration config,
+    ILogger<CampaignDispatcher> logger)
+{
+    public static readonly IReadOnlyDictionary<string, string> Fallbacks = new Dictionary<string, string>
+    {
+        ["firstName"] = "Клиент",
+        ["lastName"] = "",
+    };
+
+    public static string IdempotencyKey(Guid campaignId, Guid contactId) => $"campaign:{campaignId}:{contactId}";
+
+    public string LinkBaseUrl => config.GetValue("Links:BaseUrl", "http://localhost:5000")!.TrimEnd('/');
+
+    public async Task RunBatchAsync(Guid tenantId, Guid campaignId, int batch, CancellationToken ct = default)
+    {
+        db.Tenant.Set(tenantId);
+        await db.Database.OpenConnectionAsync(ct);
+        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+        try
+        {
+            var lockKey = $"campaign:{campaignId}:{batch}";
+            if (!(bool)(await Sql.ScalarAsync(conn, "SELECT pg_try_advisory_lock(hashtextextended(@k, 11))", ct, Sql.P("k", lockKey)))!)
+            {
+                logger.LogInformation("Batch {Batch} of campaign {CampaignId} is running elsewhere", batch, campaignId);
+                return;
+            }
+
+            var campaign = await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == campaignId, ct);
+            if (campaign is null || campaign.Status != CampaignStatus.Sending) return;
+            await Sql.ExecAsync(conn, "UPDATE campaign_batches SET updated_at = now() WHERE campaign_id = @c AND batch = @b", ct,
+                Sql.P("c", campaignId), Sql.P("b", batch));
+
+            var pending = await db.CampaignRecipients.AsNoTracking()
+                .Where(r => r.CampaignId == campaignId && r.Batch == batch && r.Outcome == RecipientOutcome.Pending)
+                .Select(r => new { r.ContactId, r.Variant }).ToListAsync(ct);
+            if (pending.Count > 0) await DispatchAsync(conn, campaign, pending.ToDictionary(p => p.ContactId, p => p.Variant), ct);
+
+            // Deliver whatever of this batch is still queued (also after a crash between queuing and delivery).
+            var queued = await db.CampaignRecipients.AsNoTracking()
+                .Where(r => r.CampaignId == campaignId && r.Batch == batch && r.Outcome == RecipientOutcome.Sent && r.MessageId != null)
+                .Join(db.SmsMessages.Where(m => m.Status == SmsStatus.Queued), r => r.MessageId, m => (Guid?)m.Id, (r, m) => m.Id)
+                .ToListAsync(ct);
+            if (queued.Count > 0) await delivery.DeliverAsync(queued, ct);
+
+            await Sql.ExecAsync(conn, "UPDATE campaign_batches SET done_at = now(), updated_at = now() WHERE campaign_id = @c AND batch = @b", ct,
+                Sql.P("c", campaignId), Sql.P("b", batch));
+            await CompleteIfDoneAsync(conn, campaignId, ct);
+        }
+        finally
+        {
+            if (conn.State == System.Data.ConnectionState.Open) await Sql.ExecAsync(conn, "SELECT pg_advisory_unlock_all()", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>Completed when nothing is left to send or wait for.</summary>
+    public static Task<int> CompleteIfDoneAsync(NpgsqlConnection conn, Guid campaignId, CancellationToken ct) => Sql.ExecAsync(conn, """
+        UPDATE campaigns SET status = 'completed', completed_at = now(), updated_at = now()
+        WHERE id = @c AND status = 'sending'
+          AND NOT EXISTS (SELECT 1 FROM campaign_batches b WHERE b.campaign_id = @c AND b.done_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = @c AND r.outcome IN ('pending','held','deferred'))
+        """, ct, Sql.P("c", campaignId));
+
+    private async Task DispatchAsync(NpgsqlConnection conn, Campaign campaign, Dictionary<Guid, string?> pending, CancellationToken ct)
+    {
+        var ids = pending.Keys.ToArray();
+        var keys = ids.Select(id => IdempotencyKey(campaign.Id, id)).ToArray();
+
+        // Messages queued by an earlier, interrupted run of this batch: those recipients are sent, whatever the policy says now.
+        var existing = await MessageIdsAsync(conn, keys, ct);
+        var intent = new SendIntent(campaign.Purpose, campaign.Category, SmsKinds.Campaign);
+        var undecided = ids.Where(id => !existing.ContainsKey(IdempotencyKey(campaign.Id, id))).ToList();
+        var decisions = await policy.DecideAsync(intent, undecided, campaign.Id, ct);
+
+        var toSend = decisions.Where(d => d.Value.Outcome == SendOutcome.Send).Select(d => d.Key).ToList();
+        if (toSend.Count > 0)
+        {
+            var contacts = await db.Contacts.AsNoTracking().Where(c => toSend.Contains(c.Id))
+                .Select(c => new { c.Id, c.PhoneCipher, c.FirstNameCipher, c.LastNameCipher }).ToListAsync(ct);
+            var links = await ShortLinksAsync(conn, campaign, contacts.Select(c => (c.Id, pending[c.Id])).ToList(), ct);
+            var batch = new List<OutgoingSms>(contacts.Count);
+            foreach (var c in contacts)
+            {
+                var values = new Dictionary<string, string?>
+                {
+                    ["firstName"] = protector.Decrypt(c.FirstNameCipher, ContactService.FirstNameContext),
+                    ["lastName"] = protector.Decrypt(c.LastNameCipher, ContactService.LastNameContext),
+                };
+                var text = SmsTemplate.Render(campaign.TextOf(pending[c.Id]), values, Fallbacks);
+                if (links.TryGetValue(c.Id, out var map)) text = Url().Replace(text, m => map.TryGetValue(m.Value, out var code) ? $"{LinkBaseUrl}/r/{code}" : m.Value);
+                batch.Add(new OutgoingSms(c.Id, protector.Decrypt(c.PhoneCipher, ContactService.PhoneContext)!, text, campaign.Purpose,
+                    campaign.Category, SmsKinds.Campaign, IdempotencyKey(campaign.Id, c.Id), campaign.Id));
+            }
+
+            await outbox.QueueManyAsync(batch, ct);
+            foreach (var (k, v) in await MessageIdsAsync(conn, batch.Select(b => b.IdempotencyKey).ToArray(), ct)) existing[k] = v;
+        }
+
+        var contactIds = new List<Guid>(ids.Length);
+        var outcomes = new List<string>(ids.Length);
+        var reasons = new List<string?>(ids.Length);
+        var until = new List<DateTimeOffset?>(ids.Length);
+        var messages = new List<Guid?>(ids.Length);
+        foreach (var id in ids)
+        {
+            if (existing.TryGetValue(IdempotencyKey(campaign.Id, id), out var messageId))
+            {
+                Add(id, RecipientOutcome.Sent, null, null, messageId);
+            }
+            else if (decisions.TryGetValue(id, out var d))
+            {
+                if (d.Outcome == SendOutcome.Skip) Add(id, RecipientOutcome.Skipped, d.Reason, null, null);
+                else if (d.Outcome == SendOutcome.Defer) Add(id, RecipientOutcome.Deferred, d.Reason, d.DeferredUntil, null);
+            }
+            else
+            {
+                // The contact vanished between planning and sending (deleted): nothing can be sent to it.
+                Add(id, RecipientOutcome.Skipped, SendReasons.Erased, null, null);
+            }
+        }
+
+        await using var cmd = new NpgsqlCommand("""
+            UPDATE campaign_recipients r SET outcome = x.outcome, reason = x.reason, deferred_until = x.until, message_id = x.message,
+              updated_at = now()
+            FROM unnest(@ids, @outcomes, @reasons, @until, @messages) AS x(id, outcome, reason, until, message)
+            WHERE r.campaign_id = @c AND r.contact_id = x.id AND r.outcome = 'pending'
+            """, conn);
+        cmd.Parameters.Add(new NpgsqlParameter("c", campaign.Id));
+        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = contactIds.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("outcomes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = outcomes.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("reasons", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = reasons.Select(r => (object?)r ?? DBNull.Value).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("until", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        {
+            Value = until.Select(u => u is { } v ? (object)v : DBNull.Value).ToArray(),
+        });
+        cmd.Parameters.Add(new NpgsqlParameter("messages", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
+        {
+            Value = messages.Select(m => m is { } v ? (object)v : DBNull.Value).ToArray(),
+        });
+        await cmd.ExecuteNonQueryAsync(ct);
+
+        void Add(Guid id, string outcome, string? reason, DateTimeOffset? deferred, Guid? message)
+        {
+            contactIds.Add(id);
+            outcomes.Add(outcome);
+            reasons.Add(reason);
+            until.Add(deferred);
+            messages.Add(message);
+        }
+    }
+
+    private static async Task<Dictionary<string, Guid>> MessageIdsAsync(NpgsqlConnection conn, string[] keys, CancellationToken ct)
+    {
+        var result = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        if (keys.Length == 0) return result;
+        await using var cmd = new NpgsqlCommand("SELECT idempotency_key, id FROM sms_messages WHERE tenant_id = app_current_tenant() AND idempotency_key = ANY(@k)", conn);
+        cmd.Parameters.Add(new NpgsqlParameter("k", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) result[r.GetString(0)] = r.GetGuid(1);
+        return result;
+    }
+
+    /// <summary>One short code per (recipient, URL in the text); existing codes are reused on a re-run.</summary>
+    private static async Task<Dictionary<Guid, Dictionary<string, string>>> ShortLinksAsync(
+        NpgsqlConnection conn, Campaign campaign, List<(Guid ContactId, string? Variant)> recipients, CancellationToken ct)
+    {
+        var result = new Dictionary<Guid, Dictionary<string, string>>();
+        var urlsA = Url().Matches(campaign.Text).Select(m => m.Value).Distinct().ToList();
+        var urlsB = campaign.VariantB is null ? [] : Url().Matches(campaign.VariantB).Select(m => m.Value).Distinct().ToList();
+        if (urlsA.Count == 0 && urlsB.Count == 0) return result;
+
+        var codes = new List<string>();
+        var contacts = new List<Guid>();
+        var variants = new List<string?>();
+        var urls = new List<string>();
+        foreach (var (contactId, variant) in recipients)
+        {
+            foreach (var url in variant == CampaignVariants.B ? urlsB : urlsA)
+            {
+                codes.Add(NewCode());
+                contacts.Add(contactId);
+                variants.Add(variant);
+                urls.Add(url);
+            }
+        }
+
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO short_links (code, owner_tenant_id, campaign_id, contact_id, variant, url, clicks, created_at)
+            SELECT x.code, app_current_tenant(), @c, x.contact, x.variant, x.url, 0, now()
+            FROM unnest(@codes, @contacts, @variants, @urls) AS x(code, contact, variant, url)
+            ON CONFLICT DO NOTHING
+            """, conn))
+        {
+            insert.Parameters.Add(new NpgsqlParameter("c", campaign.Id));
+            insert.Parameters.Add(new NpgsqlParameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = codes.ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter("contacts", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = contacts.ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter("variants", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = variants.Select(v => (object?)v ?? DBNull.Value).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter("urls", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = urls.ToArray() });
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var select = new NpgsqlCommand(
+            "SELECT contact_id, url, code FROM short_links WHERE owner_tenant_id = app_current_tenant() AND campaign_id = @c AND contact_id = ANY(@ids)", conn);
+        select.Parameters.Add(new NpgsqlParameter("c", campaign.Id));
+        select.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = recipients.Select(r => r.ContactId).ToArray() });
+        await using var r = await select.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            if (!result.TryGetValue(r.GetGuid(0), out var map)) result[r.GetGuid(0)] = map = new Dictionary<string, string>(StringComparer.Ordinal);
+            map[r.GetString(1)] = r.GetString(2);
+        }
+
+        return result;
+    }
+
+    private const string Alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    private static string NewCode() => RandomNumberGenerator.GetString(Alphabet, 10);
+
+    [GeneratedRegex(@"https?://[^\s]+[^\s.,;:!?)»""']")]
+    public static partial Regex Url();
+}

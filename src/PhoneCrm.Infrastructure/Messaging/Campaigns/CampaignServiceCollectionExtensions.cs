@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
+
+public static class CampaignServiceCollectionExtensions
+{
+    /// <summary>Send policy, sending settings, campaigns and their dispatch; the sweeper only on job-server nodes.</summary>
+    public static IServiceCollection AddCampaigns(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddScoped<SendingSettingsService>();
+        services.AddScoped<SendPolicyService>();
+        services.AddScoped<CampaignService>();
+        services.AddScoped<CampaignDispatcher>();
+        services.AddScoped<CampaignJobs>();
+        services.AddScoped<CampaignTestSender>();
+        if (config.GetValue("Jobs:Server", true)) services.AddHostedService<CampaignSweeper>();
+        return services;
+    }
+}

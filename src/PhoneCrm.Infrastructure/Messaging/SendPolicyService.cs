@@ -1,0 +1,109 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Database;
+
+namespace PhoneCrm.Infrastructure.Messaging;
+
+/// <summary>
+/// The infrastructure half of <see cref="SendPolicy"/>: loads the facts of many contacts in one set-based query
+/// (consent state, suppression by phone index, message counts over rolling windows) and applies the pure decision.
+/// Used by campaigns, automations and test sends alike.
+/// </summary>
+public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsService settings, TimeProvider clock)
+{
+    /// <summary>Kinds that count against the caps (consent codes, confirmations and tests do not).</summary>
+    public static readonly string[] CountedKinds = [SmsKinds.Campaign, SmsKinds.Automation];
+
+    public TimeProvider Clock => clock;
+
+    public Task<SendingSettings> SettingsAsync(CancellationToken ct = default) => settings.GetAsync(ct);
+
+    /// <summary>Decides for each contact; contacts that do not exist (or are another tenant's) are absent from the result.</summary>
+    /// <param name="excludeCampaignId">A campaign's own messages are not counted against its recipients (a re-run after a
+    /// crash must not cap itself).</param>
+    public async Task<Dictionary<Guid, SendDecision>> DecideAsync(
+        SendIntent intent, IReadOnlyCollection<Guid> contactIds, Guid? excludeCampaignId = null, CancellationToken ct = default)
+    {
+        var policy = await settings.GetAsync(ct);
+        var now = clock.GetUtcNow();
+        var facts = await LoadFactsAsync(intent, contactIds, excludeCampaignId, now, ct);
+        return facts.ToDictionary(f => f.ContactId, f => SendPolicy.Decide(intent, f, policy, now));
+    }
+
+    public async Task<List<RecipientFacts>> LoadFactsAsync(
+        SendIntent intent, IReadOnlyCollection<Guid> contactIds, Guid? excludeCampaignId, DateTimeOffset now, CancellationToken ct)
+    {
+        var result = new List<RecipientFacts>(contactIds.Count);
+        if (contactIds.Count == 0) return result;
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var cmd = new NpgsqlCommand($"""
+                SELECT c.id, c.status, c.phone_type, c.time_zone, c.marketing_frequency,
+                  EXISTS (SELECT 1 FROM consent_states s WHERE s.tenant_id = c.tenant_id AND s.contact_id = c.id
+                          AND s.purpose = @purpose AND s.channel = @channel AND s.status = 'active'
+                          AND (s.expires_at IS NULL OR s.expires_at > @now)),
+                  sup.scope,
+                  coalesce(m.day, 0), coalesce(m.info_week, 0), coalesce(m.promo_month, 0),
+                  coalesce(m.marketing_week, 0), coalesce(m.marketing_month, 0)
+                FROM unnest(@ids) AS x(id)
+                JOIN contacts c ON c.tenant_id = @tenant AND c.id = x.id
+                LEFT JOIN suppressions sup ON sup.tenant_id = c.tenant_id AND sup.phone_index = c.phone_index
+                LEFT JOIN LATERAL (
+                  SELECT count(*) FILTER (WHERE m.created_at > @day) AS day,
+                         count(*) FILTER (WHERE m.category = 'informational' AND m.created_at > @week) AS info_week,
+                         count(*) FILTER (WHERE m.category = 'promotional') AS promo_month,
+                         count(*) FILTER (WHERE m.category <> 'transactional' AND m.created_at > @week) AS marketing_week,
+                         count(*) FILTER (WHERE m.category <> 'transactional') AS marketing_month
+                  FROM sms_messages m
+                  WHERE m.tenant_id = c.tenant_id AND m.contact_id = c.id AND m.created_at > @month
+                    AND m.status <> 'failed' AND m.kind = ANY(@kinds)
+                    AND (@exclude::uuid IS NULL OR m.campaign_id IS DISTINCT FROM @exclude::uuid)
+                ) m ON {(intent.IsMarketing ? "TRUE" : "FALSE")}
+                """, (NpgsqlConnection)db.Database.GetDbConnection());
+            cmd.Parameters.Add(new NpgsqlParameter("tenant", db.Tenant.RequireTenant()));
+            cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = contactIds.ToArray() });
+            cmd.Parameters.Add(new NpgsqlParameter("purpose", intent.Purpose));
+            cmd.Parameters.Add(new NpgsqlParameter("channel", SendIntent.Channel));
+            cmd.Parameters.Add(new NpgsqlParameter("now", now));
+            cmd.Parameters.Add(new NpgsqlParameter("day", now.AddDays(-1)));
+            cmd.Parameters.Add(new NpgsqlParameter("week", now.AddDays(-7)));
+            cmd.Parameters.Add(new NpgsqlParameter("month", now.AddDays(-30)));
+            cmd.Parameters.Add(new NpgsqlParameter("kinds", CountedKinds));
+            cmd.Parameters.Add(new NpgsqlParameter("exclude", NpgsqlDbType.Uuid) { Value = (object?)excludeCampaignId ?? DBNull.Value });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                result.Add(new RecipientFacts(
+                    r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+                    r.GetBoolean(5), r.IsDBNull(6) ? null : r.GetString(6),
+                    (int)r.GetInt64(7), (int)r.GetInt64(8), (int)r.GetInt64(9), (int)r.GetInt64(10), (int)r.GetInt64(11)));
+            }
+
+            return result;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>A test send to a team number: the policy with kind test (erasure, phone type and suppression apply).</summary>
+    public async Task<SendDecision> DecideTestAsync(SendIntent intent, byte[] phoneIndex, CancellationToken ct = default)
+    {
+        var test = intent with { Kind = SmsKinds.Test };
+        var contactId = await db.Contacts.AsNoTracking().Where(c => c.PhoneIndex == phoneIndex).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(ct);
+        if (contactId is { } id)
+        {
+            var decisions = await DecideAsync(test, [id], null, ct);
+            if (decisions.TryGetValue(id, out var d)) return d;
+        }
+
+        var scope = await db.Suppressions.AsNoTracking().Where(s => s.PhoneIndex == phoneIndex).Select(s => s.Scope).SingleOrDefaultAsync(ct);
+        var facts = new RecipientFacts(Guid.Empty, Domain.Contacts.ContactStatus.Active, Domain.Contacts.PhoneTypes.Mobile, "",
+            null, false, scope, 0, 0, 0, 0, 0);
+        return SendPolicy.Decide(test, facts, await settings.GetAsync(ct), clock.GetUtcNow());
+    }
+}

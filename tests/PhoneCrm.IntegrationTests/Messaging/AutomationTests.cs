@@ -69,9 +69,9 @@ public sealed class AutomationTests(AppFixture app)
 
     private static async Task GrantMarketingAsync(HttpClient api, string phone)
     {
-        var response = await api.PostAsync("/api/v1/consents", Json($$"""
-            {"phone":"{{phone}}","purpose":"marketing","channel":"sms","legalBasis":"consent",
-             "evidence":{"method":"web_form","capturedAt":"{{Now(-60)}}","ip":"203.0.113.5","userAgent":"test","sourceUrl":"https://shop.example/"}}
+        var response = await api.PostAsync("/api/v1/consents", Json($$$"""
+            {"phone":"{{{phone}}}","purpose":"marketing","channel":"sms","legalBasis":"consent",
+             "evidence":{"method":"web_form","capturedAt":"{{{Now(-60)}}}","ip":"203.0.113.5","userAgent":"test","sourceUrl":"https://shop.example/"}}
             """));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
@@ -82,8 +82,8 @@ public sealed class AutomationTests(AppFixture app)
         var tenant = await TenantAsync();
         await EnableAsync(tenant, AutomationKind.OrderConfirmation);
         using var api = tenant.Api();
-        var placed = await api.PostAsync("/api/v1/events", Json($$"""
-            {"type":"order_placed","externalId":"ord-77-placed","phone":"8 (916) 700-00-01","occurredAt":"{{Now()}}",
+        var placed = await api.PostAsync("/api/v1/events", Json($$$"""
+            {"type":"order_placed","externalId":"ord-77-placed","phone":"8 (916) 700-00-01","occurredAt":"{{{Now()}}}",
              "data":{"orderId":"77","amount":1490.50,"currency":"RUB","items":[{"sku":"A","name":"Семена","category":"garden","price":1490.50,"quantity":1}]}}
             """));
         Assert.Equal(HttpStatusCode.Accepted, placed.StatusCode);
@@ -107,8 +107,8 @@ public sealed class AutomationTests(AppFixture app)
         using var api = tenant.Api();
         const string phone = "+79167000002";
         await GrantMarketingAsync(api, phone);
-        await api.PostAsync("/api/v1/events", Json($$"""
-            {"type":"cart_abandoned","externalId":"cart-1","phone":"{{phone}}","occurredAt":"{{Now(-1)}}",
+        await api.PostAsync("/api/v1/events", Json($$$"""
+            {"type":"cart_abandoned","externalId":"cart-1","phone":"{{{phone}}}","occurredAt":"{{{Now(-1)}}}",
              "data":{"cartUrl":"https://shop.example/cart/1"}}
             """));
         await DrainUntilAsync(tenant, async () => (await RunsAsync(tenant)).Any(r => r.Status == AutomationRunStatus.Sent));
@@ -116,8 +116,8 @@ public sealed class AutomationTests(AppFixture app)
         Assert.Equal([AutomationRunStatus.Sent, AutomationRunStatus.Pending], runs.Select(r => r.Status));
         Assert.Contains("https://shop.example/cart/1", Assert.Single(await OutboxAsync(tenant, phone)).GetProperty("text").GetString());
 
-        await api.PostAsync("/api/v1/events", Json($$"""
-            {"type":"cart_recovered","externalId":"cart-1-recovered","phone":"{{phone}}","occurredAt":"{{Now()}}","data":{}}
+        await api.PostAsync("/api/v1/events", Json($$$"""
+            {"type":"cart_recovered","externalId":"cart-1-recovered","phone":"{{{phone}}}","occurredAt":"{{{Now()}}}","data":{}}
             """));
         // A day passes: the follow-up falls due.
         await tenant.WithDbAsync(db => db.AutomationRuns.Where(r => r.Step == 2).ExecuteUpdateAsync(s => s.SetProperty(r => r.DueAt, DateTimeOffset.UtcNow)));
@@ -134,8 +134,8 @@ public sealed class AutomationTests(AppFixture app)
         var tenant = await TenantAsync();
         await EnableAsync(tenant, AutomationKind.CartAbandoned, delayMinutes: 0);
         using var api = tenant.Api();
-        await api.PostAsync("/api/v1/events", Json($$"""
-            {"type":"cart_abandoned","externalId":"cart-2","phone":"+79167000003","occurredAt":"{{Now(-1)}}","data":{}}
+        await api.PostAsync("/api/v1/events", Json($$$"""
+            {"type":"cart_abandoned","externalId":"cart-2","phone":"+79167000003","occurredAt":"{{{Now(-1)}}}","data":{}}
             """));
 
         await DrainUntilAsync(tenant, async () => (await RunsAsync(tenant)).Any(r => r.Status == AutomationRunStatus.Skipped));
@@ -149,11 +149,11 @@ public sealed class AutomationTests(AppFixture app)
         var tenant = await TenantAsync();
         await EnableAsync(tenant, AutomationKind.OrderConfirmation);
         using var api = tenant.Api();
-        await api.PostAsync("/api/v1/events", Json($$"""
-            {"type":"order_placed","externalId":"old-1","phone":"+79167000004","occurredAt":"{{Now(-60 * 24 * 40)}}","data":{"orderId":"1","amount":10}}
+        await api.PostAsync("/api/v1/events", Json($$$"""
+            {"type":"order_placed","externalId":"old-1","phone":"+79167000004","occurredAt":"{{{Now(-60 * 24 * 40)}}}","data":{"orderId":"1","amount":10}}
             """));
-        await api.PostAsync("/api/v1/events", Json($$"""
-            {"type":"order_shipped","externalId":"ship-1","phone":"+79167000004","occurredAt":"{{Now()}}","data":{"orderId":"1"}}
+        await api.PostAsync("/api/v1/events", Json($$$"""
+            {"type":"order_shipped","externalId":"ship-1","phone":"+79167000004","occurredAt":"{{{Now()}}}","data":{"orderId":"1"}}
             """));
 
         var worker = app.Factory.Services.GetRequiredService<AutomationWorker>();
@@ -172,8 +172,8 @@ public sealed class AutomationTests(AppFixture app)
         using var api = tenant.Api();
         foreach (var (id, minutes) in new[] { ("call-1", -30.0), ("call-2", -10.0) })
         {
-            await api.PostAsync("/api/v1/events", Json($$"""
-                {"type":"call_unanswered","externalId":"{{id}}","phone":"+79167000005","occurredAt":"{{Now(minutes)}}","data":{}}
+            await api.PostAsync("/api/v1/events", Json($$$"""
+                {"type":"call_unanswered","externalId":"{{{id}}}","phone":"+79167000005","occurredAt":"{{{Now(minutes)}}}","data":{}}
                 """));
         }
 
@@ -193,8 +193,8 @@ public sealed class AutomationTests(AppFixture app)
         await EnableAsync(tenant, AutomationKind.Birthday, delayMinutes: 0, promo: "HAPPY25");
         using var api = tenant.Api();
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow")).Date);
-        var created = await api.PostAsync("/api/v1/contacts", Json($$"""
-            {"phone":"+79167000006","firstName":"Анна","city":"Москва","birthDate":"{{today.AddYears(-30):yyyy-MM-dd}}"}
+        var created = await api.PostAsync("/api/v1/contacts", Json($$$"""
+            {"phone":"+79167000006","firstName":"Анна","city":"Москва","birthDate":"{{{today.AddYears(-30):yyyy-MM-dd}}}"}
             """));
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         await GrantMarketingAsync(api, "+79167000006");

@@ -36,14 +36,14 @@ public sealed class TemplatesController(MessageTemplates templates, ConsentPurpo
     public async Task<IActionResult> Index(CancellationToken ct) => View(await templates.ListAsync(ct));
 
     [HttpGet("new"), RequirePermission(Permission.CampaignsWrite)]
-    public async Task<IActionResult> New(CancellationToken ct) => View("Edit", await ModelAsync(null, new TemplateForm(), [], ct));
+    public async Task<IActionResult> New(CancellationToken ct) => View("Edit", await ModelAsync(null, new TemplateForm(), new Dictionary<string, string>(), ct));
 
     [HttpGet("{id:guid}"), RequirePermission(Permission.CampaignsRead)]
     public async Task<IActionResult> Edit(Guid id, CancellationToken ct)
     {
         if (await templates.GetAsync(id, ct) is not { } row) return NotFound();
         var form = new TemplateForm { Name = row.Name, Purpose = row.Purpose, Category = row.Category, Text = row.Text };
-        return View(await ModelAsync(id, form, [], ct));
+        return View(await ModelAsync(id, form, new Dictionary<string, string>(), ct));
     }
 
     [HttpPost("new"), RequirePermission(Permission.CampaignsWrite)]

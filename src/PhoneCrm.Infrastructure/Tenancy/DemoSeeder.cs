@@ -12,7 +12,8 @@ namespace PhoneCrm.Infrastructure.Tenancy;
 /// Idempotent: a second start finds the tenant and only prints the logins again.
 /// </summary>
 public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provisioner, ContactService contacts,
-    PhoneCrm.Infrastructure.Consent.ConsentLedger ledger)
+    PhoneCrm.Infrastructure.Consent.ConsentLedger ledger, PhoneCrm.Infrastructure.Events.EventService events,
+    PhoneCrm.Infrastructure.Messaging.MessageTemplates templates, PhoneCrm.Infrastructure.Messaging.Automations.AutomationSettings automations)
 {
     public const string TenantName = "Демо: Сад и огород";
     public const string Password = "Demo-Pass-2026!";
@@ -89,6 +90,65 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
 
         await db.SaveChangesAsync(ct);
         await SeedConsentsAsync(f, phones, ct);
+        await SeedOrdersAsync(f, phones, ct);
+    }
+
+    private static readonly (string Sku, string Name, string Category, decimal Price)[] _products =
+    [
+        ("SEED-TOM", "Семена томатов «Бычье сердце»", "garden", 129m), ("SEED-CUC", "Семена огурцов", "garden", 99m),
+        ("GH-3X6", "Теплица из поликарбоната 3×6", "greenhouse", 38990m), ("TOOL-SEC", "Секатор Fiskars", "tools", 2490m),
+        ("TOOL-SHV", "Лопата штыковая", "tools", 1190m), ("FLW-ROSE", "Саженец розы", "flowers", 690m),
+        ("KIT-PAN", "Сковорода чугунная", "kitchen", 3290m), ("FERT-1", "Удобрение универсальное 5 кг", "garden", 790m),
+    ];
+
+    /// <summary>Order history over the last year (most customers 0–4 orders), so stats, segments and campaign ROI have data.</summary>
+    private async Task SeedOrdersAsync(Faker f, List<string> phones, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var order = 10_000;
+        foreach (var phone in phones)
+        {
+            var count = f.Random.WeightedRandom([0, 1, 2, 3, 4], [0.3f, 0.3f, 0.2f, 0.12f, 0.08f]);
+            for (var i = 0; i < count; i++)
+            {
+                order++;
+                var items = f.Random.ListItems(_products, f.Random.Number(1, 3));
+                var lines = new System.Text.Json.Nodes.JsonArray(items.Select(p => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                {
+                    ["sku"] = p.Sku, ["name"] = p.Name, ["category"] = p.Category, ["price"] = p.Price, ["quantity"] = 1,
+                }).ToArray());
+                await events.RecordAsync(new PhoneCrm.Infrastructure.Events.EventInput
+                {
+                    Type = "order_placed",
+                    ExternalId = $"demo-order-{order}",
+                    Phone = phone,
+                    OccurredAt = now.AddDays(-f.Random.Double(1, 365)),
+                    Data = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["orderId"] = order.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        ["amount"] = items.Sum(p => p.Price), ["currency"] = "RUB", ["items"] = lines,
+                    },
+                }, ct);
+            }
+        }
+    }
+
+    /// <summary>Ready templates and the order/shipping/cart/birthday automations switched on, as a shop would run them.</summary>
+    private async Task SeedMessagingAsync(CancellationToken ct)
+    {
+        if ((await templates.ListAsync(ct)).Count > 0) return;
+        await templates.SaveAsync(null, "Семена −30%", "marketing", "promotional",
+            "{{firstName|Здравствуйте}}, скидка 30% на семена по коду SNEG23 до конца недели! Отписка: СТОП", ct);
+        await templates.SaveAsync(null, "Теплицы: весенняя распродажа", "marketing", "promotional",
+            "{{firstName|Здравствуйте}}, теплицы со скидкой до 20%: {{link}} Отписка: СТОП", ct);
+        await templates.SaveAsync(null, "Заказ готов к выдаче", "transactional", "transactional",
+            "Заказ №{{orderNumber}} готов к выдаче. Ждём вас!", ct);
+        foreach (var kind in new[] { "order_confirmation", "shipping_status", "cart_abandoned", "birthday" })
+        {
+            var current = (await automations.GetAsync(kind, ct))!;
+            await automations.SaveAsync(kind, new PhoneCrm.Infrastructure.Messaging.Automations.AutomationInput(true, current.Text,
+                current.FollowUpText, current.DelayMinutes, null, kind == "birthday" ? "HAPPY-BDAY" : kind == "cart_abandoned" ? "CART10" : null), ct);
+        }
     }
 
     /// <summary>Most customers have the transactional basis of their orders; about two thirds gave marketing consent on a
@@ -137,6 +197,8 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
             var sales = await db.Users.AsNoTracking().Where(u => u.Email == _staff[1].Email).Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct);
             await SeedContactsAsync(ContactCount, sales, ct);
         }
+
+        await SeedMessagingAsync(ct);
 
         return new Credentials(TenantName, admin, _staff[0].Email, Password);
     }

@@ -36,6 +36,10 @@ public sealed class DemoSeederTests(AppFixture app)
                 Sources = await db.Contacts.Select(c => c.SourceChannel).Distinct().CountAsync(),
                 Marketing = await db.Set<PhoneCrm.Domain.Consent.ConsentState>().CountAsync(s => s.Purpose == "marketing" && s.Status == "active"),
                 Withdrawn = await db.Set<PhoneCrm.Domain.Consent.ConsentState>().CountAsync(s => s.Status == "withdrawn"),
+                Orders = await db.ContactEvents.CountAsync(e => e.Type == "order_placed"),
+                Buyers = await db.ContactStats.CountAsync(s => s.OrdersCount > 0),
+                Templates = await db.MessageTemplates.CountAsync(),
+                Automations = await db.Automations.CountAsync(a => a.Enabled),
             };
         });
 
@@ -47,5 +51,9 @@ public sealed class DemoSeederTests(AppFixture app)
         Assert.True(stats.Sources >= 5);
         Assert.InRange(stats.Marketing, 120, 240);
         Assert.InRange(stats.Withdrawn, 1, 40);
+        Assert.InRange(stats.Orders, 300, 700);
+        Assert.InRange(stats.Buyers, 150, 260);
+        Assert.Equal(3, stats.Templates);
+        Assert.Equal(4, stats.Automations);
     }
 }

@@ -1136,6 +1136,224 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("contact_stats", (string)null);
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.Campaign", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("category");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<int?>("DecideAfterMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("decide_after_minutes");
+
+                    b.Property<DateTimeOffset?>("DecideAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decide_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("purpose");
+
+                    b.Property<Guid>("SegmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("segment_id");
+
+                    b.Property<int>("SegmentsPerMessage")
+                        .HasColumnType("integer")
+                        .HasColumnName("segments_per_message");
+
+                    b.Property<DateTimeOffset?>("SendAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("send_at");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<int?>("TestPercent")
+                        .HasColumnType("integer")
+                        .HasColumnName("test_percent");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<int?>("ThrottlePerMinute")
+                        .HasColumnType("integer")
+                        .HasColumnName("throttle_per_minute");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("VariantB")
+                        .HasColumnType("text")
+                        .HasColumnName("variant_b");
+
+                    b.Property<string>("Winner")
+                        .HasMaxLength(1)
+                        .HasColumnType("character varying(1)")
+                        .HasColumnName("winner");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_campaigns");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_campaigns_tenant_id_created_at");
+
+                    b.HasIndex("TenantId", "SegmentId")
+                        .HasDatabaseName("ix_campaigns_tenant_id_segment_id");
+
+                    b.HasIndex("TenantId", "Status")
+                        .HasDatabaseName("ix_campaigns_tenant_id_status");
+
+                    b.ToTable("campaigns", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_campaigns_status", "status IN ('draft','scheduled','sending','paused','completed','cancelled')");
+                        });
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.CampaignBatch", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<int>("Batch")
+                        .HasColumnType("integer")
+                        .HasColumnName("batch");
+
+                    b.Property<DateTimeOffset?>("DoneAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("done_at");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "CampaignId", "Batch")
+                        .HasName("pk_campaign_batches");
+
+                    b.HasIndex("TenantId", "DueAt")
+                        .HasDatabaseName("ix_campaign_batches_tenant_id_due_at")
+                        .HasFilter("done_at IS NULL");
+
+                    b.ToTable("campaign_batches", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.CampaignRecipient", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<int?>("Batch")
+                        .HasColumnType("integer")
+                        .HasColumnName("batch");
+
+                    b.Property<DateTimeOffset?>("DeferredUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deferred_until");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Variant")
+                        .HasMaxLength(1)
+                        .HasColumnType("character varying(1)")
+                        .HasColumnName("variant");
+
+                    b.HasKey("TenantId", "CampaignId", "ContactId")
+                        .HasName("pk_campaign_recipients");
+
+                    b.HasIndex("TenantId", "ContactId")
+                        .HasDatabaseName("ix_campaign_recipients_tenant_id_contact_id");
+
+                    b.HasIndex("TenantId", "DeferredUntil")
+                        .HasDatabaseName("ix_campaign_recipients_tenant_id_deferred_until")
+                        .HasFilter("outcome = 'deferred'");
+
+                    b.HasIndex("TenantId", "CampaignId", "Batch")
+                        .HasDatabaseName("ix_campaign_recipients_tenant_id_campaign_id_batch");
+
+                    b.HasIndex("TenantId", "CampaignId", "Outcome", "Reason")
+                        .HasDatabaseName("ix_campaign_recipients_tenant_id_campaign_id_outcome_reason");
+
+                    b.ToTable("campaign_recipients", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_campaign_recipients_outcome", "outcome IN ('pending','held','sent','skipped','deferred','cancelled')");
+                        });
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.InboundSms", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -1212,6 +1430,105 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         {
                             t.HasCheckConstraint("ck_sms_inbound_kind", "kind IN ('stop','number_change','reply')");
                         });
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.SendingSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("CapInformationalPerWeek")
+                        .HasColumnType("integer")
+                        .HasColumnName("cap_informational_per_week");
+
+                    b.Property<int>("CapPerDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("cap_per_day");
+
+                    b.Property<int>("CapPromotionalPerMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("cap_promotional_per_month");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.PrimitiveCollection<List<string>>("WindowDays")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("window_days");
+
+                    b.Property<TimeOnly>("WindowFrom")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("window_from");
+
+                    b.Property<TimeOnly>("WindowTo")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("window_to");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_sending_settings");
+
+                    b.ToTable("sending_settings", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.ShortLink", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("code");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<int>("Clicks")
+                        .HasColumnType("integer")
+                        .HasColumnName("clicks");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("FirstClickedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_clicked_at");
+
+                    b.Property<Guid>("OwnerTenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_tenant_id");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url");
+
+                    b.Property<string>("Variant")
+                        .HasMaxLength(1)
+                        .HasColumnType("character varying(1)")
+                        .HasColumnName("variant");
+
+                    b.HasKey("Code")
+                        .HasName("pk_short_links");
+
+                    b.HasIndex("OwnerTenantId", "CampaignId", "ContactId", "Url")
+                        .IsUnique()
+                        .HasDatabaseName("ix_short_links_owner_tenant_id_campaign_id_contact_id_url");
+
+                    b.ToTable("short_links", (string)null);
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.SimulatorMessage", b =>
@@ -1902,6 +2219,50 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasConstraintName("fk_contact_stats_contacts_tenant_id_contact_id");
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.Campaign", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_campaigns_tenants_tenant_id");
+
+                    b.HasOne("PhoneCrm.Domain.Segments.Segment", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "SegmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_campaigns_segments_tenant_id_segment_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.CampaignBatch", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Messaging.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_campaign_batches_campaigns_tenant_id_campaign_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.CampaignRecipient", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Messaging.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_campaign_recipients_campaigns_tenant_id_campaign_id");
+
+                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_campaign_recipients_contacts_tenant_id_contact_id");
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.InboundSms", b =>
                 {
                     b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
@@ -1916,6 +2277,26 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasForeignKey("TenantId", "ContactId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_sms_inbound_contacts_tenant_id_contact_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.SendingSettings", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("PhoneCrm.Domain.Messaging.SendingSettings", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sending_settings_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.ShortLink", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerTenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_short_links_tenants_owner_tenant_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.SimulatorMessage", b =>

@@ -15,6 +15,7 @@ public static class NavItems
         new("Consent", "/consent", Permission.ConsentRead, true),
         new("Segments", "/segments", Permission.SegmentsRead, true),
         new("Campaigns", "/campaigns", Permission.CampaignsRead, true),
+        new("Inbox", "/inbox", Permission.ContactsWrite, true),
         new("Analytics", "/analytics", Permission.AnalyticsRead, false),
         new("Requests", "/requests", Permission.RequestsManage, false),
         new("Audit log", "/audit", Permission.AuditRead, true),
@@ -23,6 +24,7 @@ public static class NavItems
         new("API keys", "/settings/api-keys", Permission.ApiKeysManage, true, InSettings: true),
         new("Sending settings", "/settings/sending", Permission.SettingsManage, true, InSettings: true),
         new("Encryption", "/settings/encryption", Permission.SettingsManage, true, InSettings: true),
+        new("SMS provider", "/settings/sms", Permission.SettingsManage, true, InSettings: true),
         new("Jobs", "/jobs", Permission.JobsDashboard, true, InSettings: true),
     ];
 

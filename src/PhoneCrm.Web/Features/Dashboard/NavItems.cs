@@ -16,6 +16,7 @@ public static class NavItems
         new("Segments", "/segments", Permission.SegmentsRead, true),
         new("Campaigns", "/campaigns", Permission.CampaignsRead, true),
         new("Inbox", "/inbox", Permission.ContactsWrite, true),
+        new("SMS simulator", "/messaging/simulator", Permission.CampaignsWrite, true),
         new("Analytics", "/analytics", Permission.AnalyticsRead, false),
         new("Requests", "/requests", Permission.RequestsManage, false),
         new("Audit log", "/audit", Permission.AuditRead, true),

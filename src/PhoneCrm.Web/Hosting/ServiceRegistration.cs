@@ -44,6 +44,7 @@ public static class ServiceRegistration
         services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentPurposes>();
         services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentTexts>();
         services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentLedger>();
+        services.AddScoped<PhoneCrm.Web.Features.Consent.ProofPdf>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportFileStore>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportProcessor>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportService>();

@@ -216,7 +216,7 @@ public sealed class ConsentLedger(PhoneCrmDbContext db, ContactService contacts,
 
     private static string SourceOf(string method) => method switch
     {
-        "web_form" or "sms_code" or "link" => ContactSources.Website,
+        "web_form" or "sms_code" or "link" or "web_link" => ContactSources.Website,
         "voice_recording" => ContactSources.Call,
         "paper" => ContactSources.OfflineEvent,
         "staff" => ContactSources.Manual,

@@ -45,7 +45,7 @@ public sealed class ConsentProofDocumentTests(AppFixture app)
         var bytes = await response.Content.ReadAsByteArrayAsync();
         Assert.StartsWith("%PDF-", Encoding.ASCII.GetString(bytes, 0, 5));
         var (fonts, embedded, unicode) = InspectFonts(bytes);
-        Assert.Contains(fonts, f => f.Contains("DejaVuSans", StringComparison.Ordinal));
+        Assert.Contains(fonts, f => f.Contains("DejaVu Sans", StringComparison.Ordinal));
         Assert.True(embedded, "the DejaVu font program is embedded");
         // The ToUnicode maps name the Cyrillic letters drawn: Д (U+0414) of «Доказательство», я (U+044F).
         Assert.Contains("0414", unicode, StringComparison.OrdinalIgnoreCase);

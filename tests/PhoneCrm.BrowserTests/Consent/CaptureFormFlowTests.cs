@@ -1,0 +1,84 @@
+using Microsoft.Playwright;
+using PhoneCrm.BrowserTests.Infrastructure;
+using PhoneCrm.Domain.Access;
+using PhoneCrm.IntegrationTests.Consent;
+using PhoneCrm.IntegrationTests.Infrastructure;
+
+namespace PhoneCrm.BrowserTests.Consent;
+
+[Collection(BrowserCollection.Name)]
+public sealed class CaptureFormFlowTests(BrowserFixture app)
+{
+    [Fact]
+    public async Task Visitor_fills_the_hosted_form_confirms_the_sms_code_and_the_officer_finds_the_evidence_and_the_proof()
+    {
+        var tenant = await app.CreateTenantAsync("Сад и огород");
+        var form = await CaptureFormTests.CreateFormAsync(tenant);
+
+        var visitor = await app.NewPageAsync();
+        await visitor.GotoAsync($"/f/{tenant.Id}/{form.Key}?src=https%3A%2F%2Fshop.example%2Flanding");
+        var marketing = visitor.Locator("#purpose-marketing");
+        var surveys = visitor.Locator("#purpose-surveys");
+        await Assertions.Expect(marketing).Not.ToBeCheckedAsync();
+        await Assertions.Expect(surveys).Not.ToBeCheckedAsync();
+        await Assertions.Expect(visitor.Locator(".consent-option[data-purpose=marketing]")).ToContainTextAsync("ООО «Ромашка»");
+        await Assertions.Expect(visitor.Locator("#privacy-link")).ToHaveAttributeAsync("href", "https://shop.example/privacy");
+
+        await visitor.GetByLabel("Ваше имя").FillAsync("Анна");
+        var phone = visitor.GetByLabel("Номер телефона");
+        await Assertions.Expect(phone).ToHaveAttributeAsync("type", "tel");
+        await phone.PressSequentiallyAsync("89161234567");
+        await Assertions.Expect(phone).ToHaveValueAsync("+7 (916) 123-45-67");
+        await BrowserFixture.ScreenshotAsync(visitor, "form-01-empty-boxes");
+
+        // Nothing ticked: refused with the reason, nothing recorded.
+        await visitor.Locator("#capture-submit").ClickAsync();
+        await Assertions.Expect(visitor.Locator("#purposes-error")).ToContainTextAsync("Отметьте хотя бы одно согласие");
+
+        await visitor.Locator("#purpose-marketing").CheckAsync();
+        await visitor.Locator("#purpose-surveys").CheckAsync();
+        await BrowserFixture.ScreenshotAsync(visitor, "form-02-ticked");
+        await visitor.Locator("#capture-submit").ClickAsync();
+        await Assertions.Expect(visitor.Locator("#capture-accepted")).ToContainTextAsync("Спасибо, ваш номер принят");
+        await BrowserFixture.ScreenshotAsync(visitor, "form-03-code-asked");
+
+        var code = await CaptureFormTests.LastCodeAsync(tenant);
+        await visitor.GetByLabel("Код из SMS").FillAsync(code);
+        await visitor.Locator("#code-submit").ClickAsync();
+        await Assertions.Expect(visitor.Locator("#capture-thanks")).ToContainTextAsync("Спасибо! Мы на связи.");
+        await Assertions.Expect(visitor.Locator("#capture-granted")).ToContainTextAsync("Маркетинг");
+        await BrowserFixture.ScreenshotAsync(visitor, "form-04-confirmed");
+
+        var officer = await tenant.AddUserAsync(Role.ComplianceOfficer);
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(officer.Email);
+        await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(officer.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
+        await page.WaitForURLAsync("**/account/login-2fa**");
+        await page.GetByLabel("Код", new() { Exact = true }).FillAsync(Totp.Code(officer.AuthenticatorKey!));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Подтвердить" }).ClickAsync();
+
+        await page.GotoAsync("/consent");
+        await page.GetByLabel("Найти согласия контакта по телефону").FillAsync("+7 916 123-45-67");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Найти" }).ClickAsync();
+        var states = page.Locator("#consent-state-table .consent-state");
+        await Assertions.Expect(states).ToHaveCountAsync(2);
+        var evidence = page.Locator("#consent-history-table .consent-evidence");
+        await Assertions.Expect(evidence.First).ToContainTextAsync("Код из SMS");
+        await Assertions.Expect(evidence.First).ToContainTextAsync("https://shop.example/landing");
+        await Assertions.Expect(evidence.First).ToContainTextAsync($"{form.Key}@v1");
+        await Assertions.Expect(evidence.Nth(1)).ToContainTextAsync("Веб-форма");
+        await BrowserFixture.ScreenshotAsync(page, "form-05-card-evidence");
+
+        var proofPage = await page.Context.RunAndWaitForPageAsync(() => page.Locator("#consent-proof-html").ClickAsync());
+        await proofPage.WaitForLoadStateAsync();
+        await Assertions.Expect(proofPage.Locator("h1")).ToHaveTextAsync("Доказательство согласия");
+        await Assertions.Expect(proofPage.Locator("#proof-chain")).ToContainTextAsync("Цепочка целостна");
+        await Assertions.Expect(proofPage.Locator(".proof-record")).ToHaveCountAsync(2);
+        await Assertions.Expect(proofPage.Locator(".proof-evidence").Last).ToContainTextAsync("Код из SMS");
+        await Assertions.Expect(proofPage.Locator(".proof-text").First).ToContainTextAsync("ООО «Ромашка»");
+        await Assertions.Expect(proofPage.Locator(".text-body").First).ToContainTextAsync("Я согласен получать рекламу и опросы по SMS");
+        await BrowserFixture.ScreenshotAsync(proofPage, "form-06-printed-proof");
+    }
+}

@@ -26,6 +26,7 @@ public sealed class PublicFormsController(
     IStringLocalizer<SharedResource> t) : UiController
 {
     public const string HoneypotField = "website";
+    private const long MaxBody = 64 * 1024;
 
     public sealed class SubmitForm
     {
@@ -55,11 +56,17 @@ public sealed class PublicFormsController(
             new Dictionary<string, string>(), CleanSrc(src)));
     }
 
-    [HttpPost(""), RequestSizeLimit(32 * 1024), RequestFormLimits(ValueLengthLimit = 8 * 1024, ValueCountLimit = 50)]
-    public async Task<IActionResult> Submit(Guid tenantId, string key, SubmitForm input, CancellationToken ct)
+    [HttpPost(""), RequestSizeLimit(MaxBody)]
+    public async Task<IActionResult> Submit(Guid tenantId, string key, CancellationToken ct)
     {
         var loaded = await LoadAsync(tenantId, key, ct);
         if (loaded is null) return NotFound();
+        if (await ReadFormAsync(ct) is not { } posted) return TooLarge();
+        var input = new SubmitForm
+        {
+            Phone = posted["Phone"].FirstOrDefault(), Name = posted["Name"].FirstOrDefault(), Purposes = posted["Purposes"].OfType<string>().ToList(),
+            Website = posted[HoneypotField].FirstOrDefault(), Src = posted["Src"].FirstOrDefault(),
+        };
         var (form, text, options) = loaded.Value;
         var src = CleanSrc(input.Src);
         IActionResult Again(Dictionary<string, string> errors)
@@ -91,11 +98,15 @@ public sealed class PublicFormsController(
         return View("Thanks", new ThanksModel(form, result.Granted, null));
     }
 
-    [HttpPost("confirm"), RequestSizeLimit(8 * 1024)]
-    public async Task<IActionResult> Confirm(Guid tenantId, string key, Guid challenge, string? code, string? src, CancellationToken ct)
+    [HttpPost("confirm"), RequestSizeLimit(MaxBody)]
+    public async Task<IActionResult> Confirm(Guid tenantId, string key, CancellationToken ct)
     {
         var loaded = await LoadAsync(tenantId, key, ct);
         if (loaded is null) return NotFound();
+        if (await ReadFormAsync(ct) is not { } posted) return TooLarge();
+        _ = Guid.TryParse(posted["challenge"].FirstOrDefault(), out var challenge);
+        var code = posted["code"].FirstOrDefault();
+        var src = posted["src"].FirstOrDefault();
         var form = loaded.Value.Form;
         var result = await submissions.ConfirmAsync(challenge, code, HttpContext.Connection.RemoteIpAddress?.ToString(),
             Request.Headers.UserAgent.ToString(), ct);
@@ -132,6 +143,26 @@ public sealed class PublicFormsController(
             .Select(p => new PurposeOption(p.Code, p.BuiltIn ? t.Code("purpose", p.Code) : p.Name, p.ValidityDays)).ToList();
         return (form, text, options);
     }
+
+    /// <summary>The form read by hand, so an oversized or malformed body is a clear 413 rather than a binding failure.</summary>
+    private async Task<IFormCollection?> ReadFormAsync(CancellationToken ct)
+    {
+        if (!Request.HasFormContentType) return FormCollection.Empty;
+        try
+        {
+            return await Request.ReadFormAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private ContentResult TooLarge() => new()
+    {
+        StatusCode = StatusCodes.Status413PayloadTooLarge, ContentType = "text/plain; charset=utf-8",
+        Content = t["The form is too large. Nothing was recorded."],
+    };
 
     private string PageUrl(Guid tenantId, string key) => $"{Request.Scheme}://{Request.Host}/f/{tenantId}/{key}";
 

@@ -1,26 +1,21 @@
 using PhoneCrm.Domain.Messaging;
-using PhoneCrm.Infrastructure.Database;
-using PhoneCrm.Infrastructure.Protection;
+using PhoneCrm.Infrastructure.Messaging;
 
 namespace PhoneCrm.Infrastructure.Consent;
 
 /// <summary>
-/// Queues the consent code in the shared outbox (<c>sms_messages</c>, kind <c>consent_code</c>, purpose transactional,
-/// idempotency key per challenge). Interim writer until the Messaging layer's SmsOutbox/SmsDelivery land: then this
-/// class becomes QueueAsync + DeliverAsync and nothing else changes.
+/// Sends the consent code through the Messaging layer: queued in the shared outbox (kind <c>consent_code</c>, purpose
+/// transactional, idempotency key per challenge, so a retry never sends twice) and delivered at once.
 /// </summary>
-public sealed class OutboxConsentCodeSender(PhoneCrmDbContext db, PiiProtector protector, BlindIndex index, TimeProvider clock) : IConsentCodeSender
+public sealed class OutboxConsentCodeSender(SmsOutbox outbox, SmsDelivery delivery) : IConsentCodeSender
 {
     public async Task<Guid> SendAsync(Guid? contactId, string e164, string text, string idempotencyKey, CancellationToken ct)
     {
-        var message = new SmsMessage
-        {
-            ContactId = contactId, Kind = SmsKinds.ConsentCode, Purpose = "transactional", Category = SmsCategories.Transactional,
-            PhoneCipher = protector.Encrypt(e164, "sms.phone")!, PhoneIndex = index.Phone(e164), TextCipher = protector.Encrypt(text, "sms.text")!,
-            IdempotencyKey = idempotencyKey, CreatedAt = clock.GetUtcNow(),
-        };
-        db.SmsMessages.Add(message);
-        await db.SaveChangesAsync(ct);
+        var message = await outbox.QueueAsync(new OutgoingSms(contactId, e164, text, ConsentTermsPurpose, SmsCategories.Transactional,
+            SmsKinds.ConsentCode, idempotencyKey), ct);
+        await delivery.DeliverAsync([message.Id], ct);
         return message.Id;
     }
+
+    private const string ConsentTermsPurpose = PhoneCrm.Domain.Consent.ConsentTerms.Transactional;
 }

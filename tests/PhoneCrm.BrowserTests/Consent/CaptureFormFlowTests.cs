@@ -42,7 +42,10 @@ public sealed class CaptureFormFlowTests(BrowserFixture app)
         await Assertions.Expect(visitor.Locator("#capture-accepted")).ToContainTextAsync("Спасибо, ваш номер принят");
         await BrowserFixture.ScreenshotAsync(visitor, "form-03-code-asked");
 
-        var code = await CaptureFormTests.LastCodeAsync(tenant);
+        using var api = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", tenant.ApiKey);
+        var code = await CaptureFormTests.LastCodeAsync(tenant, "+79161234567", api);
+        Assert.Matches("^[0-9]{6}$", code);
         await visitor.GetByLabel("Код из SMS").FillAsync(code);
         await visitor.Locator("#code-submit").ClickAsync();
         await Assertions.Expect(visitor.Locator("#capture-thanks")).ToContainTextAsync("Спасибо! Мы на связи.");

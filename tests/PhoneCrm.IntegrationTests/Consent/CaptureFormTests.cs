@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +7,6 @@ using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Consent;
-using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.IntegrationTests.Infrastructure;
 
 namespace PhoneCrm.IntegrationTests.Consent;
@@ -233,14 +233,15 @@ public sealed partial class CaptureFormTests(AppFixture app)
 
     private Task<string> CodeAsync(TestTenant tenant) => LastCodeAsync(tenant);
 
-    /// <summary>The code from the last consent-code SMS in the outbox (decrypted as the provider would see it).</summary>
-    public static Task<string> LastCodeAsync(TestTenant tenant) => tenant.App.InTenantAsync(tenant.Id, async sp =>
+    /// <summary>The code from the last SMS the simulator accepted for this phone (GET /api/v1/sms/outbox?phone=).</summary>
+    public static async Task<string> LastCodeAsync(TestTenant tenant, string phone = "+79161234567", HttpClient? api = null)
     {
-        var db = sp.GetRequiredService<PhoneCrm.Infrastructure.Database.PhoneCrmDbContext>();
-        var message = await db.SmsMessages.Where(m => m.Kind == SmsKinds.ConsentCode).OrderByDescending(m => m.CreatedAt).FirstAsync();
-        var text = sp.GetRequiredService<PiiProtector>().Decrypt(message.TextCipher, "sms.text")!;
-        return CodeRegex().Match(text).Value;
-    });
+        using var own = api is null ? tenant.Api() : null;
+        var client = api ?? own!;
+        var outbox = await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/sms/outbox?phone={Uri.EscapeDataString(phone)}");
+        var last = outbox.GetProperty("items").EnumerateArray().Last();
+        return CodeRegex().Match(last.GetProperty("text").GetString()!).Value;
+    }
 
     public static Task<ConsentTextVersion> CreateTextAsync(TestTenant tenant) => tenant.App.InTenantAsync(tenant.Id, async sp =>
     {

@@ -35,14 +35,20 @@ public sealed class ConsentProofController(
     }
 
     /// <summary>The proof for one contact: <c>json</c> (download, the API's document), <c>html</c> or <c>pdf</c>.</summary>
-    [HttpGet("consent/proof/{id:guid}"), HttpGet("consent/proof/{id:guid}/{format:regex(^(json|html|pdf)$)}")]
-    [RequirePermission(Permission.ConsentRead)]
-    public async Task<IActionResult> One(Guid id, string? format, CancellationToken ct)
+    [HttpGet("consent/proof/{id:guid}"), RequirePermission(Permission.ConsentRead)]
+    public Task<IActionResult> OneJson(Guid id, CancellationToken ct) => OneAsync(id, "json", ct);
+
+    [HttpGet("consent/proof/{id:guid}/html"), RequirePermission(Permission.ConsentRead)]
+    public Task<IActionResult> OneHtml(Guid id, CancellationToken ct) => OneAsync(id, "html", ct);
+
+    [HttpGet("consent/proof/{id:guid}/pdf"), RequirePermission(Permission.ConsentRead)]
+    public Task<IActionResult> OnePdf(Guid id, CancellationToken ct) => OneAsync(id, "pdf", ct);
+
+    private async Task<IActionResult> OneAsync(Guid id, string format, CancellationToken ct)
     {
         var contact = await contacts.GetAsync(id, ContactAccess.ScopeFor(User), ct);
         if (contact is null) return NotFound();
         var proof = await ConsentProof.BuildAsync(contacts.View(contact, ContactScope.Full), ledger, texts, clock.GetUtcNow(), ct);
-        format ??= "json";
         await audit.WriteAsync(AuditActions.Export, "consent_proof", id.ToString(),
             $"ui proof; format={format};records={proof.Consents.Count};chainValid={proof.ChainValid}", ct);
         return Render(ConsentProof.Single(proof, t["One contact"]), format, $"consent-proof-{id}");

@@ -4,12 +4,12 @@
   function format(value) {
     var digits = value.replace(/\D/g, '');
     if (digits.length === 0) return '';
-    if (digits[0] === '8' || digits[0] === '7') digits = digits.slice(1);
+    // The country code (already shown as +7) or the trunk prefix 8 typed first is not part of the 10 national digits.
+    if (value.trim().indexOf('+7') === 0 || digits[0] === '8' || digits[0] === '7') digits = digits.slice(1);
     digits = digits.slice(0, 10);
     var out = '+7';
     if (digits.length > 0) out += ' (' + digits.slice(0, 3);
-    if (digits.length >= 3) out += ')';
-    if (digits.length > 3) out += ' ' + digits.slice(3, 6);
+    if (digits.length > 3) out += ') ' + digits.slice(3, 6);
     if (digits.length > 6) out += '-' + digits.slice(6, 8);
     if (digits.length > 8) out += '-' + digits.slice(8, 10);
     return out;
@@ -19,7 +19,6 @@
       var masked = format(input.value);
       if (masked !== input.value) input.value = masked;
     });
-    input.addEventListener('focus', function () { if (!input.value) input.value = '+7 ('; });
     input.addEventListener('blur', function () { if (input.value.replace(/\D/g, '').length <= 1) input.value = ''; });
   });
 })();

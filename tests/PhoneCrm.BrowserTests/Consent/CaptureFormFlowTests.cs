@@ -83,5 +83,13 @@ public sealed class CaptureFormFlowTests(BrowserFixture app)
         await Assertions.Expect(proofPage.Locator(".proof-text").First).ToContainTextAsync("ООО «Ромашка»");
         await Assertions.Expect(proofPage.Locator(".text-body").First).ToContainTextAsync("Я согласен получать рекламу и опросы по SMS");
         await BrowserFixture.ScreenshotAsync(proofPage, "form-06-printed-proof");
+
+        // The same proof as PDF, kept beside the screenshots for review.
+        var contactId = page.Url.Split("/contacts/")[1].Split('?')[0];
+        var pdf = await page.APIRequest.GetAsync($"/consent/proof/{contactId}/pdf");
+        Assert.Equal("application/pdf", pdf.Headers["content-type"]);
+        var bytes = await pdf.BodyAsync();
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(bytes, 0, 5));
+        await File.WriteAllBytesAsync(Path.Combine(BrowserFixture.ScreenshotDir, "form-07-proof.pdf"), bytes);
     }
 }

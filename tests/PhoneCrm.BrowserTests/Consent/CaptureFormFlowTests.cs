@@ -1,6 +1,9 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using PhoneCrm.BrowserTests.Infrastructure;
 using PhoneCrm.Domain.Access;
+using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.IntegrationTests.Consent;
 using PhoneCrm.IntegrationTests.Infrastructure;
 
@@ -91,5 +94,52 @@ public sealed class CaptureFormFlowTests(BrowserFixture app)
         var bytes = await pdf.BodyAsync();
         Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(bytes, 0, 5));
         await File.WriteAllBytesAsync(Path.Combine(BrowserFixture.ScreenshotDir, "form-07-proof.pdf"), bytes);
+    }
+
+    [Fact]
+    public async Task Admin_sees_purposes_and_the_form_snippet_and_the_person_withdraws_by_signed_link()
+    {
+        var tenant = await app.CreateTenantAsync("Сад и огород");
+        var form = await CaptureFormTests.CreateFormAsync(tenant);
+        var admin = await tenant.AddUserAsync(Role.Admin);
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(admin.Email);
+        await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(admin.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
+        await page.WaitForURLAsync("**/account/login-2fa**");
+        await page.GetByLabel("Код", new() { Exact = true }).FillAsync(Totp.Code(admin.AuthenticatorKey!));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Подтвердить" }).ClickAsync();
+
+        await page.GotoAsync("/settings/consent");
+        await page.Locator("#np-code").FillAsync("loyalty_club");
+        await page.Locator("#np-name").FillAsync("Клуб лояльности");
+        await page.Locator("#np-days").FillAsync("90");
+        await page.Locator("#add-purpose").ClickAsync();
+        await Assertions.Expect(page.Locator(".purpose-row[data-purpose=loyalty_club]")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "form-08-purposes");
+
+        await page.GotoAsync($"/settings/consent/forms/{form.Id}");
+        await Assertions.Expect(page.Locator("#snippet-iframe")).ToContainTextAsync($"/f/{tenant.Id}/{form.Key}");
+        await BrowserFixture.ScreenshotAsync(page, "form-09-form-editor");
+
+        using var api = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", tenant.ApiKey);
+        var granted = await api.PostAsJsonAsync("/api/v1/consents", new
+        {
+            phone = "+79161234567", purpose = "marketing", channel = "sms", legalBasis = "consent", evidence = new { method = "web_form" },
+        });
+        var contactId = (await granted.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("contactId").GetGuid();
+        var link = await app.InTenantAsync(tenant.Id, sp =>
+            Task.FromResult(sp.GetRequiredService<PreferenceLinks>().LinkFor(contactId, app.BaseUrl)));
+
+        var person = await app.NewPageAsync();
+        await person.GotoAsync(link);
+        await Assertions.Expect(person.Locator(".pref-consent")).ToHaveCountAsync(1);
+        await BrowserFixture.ScreenshotAsync(person, "form-10-preferences");
+        await person.Locator(".pref-consent[data-purpose=marketing] button").ClickAsync();
+        await Assertions.Expect(person.Locator("#pref-flash")).ToContainTextAsync("согласие отозвано");
+        await Assertions.Expect(person.Locator("#pref-none")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(person, "form-11-withdrawn");
     }
 }

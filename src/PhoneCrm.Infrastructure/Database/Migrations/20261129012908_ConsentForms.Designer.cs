@@ -13,8 +13,8 @@ using PhoneCrm.Infrastructure.Database;
 namespace PhoneCrm.Infrastructure.Database.Migrations
 {
     [DbContext(typeof(PhoneCrmDbContext))]
-    [Migration("20261129014102_Campaigns")]
-    partial class Campaigns
+    [Migration("20261129012908_ConsentForms")]
+    partial class ConsentForms
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -285,6 +285,87 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.CaptureForm", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<bool>("AskName")
+                        .HasColumnType("boolean")
+                        .HasColumnName("ask_name");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("PrivacyPolicyUrl")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("privacy_policy_url");
+
+                    b.PrimitiveCollection<List<string>>("PurposeCodes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("purpose_codes");
+
+                    b.Property<string>("RedirectUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("redirect_url");
+
+                    b.Property<Guid>("TextVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("text_version_id");
+
+                    b.Property<string>("ThankYouText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("thank_you_text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_capture_forms");
+
+                    b.HasIndex("TenantId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_capture_forms_tenant_id_key");
+
+                    b.HasIndex("TenantId", "TextVersionId")
+                        .HasDatabaseName("ix_capture_forms_tenant_id_text_version_id");
+
+                    b.ToTable("capture_forms", (string)null);
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentChainHead", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -304,6 +385,96 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasName("pk_consent_chain_heads");
 
                     b.ToTable("consent_chain_heads", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentCodeChallenge", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset?>("ConsumedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("consumed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("FormId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("form_id");
+
+                    b.Property<string>("FormVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("form_version");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ip");
+
+                    b.Property<byte[]>("NameCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("name_cipher");
+
+                    b.Property<byte[]>("PhoneCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_cipher");
+
+                    b.PrimitiveCollection<List<string>>("PurposeCodes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("purpose_codes");
+
+                    b.Property<Guid?>("SmsMessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sms_message_id");
+
+                    b.Property<string>("SourceUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("source_url");
+
+                    b.Property<Guid>("TextVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("text_version_id");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("user_agent");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_consent_code_challenges");
+
+                    b.HasIndex("TenantId", "ExpiresAt")
+                        .HasDatabaseName("ix_consent_code_challenges_tenant_id_expires_at");
+
+                    b.HasIndex("TenantId", "FormId")
+                        .HasDatabaseName("ix_consent_code_challenges_tenant_id_form_id");
+
+                    b.ToTable("consent_code_challenges", (string)null);
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentPurpose", b =>
@@ -456,6 +627,9 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
 
                     b.HasKey("TenantId", "Seq")
                         .HasName("pk_consent_records");
+
+                    b.HasIndex("TenantId", "CapturedAt")
+                        .HasDatabaseName("ix_consent_records_tenant_id_captured_at");
 
                     b.HasIndex("TenantId", "Id")
                         .IsUnique()
@@ -1139,487 +1313,6 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("contact_stats", (string)null);
                 });
 
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.Campaign", b =>
-                {
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Category")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("category");
-
-                    b.Property<DateTimeOffset?>("CompletedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("completed_at");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<Guid?>("CreatedBy")
-                        .HasColumnType("uuid")
-                        .HasColumnName("created_by");
-
-                    b.Property<int?>("DecideAfterMinutes")
-                        .HasColumnType("integer")
-                        .HasColumnName("decide_after_minutes");
-
-                    b.Property<DateTimeOffset?>("DecideAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("decide_at");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("name");
-
-                    b.Property<string>("Purpose")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("purpose");
-
-                    b.Property<Guid>("SegmentId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("segment_id");
-
-                    b.Property<int>("SegmentsPerMessage")
-                        .HasColumnType("integer")
-                        .HasColumnName("segments_per_message");
-
-                    b.Property<DateTimeOffset?>("SendAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("send_at");
-
-                    b.Property<DateTimeOffset?>("StartedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("started_at");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("status");
-
-                    b.Property<int?>("TestPercent")
-                        .HasColumnType("integer")
-                        .HasColumnName("test_percent");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("text");
-
-                    b.Property<int?>("ThrottlePerMinute")
-                        .HasColumnType("integer")
-                        .HasColumnName("throttle_per_minute");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.Property<string>("VariantB")
-                        .HasColumnType("text")
-                        .HasColumnName("variant_b");
-
-                    b.Property<string>("Winner")
-                        .HasMaxLength(1)
-                        .HasColumnType("character varying(1)")
-                        .HasColumnName("winner");
-
-                    b.HasKey("TenantId", "Id")
-                        .HasName("pk_campaigns");
-
-                    b.HasIndex("TenantId", "CreatedAt")
-                        .HasDatabaseName("ix_campaigns_tenant_id_created_at");
-
-                    b.HasIndex("TenantId", "SegmentId")
-                        .HasDatabaseName("ix_campaigns_tenant_id_segment_id");
-
-                    b.HasIndex("TenantId", "Status")
-                        .HasDatabaseName("ix_campaigns_tenant_id_status");
-
-                    b.ToTable("campaigns", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_campaigns_status", "status IN ('draft','scheduled','sending','paused','completed','cancelled')");
-                        });
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.CampaignBatch", b =>
-                {
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<Guid>("CampaignId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("campaign_id");
-
-                    b.Property<int>("Batch")
-                        .HasColumnType("integer")
-                        .HasColumnName("batch");
-
-                    b.Property<DateTimeOffset?>("DoneAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("done_at");
-
-                    b.Property<DateTimeOffset>("DueAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("due_at");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.HasKey("TenantId", "CampaignId", "Batch")
-                        .HasName("pk_campaign_batches");
-
-                    b.HasIndex("TenantId", "DueAt")
-                        .HasDatabaseName("ix_campaign_batches_tenant_id_due_at")
-                        .HasFilter("done_at IS NULL");
-
-                    b.ToTable("campaign_batches", (string)null);
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.CampaignRecipient", b =>
-                {
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<Guid>("CampaignId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("campaign_id");
-
-                    b.Property<Guid>("ContactId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("contact_id");
-
-                    b.Property<int?>("Batch")
-                        .HasColumnType("integer")
-                        .HasColumnName("batch");
-
-                    b.Property<DateTimeOffset?>("DeferredUntil")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("deferred_until");
-
-                    b.Property<Guid?>("MessageId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("message_id");
-
-                    b.Property<string>("Outcome")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("outcome");
-
-                    b.Property<string>("Reason")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("reason");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.Property<string>("Variant")
-                        .HasMaxLength(1)
-                        .HasColumnType("character varying(1)")
-                        .HasColumnName("variant");
-
-                    b.HasKey("TenantId", "CampaignId", "ContactId")
-                        .HasName("pk_campaign_recipients");
-
-                    b.HasIndex("TenantId", "ContactId")
-                        .HasDatabaseName("ix_campaign_recipients_tenant_id_contact_id");
-
-                    b.HasIndex("TenantId", "DeferredUntil")
-                        .HasDatabaseName("ix_campaign_recipients_tenant_id_deferred_until")
-                        .HasFilter("outcome = 'deferred'");
-
-                    b.HasIndex("TenantId", "CampaignId", "Batch")
-                        .HasDatabaseName("ix_campaign_recipients_tenant_id_campaign_id_batch");
-
-                    b.HasIndex("TenantId", "CampaignId", "Outcome", "Reason")
-                        .HasDatabaseName("ix_campaign_recipients_tenant_id_campaign_id_outcome_reason");
-
-                    b.ToTable("campaign_recipients", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_campaign_recipients_outcome", "outcome IN ('pending','held','sent','skipped','deferred','cancelled')");
-                        });
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.InboundSms", b =>
-                {
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<Guid?>("ContactId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("contact_id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<byte[]>("FromCipher")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("from_cipher");
-
-                    b.Property<byte[]>("FromIndex")
-                        .HasColumnType("bytea")
-                        .HasColumnName("from_index");
-
-                    b.Property<DateTimeOffset?>("HandledAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("handled_at");
-
-                    b.Property<string>("HandledBy")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("handled_by");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("kind");
-
-                    b.Property<DateTimeOffset>("ReceivedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("received_at");
-
-                    b.Property<byte[]>("TextCipher")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("text_cipher");
-
-                    b.Property<string>("To")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("to");
-
-                    b.HasKey("TenantId", "Id")
-                        .HasName("pk_sms_inbound");
-
-                    b.HasIndex("TenantId", "ContactId")
-                        .HasDatabaseName("ix_sms_inbound_tenant_id_contact_id");
-
-                    b.HasIndex("TenantId", "FromIndex")
-                        .HasDatabaseName("ix_sms_inbound_tenant_id_from_index");
-
-                    b.HasIndex("TenantId", "ReceivedAt")
-                        .HasDatabaseName("ix_sms_inbound_tenant_id_received_at");
-
-                    b.HasIndex("TenantId", "Kind", "ReceivedAt")
-                        .HasDatabaseName("ix_sms_inbound_tenant_id_kind_received_at")
-                        .HasFilter("handled_at IS NULL");
-
-                    b.ToTable("sms_inbound", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_sms_inbound_kind", "kind IN ('stop','number_change','reply')");
-                        });
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.SendingSettings", b =>
-                {
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<int>("CapInformationalPerWeek")
-                        .HasColumnType("integer")
-                        .HasColumnName("cap_informational_per_week");
-
-                    b.Property<int>("CapPerDay")
-                        .HasColumnType("integer")
-                        .HasColumnName("cap_per_day");
-
-                    b.Property<int>("CapPromotionalPerMonth")
-                        .HasColumnType("integer")
-                        .HasColumnName("cap_promotional_per_month");
-
-                    b.Property<string>("TimeZone")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("time_zone");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.PrimitiveCollection<List<string>>("WindowDays")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("window_days");
-
-                    b.Property<TimeOnly>("WindowFrom")
-                        .HasColumnType("time without time zone")
-                        .HasColumnName("window_from");
-
-                    b.Property<TimeOnly>("WindowTo")
-                        .HasColumnType("time without time zone")
-                        .HasColumnName("window_to");
-
-                    b.HasKey("TenantId")
-                        .HasName("pk_sending_settings");
-
-                    b.ToTable("sending_settings", (string)null);
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.ShortLink", b =>
-                {
-                    b.Property<string>("Code")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("code");
-
-                    b.Property<Guid>("CampaignId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("campaign_id");
-
-                    b.Property<int>("Clicks")
-                        .HasColumnType("integer")
-                        .HasColumnName("clicks");
-
-                    b.Property<Guid>("ContactId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("contact_id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTimeOffset?>("FirstClickedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("first_clicked_at");
-
-                    b.Property<Guid>("OwnerTenantId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("owner_tenant_id");
-
-                    b.Property<string>("Url")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("url");
-
-                    b.Property<string>("Variant")
-                        .HasMaxLength(1)
-                        .HasColumnType("character varying(1)")
-                        .HasColumnName("variant");
-
-                    b.HasKey("Code")
-                        .HasName("pk_short_links");
-
-                    b.HasIndex("OwnerTenantId", "CampaignId", "ContactId", "Url")
-                        .IsUnique()
-                        .HasDatabaseName("ix_short_links_owner_tenant_id_campaign_id_contact_id_url");
-
-                    b.ToTable("short_links", (string)null);
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.SimulatorMessage", b =>
-                {
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<string>("ProviderMessageId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("provider_message_id");
-
-                    b.Property<DateTimeOffset>("AcceptedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("accepted_at");
-
-                    b.Property<DateTimeOffset>("DeliverAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("deliver_at");
-
-                    b.Property<string>("IdempotencyKey")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("idempotency_key");
-
-                    b.Property<Guid>("MessageId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("message_id");
-
-                    b.Property<byte[]>("PhoneCipher")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("phone_cipher");
-
-                    b.Property<byte[]>("PhoneIndex")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("phone_index");
-
-                    b.Property<DateTimeOffset?>("ReportedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("reported_at");
-
-                    b.Property<int>("Segments")
-                        .HasColumnType("integer")
-                        .HasColumnName("segments");
-
-                    b.Property<string>("Sender")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("sender");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("status");
-
-                    b.Property<byte[]>("TextCipher")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("text_cipher");
-
-                    b.HasKey("TenantId", "ProviderMessageId")
-                        .HasName("pk_sms_simulator_messages");
-
-                    b.HasIndex("TenantId", "DeliverAt")
-                        .HasDatabaseName("ix_sms_simulator_messages_tenant_id_deliver_at")
-                        .HasFilter("status = 'accepted'");
-
-                    b.HasIndex("TenantId", "IdempotencyKey")
-                        .IsUnique()
-                        .HasDatabaseName("ix_sms_simulator_messages_tenant_id_idempotency_key");
-
-                    b.HasIndex("TenantId", "MessageId")
-                        .HasDatabaseName("ix_sms_simulator_messages_tenant_id_message_id");
-
-                    b.HasIndex("TenantId", "PhoneIndex")
-                        .HasDatabaseName("ix_sms_simulator_messages_tenant_id_phone_index");
-
-                    b.ToTable("sms_simulator_messages", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_sms_simulator_messages_status", "status IN ('accepted','delivered','orphaned')");
-                        });
-                });
-
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.SmsMessage", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -1743,10 +1436,6 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasDatabaseName("ix_sms_messages_tenant_id_next_attempt_at")
                         .HasFilter("status = 'queued'");
 
-                    b.HasIndex("TenantId", "ProviderMessageId")
-                        .HasDatabaseName("ix_sms_messages_tenant_id_provider_message_id")
-                        .HasFilter("provider_message_id IS NOT NULL");
-
                     b.HasIndex("TenantId", "CampaignId", "Status")
                         .HasDatabaseName("ix_sms_messages_tenant_id_campaign_id_status");
 
@@ -1763,45 +1452,6 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         {
                             t.HasCheckConstraint("ck_sms_messages_status", "status IN ('queued','sent','delivered','undelivered','expired','rejected','read','failed')");
                         });
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.SmsProviderSettings", b =>
-                {
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<byte[]>("LoginCipher")
-                        .HasColumnType("bytea")
-                        .HasColumnName("login_cipher");
-
-                    b.Property<decimal>("PricePerSegment")
-                        .HasPrecision(12, 4)
-                        .HasColumnType("numeric(12,4)")
-                        .HasColumnName("price_per_segment");
-
-                    b.Property<string>("Provider")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("provider");
-
-                    b.Property<byte[]>("SecretCipher")
-                        .HasColumnType("bytea")
-                        .HasColumnName("secret_cipher");
-
-                    b.Property<string>("Sender")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("sender");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.HasKey("TenantId")
-                        .HasName("pk_sms_provider_settings");
-
-                    b.ToTable("sms_provider_settings", (string)null);
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.Suppression", b =>
@@ -2073,6 +1723,23 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasConstraintName("fk_audit_log_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.CaptureForm", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_capture_forms_tenants_tenant_id");
+
+                    b.HasOne("PhoneCrm.Domain.Consent.ConsentTextVersion", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "TextVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_capture_forms_consent_text_versions_tenant_id_text_version_");
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentChainHead", b =>
                 {
                     b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
@@ -2081,6 +1748,23 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_consent_chain_heads_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentCodeChallenge", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_consent_code_challenges_tenants_tenant_id");
+
+                    b.HasOne("PhoneCrm.Domain.Consent.CaptureForm", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "FormId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_consent_code_challenges_capture_forms_tenant_id_form_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentPurpose", b =>
@@ -2222,96 +1906,6 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasConstraintName("fk_contact_stats_contacts_tenant_id_contact_id");
                 });
 
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.Campaign", b =>
-                {
-                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_campaigns_tenants_tenant_id");
-
-                    b.HasOne("PhoneCrm.Domain.Segments.Segment", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "SegmentId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_campaigns_segments_tenant_id_segment_id");
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.CampaignBatch", b =>
-                {
-                    b.HasOne("PhoneCrm.Domain.Messaging.Campaign", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "CampaignId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_campaign_batches_campaigns_tenant_id_campaign_id");
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.CampaignRecipient", b =>
-                {
-                    b.HasOne("PhoneCrm.Domain.Messaging.Campaign", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "CampaignId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_campaign_recipients_campaigns_tenant_id_campaign_id");
-
-                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "ContactId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_campaign_recipients_contacts_tenant_id_contact_id");
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.InboundSms", b =>
-                {
-                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_sms_inbound_tenants_tenant_id");
-
-                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "ContactId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_sms_inbound_contacts_tenant_id_contact_id");
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.SendingSettings", b =>
-                {
-                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
-                        .WithOne()
-                        .HasForeignKey("PhoneCrm.Domain.Messaging.SendingSettings", "TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_sending_settings_tenants_tenant_id");
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.ShortLink", b =>
-                {
-                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("OwnerTenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_short_links_tenants_owner_tenant_id");
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.SimulatorMessage", b =>
-                {
-                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_sms_simulator_messages_tenants_tenant_id");
-                });
-
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.SmsMessage", b =>
                 {
                     b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
@@ -2326,16 +1920,6 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasForeignKey("TenantId", "ContactId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_sms_messages_contacts_tenant_id_contact_id");
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Messaging.SmsProviderSettings", b =>
-                {
-                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_sms_provider_settings_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.Suppression", b =>

@@ -281,6 +281,36 @@ public sealed class CampaignsApiTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Conflict, (await api.PostAsync($"/api/v1/campaigns/{campaignId}/start", null)).StatusCode);
     }
 
+    [Fact]
+    public async Task AB_test_sends_both_variants_to_the_test_share_and_the_winner_by_clicks_to_the_rest()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        await OpenWindowAsync(api, perDay: 10, informationalPerWeek: 10, promotionalPerMonth: 10);
+        for (var i = 1; i <= 6; i++) await GrantAsync(api, Phone(i));
+        var campaignId = await CampaignAsync(api, await SegmentAllAsync(api), "A: https://shop.example/a Отписка: СТОП",
+            extra: new { abTest = new { variantB = "B: https://shop.example/b Отписка: СТОП", testPercent = 50, decideAfterMinutes = 1 } });
+        await StartAsync(api, campaignId);
+        var outbox = await WaitForOutboxAsync(api, campaignId, 3);
+        Assert.Equal(3, outbox.Count);
+        Assert.Equal(3, (await RecipientsAsync(api, campaignId, "held")).Count);
+        var b = outbox.Where(m => m.GetProperty("text").GetString()!.StartsWith("B:", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(b);
+        Assert.Contains(outbox, m => m.GetProperty("text").GetString()!.StartsWith("A:", StringComparison.Ordinal));
+        using var anonymous = app.Client();
+        foreach (var m in b)
+        {
+            var code = System.Text.RegularExpressions.Regex.Match(m.GetProperty("text").GetString()!, @"/r/(\w+)").Groups[1].Value;
+            Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync($"/r/{code}")).StatusCode);
+        }
+
+        var done = await WaitAsync(api, campaignId, minutes: 3);
+        Assert.Equal("b", done.GetProperty("abTest").GetProperty("winner").GetString());
+        Assert.Equal(6, done.GetProperty("stats").GetProperty("sent").GetInt32());
+        var all = await WaitForOutboxAsync(api, campaignId, 6);
+        Assert.Equal(3 + b.Count, all.Count(m => m.GetProperty("text").GetString()!.StartsWith("B:", StringComparison.Ordinal)));
+    }
+
     public static async Task<List<JsonElement>> WaitForOutboxAsync(HttpClient api, string campaignId, int expected, int minutes = 2)
     {
         var deadline = DateTime.UtcNow.AddMinutes(minutes);

@@ -901,6 +901,14 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("character varying(260)")
                         .HasColumnName("file_name");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("contacts")
+                        .HasColumnName("kind");
+
                     b.Property<int>("LastLine")
                         .HasColumnType("integer")
                         .HasColumnName("last_line");
@@ -1325,6 +1333,11 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<List<Guid>>("ExcludeSegmentIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("exclude_segment_ids");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -46,6 +46,7 @@ public static class ServiceRegistration
         services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentLedger>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportFileStore>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportProcessor>();
+        services.AddScoped<PhoneCrm.Infrastructure.Events.Import.EventImportProcessor>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportService>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportJobs>();
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.

@@ -36,6 +36,9 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<Segment> Segments => Set<Segment>();
     public DbSet<SmsMessage> SmsMessages => Set<SmsMessage>();
     public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<SimulatorMessage> SimulatorMessages => Set<SimulatorMessage>();
+    public DbSet<SmsProviderSettings> SmsProviderSettings => Set<SmsProviderSettings>();
+    public DbSet<InboundSms> InboundSms => Set<InboundSms>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -14,6 +14,7 @@ using PhoneCrm.Infrastructure.Access;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.Infrastructure.Tenancy;
 using PhoneCrm.Web.Features.Access;
@@ -49,6 +50,7 @@ public static class ServiceRegistration
         services.AddScoped<PhoneCrm.Infrastructure.Events.Import.EventImportProcessor>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportService>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportJobs>();
+        services.AddMessaging(config, jobServer: config.GetValue("Jobs:Server", true));
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.
         services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));
         services.AddSingleton(sp => new DatabaseMigrator(connectionString, sp.GetRequiredService<ILogger<DatabaseMigrator>>()));

@@ -17,6 +17,8 @@ internal sealed class SmsMessageConfiguration : IEntityTypeConfiguration<SmsMess
         // The guarantee against double sends: one message per key, whatever crashes or retries happen.
         b.HasIndex(m => new { m.TenantId, m.IdempotencyKey }).IsUnique();
         b.HasIndex(m => new { m.TenantId, m.Provider, m.ProviderMessageId });
+        // Delivery receipts name only the provider's id.
+        b.HasIndex(m => new { m.TenantId, m.ProviderMessageId }).HasFilter("provider_message_id IS NOT NULL");
         b.HasIndex(m => new { m.TenantId, m.ContactId, m.CreatedAt });
         b.HasIndex(m => new { m.TenantId, m.PhoneIndex, m.CreatedAt });
         b.HasIndex(m => new { m.TenantId, m.CampaignId, m.Status });

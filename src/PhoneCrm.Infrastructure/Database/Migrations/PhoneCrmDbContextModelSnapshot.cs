@@ -1144,6 +1144,170 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("contact_stats", (string)null);
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.InboundSms", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("FromCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("from_cipher");
+
+                    b.Property<byte[]>("FromIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("from_index");
+
+                    b.Property<DateTimeOffset?>("HandledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("handled_at");
+
+                    b.Property<string>("HandledBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("handled_by");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<byte[]>("TextCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("text_cipher");
+
+                    b.Property<string>("To")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("to");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_sms_inbound");
+
+                    b.HasIndex("TenantId", "ContactId")
+                        .HasDatabaseName("ix_sms_inbound_tenant_id_contact_id");
+
+                    b.HasIndex("TenantId", "FromIndex")
+                        .HasDatabaseName("ix_sms_inbound_tenant_id_from_index");
+
+                    b.HasIndex("TenantId", "ReceivedAt")
+                        .HasDatabaseName("ix_sms_inbound_tenant_id_received_at");
+
+                    b.HasIndex("TenantId", "Kind", "ReceivedAt")
+                        .HasDatabaseName("ix_sms_inbound_tenant_id_kind_received_at")
+                        .HasFilter("handled_at IS NULL");
+
+                    b.ToTable("sms_inbound", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_sms_inbound_kind", "kind IN ('stop','number_change','reply')");
+                        });
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.SimulatorMessage", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("ProviderMessageId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("provider_message_id");
+
+                    b.Property<DateTimeOffset>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<DateTimeOffset>("DeliverAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deliver_at");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<byte[]>("PhoneCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_cipher");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_index");
+
+                    b.Property<DateTimeOffset?>("ReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reported_at");
+
+                    b.Property<int>("Segments")
+                        .HasColumnType("integer")
+                        .HasColumnName("segments");
+
+                    b.Property<string>("Sender")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("sender");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<byte[]>("TextCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("text_cipher");
+
+                    b.HasKey("TenantId", "ProviderMessageId")
+                        .HasName("pk_sms_simulator_messages");
+
+                    b.HasIndex("TenantId", "DeliverAt")
+                        .HasDatabaseName("ix_sms_simulator_messages_tenant_id_deliver_at")
+                        .HasFilter("status = 'accepted'");
+
+                    b.HasIndex("TenantId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sms_simulator_messages_tenant_id_idempotency_key");
+
+                    b.HasIndex("TenantId", "MessageId")
+                        .HasDatabaseName("ix_sms_simulator_messages_tenant_id_message_id");
+
+                    b.HasIndex("TenantId", "PhoneIndex")
+                        .HasDatabaseName("ix_sms_simulator_messages_tenant_id_phone_index");
+
+                    b.ToTable("sms_simulator_messages", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_sms_simulator_messages_status", "status IN ('accepted','delivered','orphaned')");
+                        });
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.SmsMessage", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -1267,6 +1431,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasDatabaseName("ix_sms_messages_tenant_id_next_attempt_at")
                         .HasFilter("status = 'queued'");
 
+                    b.HasIndex("TenantId", "ProviderMessageId")
+                        .HasDatabaseName("ix_sms_messages_tenant_id_provider_message_id")
+                        .HasFilter("provider_message_id IS NOT NULL");
+
                     b.HasIndex("TenantId", "CampaignId", "Status")
                         .HasDatabaseName("ix_sms_messages_tenant_id_campaign_id_status");
 
@@ -1283,6 +1451,45 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         {
                             t.HasCheckConstraint("ck_sms_messages_status", "status IN ('queued','sent','delivered','undelivered','expired','rejected','read','failed')");
                         });
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.SmsProviderSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<byte[]>("LoginCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("login_cipher");
+
+                    b.Property<decimal>("PricePerSegment")
+                        .HasPrecision(12, 4)
+                        .HasColumnType("numeric(12,4)")
+                        .HasColumnName("price_per_segment");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.Property<byte[]>("SecretCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("secret_cipher");
+
+                    b.Property<string>("Sender")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("sender");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_sms_provider_settings");
+
+                    b.ToTable("sms_provider_settings", (string)null);
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.Suppression", b =>
@@ -1708,6 +1915,32 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasConstraintName("fk_contact_stats_contacts_tenant_id_contact_id");
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.InboundSms", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sms_inbound_tenants_tenant_id");
+
+                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ContactId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_sms_inbound_contacts_tenant_id_contact_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.SimulatorMessage", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sms_simulator_messages_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.SmsMessage", b =>
                 {
                     b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
@@ -1722,6 +1955,16 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasForeignKey("TenantId", "ContactId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_sms_messages_contacts_tenant_id_contact_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.SmsProviderSettings", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sms_provider_settings_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.Suppression", b =>

@@ -15,6 +15,8 @@ public static class NavItems
         new("Consent", "/consent", Permission.ConsentRead, true),
         new("Segments", "/segments", Permission.SegmentsRead, true),
         new("Campaigns", "/campaigns", Permission.CampaignsRead, false),
+        new("Inbox", "/inbox", Permission.ContactsWrite, true),
+        new("SMS simulator", "/messaging/simulator", Permission.CampaignsWrite, true),
         new("Analytics", "/analytics", Permission.AnalyticsRead, false),
         new("Requests", "/requests", Permission.RequestsManage, false),
         new("Audit log", "/audit", Permission.AuditRead, true),
@@ -22,6 +24,7 @@ public static class NavItems
         new("Consent settings", "/settings/consent", Permission.ConsentManage, true, InSettings: true),
         new("API keys", "/settings/api-keys", Permission.ApiKeysManage, true, InSettings: true),
         new("Encryption", "/settings/encryption", Permission.SettingsManage, true, InSettings: true),
+        new("SMS provider", "/settings/sms", Permission.SettingsManage, true, InSettings: true),
         new("Jobs", "/jobs", Permission.JobsDashboard, true, InSettings: true),
     ];
 

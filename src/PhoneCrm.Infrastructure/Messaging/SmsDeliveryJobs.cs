@@ -1,0 +1,118 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Messaging.Simulator;
+using PhoneCrm.Infrastructure.Tenancy;
+
+namespace PhoneCrm.Infrastructure.Messaging;
+
+/// <summary>Hangfire entry point: deliver one batch of a tenant's queued messages (a batch per job, never one per message).</summary>
+public sealed class SmsDeliveryJobs(TenantContext tenant, SmsDelivery delivery)
+{
+    [Queue("critical")]
+    [AutomaticRetry(Attempts = 5, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public Task DeliverAsync(Guid tenantId, Guid[] messageIds, CancellationToken ct)
+    {
+        tenant.Set(tenantId);
+        return delivery.DeliverAsync(messageIds, ct);
+    }
+
+    public static string Enqueue(IBackgroundJobClient jobs, Guid tenantId, IReadOnlyList<Guid> messageIds)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var ids = messageIds.ToArray();
+        return jobs.Enqueue<SmsDeliveryJobs>(j => j.DeliverAsync(tenantId, ids, CancellationToken.None));
+    }
+}
+
+/// <summary>
+/// Makes every queued message converge: re-delivers retries whose time has come and messages whose job never ran (a
+/// crash), and runs the simulator's delivery receipts. Tenants with work in this process are visited every
+/// <c>Sms:Delivery:SweepIntervalMs</c>; all tenants every <c>Sms:Delivery:FullScanSeconds</c> (and at start-up).
+/// </summary>
+public sealed class SmsDeliverySweeper(
+    IServiceScopeFactory scopes, SmsWorkSignal signal, IOptionsMonitor<SmsOptions> options, ILogger<SmsDeliverySweeper> logger)
+    : BackgroundService
+{
+    private const int MaxRoundsPerTenant = 20;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var lastFullScan = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var o = options.CurrentValue.Delivery;
+            try
+            {
+                var full = DateTimeOffset.UtcNow - lastFullScan >= TimeSpan.FromSeconds(Math.Max(1, o.FullScanSeconds));
+                if (full) lastFullScan = DateTimeOffset.UtcNow;
+                await SweepAsync(full, stoppingToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or DbUpdateException)
+            {
+                logger.LogWarning(e, "SMS delivery sweep failed");
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(50, o.SweepIntervalMs)), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One pass; <paramref name="allTenants"/> also visits tenants this process knows nothing about.</summary>
+    public async Task SweepAsync(bool allTenants, CancellationToken ct)
+    {
+        var tenants = new HashSet<Guid>(signal.Drain());
+        if (allTenants)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<PhoneCrmDbContext>();
+            tenants.UnionWith(await db.Tenants.AsNoTracking().Select(t => t.Id).ToListAsync(ct));
+        }
+
+        foreach (var tenantId in tenants)
+        {
+            try
+            {
+                if (await SweepTenantAsync(tenantId, ct)) signal.Touch(tenantId);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                signal.Touch(tenantId);
+                logger.LogWarning(e, "SMS delivery sweep failed for tenant {TenantId}", tenantId);
+            }
+        }
+    }
+
+    /// <summary>Returns true while the tenant still has queued messages or pending simulator receipts.</summary>
+    private async Task<bool> SweepTenantAsync(Guid tenantId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        sp.GetRequiredService<TenantContext>().Set(tenantId);
+        var delivery = sp.GetRequiredService<SmsDelivery>();
+        var batch = Math.Max(1, options.CurrentValue.Delivery.BatchSize);
+        for (var round = 0; round < MaxRoundsPerTenant; round++)
+        {
+            var due = await delivery.DueAsync(batch, ct);
+            if (due.Count == 0) break;
+            await delivery.DeliverAsync(due, ct);
+            if (due.Count < batch) break;
+        }
+
+        var receiptsPending = await sp.GetRequiredService<SimulatorReceipts>().ReportDueAsync(ct);
+        var queued = await sp.GetRequiredService<PhoneCrmDbContext>().SmsMessages.AnyAsync(m => m.Status == SmsStatus.Queued, ct);
+        return receiptsPending || queued;
+    }
+}

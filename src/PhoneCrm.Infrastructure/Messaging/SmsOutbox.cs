@@ -1,0 +1,138 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Protection;
+
+namespace PhoneCrm.Infrastructure.Messaging;
+
+/// <summary>
+/// Queues SMS in <c>sms_messages</c> before any provider call: phone and text encrypted, phone blind-indexed like contacts,
+/// segments measured, cost from the tenant's price per segment. The idempotency key is unique per tenant, so queuing the
+/// same key again (a retried job, a restarted dispatch) adds nothing. Sending is <see cref="SmsDelivery"/>'s job; anything
+/// queued and due is sent by the delivery sweeper at the latest, so pass <see cref="OutgoingSms.SendAfter"/> to defer.
+/// </summary>
+public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, BlindIndex index, SmsSettingsStore settings,
+    SmsWorkSignal signal, TimeProvider clock)
+{
+    private const int ChunkSize = 5000;
+
+    /// <summary>Queues one message; the same key again returns the message already queued under it.</summary>
+    public async Task<SmsMessage> QueueAsync(OutgoingSms sms, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sms);
+        await QueueManyAsync([sms], ct);
+        return await db.SmsMessages.AsNoTracking().SingleAsync(m => m.IdempotencyKey == sms.IdempotencyKey, ct);
+    }
+
+    /// <summary>Queues a batch in set-based inserts; returns how many were new (existing keys are skipped).</summary>
+    public async Task<int> QueueManyAsync(IReadOnlyList<OutgoingSms> batch, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0) return 0;
+        var tenant = db.Tenant.RequireTenant();
+        var price = await settings.PricePerSegmentAsync(ct);
+        var now = clock.GetUtcNow();
+        var inserted = 0;
+
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            for (var start = 0; start < batch.Count; start += ChunkSize)
+            {
+                inserted += await InsertChunkAsync(conn, tenant, batch.Skip(start).Take(ChunkSize).ToList(), price, now, ct);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        signal.Touch(tenant);
+        return inserted;
+    }
+
+    private async Task<int> InsertChunkAsync(NpgsqlConnection conn, Guid tenant, List<OutgoingSms> chunk, decimal price,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var n = chunk.Count;
+        var ids = new Guid[n];
+        var contacts = new Guid?[n];
+        var campaigns = new Guid?[n];
+        var kinds = new string[n];
+        var purposes = new string[n];
+        var categories = new string[n];
+        var phones = new byte[n][];
+        var indexes = new byte[n][];
+        var texts = new byte[n][];
+        var segments = new int[n];
+        var costs = new decimal[n];
+        var keys = new string[n];
+        var due = new DateTime[n];
+        for (var i = 0; i < n; i++)
+        {
+            var s = chunk[i];
+            ArgumentException.ThrowIfNullOrWhiteSpace(s.IdempotencyKey);
+            ArgumentNullException.ThrowIfNull(s.Text);
+            var e164 = Normalize(s.Phone);
+            var length = SmsText.Measure(s.Text);
+            ids[i] = Guid.CreateVersion7();
+            contacts[i] = s.ContactId;
+            campaigns[i] = s.CampaignId;
+            kinds[i] = s.Kind;
+            purposes[i] = s.Purpose;
+            categories[i] = s.Category;
+            phones[i] = protector.Encrypt(e164, SmsPii.Phone)!;
+            indexes[i] = index.Phone(e164);
+            texts[i] = protector.Encrypt(s.Text, SmsPii.Text)!;
+            segments[i] = length.Segments;
+            costs[i] = SmsCost.Estimate(length.Segments, 1, price);
+            keys[i] = s.IdempotencyKey;
+            due[i] = (s.SendAfter ?? now).UtcDateTime;
+        }
+
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO sms_messages (tenant_id, id, contact_id, campaign_id, kind, purpose, category, phone_cipher, phone_index,
+                text_cipher, segments, cost, idempotency_key, status, attempts, next_attempt_at, created_at)
+            SELECT @tenant, u.id, u.contact_id, u.campaign_id, u.kind, u.purpose, u.category, u.phone_cipher, u.phone_index,
+                u.text_cipher, u.segments, u.cost, u.key, 'queued', 0, u.due, @now
+            FROM unnest(@ids, @contacts, @campaigns, @kinds, @purposes, @categories, @phones, @indexes, @texts, @segments,
+                @costs, @keys, @due)
+                AS u(id, contact_id, campaign_id, kind, purpose, category, phone_cipher, phone_index, text_cipher, segments,
+                cost, key, due)
+            ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+            """, conn);
+        cmd.Parameters.Add(new NpgsqlParameter("tenant", tenant));
+        cmd.Parameters.Add(new NpgsqlParameter("now", now));
+        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
+        cmd.Parameters.Add(new NpgsqlParameter("contacts", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = contacts });
+        cmd.Parameters.Add(new NpgsqlParameter("campaigns", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = campaigns });
+        cmd.Parameters.Add(new NpgsqlParameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = kinds });
+        cmd.Parameters.Add(new NpgsqlParameter("purposes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = purposes });
+        cmd.Parameters.Add(new NpgsqlParameter("categories", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = categories });
+        cmd.Parameters.Add(new NpgsqlParameter("phones", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = phones });
+        cmd.Parameters.Add(new NpgsqlParameter("indexes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = indexes });
+        cmd.Parameters.Add(new NpgsqlParameter("texts", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = texts });
+        cmd.Parameters.Add(new NpgsqlParameter("segments", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = segments });
+        cmd.Parameters.Add(new NpgsqlParameter("costs", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = costs });
+        cmd.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys });
+        cmd.Parameters.Add(new NpgsqlParameter("due", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = due });
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>E.164 as given (the fast path for campaigns), anything else parsed as a Russian-region number.</summary>
+    public static string Normalize(string phone)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(phone);
+        if (phone.Length is >= 9 and <= 16 && phone[0] == '+' && !phone.AsSpan(1).ContainsAnyExceptInRange('0', '9'))
+        {
+            return phone;
+        }
+
+        var parsed = PhoneParser.Parse(phone);
+        return parsed.IsSuccess ? parsed.Phone.E164 : throw new ArgumentException($"Not a phone number ({parsed.Error}).", nameof(phone));
+    }
+}

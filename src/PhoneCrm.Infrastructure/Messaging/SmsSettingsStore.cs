@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Protection;
+
+namespace PhoneCrm.Infrastructure.Messaging;
+
+/// <summary>The current tenant's SMS gateway settings, with config defaults; credentials decrypted only on demand.</summary>
+public sealed class SmsSettingsStore(PhoneCrmDbContext db, PiiProtector protector, IOptionsMonitor<SmsOptions> options, TimeProvider clock)
+{
+    private (Guid Tenant, SmsProviderSettings? Row)? _cached;
+
+    public async Task<SmsProviderSettings?> GetAsync(CancellationToken ct)
+    {
+        var tenant = db.Tenant.RequireTenant();
+        if (_cached is { } c && c.Tenant == tenant) return c.Row;
+        var row = await db.SmsProviderSettings.AsNoTracking().SingleOrDefaultAsync(ct);
+        _cached = (tenant, row);
+        return row;
+    }
+
+    /// <summary>The provider this tenant sends through: its own choice, else <c>Sms:Provider</c>.</summary>
+    public async Task<string> ProviderNameAsync(CancellationToken ct) =>
+        (await GetAsync(ct))?.Provider is { Length: > 0 } p ? p : options.CurrentValue.Provider;
+
+    public async Task<decimal> PricePerSegmentAsync(CancellationToken ct) => (await GetAsync(ct))?.PricePerSegment ?? 0m;
+
+    public async Task<string?> SenderAsync(CancellationToken ct) => (await GetAsync(ct))?.Sender;
+
+    public async Task<(string? Login, string? Secret)> CredentialsAsync(CancellationToken ct)
+    {
+        var row = await GetAsync(ct);
+        return (protector.Decrypt(row?.LoginCipher, SmsPii.ProviderLogin), protector.Decrypt(row?.SecretCipher, SmsPii.ProviderSecret));
+    }
+
+    /// <summary>Saves the settings; a null login/secret keeps the stored one, an empty string clears it.</summary>
+    public async Task SaveAsync(string? provider, string? sender, decimal pricePerSegment, string? login, string? secret, CancellationToken ct)
+    {
+        var row = await db.SmsProviderSettings.SingleOrDefaultAsync(ct);
+        if (row is null)
+        {
+            row = new SmsProviderSettings();
+            db.SmsProviderSettings.Add(row);
+        }
+
+        row.Provider = string.IsNullOrWhiteSpace(provider) ? null : provider.Trim();
+        row.Sender = string.IsNullOrWhiteSpace(sender) ? null : sender.Trim();
+        row.PricePerSegment = pricePerSegment;
+        if (login is not null) row.LoginCipher = login.Length == 0 ? null : protector.Encrypt(login, SmsPii.ProviderLogin);
+        if (secret is not null) row.SecretCipher = secret.Length == 0 ? null : protector.Encrypt(secret, SmsPii.ProviderSecret);
+        row.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        _cached = null;
+    }
+}

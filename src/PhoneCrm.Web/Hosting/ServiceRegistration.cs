@@ -53,6 +53,7 @@ public static class ServiceRegistration
         PhoneCrm.Web.Features.Consent.PublicFormLimits.AddPublicFormLimits(services, config);
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportFileStore>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportProcessor>();
+        services.AddScoped<PhoneCrm.Infrastructure.Events.Import.EventImportProcessor>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportService>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportJobs>();
         PhoneCrm.Infrastructure.Messaging.Campaigns.CampaignServiceCollectionExtensions.AddCampaigns(services, config);

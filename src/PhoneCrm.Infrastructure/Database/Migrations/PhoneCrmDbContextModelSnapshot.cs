@@ -1075,6 +1075,14 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("character varying(260)")
                         .HasColumnName("file_name");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("contacts")
+                        .HasColumnName("kind");
+
                     b.Property<int>("LastLine")
                         .HasColumnType("integer")
                         .HasColumnName("last_line");
@@ -2023,6 +2031,11 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<List<Guid>>("ExcludeSegmentIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("exclude_segment_ids");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -24,6 +24,8 @@ fi
 
 # Chromium for the browser tests, and fonts so Cyrillic renders in screenshots.
 if [ ! -x /usr/bin/chromium ]; then echo "Installing Chromium…"; apt_install chromium fonts-dejavu-core; fi
+# DejaVu fonts for the PDF proof of consent (Cyrillic), read from the system by PDFsharp.
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then echo "Installing DejaVu fonts…"; apt_install fonts-dejavu-core; fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build PhoneCrm.sln -c Release -warnaserror --nologo -v q

@@ -29,16 +29,19 @@ public sealed class ImportBenchmark(int rows) : IBenchmark
     public string Name => "import";
     public string Description => $"import a {rows:N0}-row messy CSV through the real pipeline; baseline: raw binary COPY of the created rows";
 
-    public static int RowsFromEnvironment(string[] args)
+    public static int RowsFromEnvironment(string[] args) => OptionFromEnvironment(args, "--rows", RowsVariable, 1_000_000);
+
+    /// <summary>An integer option: <c>--name N</c> on the command line, else the environment variable, else the default.</summary>
+    public static int OptionFromEnvironment(string[] args, string option, string variable, int fallback)
     {
         for (var i = 0; i < args.Length - 1; i++)
         {
-            if (args[i] == "--rows") return int.Parse(args[i + 1].Replace("_", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+            if (args[i] == option) return int.Parse(args[i + 1].Replace("_", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return Environment.GetEnvironmentVariable(RowsVariable) is { Length: > 0 } value
+        return Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
             ? int.Parse(value.Replace("_", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture)
-            : 1_000_000;
+            : fallback;
     }
 
     public async Task RunAsync()

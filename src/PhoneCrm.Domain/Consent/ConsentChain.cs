@@ -51,16 +51,10 @@ public static class ConsentChain
     /// <summary>Walks records in sequence order; returns null when intact, else the first broken sequence number.</summary>
     public static long? FirstBroken(IEnumerable<(ChainedFields Fields, byte[] PreviousHash, byte[] Hash)> records)
     {
-        var expectedPrevious = Genesis;
-        long expectedSeq = 1;
+        var verifier = new ChainVerifier();
         foreach (var (fields, previous, hash) in records)
         {
-            if (fields.Seq != expectedSeq
-                || !CryptographicOperations.FixedTimeEquals(previous, expectedPrevious)
-                || !CryptographicOperations.FixedTimeEquals(hash, Hash(previous, fields)))
-                return fields.Seq;
-            expectedPrevious = hash;
-            expectedSeq++;
+            if (!verifier.Accept(fields, previous, hash)) return fields.Seq;
         }
 
         return null;
@@ -69,4 +63,28 @@ public static class ConsentChain
     /// <summary>Microsecond precision, as PostgreSQL stores it, so a round trip hashes the same.</summary>
     private static string Time(DateTimeOffset t) =>
         new DateTimeOffset(t.UtcTicks - t.UtcTicks % 10, TimeSpan.Zero).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// Verifies a chain one record at a time, so a ledger of any size is checked in constant memory (records arrive in
+/// sequence order from a streaming reader or in chunks).
+/// </summary>
+public sealed class ChainVerifier
+{
+    public byte[] LastHash { get; private set; } = ConsentChain.Genesis;
+    public long LastSeq { get; private set; }
+    public long Count { get; private set; }
+
+    /// <summary>False when this record breaks the chain (wrong sequence, previous hash or own hash).</summary>
+    public bool Accept(ChainedFields fields, byte[] previousHash, byte[] hash)
+    {
+        if (fields.Seq != LastSeq + 1
+            || !CryptographicOperations.FixedTimeEquals(previousHash, LastHash)
+            || !CryptographicOperations.FixedTimeEquals(hash, ConsentChain.Hash(previousHash, fields)))
+            return false;
+        LastHash = hash;
+        LastSeq = fields.Seq;
+        Count++;
+        return true;
+    }
 }

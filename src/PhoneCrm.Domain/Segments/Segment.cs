@@ -10,6 +10,8 @@ public sealed class Segment : ITenantOwned
     public required string Name { get; set; }
     /// <summary>The rule JSON as validated (jsonb).</summary>
     public required string Rule { get; set; }
+    /// <summary>Segments whose members are taken out of this one (uuid[]); the membership is dynamic on both sides.</summary>
+    public List<Guid> ExcludeSegmentIds { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -121,25 +121,77 @@ public sealed class ConsentLedger(PhoneCrmDbContext db, ContactService contacts,
     public async Task<IReadOnlyList<ConsentRecord>> HistoryAsync(Guid contactId, CancellationToken ct = default) =>
         await db.ConsentRecords.AsNoTracking().Where(r => r.ContactId == contactId).OrderBy(r => r.Seq).ToListAsync(ct);
 
+    /// <summary>The records of these contacts (all of their history), in sequence order.</summary>
+    public async Task<IReadOnlyList<ConsentRecord>> HistoryAsync(IReadOnlyCollection<Guid> contactIds, CancellationToken ct = default) =>
+        await db.ConsentRecords.AsNoTracking().Where(r => contactIds.Contains(r.ContactId)).OrderBy(r => r.Seq).ToListAsync(ct);
+
+    /// <summary>Up to <paramref name="maxContacts"/> + 1 distinct contacts with a record captured in [from, to).</summary>
+    public async Task<IReadOnlyList<Guid>> ContactsWithRecordsAsync(DateTimeOffset from, DateTimeOffset to, int maxContacts,
+        CancellationToken ct = default) =>
+        await db.ConsentRecords.AsNoTracking().Where(r => r.CapturedAt >= from && r.CapturedAt < to)
+            .Select(r => r.ContactId).Distinct().OrderBy(id => id).Take(maxContacts + 1).ToListAsync(ct);
+
+    /// <summary>The records captured in [from, to) of these contacts, in sequence order.</summary>
+    public async Task<IReadOnlyList<ConsentRecord>> RecordsInRangeAsync(IReadOnlyCollection<Guid> contactIds, DateTimeOffset from,
+        DateTimeOffset to, CancellationToken ct = default) =>
+        await db.ConsentRecords.AsNoTracking()
+            .Where(r => contactIds.Contains(r.ContactId) && r.CapturedAt >= from && r.CapturedAt < to).OrderBy(r => r.Seq).ToListAsync(ct);
+
     public async Task<IReadOnlyList<ConsentState>> StatesAsync(Guid contactId, CancellationToken ct = default) =>
         await db.ConsentStates.AsNoTracking().Where(s => s.ContactId == contactId).OrderBy(s => s.Purpose).ThenBy(s => s.Channel)
             .ToListAsync(ct);
 
-    /// <summary>Recomputes the whole chain in sequence order; also catches removal of the newest records via the head.</summary>
-    public async Task<ChainVerification> VerifyChainAsync(CancellationToken ct = default)
+    /// <summary>Records read per round trip by <see cref="VerifyChainAsync"/>; memory stays flat whatever the ledger's size.</summary>
+    public const int VerifyChunkSize = 5000;
+
+    /// <summary>
+    /// Recomputes the chain in sequence order, in keyset chunks of <see cref="VerifyChunkSize"/> records (never the whole
+    /// ledger in memory). The head is read first and the walk stops at its sequence, so appends made meanwhile do not
+    /// disturb the answer; a head that disagrees with the last record (newest records removed) is caught too.
+    /// </summary>
+    public Task<ChainVerification> VerifyChainAsync(CancellationToken ct = default) => VerifyChainAsync(VerifyChunkSize, ct);
+
+    /// <summary>The same walk with a chosen chunk size (tests use tiny chunks to cross chunk borders).</summary>
+    public async Task<ChainVerification> VerifyChainAsync(int chunkSize, CancellationToken ct)
     {
-        var records = await db.ConsentRecords.AsNoTracking().OrderBy(r => r.Seq).ToListAsync(ct);
-        var chain = records.Select(r => (r.Fields(), r.PrevHash, r.Hash)).ToList();
-        var broken = ConsentChain.FirstBroken(chain);
-        if (broken is null)
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
+        var head = await db.ConsentChainHeads.AsNoTracking().SingleOrDefaultAsync(ct);
+        var limit = head?.LastSeq ?? long.MaxValue;
+        var verifier = new ChainVerifier();
+        long? broken = null;
+        while (broken is null)
         {
-            var head = await db.ConsentChainHeads.AsNoTracking().SingleOrDefaultAsync(ct);
-            var lastSeq = chain.Count == 0 ? 0 : chain[^1].Item1.Seq;
-            var lastHash = chain.Count == 0 ? ConsentChain.Genesis : chain[^1].Hash;
-            if (head is not null && (head.LastSeq != lastSeq || !head.LastHash.AsSpan().SequenceEqual(lastHash))) broken = lastSeq + 1;
+            var after = verifier.LastSeq;
+            var chunk = await db.ConsentRecords.AsNoTracking()
+                .Where(r => r.Seq > after && r.Seq <= limit)
+                .OrderBy(r => r.Seq).Take(chunkSize).ToListAsync(ct);
+            foreach (var r in chunk)
+            {
+                if (!verifier.Accept(r.Fields(), r.PrevHash, r.Hash))
+                {
+                    broken = r.Seq;
+                    break;
+                }
+            }
+
+            if (chunk.Count < chunkSize) break;
         }
 
-        return new ChainVerification(broken is null, broken, chain.Count);
+        if (broken is null && head is not null)
+        {
+            if (head.LastSeq != verifier.LastSeq || !head.LastHash.AsSpan().SequenceEqual(verifier.LastHash))
+                broken = verifier.LastSeq + 1;
+            else
+            {
+                // Records past the head we read are fine only if the head has moved on by as many (appends meanwhile).
+                var beyond = await db.ConsentRecords.LongCountAsync(r => r.Seq > limit, ct);
+                var headNow = beyond == 0 ? limit : await db.ConsentChainHeads.AsNoTracking().Select(h => h.LastSeq).SingleAsync(ct);
+                if (beyond > headNow - limit) broken = limit + 1;
+            }
+        }
+
+        var total = broken is null ? verifier.Count : await db.ConsentRecords.LongCountAsync(ct);
+        return new ChainVerification(broken is null, broken, total);
     }
 
     private static void ValidateEvidence(ConsentEvidence evidence, DateTimeOffset now, Dictionary<string, string[]> e,
@@ -164,7 +216,7 @@ public sealed class ConsentLedger(PhoneCrmDbContext db, ContactService contacts,
 
     private static string SourceOf(string method) => method switch
     {
-        "web_form" or "sms_code" or "link" => ContactSources.Website,
+        "web_form" or "sms_code" or "link" or "web_link" => ContactSources.Website,
         "voice_recording" => ContactSources.Call,
         "paper" => ContactSources.OfflineEvent,
         "staff" => ContactSources.Manual,

@@ -42,6 +42,54 @@ public sealed class ConsentPurposes(PhoneCrmDbContext db, TimeProvider clock)
         return await db.ConsentPurposes.AsNoTracking().OrderByDescending(p => p.BuiltIn).ThenBy(p => p.Code).ToListAsync(ct);
     }
 
+    public const int NameMax = 200;
+    public const int MaxValidityDays = 10 * 365;
+
+    /// <summary>
+    /// Creates a custom purpose or edits one. Built-ins keep their code and name but their term and bases may be set;
+    /// marketing stays on consent only (38-FZ Art. 18). Errors keyed <c>Code</c>, <c>Name</c>, <c>ValidityDays</c>, <c>AllowedBases</c>.
+    /// </summary>
+    public async Task<(ConsentPurpose? Purpose, IReadOnlyDictionary<string, string> Errors)> SaveAsync(string? code, string? name, int? validityDays,
+        IReadOnlyList<string> allowedBases, bool create, CancellationToken ct = default)
+    {
+        await EnsureBuiltInsAsync(ct);
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        code = code?.Trim() ?? "";
+        name = name?.Trim() ?? "";
+        if (!System.Text.RegularExpressions.Regex.IsMatch(code, "^[a-z][a-z0-9_]{1,39}$")) errors["Code"] = "format";
+        if (validityDays is < 1 or > MaxValidityDays) errors["ValidityDays"] = "range";
+        var bases = allowedBases.Distinct(StringComparer.Ordinal).ToList();
+        if (bases.Count == 0 || bases.Any(b => !ConsentTerms.LegalBases.Contains(b))) errors["AllowedBases"] = "required";
+        else if (code == ConsentTerms.Marketing && bases.Any(b => b != "consent")) errors["AllowedBases"] = "marketing";
+        var existing = errors.ContainsKey("Code") ? null : await db.ConsentPurposes.SingleOrDefaultAsync(p => p.Code == code, ct);
+        if (create && existing is not null) errors["Code"] = "taken";
+        if (!create && existing is null && !errors.ContainsKey("Code")) errors["Code"] = "unknown";
+        if ((create || existing is { BuiltIn: false }) && name.Length == 0) errors["Name"] = "required";
+        if (name.Length > NameMax) errors["Name"] = "too long";
+        if (errors.Count > 0) return (null, errors);
+
+        var purpose = existing ?? new ConsentPurpose { Code = code, Name = name, CreatedAt = clock.GetUtcNow() };
+        if (!purpose.BuiltIn) purpose.Name = name;
+        purpose.ValidityDays = validityDays;
+        purpose.AllowedBases = bases;
+        if (existing is null) db.ConsentPurposes.Add(purpose);
+        await db.SaveChangesAsync(ct);
+        return (purpose, errors);
+    }
+
+    /// <summary>Deletes a custom purpose nobody has consented to yet; built-ins and purposes in use stay.</summary>
+    public async Task<string?> DeleteAsync(string code, CancellationToken ct = default)
+    {
+        var purpose = await db.ConsentPurposes.SingleOrDefaultAsync(p => p.Code == code, ct);
+        if (purpose is null) return "unknown";
+        if (purpose.BuiltIn) return "built-in";
+        if (await db.ConsentRecords.AnyAsync(r => r.Purpose == code, ct)
+            || await db.CaptureForms.AnyAsync(f => f.PurposeCodes.Contains(code), ct)) return "in use";
+        db.ConsentPurposes.Remove(purpose);
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
     public async Task<ConsentPurpose?> FindAsync(string code, CancellationToken ct = default)
     {
         await EnsureBuiltInsAsync(ct);

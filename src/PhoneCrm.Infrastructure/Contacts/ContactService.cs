@@ -172,6 +172,10 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
     public Task<Contact?> GetAsync(Guid id, ContactScope scope, CancellationToken ct = default) =>
         Scoped(db.Contacts.AsNoTracking(), scope).SingleOrDefaultAsync(c => c.Id == id, ct);
 
+    /// <summary>The contacts among <paramref name="ids"/> the scope may see (bulk proof, exports).</summary>
+    public async Task<List<Contact>> GetManyAsync(IReadOnlyCollection<Guid> ids, ContactScope scope, CancellationToken ct = default) =>
+        await Scoped(db.Contacts.AsNoTracking(), scope).Where(c => ids.Contains(c.Id)).ToListAsync(ct);
+
     /// <summary>Looks a number up in any format. Null result with <paramref name="valid"/> false: not a phone number.</summary>
     public async Task<(Contact? Contact, bool Valid)> FindByPhoneAsync(string input, ContactScope scope, CancellationToken ct = default)
     {

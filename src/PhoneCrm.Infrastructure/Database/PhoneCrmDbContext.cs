@@ -31,6 +31,8 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();
     public DbSet<ConsentChainHead> ConsentChainHeads => Set<ConsentChainHead>();
     public DbSet<ConsentState> ConsentStates => Set<ConsentState>();
+    public DbSet<CaptureForm> CaptureForms => Set<CaptureForm>();
+    public DbSet<ConsentCodeChallenge> ConsentCodeChallenges => Set<ConsentCodeChallenge>();
     public DbSet<ContactEvent> ContactEvents => Set<ContactEvent>();
     public DbSet<ContactStats> ContactStats => Set<ContactStats>();
     public DbSet<ContactCategory> ContactCategories => Set<ContactCategory>();

@@ -19,6 +19,9 @@ public sealed class EventInput
     public string? Phone { get; set; }
     public DateTimeOffset? OccurredAt { get; set; }
     public JsonObject? Data { get; set; }
+    /// <summary>Source of a contact the event creates (an import's channel); not part of the event or its hash.</summary>
+    public string? SourceChannel { get; set; }
+    public string? SourceDetail { get; set; }
 
     public sealed record Valid(string Type, string ExternalId, NormalizedPhone Phone, DateTimeOffset OccurredAt, JsonObject Data,
         decimal? Amount, IReadOnlyList<string> Categories, byte[] Hash);

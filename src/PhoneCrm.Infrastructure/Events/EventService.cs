@@ -29,7 +29,7 @@ public sealed class EventService(PhoneCrmDbContext db, ContactService contacts, 
         // A retry must not touch the contact: answer from the stored event first.
         if (await ExistingAsync(valid, ct) is { } known) return known;
 
-        var contactId = await ContactIdAsync(valid, ct);
+        var contactId = await ContactIdAsync(valid, input, ct);
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var id = await ScalarAsync(conn, """
@@ -63,15 +63,15 @@ public sealed class EventService(PhoneCrmDbContext db, ContactService contacts, 
     }
 
     /// <summary>The contact with this number; an unknown number becomes a contact whose source is the event's sender.</summary>
-    private async Task<Guid> ContactIdAsync(EventInput.Valid valid, CancellationToken ct)
+    private async Task<Guid> ContactIdAsync(EventInput.Valid valid, EventInput input, CancellationToken ct)
     {
         var (found, _) = await contacts.FindByPhoneAsync(valid.Phone.E164, ContactScope.Full, ct);
         if (found is not null) return found.Id;
         var created = await contacts.UpsertAsync(new ContactInput
         {
             Phone = valid.Phone.E164,
-            SourceChannel = EventTypes.IsOrder(valid.Type) ? ContactSources.WebShop : ContactSources.Api,
-            SourceDetail = "event:" + valid.Type,
+            SourceChannel = input.SourceChannel ?? (EventTypes.IsOrder(valid.Type) ? ContactSources.WebShop : ContactSources.Api),
+            SourceDetail = input.SourceDetail ?? "event:" + valid.Type,
         }, ct);
         return created.Contact?.Id ?? throw new InvalidOperationException("A validated phone was rejected.");
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using PhoneCrm.Infrastructure.Messaging.Http;
 using PhoneCrm.Infrastructure.Messaging.Providers;
 using PhoneCrm.Infrastructure.Messaging.Simulator;
 
@@ -18,8 +19,11 @@ public static class MessagingServiceCollectionExtensions
         services.AddScoped<SmsDeliveryJobs>();
         services.AddScoped<SmsStatusUpdater>();
         services.AddScoped<SmsProviderResolver>();
+        services.AddScoped<InboundSmsService>();
+        services.AddScoped<SmsHistory>();
         services.AddScoped<ISmsProvider, SimulatorSmsProvider>();
         services.AddScoped<SimulatorReceipts>();
+        services.AddHttpSmsProviders();
         services.AddScoped<SimulatorOutbox>();
         if (jobServer) services.AddHostedService<SmsDeliverySweeper>();
         return services;

@@ -91,7 +91,7 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
     }
 
     /// <summary>A test send to a team number: the policy with kind test (erasure, phone type and suppression apply).</summary>
-    public async Task<SendDecision> DecideTestAsync(SendIntent intent, byte[] phoneIndex, CancellationToken ct = default)
+    public async Task<SendDecision> DecideTestAsync(SendIntent intent, byte[] phoneIndex, string phoneType, CancellationToken ct = default)
     {
         var test = intent with { Kind = SmsKinds.Test };
         var contactId = await db.Contacts.AsNoTracking().Where(c => c.PhoneIndex == phoneIndex).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(ct);
@@ -102,7 +102,7 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
         }
 
         var scope = await db.Suppressions.AsNoTracking().Where(s => s.PhoneIndex == phoneIndex).Select(s => s.Scope).SingleOrDefaultAsync(ct);
-        var facts = new RecipientFacts(Guid.Empty, Domain.Contacts.ContactStatus.Active, Domain.Contacts.PhoneTypes.Mobile, "",
+        var facts = new RecipientFacts(Guid.Empty, Domain.Contacts.ContactStatus.Active, phoneType, "",
             null, false, scope, 0, 0, 0, 0, 0);
         return SendPolicy.Decide(test, facts, await settings.GetAsync(ct), clock.GetUtcNow());
     }

@@ -20,13 +20,14 @@ public sealed record SqlRule(string Where, IReadOnlyList<NpgsqlParameter> Parame
 /// <item>A missing value (no city, no purchase) matches nothing but <c>exists: false</c>.</item>
 /// </list>
 /// </summary>
-public sealed class RuleSql(RuleContext context)
+public sealed class RuleSql(RuleContext context, string prefix = "p")
 {
     private readonly List<NpgsqlParameter> _parameters = [];
 
-    public static SqlRule Translate(RuleNode rule, RuleContext context)
+    /// <summary><paramref name="prefix"/> names the parameters (<c>p0</c>, <c>p1</c>…), so several rules can share one command.</summary>
+    public static SqlRule Translate(RuleNode rule, RuleContext context, string prefix = "p")
     {
-        var builder = new RuleSql(context);
+        var builder = new RuleSql(context, prefix);
         var where = builder.Node(rule);
         return new SqlRule(where, builder._parameters);
     }
@@ -185,7 +186,7 @@ public sealed class RuleSql(RuleContext context)
 
     private string Add(object? value, NpgsqlDbType type)
     {
-        var name = "p" + _parameters.Count;
+        var name = prefix + _parameters.Count;
         _parameters.Add(new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value });
         return name;
     }

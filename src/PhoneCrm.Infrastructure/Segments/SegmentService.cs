@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using PhoneCrm.Domain.Segments;
 using PhoneCrm.Infrastructure.Contacts;
@@ -37,34 +38,101 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
         return new RuleContext(clock.GetUtcNow(), zone);
     }
 
-    public async Task<CountResult> CountAsync(JsonElement? rule, CancellationToken ct = default)
+    /// <summary>The live count of an unsaved rule, minus the members of <paramref name="exclude"/> (saved segments).</summary>
+    public async Task<CountResult> CountAsync(JsonElement? rule, IReadOnlyList<Guid>? exclude = null, CancellationToken ct = default)
     {
         var node = Validate(rule, out var errors);
-        return node is null ? new CountResult(0, errors) : new CountResult(await CountAsync(node, ct), errors);
+        if (node is null) return new CountResult(0, errors);
+        var context = await ContextAsync(ct);
+        var sql = await WithExclusionsAsync(RuleSql.Translate(node, context), exclude ?? [], context, [], ct);
+        return new CountResult(await CountAsync(sql, ct), errors);
     }
 
-    public async Task<long?> CountByIdAsync(Guid id, CancellationToken ct = default)
-    {
-        var segment = await GetAsync(id, ct);
-        if (segment is null) return null;
-        using var doc = JsonDocument.Parse(segment.Rule);
-        var node = Validate(doc.RootElement, out _) ?? throw new InvalidOperationException($"Stored rule of segment {id} is invalid.");
-        return await CountAsync(node, ct);
-    }
+    public async Task<long?> CountByIdAsync(Guid id, CancellationToken ct = default) =>
+        await MembershipAsync(id, ct) is { } sql ? await CountAsync(sql, ct) : null;
 
-    public async Task<long> CountAsync(RuleNode rule, CancellationToken ct = default)
-    {
-        var sql = RuleSql.Translate(rule, await ContextAsync(ct));
-        return (long)(await QueryAsync($"SELECT count(*) FROM contacts c WHERE {Where(sql)}", sql, r => r.GetInt64(0), ct))[0];
-    }
+    public async Task<long> CountAsync(RuleNode rule, CancellationToken ct = default) =>
+        await CountAsync(RuleSql.Translate(rule, await ContextAsync(ct)), ct);
 
-    /// <summary>Some matching contact ids (newest first), for the builder's sample.</summary>
-    public async Task<IReadOnlyList<Guid>> SampleAsync(RuleNode rule, int limit, ContactScope scope, CancellationToken ct = default)
+    private async Task<long> CountAsync(SqlRule sql, CancellationToken ct) =>
+        (await QueryAsync($"SELECT count(*) FROM contacts c WHERE {Where(sql)}", sql, r => r.GetInt64(0), ct))[0];
+
+    /// <summary>Some matching contact ids (newest first), for the builder's sample; exclusions apply.</summary>
+    public async Task<IReadOnlyList<Guid>> SampleAsync(RuleNode rule, IReadOnlyList<Guid> exclude, int limit, ContactScope scope,
+        CancellationToken ct = default)
     {
-        var sql = RuleSql.Translate(rule, await ContextAsync(ct));
+        var context = await ContextAsync(ct);
+        var sql = await WithExclusionsAsync(RuleSql.Translate(rule, context), exclude, context, [], ct);
         var owner = scope.OwnerOnly is { } o ? $" AND c.owner_id = '{o}'" : "";
         return await QueryAsync($"SELECT c.id FROM contacts c WHERE {Where(sql)}{owner} ORDER BY c.created_at DESC, c.id DESC LIMIT {limit:D}",
             sql, r => r.GetGuid(0), ct);
+    }
+
+    /// <summary>
+    /// The membership of a saved segment now, as a WHERE fragment over <c>contacts c</c> (without the tenant and erased
+    /// guards, which <see cref="SnapshotAsync"/> and the counts add): its rule AND NOT the membership of each excluded
+    /// segment (recursively, each segment once). Null when the segment does not exist.
+    /// </summary>
+    public async Task<SqlRule?> MembershipAsync(Guid segmentId, CancellationToken ct = default)
+    {
+        var segment = await GetAsync(segmentId, ct);
+        if (segment is null) return null;
+        var context = await ContextAsync(ct);
+        var seen = new HashSet<Guid> { segment.Id };
+        return await WithExclusionsAsync(Translate(segment, context, "s0_"), segment.ExcludeSegmentIds, context, seen, ct);
+    }
+
+    /// <summary>
+    /// Set-based snapshot of a saved segment's members (exclusions applied, erased contacts never included), for campaigns.
+    /// <paramref name="statement"/> is an INSERT … SELECT (or any statement) reading the CTE <c>members(id)</c>, for example
+    /// <c>INSERT INTO campaign_recipients (tenant_id, campaign_id, contact_id) SELECT @tenant, @campaign, m.id FROM members m</c>.
+    /// <c>@tenant</c> is bound to the current tenant; pass your own parameters (not named <c>tenant</c>, <c>p…</c> or <c>s…</c>)
+    /// in <paramref name="parameters"/>. Runs on the DbContext's connection and inside its current transaction, if any.
+    /// Returns the rows affected, or null when the segment does not exist.
+    /// </summary>
+    public async Task<int?> SnapshotAsync(Guid segmentId, string statement, IReadOnlyList<NpgsqlParameter> parameters, CancellationToken ct = default)
+    {
+        if (await MembershipAsync(segmentId, ct) is not { } sql) return null;
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var cmd = Command($"WITH members AS (SELECT c.id FROM contacts c WHERE {Where(sql)}) {statement}", sql);
+            foreach (var p in parameters) cmd.Parameters.Add(p);
+            return await cmd.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static SqlRule Translate(Segment segment, RuleContext context, string prefix)
+    {
+        using var doc = JsonDocument.Parse(segment.Rule);
+        var node = Validate(doc.RootElement, out _) ?? throw new InvalidOperationException($"Stored rule of segment {segment.Id} is invalid.");
+        return RuleSql.Translate(node, context, prefix);
+    }
+
+    /// <summary>
+    /// <c>rule AND NOT (excluded membership)</c> for each excluded segment: every predicate of a translated rule is two-valued
+    /// over the same contact row, so the exclusion needs no join. <paramref name="seen"/> breaks cycles.
+    /// </summary>
+    private async Task<SqlRule> WithExclusionsAsync(SqlRule rule, IReadOnlyList<Guid> exclude, RuleContext context, HashSet<Guid> seen,
+        CancellationToken ct)
+    {
+        var ids = exclude.Where(seen.Add).ToList();
+        if (ids.Count == 0) return rule;
+        var excluded = await db.Segments.AsNoTracking().Where(s => ids.Contains(s.Id)).ToListAsync(ct);
+        var where = rule.Where;
+        var parameters = rule.Parameters.ToList();
+        foreach (var e in excluded)
+        {
+            var inner = await WithExclusionsAsync(Translate(e, context, $"s{seen.Count}_{parameters.Count}_"), e.ExcludeSegmentIds, context, seen, ct);
+            where = $"({where}) AND NOT ({inner.Where})";
+            parameters.AddRange(inner.Parameters);
+        }
+
+        return new SqlRule(where, parameters);
     }
 
     public Task<Segment?> GetAsync(Guid id, CancellationToken ct = default) =>
@@ -73,13 +141,15 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
     public Task<List<Segment>> ListAsync(CancellationToken ct = default) =>
         db.Segments.AsNoTracking().OrderByDescending(s => s.UpdatedAt).ToListAsync(ct);
 
-    /// <summary>Creates (id null) or updates a segment.</summary>
-    public async Task<SegmentResult> SaveAsync(Guid? id, string? name, JsonElement? rule, CancellationToken ct = default)
+    /// <summary>Creates (id null) or updates a segment; excluded segments must exist and must not exclude this one back.</summary>
+    public async Task<SegmentResult> SaveAsync(Guid? id, string? name, JsonElement? rule, IReadOnlyList<Guid>? exclude, CancellationToken ct = default)
     {
         var node = Validate(rule, out var errors);
         var trimmed = name?.Trim();
         if (string.IsNullOrEmpty(trimmed)) errors["name"] = ["Name is required."];
         else if (trimmed.Length > NameMax) errors["name"] = [$"At most {NameMax} characters."];
+        var excludeIds = (exclude ?? []).Distinct().ToList();
+        if (await ExclusionErrorAsync(id, excludeIds, ct) is { } exclusionError) errors["excludeSegmentIds"] = [exclusionError];
         if (node is null || errors.Count > 0) return new SegmentResult(null, errors);
 
         var now = clock.GetUtcNow();
@@ -93,9 +163,29 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
 
         segment.Name = trimmed!;
         segment.Rule = rule!.Value.GetRawText();
+        segment.ExcludeSegmentIds = excludeIds;
         segment.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
         return new SegmentResult(segment, errors);
+    }
+
+    private async Task<string?> ExclusionErrorAsync(Guid? id, List<Guid> excludeIds, CancellationToken ct)
+    {
+        if (excludeIds.Count == 0) return null;
+        if (excludeIds.Count > 20) return "At most 20 excluded segments.";
+        if (id is { } self && excludeIds.Contains(self)) return "A segment cannot exclude itself.";
+        var all = await db.Segments.AsNoTracking().Select(s => new { s.Id, s.ExcludeSegmentIds }).ToDictionaryAsync(s => s.Id, s => s.ExcludeSegmentIds, ct);
+        if (excludeIds.Any(e => !all.ContainsKey(e))) return "Unknown segment.";
+        if (id is not { } me) return null;
+        var stack = new Stack<Guid>(excludeIds);
+        var seen = new HashSet<Guid>();
+        while (stack.TryPop(out var next))
+        {
+            if (next == me) return "The excluded segments exclude this one back.";
+            if (seen.Add(next) && all.TryGetValue(next, out var more)) foreach (var m in more) stack.Push(m);
+        }
+
+        return null;
     }
 
     /// <summary>The tenant predicate is explicit (besides RLS) so the planner uses the tenant-leading indexes.</summary>
@@ -106,9 +196,7 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using var cmd = new NpgsqlCommand(text, (NpgsqlConnection)db.Database.GetDbConnection());
-            cmd.Parameters.Add(new NpgsqlParameter("tenant", db.Tenant.RequireTenant()));
-            foreach (var p in sql.Parameters) cmd.Parameters.Add(p.Clone());
+            await using var cmd = Command(text, sql);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             var rows = new List<T>();
             while (await reader.ReadAsync(ct)) rows.Add(read(reader));
@@ -118,5 +206,16 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    private NpgsqlCommand Command(string text, SqlRule sql)
+    {
+        var cmd = new NpgsqlCommand(text, (NpgsqlConnection)db.Database.GetDbConnection())
+        {
+            Transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction,
+        };
+        cmd.Parameters.Add(new NpgsqlParameter("tenant", db.Tenant.RequireTenant()));
+        foreach (var p in sql.Parameters) cmd.Parameters.Add(p.Clone());
+        return cmd;
     }
 }

@@ -1,3 +1,4 @@
+using PhoneCrm.Domain.Consent;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
 
@@ -32,14 +33,47 @@ public static class ConsentProof
     public sealed record Proof(Guid ContactId, string Phone, DateTime GeneratedAt, IReadOnlyList<Item> Consents,
         IReadOnlyList<TextVersion> TextVersions, bool ChainValid, long? FirstBrokenSeq, long ChainRecords);
 
+    /// <summary>Several contacts' proofs under one chain verification (a list of contacts or a time range).</summary>
+    public sealed record BulkProof(DateTime GeneratedAt, string Selection, IReadOnlyList<Proof> Contacts, bool ChainValid, long? FirstBrokenSeq,
+        long ChainRecords);
+
+    /// <summary>At most this many contacts per bulk export; narrow the range or split the list beyond it.</summary>
+    public const int BulkMaxContacts = 1000;
+
     public static async Task<Proof> BuildAsync(ContactView contact, ConsentLedger ledger, ConsentTexts texts, DateTimeOffset now,
         CancellationToken ct)
     {
         var records = await ledger.HistoryAsync(contact.Id, ct);
-        var versions = await texts.GetManyAsync(records.Where(r => r.TextVersionId is not null).Select(r => r.TextVersionId!.Value), ct);
+        var versions = await VersionsAsync(records, texts, ct);
         var chain = await ledger.VerifyChainAsync(ct);
+        return Assemble(contact, records, versions, chain, now);
+    }
+
+    /// <summary>One verification of the chain, two queries for records and texts, whatever the number of contacts.</summary>
+    public static async Task<BulkProof> BuildBulkAsync(IReadOnlyList<ContactView> contacts, IReadOnlyList<ConsentRecord> records,
+        string selection, ConsentLedger ledger, ConsentTexts texts, DateTimeOffset now, CancellationToken ct)
+    {
+        var versions = await VersionsAsync(records, texts, ct);
+        var chain = await ledger.VerifyChainAsync(ct);
+        var byContact = records.ToLookup(r => r.ContactId);
+        var proofs = contacts.Select(c => Assemble(c, byContact[c.Id].ToList(), versions, chain, now)).ToList();
+        return new BulkProof(now.UtcDateTime, selection, proofs, chain.Valid, chain.FirstBrokenSeq, chain.Records);
+    }
+
+    public static BulkProof Single(Proof proof, string selection) =>
+        new(proof.GeneratedAt, selection, [proof], proof.ChainValid, proof.FirstBrokenSeq, proof.ChainRecords);
+
+    private static async Task<Dictionary<Guid, ConsentTextVersion>> VersionsAsync(IReadOnlyList<ConsentRecord> records, ConsentTexts texts,
+        CancellationToken ct) =>
+        (await texts.GetManyAsync(records.Where(r => r.TextVersionId is not null).Select(r => r.TextVersionId!.Value), ct)).ToDictionary(v => v.Id);
+
+    private static Proof Assemble(ContactView contact, IReadOnlyList<ConsentRecord> records, Dictionary<Guid, ConsentTextVersion> versions,
+        ChainVerification chain, DateTimeOffset now)
+    {
+        var used = records.Where(r => r.TextVersionId is not null).Select(r => r.TextVersionId!.Value).Distinct()
+            .Where(versions.ContainsKey).Select(id => versions[id]).OrderBy(v => v.CreatedAt);
         return new Proof(contact.Id, contact.Phone, now.UtcDateTime, ConsentHistoryItem.From(records, now).Select(Item.From).ToList(),
-            versions.Select(v => new TextVersion(v.Id, v.PurposeCodes, v.OperatorName, v.OperatorAddress, v.Purposes, v.DataList,
+            used.Select(v => new TextVersion(v.Id, v.PurposeCodes, v.OperatorName, v.OperatorAddress, v.Purposes, v.DataList,
                 v.ActionsAndMethods, v.Term, v.Withdrawal, v.Body, v.Hash, v.Content().Hash() == v.Hash, v.CreatedAt.UtcDateTime)).ToList(),
             chain.Valid, chain.FirstBrokenSeq, chain.Records);
     }

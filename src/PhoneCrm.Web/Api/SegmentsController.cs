@@ -16,14 +16,18 @@ public sealed class SegmentsController(SegmentService segments, AuditLog audit) 
     {
         public string? Name { get; set; }
         public JsonElement? Rule { get; set; }
+        /// <summary>Extension: saved segments whose members are left out of this one.</summary>
+        public List<Guid>? ExcludeSegmentIds { get; set; }
     }
 
     public sealed class CountRequest
     {
         public JsonElement? Rule { get; set; }
+        /// <summary>Extension: saved segments whose members are not counted.</summary>
+        public List<Guid>? ExcludeSegmentIds { get; set; }
     }
 
-    public sealed record SegmentResponse(Guid Id, string Name, JsonElement Rule);
+    public sealed record SegmentResponse(Guid Id, string Name, JsonElement Rule, IReadOnlyList<Guid> ExcludeSegmentIds);
 
     public sealed record CountResponse(long Count);
 
@@ -34,12 +38,12 @@ public sealed class SegmentsController(SegmentService segments, AuditLog audit) 
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> CreateAsync([FromBody] SegmentRequest? request, CancellationToken ct)
     {
-        var result = await segments.SaveAsync(null, request?.Name, request?.Rule, ct);
+        var result = await segments.SaveAsync(null, request?.Name, request?.Rule, request?.ExcludeSegmentIds, ct);
         if (!result.IsValid) return ValidationProblemJson(result.Errors);
         var s = result.Segment!;
         await audit.WriteAsync(AuditActions.Create, "segment", s.Id.ToString(), "api", ct);
         using var rule = JsonDocument.Parse(s.Rule);
-        return Created($"/api/v1/segments/{s.Id}", new SegmentResponse(s.Id, s.Name, rule.RootElement.Clone()));
+        return Created($"/api/v1/segments/{s.Id}", new SegmentResponse(s.Id, s.Name, rule.RootElement.Clone(), s.ExcludeSegmentIds));
     }
 
     [HttpPost("count")]
@@ -49,7 +53,7 @@ public sealed class SegmentsController(SegmentService segments, AuditLog audit) 
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> CountAsync([FromBody] CountRequest? request, CancellationToken ct)
     {
-        var result = await segments.CountAsync(request?.Rule, ct);
+        var result = await segments.CountAsync(request?.Rule, request?.ExcludeSegmentIds, ct);
         return result.IsValid ? Ok(new CountResponse(result.Count)) : ValidationProblemJson(result.Errors);
     }
 

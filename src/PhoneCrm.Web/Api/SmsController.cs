@@ -12,9 +12,20 @@ namespace PhoneCrm.Web.Api;
 
 /// <summary>"SMS provider webhooks and the simulator" of api-v1.md: delivery receipts, inbound replies, the simulator's outbox.</summary>
 [Route("api/v1/sms")]
-public sealed class SmsController(SmsStatusUpdater statuses, SmsProviderResolver providers, SimulatorOutbox outbox, AuditLog audit,
-    TimeProvider clock) : ApiV1Controller
+public sealed class SmsController(SmsStatusUpdater statuses, SmsProviderResolver providers, SimulatorOutbox outbox,
+    InboundSmsService inbound, AuditLog audit, TimeProvider clock) : ApiV1Controller
 {
+    public sealed class InboundRequest
+    {
+        public string? From { get; set; }
+        public string? To { get; set; }
+        public string? Text { get; set; }
+        public DateTimeOffset? ReceivedAt { get; set; }
+    }
+
+    /// <param name="Kind"><c>stop</c>, <c>number_change</c> or <c>reply</c>.</param>
+    public sealed record InboundResponse(Guid Id, string Kind, Guid? ContactId, bool Suppressed, Guid? ConfirmationMessageId);
+
     public sealed class StatusRequest
     {
         public string? ProviderMessageId { get; set; }
@@ -52,6 +63,23 @@ public sealed class SmsController(SmsStatusUpdater statuses, SmsProviderResolver
         var at = request.At ?? clock.GetUtcNow();
         if (!await statuses.ApplyAsync(new SmsReceipt(id!, status!, request.ErrorCode, at), ct)) return NotFoundProblem("Message");
         return Ok(new StatusResponse(id!, status!));
+    }
+
+    /// <summary>A reply from a phone: STOP words opt out at once, «НОВЫЙ» starts a number change, the rest go to the inbox.</summary>
+    [HttpPost("inbound")]
+    [RequirePermission(Permission.SmsWebhooks)]
+    [RequestBodyLimit(16 * 1024)]
+    [ProducesResponseType<InboundResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IActionResult> InboundAsync([FromBody] InboundRequest? request, CancellationToken ct)
+    {
+        request ??= new InboundRequest();
+        var result = await inbound.ReceiveAsync(new InboundInput(request.From, request.To, request.Text, request.ReceivedAt), ct);
+        if (!result.IsValid) return ValidationProblemJson(result.Errors);
+        var m = result.Message!;
+        await audit.WriteAsync(AuditActions.Create, "sms_inbound", m.Id.ToString(), $"api; kind={m.Kind}; contact={m.ContactId}", ct);
+        return Ok(new InboundResponse(m.Id, m.Kind, m.ContactId, m.Kind == InboundKinds.Stop && m.FromIndex is not null,
+            result.ConfirmationId));
     }
 
     /// <summary>What the simulator accepted for this tenant; 404 unless the tenant sends through the simulator.</summary>

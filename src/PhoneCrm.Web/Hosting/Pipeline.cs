@@ -24,6 +24,7 @@ public static class Pipeline
         app.UseStaticFiles();
         app.UseRequestLocalization();
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseMiddleware<TenantResolutionMiddleware>();
         app.UseAuthorization();
@@ -56,7 +57,14 @@ public static class Pipeline
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         var path = context.Request.Path;
         // The API reference and the jobs dashboard ship their own inline scripts.
-        if (!path.StartsWithSegments("/api/docs") && !path.StartsWithSegments("/jobs"))
+        if (path.StartsWithSegments("/f"))
+        {
+            // Hosted capture forms are meant to be embedded (iframe snippet) on the tenant's own site.
+            headers.ContentSecurityPolicy =
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; " +
+                "frame-ancestors *; form-action 'self'; base-uri 'self'; object-src 'none'";
+        }
+        else if (!path.StartsWithSegments("/api/docs") && !path.StartsWithSegments("/jobs"))
         {
             headers.XFrameOptions = "DENY";
             headers.ContentSecurityPolicy =

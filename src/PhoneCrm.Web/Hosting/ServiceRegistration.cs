@@ -45,8 +45,15 @@ public static class ServiceRegistration
         services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentPurposes>();
         services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentTexts>();
         services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentLedger>();
+        services.AddScoped<PhoneCrm.Web.Features.Consent.ProofPdf>();
+        services.AddScoped<PhoneCrm.Infrastructure.Consent.CaptureForms>();
+        services.AddScoped<PhoneCrm.Infrastructure.Consent.FormSubmissions>();
+        services.AddScoped<PhoneCrm.Infrastructure.Consent.IConsentCodeSender, PhoneCrm.Infrastructure.Consent.OutboxConsentCodeSender>();
+        services.AddScoped<PhoneCrm.Infrastructure.Consent.PreferenceLinks>();
+        PhoneCrm.Web.Features.Consent.PublicFormLimits.AddPublicFormLimits(services, config);
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportFileStore>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportProcessor>();
+        services.AddScoped<PhoneCrm.Infrastructure.Events.Import.EventImportProcessor>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportService>();
         services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportJobs>();
         services.AddScoped<PhoneCrm.Infrastructure.Messaging.MessageTemplates>();

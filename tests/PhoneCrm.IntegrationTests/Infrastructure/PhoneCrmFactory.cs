@@ -1,5 +1,9 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace PhoneCrm.IntegrationTests.Infrastructure;
 
@@ -30,5 +34,26 @@ public class PhoneCrmFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.ConfigureServices(s => s.AddTransient<IStartupFilter, TestClientIpFilter>());
     }
+}
+
+/// <summary>
+/// The in-memory test server has no client address; a test names one with <see cref="Header"/> (per-IP rate limits,
+/// IP evidence). Test-only: the real app never reads this header.
+/// </summary>
+public sealed class TestClientIpFilter : IStartupFilter
+{
+    public const string Header = "X-Test-Client-Ip";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            if (context.Request.Headers.TryGetValue(Header, out var value) && IPAddress.TryParse(value.ToString(), out var ip))
+                context.Connection.RemoteIpAddress = ip;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

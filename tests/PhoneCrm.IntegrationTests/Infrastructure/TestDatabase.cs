@@ -45,9 +45,51 @@ public static class TestDatabase
             return _container.GetConnectionString();
         }
 
+        await SweepAbandonedClustersAsync();
         _tempRoot = Path.Combine(Path.GetTempPath(), $"phonecrm-tests-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(_tempRoot);
+        await File.WriteAllTextAsync(Path.Combine(_tempRoot, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         _cluster = await EmbeddedPostgres.StartAsync(Path.Combine(_tempRoot, "pgdata"), 0, "phonecrm_tests");
         return _cluster.ConnectionString("phonecrm_tests");
+    }
+
+    private const string OwnerFile = "owner.pid";
+
+    /// <summary>
+    /// A test host that died abnormally (killed, crashed) never ran its exit handler, so its cluster still runs. Clusters
+    /// whose owning test process is gone are shut down (immediate mode) and deleted before a new one starts.
+    /// </summary>
+    private static async Task SweepAbandonedClustersAsync()
+    {
+        foreach (var root in Directory.EnumerateDirectories(Path.GetTempPath(), "phonecrm-tests-*"))
+        {
+            var owner = Path.Combine(root, OwnerFile);
+            if (!File.Exists(owner) || !int.TryParse(await File.ReadAllTextAsync(owner), out var ownerPid) || IsAlive(ownerPid)) continue;
+            var postmaster = Path.Combine(root, "pgdata", "postmaster.pid");
+            if (File.Exists(postmaster) && int.TryParse((await File.ReadAllLinesAsync(postmaster)).FirstOrDefault(), out var pgPid) && IsAlive(pgPid))
+            {
+                using var kill = System.Diagnostics.Process.Start("kill", ["-QUIT", pgPid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                await kill.WaitForExitAsync();
+                for (var i = 0; i < 50 && IsAlive(pgPid); i++) await Task.Delay(100);
+            }
+
+            try { Directory.Delete(root, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static async Task<bool> DockerAnswersAsync()

@@ -48,4 +48,26 @@ public sealed class SegmentsUiTests(AppFixture app)
         Assert.True(denied.StatusCode == HttpStatusCode.Forbidden
             || denied.Headers.Location?.OriginalString.Contains("access-denied", StringComparison.Ordinal) == true);
     }
+
+    [Fact]
+    public async Task Sample_is_masked_for_the_analyst_and_cities_autocomplete_from_existing_values()
+    {
+        var tenant = await SegmentData.TenantAsync(app);
+        const string rule = """{"all":[{"field":"city","op":"eq","value":"Москва"}]}""";
+        using var analyst = await tenant.SignInAsync(Role.Analyst);
+        var masked = await (await analyst.PostFormAsync("/segments/sample", new() { ["rule"] = rule }, "/segments")).Content.ReadAsStringAsync();
+        Assert.Equal(2, masked.Split("class=\"sample-contact\"").Length - 1);
+        Assert.Contains("***-**-01", masked, StringComparison.Ordinal);
+        Assert.Contains("***-**-03", masked, StringComparison.Ordinal);
+
+        using var marketer = await tenant.SignInAsync(Role.Marketer);
+        var plain = await (await marketer.PostFormAsync("/segments/sample", new() { ["rule"] = rule }, "/segments/new")).Content.ReadAsStringAsync();
+        Assert.Equal(2, plain.Split("class=\"sample-contact\"").Length - 1);
+        Assert.DoesNotContain("***", plain, StringComparison.Ordinal);
+
+        var cities = await (await marketer.GetAsync("/segments/cities?q=" + Uri.EscapeDataString("Мос"))).Content.ReadAsStringAsync();
+        Assert.Equal("[\"Москва\"]", System.Text.RegularExpressions.Regex.Unescape(cities));
+        var none = await (await marketer.GetAsync("/segments/cities?q=%25")).Content.ReadAsStringAsync();
+        Assert.Equal("[]", none);
+    }
 }

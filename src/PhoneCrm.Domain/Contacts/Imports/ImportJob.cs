@@ -11,6 +11,8 @@ public sealed class ImportJob : ITenantOwned
     public Guid TenantId { get; set; }
     public Guid Id { get; set; }
     public required string FileName { get; set; }
+    /// <summary>What the file holds: <see cref="ImportKinds.Contacts"/> or <see cref="ImportKinds.Events"/>.</summary>
+    public string Kind { get; set; } = ImportKinds.Contacts;
     public long SizeBytes { get; set; }
     public string SourceChannel { get; set; } = "import";
     public string? SourceDetail { get; set; }
@@ -34,6 +36,13 @@ public sealed class ImportJob : ITenantOwned
 
     public int Percent => Status == ImportStatus.Completed ? 100
         : TotalRows == 0 ? 0 : (int)Math.Min(99, ProcessedRows * 100L / TotalRows);
+}
+
+/// <summary>The kinds of file the import machinery (upload, chunks, progress, rejections) runs.</summary>
+public static class ImportKinds
+{
+    public const string Contacts = "contacts";
+    public const string Events = "events";
 }
 
 public enum ImportStatus

@@ -12,11 +12,18 @@ using PhoneCrm.Infrastructure.Tenancy;
 namespace PhoneCrm.Infrastructure.Contacts.Import;
 
 /// <summary>Hangfire entry point: one job per import, on the bulk queue, retried on failure (it resumes).</summary>
-public sealed class ImportJobs(ImportProcessor processor)
+public sealed class ImportJobs(ImportProcessor processor, Events.Import.EventImportProcessor eventProcessor, PhoneCrmDbContext db)
 {
+    /// <summary>Runs the import with the processor of its kind (contacts or events).</summary>
     [Queue("bulk")]
     [AutomaticRetry(Attempts = 10, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    public Task RunAsync(Guid tenantId, Guid importId, CancellationToken ct) => processor.RunAsync(tenantId, importId, ct);
+    public async Task RunAsync(Guid tenantId, Guid importId, CancellationToken ct)
+    {
+        db.Tenant.Set(tenantId);
+        var kind = await db.Set<ImportJob>().AsNoTracking().Where(i => i.Id == importId).Select(i => i.Kind).SingleOrDefaultAsync(ct);
+        if (kind == ImportKinds.Events) await eventProcessor.RunAsync(tenantId, importId, ct);
+        else await processor.RunAsync(tenantId, importId, ct);
+    }
 
     public static string Enqueue(IBackgroundJobClient jobs, Guid tenantId, Guid importId) =>
         jobs.Enqueue<ImportJobs>(j => j.RunAsync(tenantId, importId, CancellationToken.None));

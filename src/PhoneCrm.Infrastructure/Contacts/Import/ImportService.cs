@@ -18,7 +18,12 @@ public sealed class ImportService(
     public const long MaxFileBytes = 200L * 1024 * 1024;
 
     /// <summary>Stores the upload and checks it can be read and has a phone column; returns the error otherwise.</summary>
-    public async Task<(ImportJob? Job, string? Error)> UploadAsync(string fileName, Stream content, string? sourceChannel,
+    public Task<(ImportJob? Job, string? Error)> UploadAsync(string fileName, Stream content, string? sourceChannel,
+        string? sourceDetail, Guid? userId, bool startNow, CancellationToken ct) =>
+        UploadAsync(ImportKinds.Contacts, fileName, content, sourceChannel, sourceDetail, userId, startNow, ct);
+
+    /// <summary>Stores an upload of the given <see cref="ImportKinds">kind</see> (contacts or events).</summary>
+    public async Task<(ImportJob? Job, string? Error)> UploadAsync(string kind, string fileName, Stream content, string? sourceChannel,
         string? sourceDetail, Guid? userId, bool startNow, CancellationToken ct)
     {
         var channel = string.IsNullOrWhiteSpace(sourceChannel) ? ContactSources.Import : sourceChannel.Trim().ToLowerInvariant();
@@ -29,6 +34,7 @@ public sealed class ImportService(
         {
             TenantId = db.Tenant.RequireTenant(),
             Id = Guid.CreateVersion7(),
+            Kind = kind,
             FileName = Path.GetFileName(fileName).Length > 0 ? Path.GetFileName(fileName)[..Math.Min(200, Path.GetFileName(fileName).Length)] : "upload.csv",
             SourceChannel = channel,
             SourceDetail = string.IsNullOrWhiteSpace(sourceDetail) ? null : sourceDetail.Trim()[..Math.Min(200, sourceDetail.Trim().Length)],
@@ -43,7 +49,7 @@ public sealed class ImportService(
         job.SizeBytes = await files.SaveAsync(job.Id, content, ct);
         if (job.SizeBytes == 0) return (null, "The file is empty.");
 
-        var error = await CheckReadableAsync(job.Id, ct);
+        var error = await CheckReadableAsync(job.Id, kind, ct);
         if (error is not null) return (null, error);
         if (startNow) job.Status = ImportStatus.Queued;
         await db.SaveChangesAsync(ct);
@@ -75,8 +81,8 @@ public sealed class ImportService(
     public Task<ImportJob?> FindAsync(Guid importId, CancellationToken ct) =>
         db.Set<ImportJob>().AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
 
-    public Task<List<ImportJob>> RecentAsync(int count, CancellationToken ct) =>
-        db.Set<ImportJob>().AsNoTracking().Where(i => i.Status != ImportStatus.Draft)
+    public Task<List<ImportJob>> RecentAsync(int count, CancellationToken ct, string kind = ImportKinds.Contacts) =>
+        db.Set<ImportJob>().AsNoTracking().Where(i => i.Status != ImportStatus.Draft && i.Kind == kind)
             .OrderByDescending(i => i.CreatedAt).Take(count).ToListAsync(ct);
 
     /// <summary>The <c>line,value,reason</c> report, streamed in line order.</summary>
@@ -90,11 +96,18 @@ public sealed class ImportService(
         await output.FlushAsync(ct);
     }
 
-    private async Task<string?> CheckReadableAsync(Guid importId, CancellationToken ct)
+    private async Task<string?> CheckReadableAsync(Guid importId, string kind, CancellationToken ct)
     {
         try
         {
             var preview = await PreviewAsync(importId, ct);
+            if (kind == ImportKinds.Events)
+            {
+                var found = Events.Import.EventColumns.Detect(preview.Header.Fields);
+                var missing = Events.Import.EventColumns.Required.Where(r => !found.ContainsKey(r)).ToList();
+                return missing.Count == 0 ? null : $"Required columns missing in the header: {string.Join(", ", missing)}.";
+            }
+
             var detected = ColumnMapper.Detect(preview.Header.Fields);
             return detected.ContainsKey(ImportField.Phone) ? null
                 : "No phone column found in the header (expected e.g. 'phone' or 'телефон').";

@@ -50,6 +50,8 @@ internal sealed class ConsentRecordConfiguration : IEntityTypeConfiguration<Cons
         b.Property(r => r.Id).ValueGeneratedNever();
         b.HasIndex(r => new { r.TenantId, r.Id }).IsUnique();
         b.HasIndex(r => new { r.TenantId, r.ContactId, r.Seq });
+        // Bulk proof by time range.
+        b.HasIndex(r => new { r.TenantId, r.CapturedAt });
         b.Property(r => r.Purpose).HasMaxLength(64);
         b.Property(r => r.Channel).HasMaxLength(16);
         b.Property(r => r.Action).HasMaxLength(16);

@@ -13,6 +13,7 @@ internal sealed class ImportJobConfiguration : IEntityTypeConfiguration<ImportJo
         b.HasKey(i => new { i.TenantId, i.Id });
         b.Property(i => i.FileName).HasMaxLength(260);
         b.Property(i => i.SourceChannel).HasMaxLength(32);
+        b.Property(i => i.Kind).HasMaxLength(16).HasDefaultValue(ImportKinds.Contacts);
         b.Property(i => i.SourceDetail).HasMaxLength(200);
         b.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(i => i.Mapping).HasColumnType("jsonb").HasConversion(

@@ -282,6 +282,87 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.CaptureForm", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<bool>("AskName")
+                        .HasColumnType("boolean")
+                        .HasColumnName("ask_name");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("PrivacyPolicyUrl")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("privacy_policy_url");
+
+                    b.PrimitiveCollection<List<string>>("PurposeCodes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("purpose_codes");
+
+                    b.Property<string>("RedirectUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("redirect_url");
+
+                    b.Property<Guid>("TextVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("text_version_id");
+
+                    b.Property<string>("ThankYouText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("thank_you_text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_capture_forms");
+
+                    b.HasIndex("TenantId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_capture_forms_tenant_id_key");
+
+                    b.HasIndex("TenantId", "TextVersionId")
+                        .HasDatabaseName("ix_capture_forms_tenant_id_text_version_id");
+
+                    b.ToTable("capture_forms", (string)null);
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentChainHead", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -301,6 +382,96 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasName("pk_consent_chain_heads");
 
                     b.ToTable("consent_chain_heads", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentCodeChallenge", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset?>("ConsumedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("consumed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("FormId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("form_id");
+
+                    b.Property<string>("FormVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("form_version");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ip");
+
+                    b.Property<byte[]>("NameCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("name_cipher");
+
+                    b.Property<byte[]>("PhoneCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_cipher");
+
+                    b.PrimitiveCollection<List<string>>("PurposeCodes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("purpose_codes");
+
+                    b.Property<Guid?>("SmsMessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sms_message_id");
+
+                    b.Property<string>("SourceUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("source_url");
+
+                    b.Property<Guid>("TextVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("text_version_id");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("user_agent");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_consent_code_challenges");
+
+                    b.HasIndex("TenantId", "ExpiresAt")
+                        .HasDatabaseName("ix_consent_code_challenges_tenant_id_expires_at");
+
+                    b.HasIndex("TenantId", "FormId")
+                        .HasDatabaseName("ix_consent_code_challenges_tenant_id_form_id");
+
+                    b.ToTable("consent_code_challenges", (string)null);
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentPurpose", b =>
@@ -453,6 +624,9 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
 
                     b.HasKey("TenantId", "Seq")
                         .HasName("pk_consent_records");
+
+                    b.HasIndex("TenantId", "CapturedAt")
+                        .HasDatabaseName("ix_consent_records_tenant_id_captured_at");
 
                     b.HasIndex("TenantId", "Id")
                         .IsUnique()
@@ -900,6 +1074,14 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasMaxLength(260)
                         .HasColumnType("character varying(260)")
                         .HasColumnName("file_name");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("contacts")
+                        .HasColumnName("kind");
 
                     b.Property<int>("LastLine")
                         .HasColumnType("integer")
@@ -2061,6 +2243,11 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.PrimitiveCollection<List<Guid>>("ExcludeSegmentIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("exclude_segment_ids");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -2281,6 +2468,23 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasConstraintName("fk_audit_log_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.CaptureForm", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_capture_forms_tenants_tenant_id");
+
+                    b.HasOne("PhoneCrm.Domain.Consent.ConsentTextVersion", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "TextVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_capture_forms_consent_text_versions_tenant_id_text_version_");
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentChainHead", b =>
                 {
                     b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
@@ -2289,6 +2493,23 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_consent_chain_heads_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentCodeChallenge", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_consent_code_challenges_tenants_tenant_id");
+
+                    b.HasOne("PhoneCrm.Domain.Consent.CaptureForm", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "FormId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_consent_code_challenges_capture_forms_tenant_id_form_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentPurpose", b =>

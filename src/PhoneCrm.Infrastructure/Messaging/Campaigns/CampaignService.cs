@@ -207,10 +207,8 @@ public sealed class CampaignService(
     {
         var c = await GetAsync(id, ct);
         if (c is null || c.Status != CampaignStatus.Sending) return [];
-        var segment = await segments.GetAsync(c.SegmentId, ct) ?? throw new InvalidOperationException($"Segment {c.SegmentId} is gone.");
-        using var doc = JsonDocument.Parse(segment.Rule);
-        var node = SegmentService.Validate(doc.RootElement, out _) ?? throw new InvalidOperationException("Stored rule is invalid.");
-        var rule = RuleSql.Translate(node, await segments.ContextAsync(ct));
+        // The segment's membership with its exclusions (erased contacts never match).
+        var rule = await segments.MembershipAsync(c.SegmentId, ct) ?? throw new InvalidOperationException($"Segment {c.SegmentId} is gone.");
         var size = BatchSize;
         var perBatch = c.ThrottlePerMinute is { } t ? Math.Min(size, t) : size;
 
@@ -231,7 +229,7 @@ public sealed class CampaignService(
                 SELECT @tenant, @campaign, id,
                        CASE WHEN in_test THEN 'pending' ELSE 'held' END,
                        CASE WHEN NOT @ab THEN NULL WHEN NOT in_test THEN NULL WHEN rn % 2 = 1 THEN 'a' ELSE 'b' END,
-                       CASE WHEN in_test THEN ((rn - 1) / @size)::int END,
+                       CASE WHEN in_test THEN ((rn - 1) / @batch_size)::int END,
                        now()
                 FROM (
                   SELECT c.id, rn, rn <= ceil(total * @test / 100.0) AS in_test FROM (
@@ -245,7 +243,7 @@ public sealed class CampaignService(
                 cmd.Parameters.Add(new NpgsqlParameter("tenant", c.TenantId));
                 cmd.Parameters.Add(new NpgsqlParameter("campaign", id));
                 cmd.Parameters.Add(new NpgsqlParameter("ab", c.IsAbTest));
-                cmd.Parameters.Add(new NpgsqlParameter("size", perBatch));
+                cmd.Parameters.Add(new NpgsqlParameter("batch_size", perBatch));
                 cmd.Parameters.Add(new NpgsqlParameter("test", test));
                 foreach (var p in rule.Parameters) cmd.Parameters.Add(p.Clone());
                 cmd.CommandTimeout = 600;
@@ -283,7 +281,7 @@ public sealed class CampaignService(
         if (segment is null) return (0, 0, 0, skipped);
         using var doc = JsonDocument.Parse(segment.Rule);
         var node = SegmentService.Validate(doc.RootElement, out _)!;
-        var ids = await segments.SampleAsync(node, limit, Contacts.ContactScope.Full, ct);
+        var ids = await segments.SampleAsync(node, segment.ExcludeSegmentIds, limit, Contacts.ContactScope.Full, ct);
         var decisions = await policy.DecideAsync(new SendIntent(purpose, category, SmsKinds.Campaign), ids, null, ct);
         long eligible = 0, deferred = 0;
         foreach (var d in decisions.Values)

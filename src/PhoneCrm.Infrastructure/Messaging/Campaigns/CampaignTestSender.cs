@@ -31,7 +31,7 @@ public sealed class CampaignTestSender(SendPolicyService policy, SmsOutbox outbo
         var baseUrl = config.GetValue("Links:BaseUrl", "http://localhost:5000")!.TrimEnd('/');
         foreach (var phone in parsed.DistinctBy(p => p.E164))
         {
-            var decision = await policy.DecideTestAsync(intent, index.Phone(phone.E164), ct);
+            var decision = await policy.DecideTestAsync(intent, index.Phone(phone.E164), phone.Type, ct);
             if (decision.Outcome != SendOutcome.Send)
             {
                 results.Add(new TestSendResult(phone.E164, RecipientOutcome.Skipped, decision.Reason, null));

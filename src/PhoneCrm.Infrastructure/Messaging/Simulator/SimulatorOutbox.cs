@@ -15,6 +15,21 @@ public sealed record SimulatorOutboxPage(IReadOnlyList<SimulatorOutboxItem> Item
 /// <summary>Reads what the simulator accepted for the current tenant (decrypted; callers audit the read).</summary>
 public sealed class SimulatorOutbox(PhoneCrmDbContext db, PiiProtector protector, BlindIndex index)
 {
+    /// <summary>The newest messages first, for the simulator page.</summary>
+    public async Task<IReadOnlyList<SimulatorOutboxItem>> ListLatestAsync(int limit, CancellationToken ct)
+    {
+        var rows = await (
+            from s in db.SimulatorMessages.AsNoTracking()
+            join m in db.SmsMessages.AsNoTracking() on s.MessageId equals m.Id into joined
+            from m in joined.DefaultIfEmpty()
+            orderby s.ProviderMessageId descending
+            select new { s, Status = m == null ? null : m.Status, CampaignId = m == null ? null : m.CampaignId, SentAt = m == null ? null : m.SentAt })
+            .Take(Math.Clamp(limit, 1, 1000)).ToListAsync(ct);
+        return rows.Select(x => new SimulatorOutboxItem(x.s.MessageId, x.s.ProviderMessageId,
+            protector.Decrypt(x.s.PhoneCipher, SmsPii.SimulatorPhone)!, protector.Decrypt(x.s.TextCipher, SmsPii.SimulatorText)!,
+            x.s.Segments, x.SentAt ?? x.s.AcceptedAt, x.Status ?? SmsStatus.Sent, x.CampaignId)).ToList();
+    }
+
     /// <param name="phone">Any format; a value that is not a phone number matches nothing.</param>
     /// <param name="after">Cursor: the last provider message id of the previous page (ids grow with time).</param>
     public async Task<SimulatorOutboxPage> ListAsync(Guid? campaignId, string? phone, string? after, int limit, CancellationToken ct)

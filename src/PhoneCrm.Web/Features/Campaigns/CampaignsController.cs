@@ -129,10 +129,12 @@ public sealed class CampaignsController(
 
     /// <summary>The progress panel, polled by htmx while the campaign sends.</summary>
     [HttpGet("{id:guid}/progress")]
-    public async Task<IActionResult> ProgressAsync(Guid id, CancellationToken ct)
+    public async Task<IActionResult> ProgressAsync(Guid id, string? shown, CancellationToken ct)
     {
         var c = await campaigns.GetAsync(id, ct);
         if (c is null) return NotFound();
+        // The status changed since the page was drawn: reload it so the actions match (htmx).
+        if (shown is not null && shown != c.Status) Response.Headers["HX-Refresh"] = "true";
         return PartialView("_Progress", new DetailModel(c, await campaigns.StatsAsync(c, ct), null, null,
             c.IsAbTest ? await campaigns.VariantStatsAsync(c.Id, ct) : []));
     }

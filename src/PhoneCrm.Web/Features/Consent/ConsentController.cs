@@ -14,11 +14,9 @@ namespace PhoneCrm.Web.Features.Consent;
 /// <summary>The compliance officer's Consent page: search by phone, chain verification, proof; and staff withdrawal.</summary>
 public sealed class ConsentController(
     ConsentLedger ledger,
-    ConsentTexts texts,
     ContactService contacts,
     AuditLog audit,
     AuditActor actor,
-    TimeProvider clock,
     IStringLocalizer<SharedResource> t) : UiController
 {
     public sealed record IndexModel(string? Query, string? SearchError, ChainVerification Chain);
@@ -39,18 +37,6 @@ public sealed class ConsentController(
         var chain = await ledger.VerifyChainAsync(ct);
         await audit.WriteAsync(AuditActions.Read, "consent_chain", null, $"verified; valid={chain.Valid};records={chain.Records}", ct);
         return View(new IndexModel(q, error, chain));
-    }
-
-    /// <summary>The proof for one contact as a JSON download, the same document as the API's.</summary>
-    [HttpGet("consent/proof/{id:guid}"), RequirePermission(Permission.ConsentRead)]
-    public async Task<IActionResult> Proof(Guid id, CancellationToken ct)
-    {
-        var contact = await contacts.GetAsync(id, ContactAccess.ScopeFor(User), ct);
-        if (contact is null) return NotFound();
-        var proof = await ConsentProof.BuildAsync(contacts.View(contact, ContactScope.Full), ledger, texts, clock.GetUtcNow(), ct);
-        await audit.WriteAsync(AuditActions.Export, "consent_proof", id.ToString(), $"ui proof; records={proof.Consents.Count};chainValid={proof.ChainValid}", ct);
-        Response.Headers.ContentDisposition = $"attachment; filename=\"consent-proof-{id}.json\"";
-        return Json(proof);
     }
 
     [HttpPost("contacts/{id:guid}/consents/withdraw"), RequirePermission(Permission.ConsentWrite)]

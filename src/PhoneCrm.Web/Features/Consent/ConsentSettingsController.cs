@@ -30,11 +30,97 @@ public sealed class ConsentSettingsController(ConsentPurposes purposes, ConsentT
             ActionsAndMethods ?? "", Term ?? "", Withdrawal ?? "", Body ?? "");
     }
 
-    public sealed record IndexModel(IReadOnlyList<ConsentPurpose> Purposes, IReadOnlyList<ConsentTextVersion> Versions, TextForm Form,
-        IReadOnlyDictionary<string, string> Errors);
+    public sealed class PurposeForm
+    {
+        public string? Code { get; set; }
+        public string? Name { get; set; }
+        public int? ValidityDays { get; set; }
+        public List<string> AllowedBases { get; set; } = [];
+    }
 
+    public sealed record IndexModel(IReadOnlyList<ConsentPurpose> Purposes, IReadOnlyList<ConsentTextVersion> Versions, TextForm Form,
+        IReadOnlyDictionary<string, string> Errors)
+    {
+        public PurposeForm NewPurpose { get; init; } = new() { AllowedBases = ["consent"] };
+        public IReadOnlyDictionary<string, string> PurposeErrors { get; init; } = new Dictionary<string, string>();
+        public string? PurposeErrorFor { get; init; }
+    }
+
+    /// <summary>The page; <c>?from={versionId}</c> starts a new version from an existing one (versions are never edited in place).</summary>
     [HttpGet("")]
-    public async Task<IActionResult> Index(CancellationToken ct) => View(await ModelAsync(new TextForm(), new Dictionary<string, string>(), ct));
+    public async Task<IActionResult> Index(Guid? from, CancellationToken ct)
+    {
+        var form = new TextForm();
+        if (from is { } id && (await texts.GetManyAsync([id], ct)).SingleOrDefault() is { } v)
+        {
+            form = new TextForm
+            {
+                OperatorName = v.OperatorName, OperatorAddress = v.OperatorAddress, Purposes = v.Purposes, DataList = v.DataList,
+                ActionsAndMethods = v.ActionsAndMethods, Term = v.Term, Withdrawal = v.Withdrawal, Body = v.Body, PurposeCodes = v.PurposeCodes,
+            };
+        }
+
+        return View(await ModelAsync(form, new Dictionary<string, string>(), ct));
+    }
+
+    [HttpPost("purposes")]
+    public Task<IActionResult> CreatePurpose(PurposeForm form, CancellationToken ct) => SavePurposeAsync(form, create: true, ct);
+
+    [HttpPost("purposes/{code}")]
+    public Task<IActionResult> UpdatePurpose(string code, PurposeForm form, CancellationToken ct)
+    {
+        form.Code = code;
+        return SavePurposeAsync(form, create: false, ct);
+    }
+
+    [HttpPost("purposes/{code}/delete")]
+    public async Task<IActionResult> DeletePurpose(string code, CancellationToken ct)
+    {
+        var refusal = await purposes.DeleteAsync(code, ct);
+        if (refusal == "unknown") return NotFound();
+        if (refusal is not null)
+        {
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            var message = refusal == "built-in" ? t["Built-in purposes cannot be deleted."] : t["This purpose is in use (consents or forms cite it) and cannot be deleted."];
+            return View(nameof(Index), await ModelAsync(new TextForm(), new Dictionary<string, string>(), ct) with
+            {
+                PurposeErrors = new Dictionary<string, string> { ["Code"] = message }, PurposeErrorFor = code,
+            });
+        }
+
+        await audit.WriteAsync(AuditActions.Update, "consent_purpose", code, "custom purpose deleted", ct);
+        Flash(t["Purpose deleted."]);
+        return Redirect("/settings/consent#purposes");
+    }
+
+    private async Task<IActionResult> SavePurposeAsync(PurposeForm form, bool create, CancellationToken ct)
+    {
+        var (purpose, errors) = await purposes.SaveAsync(form.Code, form.Name, form.ValidityDays, form.AllowedBases, create, ct);
+        if (purpose is null)
+        {
+            if (!create && errors.GetValueOrDefault("Code") == "unknown") return NotFound();
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            var messages = errors.ToDictionary(e => e.Key, e => e.Value switch
+            {
+                "format" => t["Code: 2–40 lowercase Latin letters, digits or _, starting with a letter."].Value,
+                "taken" => t["This code is already used."].Value,
+                "range" => string.Format(System.Globalization.CultureInfo.CurrentCulture, t["From 1 to {0} days, or empty for no fixed term."].Value, ConsentPurposes.MaxValidityDays),
+                "marketing" => t["Marketing may rest only on consent (38-FZ Art. 18)."].Value,
+                "required" => t["Required."].Value,
+                _ => t["Too long."].Value,
+            });
+            return View(nameof(Index), await ModelAsync(new TextForm(), new Dictionary<string, string>(), ct) with
+            {
+                NewPurpose = create ? form : new PurposeForm { AllowedBases = ["consent"] }, PurposeErrors = messages,
+                PurposeErrorFor = create ? null : form.Code,
+            });
+        }
+
+        await audit.WriteAsync(create ? AuditActions.Create : AuditActions.Update, "consent_purpose", purpose.Code,
+            $"validityDays={purpose.ValidityDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"};bases={string.Join('|', purpose.AllowedBases)}", ct);
+        Flash(t["Purpose saved."]);
+        return Redirect("/settings/consent#purposes");
+    }
 
     /// <summary>Always a new version: texts already cited by consents stay exactly as they were shown.</summary>
     [HttpPost("texts")]

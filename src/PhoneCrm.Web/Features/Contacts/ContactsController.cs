@@ -84,7 +84,13 @@ public sealed class ContactsController(
 
     public sealed record CardModel(ContactView Contact, ContactForm Form, IReadOnlyDictionary<string, string> Errors,
         IReadOnlyList<NoteView> Notes, IReadOnlyList<Owner> Owners, bool CanWrite, bool CanAssign, string? Tab,
-        ConsentTab? Consents = null);
+        ConsentTab? Consents = null, IReadOnlyList<EventRow>? Events = null);
+
+    /// <summary>One line of the card's events timeline.</summary>
+    public sealed record EventRow(string Type, DateTimeOffset OccurredAt, decimal? Amount, string? Currency, string? OrderId,
+        IReadOnlyList<string> Categories, string ExternalId);
+
+    public const int TimelineSize = 100;
 
     public sealed record NewModel(ContactForm Form, IReadOnlyDictionary<string, string> Errors, Guid? ExistingId);
 
@@ -284,8 +290,38 @@ public sealed class ContactsController(
             await audit.WriteAsync(AuditActions.Read, "consent", view.Id.ToString(), $"card tab; records={consents.History.Count}", ct);
         }
 
+        List<EventRow>? events = null;
+        if (tab == "orders")
+        {
+            var rows = await db.ContactEvents.AsNoTracking().Where(e => e.ContactId == view.Id)
+                .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Take(TimelineSize)
+                .Select(e => new { e.Type, e.OccurredAt, e.Amount, e.Data, e.ExternalId }).ToListAsync(ct);
+            events = rows.Select(e => ToRow(e.Type, e.OccurredAt, e.Amount, e.Data, e.ExternalId)).ToList();
+            await audit.WriteAsync(AuditActions.Read, "contact_events", view.Id.ToString(), $"card tab; rows={events.Count}", ct);
+        }
+
         return new CardModel(view, form, errors, await contacts.NotesAsync(view.Id, scope, ct), await OwnersAsync(ct), canWrite,
-            canWrite && scope.OwnerOnly is null, tab, consents);
+            canWrite && scope.OwnerOnly is null, tab, consents, events);
+    }
+
+    private static EventRow ToRow(string type, DateTimeOffset at, decimal? amount, string data, string externalId)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(data);
+        var root = doc.RootElement;
+        string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+        var categories = new List<string>();
+        if (root.TryGetProperty("items", out var items) && items.ValueKind == System.Text.Json.JsonValueKind.Array)
+        {
+            foreach (var item in items.EnumerateArray())
+            {
+                if (item.ValueKind == System.Text.Json.JsonValueKind.Object && item.TryGetProperty("category", out var c)
+                    && c.ValueKind == System.Text.Json.JsonValueKind.String
+                    && Infrastructure.Events.EventInput.NormalizeCategory(c.GetString()!) is { Length: > 0 } name && !categories.Contains(name))
+                    categories.Add(name);
+            }
+        }
+
+        return new EventRow(type, at, amount, Text("currency"), Text("orderId"), categories, externalId);
     }
 
     /// <summary>The tenant's sales managers: who can own contacts.</summary>

@@ -17,6 +17,8 @@ public static class NavItems
         new("Campaigns", "/campaigns", Permission.CampaignsRead, true),
         new("Templates", "/templates", Permission.CampaignsRead, true),
         new("Automations", "/automations", Permission.CampaignsRead, true),
+        new("Inbox", "/inbox", Permission.ContactsWrite, true),
+        new("SMS simulator", "/messaging/simulator", Permission.CampaignsWrite, true),
         new("Analytics", "/analytics", Permission.AnalyticsRead, false),
         new("Requests", "/requests", Permission.RequestsManage, false),
         new("Audit log", "/audit", Permission.AuditRead, true),
@@ -25,6 +27,7 @@ public static class NavItems
         new("API keys", "/settings/api-keys", Permission.ApiKeysManage, true, InSettings: true),
         new("Sending settings", "/settings/sending", Permission.SettingsManage, true, InSettings: true),
         new("Encryption", "/settings/encryption", Permission.SettingsManage, true, InSettings: true),
+        new("SMS provider", "/settings/sms", Permission.SettingsManage, true, InSettings: true),
         new("Jobs", "/jobs", Permission.JobsDashboard, true, InSettings: true),
     ];
 

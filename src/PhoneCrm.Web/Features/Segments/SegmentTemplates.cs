@@ -11,7 +11,8 @@ public static class SegmentTemplates
         new("lapsed-6m", "No purchase for 6 months", """{"all":[{"field":"lastPurchaseAt","op":"older_than_days","value":180}]}"""),
         new("gardeners", "Bought garden goods", """{"all":[{"field":"purchasedCategory","op":"contains","value":"garden"}]}"""),
         new("birthday-week", "Birthday within 7 days", """{"all":[{"field":"birthday","op":"within_days","value":7}]}"""),
-        new("inactive-9m", "Inactive 9 months", """{"any":[{"field":"lastEngagedAt","op":"older_than_days","value":270},{"field":"lastEngagedAt","op":"exists","value":false}]}"""),
+        // "not engaged in the last 270 days" (also: never engaged) — an anti-join, where the equivalent any(older, missing) is a per-row probe.
+        new("inactive-9m", "Inactive 9 months", """{"not":{"all":[{"field":"lastEngagedAt","op":"within_days","value":270}]}}"""),
         new("marketing-sms", "Has marketing SMS consent", """{"all":[{"field":"consent","op":"has","value":{"purpose":"marketing","channel":"sms"}}]}"""),
     ];
 

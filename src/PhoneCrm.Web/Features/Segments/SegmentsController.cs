@@ -1,54 +1,73 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Segments;
 using PhoneCrm.Infrastructure.Audit;
+using PhoneCrm.Infrastructure.Contacts;
+using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Segments;
 using PhoneCrm.Web.Features.Access;
+using PhoneCrm.Web.Features.Contacts;
 
 namespace PhoneCrm.Web.Features.Segments;
 
-/// <summary>Segment list, template gallery and builder; the live count is a UI action over the same service as the API.</summary>
+/// <summary>
+/// Segment list, template gallery and the visual builder (segment-builder.js edits the rule JSON kept in the form's
+/// <c>rule</c> field; the JSON stays editable as "advanced"). Count and sample are UI actions over the same service as the API.
+/// </summary>
 [Route("segments"), RequirePermission(Permission.SegmentsRead)]
-public sealed class SegmentsController(SegmentService segments, AuditLog audit, IStringLocalizer<SharedResource> t) : UiController
+public sealed class SegmentsController(
+    SegmentService segments,
+    ContactService contacts,
+    PhoneCrmDbContext db,
+    AuditLog audit,
+    IStringLocalizer<SharedResource> t) : UiController
 {
-    public sealed record EditModel(Guid? Id, string Name, string Rule, IReadOnlyDictionary<string, string[]> Errors);
+    public const int SampleSize = 10;
+
+    public sealed record EditModel(Guid? Id, string Name, string Rule, IReadOnlyList<Guid> Exclude, IReadOnlyDictionary<string, string[]> Errors,
+        IReadOnlyList<Segment> Others, string BuilderJson);
 
     public sealed record CountModel(long? Count, IReadOnlyList<string> Errors);
+
+    public sealed record SampleModel(IReadOnlyList<ContactView> Contacts, long? Count);
 
     [HttpGet("")]
     public async Task<IActionResult> IndexAsync(CancellationToken ct) => View("Index", await segments.ListAsync(ct));
 
     [HttpGet("new")]
     [RequirePermission(Permission.SegmentsWrite)]
-    public IActionResult New(string? template)
+    public async Task<IActionResult> NewAsync(string? template, CancellationToken ct)
     {
         var chosen = SegmentTemplates.Find(template);
-        return View("Edit", new EditModel(null, chosen is null ? "" : t[chosen.Title], chosen?.Rule ?? """{"all":[]}""",
-            new Dictionary<string, string[]>()));
+        return View("Edit", await EditModelAsync(null, chosen is null ? "" : t[chosen.Title], chosen?.Rule ?? """{"all":[]}""", [],
+            new Dictionary<string, string[]>(), ct));
     }
 
     [HttpGet("{id:guid}")]
     public async Task<IActionResult> EditAsync(Guid id, CancellationToken ct)
     {
         var segment = await segments.GetAsync(id, ct);
-        return segment is null ? NotFound() : View("Edit", new EditModel(segment.Id, segment.Name, Pretty(segment.Rule), new Dictionary<string, string[]>()));
+        return segment is null ? NotFound()
+            : View("Edit", await EditModelAsync(segment.Id, segment.Name, Pretty(segment.Rule), segment.ExcludeSegmentIds, new Dictionary<string, string[]>(), ct));
     }
 
     /// <summary>Saves; <paramref name="asNew"/> duplicates the segment under the given name.</summary>
     [HttpPost("save")]
     [RequirePermission(Permission.SegmentsWrite)]
-    public async Task<IActionResult> SaveAsync(Guid? id, string? name, string? rule, bool asNew, CancellationToken ct)
+    public async Task<IActionResult> SaveAsync(Guid? id, string? name, string? rule, List<Guid>? exclude, bool asNew, CancellationToken ct)
     {
         var parsed = Parse(rule);
-        var result = await segments.SaveAsync(asNew ? null : id, name, parsed, ct);
+        var result = await segments.SaveAsync(asNew ? null : id, name, parsed, exclude, ct);
         if (!result.IsValid || result.Segment is null)
         {
             var errors = result.Errors.Count > 0 ? result.Errors
                 : new Dictionary<string, string[]> { ["rule"] = [t["The segment was not found."]] };
-            return View("Edit", new EditModel(id, name ?? "", rule ?? "", errors));
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return View("Edit", await EditModelAsync(id, name ?? "", rule ?? "", exclude ?? [], errors, ct));
         }
 
         await audit.WriteAsync(id is null || asNew ? AuditActions.Create : AuditActions.Update, "segment", result.Segment.Id.ToString(), "ui", ct);
@@ -56,17 +75,57 @@ public sealed class SegmentsController(SegmentService segments, AuditLog audit, 
         return Redirect($"/segments/{result.Segment.Id}");
     }
 
-    /// <summary>The builder's live count: called by htmx as the rule is edited.</summary>
+    /// <summary>The builder's live count: fetched (debounced) as the rule is edited.</summary>
     [HttpPost("count")]
-    public async Task<IActionResult> CountAsync(string? rule, CancellationToken ct)
+    public async Task<IActionResult> CountAsync(string? rule, List<Guid>? exclude, CancellationToken ct)
     {
-        var result = await segments.CountAsync(Parse(rule), ct);
+        var result = await segments.CountAsync(Parse(rule), exclude, ct);
         return PartialView("_Count", result.IsValid ? new CountModel(result.Count, []) : new CountModel(null, result.Errors["rule"]));
+    }
+
+    /// <summary>Some matching contacts, masked for roles without personal access (Analyst), limited to a SalesManager's own.</summary>
+    [HttpPost("sample")]
+    public async Task<IActionResult> SampleAsync(string? rule, List<Guid>? exclude, CancellationToken ct)
+    {
+        var node = SegmentService.Validate(Parse(rule), out _);
+        if (node is null) return PartialView("_Sample", new SampleModel([], null));
+        var scope = ContactAccess.ScopeFor(User);
+        var ids = (await segments.SampleAsync(node, exclude ?? [], SampleSize, scope, ct)).ToList();
+        var rows = await db.Contacts.AsNoTracking().Where(c => ids.Contains(c.Id)).ToListAsync(ct);
+        var views = rows.OrderBy(c => ids.IndexOf(c.Id)).Select(c => contacts.View(c, scope)).ToList();
+        await audit.WriteAsync(AuditActions.Read, "contact_list", null, $"segment sample;rows={views.Count};personal={scope.Personal}", ct);
+        return PartialView("_Sample", new SampleModel(views, views.Count));
+    }
+
+    /// <summary>City autocomplete: distinct existing cities starting with <paramref name="q"/> (case-insensitive).</summary>
+    [HttpGet("cities")]
+    public async Task<IActionResult> CitiesAsync(string? q, CancellationToken ct)
+    {
+        var prefix = (q ?? "").Trim();
+        var query = db.Contacts.AsNoTracking().Where(c => c.City != null);
+        if (prefix.Length > 0)
+        {
+            var pattern = prefix.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+                .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            query = query.Where(c => EF.Functions.ILike(c.City!, pattern, "\\"));
+        }
+
+        return Json(await query.Select(c => c.City!).Distinct().OrderBy(c => c).Take(20).ToListAsync(ct));
     }
 
     [HttpGet("{id:guid}/count")]
     public async Task<IActionResult> SavedCountAsync(Guid id, CancellationToken ct) =>
         await segments.CountByIdAsync(id, ct) is { } n ? PartialView("_Count", new CountModel(n, [])) : NotFound();
+
+    private async Task<EditModel> EditModelAsync(Guid? id, string name, string rule, IReadOnlyList<Guid> exclude,
+        IReadOnlyDictionary<string, string[]> errors, CancellationToken ct)
+    {
+        var others = (await segments.ListAsync(ct)).Where(s => s.Id != id).OrderBy(s => s.Name, StringComparer.CurrentCulture).ToList();
+        var categories = await db.ContactCategories.AsNoTracking().Select(c => c.Category).Distinct().OrderBy(c => c).Take(300).ToListAsync(ct);
+        var purposes = await db.ConsentPurposes.AsNoTracking().OrderBy(p => p.Code).Select(p => p.Code).ToListAsync(ct);
+        var builder = SegmentBuilderMeta.Build(t, categories, purposes);
+        return new EditModel(id, name, rule, exclude, errors, others, builder);
+    }
 
     private static JsonElement? Parse(string? rule)
     {

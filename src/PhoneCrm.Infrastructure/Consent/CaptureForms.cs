@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using PhoneCrm.Domain.Consent;
+using PhoneCrm.Infrastructure.Database;
+
+namespace PhoneCrm.Infrastructure.Consent;
+
+public sealed record CaptureFormInput(string? Name, bool AskName, IReadOnlyList<string> PurposeCodes, Guid? TextVersionId, string? ThankYouText,
+    string? RedirectUrl, string? PrivacyPolicyUrl, bool Active);
+
+/// <summary>The Admin's capture forms. Errors are keyed by the input property names.</summary>
+public sealed class CaptureForms(PhoneCrmDbContext db, ConsentPurposes purposes, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<CaptureForm>> ListAsync(CancellationToken ct = default) =>
+        await db.CaptureForms.AsNoTracking().OrderByDescending(f => f.CreatedAt).ToListAsync(ct);
+
+    public Task<CaptureForm?> GetAsync(Guid id, CancellationToken ct = default) =>
+        db.CaptureForms.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
+
+    public Task<CaptureForm?> FindByKeyAsync(string key, CancellationToken ct = default) =>
+        db.CaptureForms.AsNoTracking().SingleOrDefaultAsync(f => f.Key == key, ct);
+
+    /// <summary>Creates (id null) or edits a form; an edit bumps the version that evidence cites.</summary>
+    public async Task<(CaptureForm? Form, IReadOnlyDictionary<string, string> Errors)> SaveAsync(Guid? id, CaptureFormInput input,
+        CancellationToken ct = default)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var name = input.Name?.Trim() ?? "";
+        var thanks = input.ThankYouText?.Trim() ?? "";
+        var privacy = input.PrivacyPolicyUrl?.Trim() ?? "";
+        var redirect = string.IsNullOrWhiteSpace(input.RedirectUrl) ? null : input.RedirectUrl.Trim();
+        if (name.Length == 0) errors[nameof(input.Name)] = "required";
+        else if (name.Length > CaptureForm.NameMax) errors[nameof(input.Name)] = "too long";
+        if (thanks.Length == 0) errors[nameof(input.ThankYouText)] = "required";
+        else if (thanks.Length > CaptureForm.ThankYouMax) errors[nameof(input.ThankYouText)] = "too long";
+        if (!IsWebUrl(privacy)) errors[nameof(input.PrivacyPolicyUrl)] = "url";
+        if (redirect is not null && !IsWebUrl(redirect)) errors[nameof(input.RedirectUrl)] = "url";
+
+        var codes = input.PurposeCodes.Distinct(StringComparer.Ordinal).ToList();
+        var known = (await purposes.ListAsync(ct)).Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
+        if (codes.Count == 0) errors[nameof(input.PurposeCodes)] = "required";
+        else if (codes.Any(c => !known.Contains(c))) errors[nameof(input.PurposeCodes)] = "unknown";
+
+        ConsentTextVersion? text = null;
+        if (input.TextVersionId is { } textId) text = await db.ConsentTextVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == textId, ct);
+        if (text is null) errors[nameof(input.TextVersionId)] = "required";
+        else if (text.PurposeCodes.Count > 0 && codes.Any(c => !text.PurposeCodes.Contains(c))) errors[nameof(input.TextVersionId)] = "coverage";
+        if (errors.Count > 0) return (null, errors);
+
+        var now = clock.GetUtcNow();
+        CaptureForm form;
+        if (id is { } existing)
+        {
+            var found = await db.CaptureForms.SingleOrDefaultAsync(f => f.Id == existing, ct);
+            if (found is null) return (null, new Dictionary<string, string> { ["Id"] = "unknown" });
+            form = found;
+            form.Version++;
+        }
+        else
+        {
+            form = new CaptureForm { Key = NewKey(), Name = name, ThankYouText = thanks, PrivacyPolicyUrl = privacy, CreatedAt = now };
+            db.CaptureForms.Add(form);
+        }
+
+        form.Name = name;
+        form.AskName = input.AskName;
+        form.PurposeCodes = codes;
+        form.TextVersionId = text!.Id;
+        form.ThankYouText = thanks;
+        form.RedirectUrl = redirect;
+        form.PrivacyPolicyUrl = privacy;
+        form.Active = input.Active;
+        form.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        return (form, errors);
+    }
+
+    public static bool IsWebUrl(string? value) =>
+        value is { Length: > 0 and <= CaptureForm.UrlMax } && Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+
+    /// <summary>12 characters of base32 (60 bits): the form's public, unguessable key.</summary>
+    private static string NewKey()
+    {
+        const string alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+        Span<byte> bytes = stackalloc byte[12];
+        RandomNumberGenerator.Fill(bytes);
+        var chars = new char[12];
+        for (var i = 0; i < chars.Length; i++) chars[i] = alphabet[bytes[i] % alphabet.Length];
+        return new string(chars);
+    }
+}

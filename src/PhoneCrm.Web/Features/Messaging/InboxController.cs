@@ -1,0 +1,36 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using PhoneCrm.Domain.Access;
+using PhoneCrm.Domain.Audit;
+using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Audit;
+using PhoneCrm.Infrastructure.Messaging;
+using PhoneCrm.Web.Features.Access;
+
+namespace PhoneCrm.Web.Features.Messaging;
+
+/// <summary>Replies people sent: «НОВЫЙ» number changes and free-text replies wait here for a person; STOPs are listed as done.</summary>
+[Route("inbox"), RequirePermission(Permission.ContactsWrite)]
+public sealed class InboxController(InboundSmsService inbound, AuditLog audit, IStringLocalizer<SharedResource> t) : UiController
+{
+    public sealed record IndexModel(IReadOnlyList<InboxItem> Items, string? Kind, bool All);
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index(string? kind, bool all, CancellationToken ct)
+    {
+        kind = InboundKinds.All.Contains(kind ?? "") ? kind : null;
+        var items = await inbound.ListAsync(kind, all, 200, ct);
+        await audit.WriteAsync(AuditActions.Read, "sms_inbound", null, $"inbox; kind={kind}; all={all}; count={items.Count}", ct);
+        return View(new IndexModel(items, kind, all));
+    }
+
+    [HttpPost("{id:guid}/handled")]
+    public async Task<IActionResult> Handled(Guid id, string? kind, bool all, CancellationToken ct)
+    {
+        if (!await inbound.MarkHandledAsync(id, User.FindFirstValue(ClaimTypes.Email) ?? User.Identity?.Name ?? "user", ct)) return NotFound();
+        await audit.WriteAsync(AuditActions.Update, "sms_inbound", id.ToString(), "marked handled", ct);
+        Flash(t["Marked as handled."]);
+        return Redirect($"/inbox?kind={kind}&all={all}");
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using PhoneCrm.BrowserTests.Infrastructure;
+using PhoneCrm.Domain.Access;
+
+namespace PhoneCrm.BrowserTests.Campaigns;
+
+[Collection(BrowserCollection.Name)]
+public sealed class CampaignFlowTests(BrowserFixture app)
+{
+    [Fact]
+    public async Task Marketer_creates_a_campaign_from_a_segment_test_sends_starts_it_and_reads_the_reasons()
+    {
+        var tenant = await app.CreateTenantAsync("Семена и рассада");
+        using (var api = new HttpClient { BaseAddress = new Uri(app.BaseUrl) })
+        {
+            api.DefaultRequestHeaders.Authorization = new("Bearer", tenant.ApiKey);
+            var settings = await api.PutAsJsonAsync("/api/v1/settings/sending", new
+            {
+                timeZone = "Europe/Moscow",
+                marketingWindow = new { from = "00:00", to = "00:00", days = new[] { "mon", "tue", "wed", "thu", "fri", "sat", "sun" } },
+                caps = new { perDay = 5, informationalPerWeek = 5, promotionalPerMonth = 5 },
+            });
+            Assert.True(settings.IsSuccessStatusCode, await settings.Content.ReadAsStringAsync());
+            for (var i = 0; i < 8; i++)
+            {
+                var phone = $"+7916555{i:D4}";
+                if (i < 5)
+                {
+                    var granted = await api.PostAsJsonAsync("/api/v1/consents", new
+                    {
+                        phone, purpose = "marketing", channel = "sms", legalBasis = "consent",
+                        evidence = new { method = "web_form", ip = "203.0.113.5", sourceUrl = "https://shop.example/checkout" },
+                    });
+                    Assert.True(granted.IsSuccessStatusCode, await granted.Content.ReadAsStringAsync());
+                }
+
+                var contact = await api.PostAsJsonAsync("/api/v1/contacts", new { phone, firstName = i % 2 == 0 ? "Анна" : null, tags = new[] { "garden" } });
+                Assert.True(contact.IsSuccessStatusCode, await contact.Content.ReadAsStringAsync());
+            }
+
+            var segment = await api.PostAsJsonAsync("/api/v1/segments", new { name = "Садоводы", rule = new { field = "tags", op = "contains", value = "garden" } });
+            Assert.True(segment.IsSuccessStatusCode, await segment.Content.ReadAsStringAsync());
+        }
+
+        var user = await tenant.AddUserAsync(Role.Marketer);
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(user.Email);
+        await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(user.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Рассылки" }).ClickAsync();
+        await page.Locator("#new-campaign").ClickAsync();
+        await page.GetByLabel("Название рассылки").FillAsync("Семена -30%");
+        await page.GetByLabel("Сегмент").SelectOptionAsync(new SelectOptionValue { Label = "Садоводы" });
+        await Assertions.Expect(page.Locator("#audience-size")).ToHaveTextAsync("8");
+        await Assertions.Expect(page.Locator("#audience-eligible")).ToHaveTextAsync("5");
+
+        var text = page.GetByLabel("Текст", new() { Exact = true });
+        await text.FillAsync("{{firstName|Друг}}, скидка 30% на семена по коду SNEG23");
+        await Assertions.Expect(page.Locator("#optout-warning")).ToBeVisibleAsync();
+        await text.FillAsync("{{firstName|Друг}}, скидка 30% на семена по коду SNEG23. Отписка: СТОП");
+        await Assertions.Expect(page.Locator("#optout-warning")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#segment-count")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("#preview")).ToHaveTextAsync("Иван, скидка 30% на семена по коду SNEG23. Отписка: СТОП");
+        await BrowserFixture.ScreenshotAsync(page, "campaign-01-new");
+        await page.Locator("#save-campaign").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#campaign-status")).ToHaveTextAsync("Черновик");
+        await page.GetByLabel("3–5 номеров команды через запятую").FillAsync("+79260000001, +79260000002, +79260000003");
+        await page.Locator("#test-send").ClickAsync();
+        await Assertions.Expect(page.Locator("#test-results li")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("#test-results")).ToContainTextAsync("+79260000001: отправлено");
+        await BrowserFixture.ScreenshotAsync(page, "campaign-02-test-sent");
+
+        await page.Locator("#start-campaign").ClickAsync();
+        await Assertions.Expect(page.Locator("#campaign-status")).ToHaveTextAsync("Завершена", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#stat-sent")).ToHaveTextAsync("5");
+        await Assertions.Expect(page.Locator("#progress-bar")).ToHaveTextAsync("100%");
+        await BrowserFixture.ScreenshotAsync(page, "campaign-03-progress");
+
+        await page.Locator("#open-recipients").ClickAsync();
+        await Assertions.Expect(page.Locator("#recipients tbody tr")).ToHaveCountAsync(8);
+        await page.GetByLabel("Результат").SelectOptionAsync("skipped");
+        await page.Locator("#apply-filter").ClickAsync();
+        await Assertions.Expect(page.Locator("#recipients tbody tr")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("#recipients tbody tr").First).ToContainTextAsync("нет согласия");
+        await BrowserFixture.ScreenshotAsync(page, "campaign-04-recipients");
+    }
+}

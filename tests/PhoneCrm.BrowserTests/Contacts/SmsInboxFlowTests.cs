@@ -1,0 +1,56 @@
+using Microsoft.Playwright;
+using PhoneCrm.BrowserTests.Infrastructure;
+using PhoneCrm.Domain.Access;
+
+namespace PhoneCrm.BrowserTests.Contacts;
+
+[Collection(BrowserCollection.Name)]
+public sealed class SmsInboxFlowTests(BrowserFixture app)
+{
+    [Fact]
+    public async Task A_marketer_injects_replies_in_the_simulator_and_handles_the_inbox()
+    {
+        var tenant = await app.CreateTenantAsync("Цветы у дома");
+        var user = await tenant.AddUserAsync(Role.Marketer);
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(user.Email);
+        await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(user.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Симулятор SMS" }).ClickAsync();
+        await page.GetByLabel("С номера").FillAsync("+7 916 555-12-34");
+        await page.GetByLabel("Текст").FillAsync("СТОП");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Отправить ответ" }).ClickAsync();
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Ответ получен: Отписка (СТОП).");
+
+        // The opt-out confirmation goes out through the simulator (delivery job or sweeper).
+        for (var i = 0; i < 60 && await page.Locator("#simulator-table .simulator-row").CountAsync() == 0; i++)
+        {
+            await Task.Delay(500);
+            await page.ReloadAsync();
+        }
+
+        await Assertions.Expect(page.Locator("#simulator-table .simulator-row")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#simulator-table")).ToContainTextAsync("вы отписались от рекламных SMS");
+        await BrowserFixture.ScreenshotAsync(page, "sms-01-simulator");
+
+        await page.GetByLabel("С номера").FillAsync("89165551234");
+        await page.GetByLabel("Текст").FillAsync("Когда привезут заказ?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Отправить ответ" }).ClickAsync();
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Ответ получен: Ответ.");
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Входящие" }).ClickAsync();
+        var row = page.Locator("#inbox-table .inbox-row");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(row).ToContainTextAsync("Когда привезут заказ?");
+        await Assertions.Expect(row).ToContainTextAsync("неизвестный номер");
+        await BrowserFixture.ScreenshotAsync(page, "sms-02-inbox");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Обработано" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#inbox-empty")).ToBeVisibleAsync();
+        await page.Locator("#toggle-handled").ClickAsync();
+        await Assertions.Expect(page.Locator("#inbox-table .inbox-row")).ToHaveCountAsync(2);
+        await BrowserFixture.ScreenshotAsync(page, "sms-03-inbox-all");
+    }
+}

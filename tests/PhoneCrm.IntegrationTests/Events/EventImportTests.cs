@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using PhoneCrm.Domain.Access;
+using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Events;
+using PhoneCrm.IntegrationTests.Infrastructure;
+
+namespace PhoneCrm.IntegrationTests.Events;
+
+/// <summary>The events CSV wizard: exact counts, rejected rows, contacts created with the import's source, idempotent re-import.</summary>
+[Collection(AppCollection.Name)]
+public sealed class EventImportTests(AppFixture app)
+{
+    /// <summary>Header line 1; every data line's fate is in the comment.</summary>
+    private const string File =
+        "type;external_id;phone;occurred_at;order_id;amount;currency;sku;item_name;category;price;quantity\n"
+        + "order_placed;ord-1;+79161230001;2026-11-01 10:00;1001;;RUB;S1;Семена;Garden;100;2\n"       // 2 \ one order, items 200 + 300
+        + "order_placed;ord-1;+79161230001;2026-11-01 10:00;1001;;RUB;S2;Лопата;tools;300;1\n"        // 3 /
+        + "order_paid;pay-1;+79161230001;2026-11-02T10:00:00Z;1001;500,00;RUB;;;;;\n"                // 4 created
+        + "cart_abandoned;cart-1;8 (916) 123-00-02;2026-11-03 12:00;;;;;;;;\n"                       // 5 created, new contact
+        + "bogus;x-1;+79161230003;2026-11-03;;;;;;;;\n"                                               // 6 rejected: type
+        + "order_placed;x-2;12345;2026-11-03;;;;;;;;\n"                                               // 7 rejected: phone
+        + "order_placed;x-3;+79161230004;yesterday;;;;;;;;\n"                                         // 8 rejected: time
+        + "order_placed;;+79161230005;2026-11-03;;;;;;;;\n"                                           // 9 rejected: no external id
+        + "call_unanswered;call-1;+79161230001;2026-11-04 09:00;;;;;;;;\n";                          // 10 created
+
+    private static async Task<(Guid Id, JsonElement Status)> ImportAsync(UiSession ui, HttpClient api, string csv, string name)
+    {
+        var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv)]);
+        part.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(part, "file", name);
+        form.Add(new StringContent(ContactSources.Store), "sourceChannel");
+        form.Add(new StringContent(await ui.TokenAsync("/events/import")), "__RequestVerificationToken");
+        var uploaded = await ui.Client.PostAsync("/events/import", form);
+        Assert.Equal(HttpStatusCode.Redirect, uploaded.StatusCode);
+        var mapPath = uploaded.Headers.Location!.OriginalString;
+        var id = Guid.Parse(mapPath.Split('/')[3]);
+        var mapPage = await (await ui.GetAsync(mapPath)).Content.ReadAsStringAsync();
+        Assert.Contains("id=\"preview-table\"", mapPage, StringComparison.Ordinal);
+
+        string[] columns = ["type", "external_id", "phone", "occurred_at", "order_id", "amount", "currency", "sku", "item_name", "category", "price", "quantity"];
+        var fields = columns.Select((c, i) => (c, i)).ToDictionary(x => $"map[{x.c}]", x => x.i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var started = await ui.PostFormAsync($"/events/import/{id}/start", fields, mapPath);
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var status = await api.GetFromJsonAsync<JsonElement>($"/api/v1/imports/{id}");
+            if (status.GetProperty("status").GetString() is "completed" or "failed") return (id, status);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Import {id} did not finish: {status}");
+            await Task.Delay(200);
+        }
+    }
+
+    private static (string, int, int, int, int, int) Counts(JsonElement s) =>
+        (s.GetProperty("status").GetString()!, s.GetProperty("totalRows").GetInt32(), s.GetProperty("processedRows").GetInt32(),
+         s.GetProperty("created").GetInt32(), s.GetProperty("duplicates").GetInt32(), s.GetProperty("rejected").GetInt32());
+
+    [Fact]
+    public async Task An_events_file_imports_exactly_and_again_records_nothing()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        using var ui = await tenant.SignInAsync(Role.Marketer);
+
+        var (firstId, first) = await ImportAsync(ui, api, File, "events.csv");
+        Assert.Equal(("completed", 9, 9, 5, 0, 4), Counts(first));
+
+        var rejected = (await (await ui.GetAsync($"/events/import/{firstId}/rejected")).Content.ReadAsStringAsync()).TrimStart('\uFEFF').TrimEnd().Split("\r\n");
+        Assert.Equal("line,value,reason", rejected[0]);
+        Assert.Equal(5, rejected.Length);
+        Assert.StartsWith("6,'+79161230003,\"type: Unknown event type.", rejected[1], StringComparison.Ordinal);
+        Assert.Equal("7,12345,phone: Enter a valid phone number.", rejected[2]);
+        Assert.Equal("8,'+79161230004,occurred_at: cannot read the time 'yesterday'.", rejected[3]);
+        Assert.StartsWith("9,'+79161230005,external_id: External id is required", rejected[4], StringComparison.Ordinal);
+
+        var (events, order, contacts, stores) = await tenant.WithDbAsync(async db => (
+            await db.Set<ContactEvent>().CountAsync(),
+            await db.Set<ContactEvent>().SingleAsync(e => e.ExternalId == "ord-1"),
+            await db.Set<Contact>().CountAsync(),
+            await db.Set<Contact>().CountAsync(c => c.SourceChannel == ContactSources.Store)));
+        Assert.Equal(4, events);
+        Assert.Equal(500m, order.Amount);
+        Assert.Equal(new DateTimeOffset(2026, 11, 1, 10, 0, 0, TimeSpan.Zero), order.OccurredAt);
+        Assert.Equal((2, 2), (contacts, stores));
+
+        async Task<long> CountAsync(string rule)
+        {
+            var r = await api.PostAsync("/api/v1/segments/count", new StringContent($$"""{"rule":{{rule}}}""", Encoding.UTF8, "application/json"));
+            return (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("count").GetInt64();
+        }
+
+        Assert.Equal(1, await CountAsync("""{"field":"purchasedCategory","op":"contains","value":"garden"}"""));
+        Assert.Equal(1, await CountAsync("""{"field":"unansweredMessages","op":"gte","value":1}"""));
+
+        var (_, again) = await ImportAsync(ui, api, File, "events-again.csv");
+        Assert.Equal(("completed", 9, 9, 0, 5, 4), Counts(again));
+        Assert.Equal(4, await tenant.WithDbAsync(db => db.Set<ContactEvent>().CountAsync()));
+
+        // The same external id with other content is not a retry: rejected, the stored event stays.
+        var (conflictId, conflict) = await ImportAsync(ui, api,
+            "type;external_id;phone;occurred_at;order_id;amount;currency;sku;item_name;category;price;quantity\n"
+            + "order_paid;pay-1;+79161230001;2026-11-02T10:00:00Z;1001;999;RUB;;;;;\n", "conflict.csv");
+        Assert.Equal(("completed", 1, 1, 0, 0, 1), Counts(conflict));
+        var conflictCsv = await (await ui.GetAsync($"/events/import/{conflictId}/rejected")).Content.ReadAsStringAsync();
+        Assert.Contains("2,'+79161230001,external_id: already used by a different event.", conflictCsv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_card_lists_the_contacts_events_newest_first()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        using var ui = await tenant.SignInAsync(Role.Marketer);
+        await ImportAsync(ui, api, File, "events.csv");
+        var id = await tenant.WithDbAsync(db => db.Set<ContactEvent>().Where(e => e.ExternalId == "ord-1").Select(e => e.ContactId).SingleAsync());
+
+        var html = await (await ui.GetAsync($"/contacts/{id}?tab=orders")).Content.ReadAsStringAsync();
+        var types = System.Text.RegularExpressions.Regex.Matches(html, "class=\"timeline-event\" data-type=\"([a-z_]+)\"").Select(m => m.Groups[1].Value);
+        Assert.Equal(["call_unanswered", "order_paid", "order_placed"], types);
+        Assert.Contains("garden", html, StringComparison.Ordinal);
+        Assert.Contains("tools", html, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,213 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using PhoneCrm.Domain.Consent;
+using PhoneCrm.Domain.Messaging;
+using PhoneCrm.IntegrationTests.Infrastructure;
+
+namespace PhoneCrm.IntegrationTests.Messaging;
+
+/// <summary>POST /api/v1/sms/inbound: STOP words, «НОВЫЙ», the inbox, unknown senders.</summary>
+[Collection(AppCollection.Name)]
+public sealed class SmsInboundTests(AppFixture app)
+{
+    private static async Task<Guid> GrantMarketingAsync(HttpClient api, string phone)
+    {
+        var response = await api.PostAsJsonAsync("/api/v1/consents", new
+        {
+            phone, purpose = "marketing", channel = "sms", legalBasis = "consent", evidence = new { method = "web_form" },
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("contactId").GetGuid();
+    }
+
+    private static async Task<JsonElement> InboundAsync(HttpClient api, string from, string text)
+    {
+        var response = await api.PostAsJsonAsync("/api/v1/sms/inbound", new { from, to = "PhoneCrm", text, receivedAt = DateTimeOffset.UtcNow });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Theory]
+    [InlineData("стоп")]
+    [InlineData("Stop!")]
+    [InlineData("ОТПИСКА.")]
+    [InlineData("  «СТОП»  ")]
+    public async Task A_stop_reply_withdraws_consent_suppresses_and_confirms_once(string text)
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var phone = SmsTestData.Phone();
+        var contactId = await GrantMarketingAsync(api, phone);
+
+        var first = await InboundAsync(api, "8" + phone[2..], text); // any format
+        Assert.Equal("stop", first.GetProperty("kind").GetString());
+        Assert.Equal(contactId, first.GetProperty("contactId").GetGuid());
+        Assert.True(first.GetProperty("suppressed").GetBoolean());
+        var again = await InboundAsync(api, phone, text);
+        Assert.Equal("stop", again.GetProperty("kind").GetString());
+
+        var state = await tenant.WithDbAsync(db => db.ConsentStates.AsNoTracking()
+            .SingleAsync(s => s.ContactId == contactId && s.Purpose == "marketing" && s.Channel == "sms"));
+        Assert.Equal(ConsentStatus.Withdrawn, state.Status);
+        var withdrawal = await tenant.WithDbAsync(db => db.ConsentRecords.AsNoTracking()
+            .Where(r => r.ContactId == contactId && r.Action == ConsentActions.Withdraw).ToListAsync());
+        Assert.Equal("sms_reply", Assert.Single(withdrawal).Method);
+
+        var suppression = await tenant.WithDbAsync(db => db.Suppressions.AsNoTracking().ToListAsync());
+        Assert.Equal("stop_reply", Assert.Single(suppression).Reason);
+        Assert.Equal(SuppressionScopes.Marketing, suppression[0].Scope);
+
+        var confirmations = await tenant.WithDbAsync(db => db.SmsMessages.AsNoTracking()
+            .Where(m => m.Kind == SmsKinds.OptOutConfirmation).ToListAsync());
+        var confirmation = Assert.Single(confirmations);
+        Assert.Equal(contactId, confirmation.ContactId);
+        // It really goes out (delivery job or sweeper), exactly once.
+        var simulated = await SmsTestData.EventuallyAsync(
+            () => tenant.WithDbAsync(db => db.SimulatorMessages.AsNoTracking().CountAsync()), n => n >= 1);
+        Assert.Equal(1, simulated);
+
+        var inbox = await tenant.WithDbAsync(db => db.InboundSms.AsNoTracking().ToListAsync());
+        Assert.Equal(2, inbox.Count);
+        Assert.All(inbox, m => Assert.NotNull(m.HandledAt));
+    }
+
+    [Fact]
+    public async Task A_stop_from_an_unknown_number_still_suppresses_it()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var body = await InboundAsync(api, SmsTestData.Phone(), "UNSUBSCRIBE");
+        Assert.Equal("stop", body.GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("contactId").ValueKind);
+        Assert.Equal(1, await tenant.WithDbAsync(db => db.Suppressions.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Novyi_starts_a_number_change_request_for_staff()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var phone = SmsTestData.Phone();
+        var contactId = await GrantMarketingAsync(api, phone);
+
+        var body = await InboundAsync(api, phone, "НОВЫЙ");
+        Assert.Equal("number_change", body.GetProperty("kind").GetString());
+        var request = await tenant.WithDbAsync(db => db.InboundSms.AsNoTracking().SingleAsync());
+        Assert.Equal(InboundKinds.NumberChange, request.Kind);
+        Assert.Equal(contactId, request.ContactId);
+        Assert.Null(request.HandledAt);
+        Assert.Equal(0, await tenant.WithDbAsync(db => db.Suppressions.CountAsync()));
+
+        using var session = await tenant.SignInAsync(PhoneCrm.Domain.Access.Role.Marketer);
+        var page = await session.GetAsync("/inbox?kind=number_change");
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("НОВЫЙ", html, StringComparison.Ordinal);
+        Assert.Contains($"/contacts/{contactId}", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Other_replies_land_in_the_inbox_encrypted_and_can_be_marked_handled()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var unknown = SmsTestData.Phone();
+        var body = await InboundAsync(api, unknown, "Когда привезут заказ? Не стоп-кран!");
+        Assert.Equal("reply", body.GetProperty("kind").GetString());
+        var id = body.GetProperty("id").GetGuid();
+
+        var row = await tenant.WithDbAsync(db => db.InboundSms.AsNoTracking().SingleAsync());
+        Assert.False(System.Text.Encoding.UTF8.GetString(row.TextCipher).Contains("заказ", StringComparison.Ordinal));
+        Assert.Null(row.ContactId);
+
+        using var session = await tenant.SignInAsync(PhoneCrm.Domain.Access.Role.Marketer);
+        var html = await (await session.GetAsync("/inbox")).Content.ReadAsStringAsync();
+        Assert.Contains("Когда привезут заказ?", html, StringComparison.Ordinal);
+        var handled = await session.PostFormAsync($"/inbox/{id}/handled", new(), tokenFrom: "/inbox");
+        Assert.Equal(HttpStatusCode.Redirect, handled.StatusCode);
+        Assert.NotNull((await tenant.WithDbAsync(db => db.InboundSms.AsNoTracking().SingleAsync())).HandledAt);
+        var after = await (await session.GetAsync("/inbox")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Когда привезут заказ?", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inbound_without_from_is_400()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var response = await api.PostAsJsonAsync("/api/v1/sms/inbound", new { text = "стоп" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("from", out _));
+    }
+
+    [Fact]
+    public async Task The_simulator_page_injects_a_reply_like_the_webhook()
+    {
+        var tenant = await app.CreateTenantAsync();
+        await tenant.SendAsync(SmsTestData.Sms(SmsTestData.Phone(), "Скидка 10% сегодня"));
+        using var session = await tenant.SignInAsync(PhoneCrm.Domain.Access.Role.Marketer);
+        var page = await (await session.GetAsync("/messaging/simulator")).Content.ReadAsStringAsync();
+        Assert.Contains("Скидка 10% сегодня", page, StringComparison.Ordinal);
+
+        var phone = SmsTestData.Phone();
+        var response = await session.PostFormAsync("/messaging/simulator/inbound", new() { ["From"] = phone, ["Text"] = "Стоп" },
+            tokenFrom: "/messaging/simulator");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(InboundKinds.Stop, (await tenant.WithDbAsync(db => db.InboundSms.AsNoTracking().SingleAsync())).Kind);
+        Assert.Equal(1, await tenant.WithDbAsync(db => db.Suppressions.CountAsync()));
+    }
+}
+
+/// <summary>Admin UI for the tenant's provider settings: secrets stored encrypted and never shown back.</summary>
+[Collection(AppCollection.Name)]
+public sealed class SmsSettingsUiTests(AppFixture app)
+{
+    [Fact]
+    public async Task An_admin_saves_provider_settings_with_an_encrypted_secret()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var session = await tenant.SignInAsync(PhoneCrm.Domain.Access.Role.Admin);
+        var bad = await session.PostFormAsync("/settings/sms", new() { ["Provider"] = "Smsc", ["PricePerSegment"] = "-1" }, tokenFrom: "/settings/sms");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("error-PricePerSegment", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var saved = await session.PostFormAsync("/settings/sms", new()
+        {
+            ["Provider"] = "Smsc", ["Sender"] = "Flowers", ["PricePerSegment"] = "2,75", ["Login"] = "shop-login", ["Secret"] = "top-secret-psw",
+        }, tokenFrom: "/settings/sms");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+
+        var row = await tenant.WithDbAsync(db => db.SmsProviderSettings.AsNoTracking().SingleAsync());
+        Assert.Equal("Smsc", row.Provider);
+        Assert.Equal(2.75m, row.PricePerSegment);
+        Assert.DoesNotContain("top-secret-psw", System.Text.Encoding.UTF8.GetString(row.SecretCipher!), StringComparison.Ordinal);
+        var html = await (await session.GetAsync("/settings/sms")).Content.ReadAsStringAsync();
+        Assert.Contains("secret-saved", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("top-secret-psw", html, StringComparison.Ordinal);
+
+        // Saving again without a secret keeps it.
+        await session.PostFormAsync("/settings/sms", new() { ["Provider"] = "Smsc", ["PricePerSegment"] = "3" }, tokenFrom: "/settings/sms");
+        Assert.NotNull((await tenant.WithDbAsync(db => db.SmsProviderSettings.AsNoTracking().SingleAsync())).SecretCipher);
+    }
+
+    [Fact]
+    public async Task The_contact_card_lists_messages_both_ways()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var phone = SmsTestData.Phone();
+        var created = await api.PostAsJsonAsync("/api/v1/contacts", new { phone });
+        var contactId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await tenant.SendAsync(new PhoneCrm.Infrastructure.Messaging.OutgoingSms(contactId, phone, "Ваш заказ в пути", "transactional",
+            SmsCategories.Transactional, SmsKinds.Automation, "order-1-shipped"));
+        await api.PostAsJsonAsync("/api/v1/sms/inbound", new { from = phone, text = "Спасибо!" });
+
+        using var session = await tenant.SignInAsync(PhoneCrm.Domain.Access.Role.Marketer);
+        var html = await (await session.GetAsync($"/contacts/{contactId}/messages")).Content.ReadAsStringAsync();
+        Assert.Contains("Ваш заказ в пути", html, StringComparison.Ordinal);
+        Assert.Contains("Спасибо!", html, StringComparison.Ordinal);
+        using var analyst = await tenant.SignInAsync(PhoneCrm.Domain.Access.Role.Analyst);
+        Assert.NotEqual(HttpStatusCode.OK, (await analyst.GetAsync($"/contacts/{contactId}/messages")).StatusCode);
+    }
+}

@@ -119,6 +119,7 @@ public sealed class SegmentCountBenchmark(int contacts) : IBenchmark
             {
                 using var doc = JsonDocument.Parse(Rules[i]);
                 var node = RuleParser.Parse(doc.RootElement.Clone(), out var errors) ?? throw new InvalidOperationException(string.Join("; ", errors));
+                if (Environment.GetEnvironmentVariable("PHONECRM_BENCH_EXPLAIN") == "1") await ExplainAsync(context, service, node, tenantId);
                 var m = await MeasureAsync(() => service.CountAsync(node));
                 if (_labels[i].EndsWith("3)", StringComparison.Ordinal)) worst3 = Math.Max(worst3, m.P95);
                 Console.WriteLine($"   {_labels[i],-72} {m.Count,10:N0} {m.P50,8:N0} {m.P95,8:N0} {m.P95 / baseline.P95,11:0.0}×");
@@ -364,5 +365,26 @@ public sealed class SegmentCountBenchmark(int contacts) : IBenchmark
             .AddInterceptors(new TenantConnectionInterceptor(tenant))
             .Options;
         return new PhoneCrmDbContext(options, tenant);
+    }
+
+    /// <summary>PHONECRM_BENCH_EXPLAIN=1: the plan of each rule's count, to see where time goes.</summary>
+    private static async Task ExplainAsync(PhoneCrmDbContext context, SegmentService service, RuleNode node, Guid tenantId)
+    {
+        var sql = RuleSql.Translate(node, await service.ContextAsync(CancellationToken.None));
+        await context.Database.OpenConnectionAsync();
+        try
+        {
+            await using var cmd = new NpgsqlCommand(
+                $"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT count(*) FROM contacts c WHERE c.tenant_id = @tenant AND c.status <> 'erased' AND {sql.Where}",
+                (NpgsqlConnection)context.Database.GetDbConnection());
+            cmd.Parameters.Add(new NpgsqlParameter("tenant", tenantId));
+            foreach (var p in sql.Parameters) cmd.Parameters.Add(p.Clone());
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync()) Console.WriteLine("      | " + r.GetString(0));
+        }
+        finally
+        {
+            await context.Database.CloseConnectionAsync();
+        }
     }
 }

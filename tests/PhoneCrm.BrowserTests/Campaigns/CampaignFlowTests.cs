@@ -50,20 +50,31 @@ public sealed class CampaignFlowTests(BrowserFixture app)
         await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(user.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
 
-        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Рассылки" }).ClickAsync();
-        await page.Locator("#new-campaign").ClickAsync();
-        await page.GetByLabel("Название рассылки").FillAsync("Семена -30%");
-        await page.GetByLabel("Сегмент").SelectOptionAsync(new SelectOptionValue { Label = "Садоводы" });
-        await Assertions.Expect(page.Locator("#audience-size")).ToHaveTextAsync("8");
-        await Assertions.Expect(page.Locator("#audience-eligible")).ToHaveTextAsync("5");
-
-        var text = page.GetByLabel("Текст", new() { Exact = true });
+        // The Marketer writes the text once as a template: the counter, the opt-out check and a preview for a real contact.
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Шаблоны" }).ClickAsync();
+        await page.Locator("#new-template").ClickAsync();
+        await page.GetByLabel("Имя").FillAsync("Семена -30%");
+        var text = page.GetByLabel("Текст сообщения");
         await text.FillAsync("{{firstName|Друг}}, скидка 30% на семена по коду SNEG23");
         await Assertions.Expect(page.Locator("#optout-warning")).ToBeVisibleAsync();
         await text.FillAsync("{{firstName|Друг}}, скидка 30% на семена по коду SNEG23. Отписка: СТОП");
         await Assertions.Expect(page.Locator("#optout-warning")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#segment-count")).ToHaveTextAsync("1");
-        await Assertions.Expect(page.Locator("#preview")).ToHaveTextAsync("Иван, скидка 30% на семена по коду SNEG23. Отписка: СТОП");
+        await Assertions.Expect(page.Locator("#preview")).ToHaveTextAsync("Анна, скидка 30% на семена по коду SNEG23. Отписка: СТОП");
+        await BrowserFixture.ScreenshotAsync(page, "campaign-00-template");
+        await page.Locator("#save-template").ClickAsync();
+        await Assertions.Expect(page.Locator("#templates-table")).ToContainTextAsync("Семена -30%");
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Рассылки", Exact = true }).ClickAsync();
+        await page.Locator("#new-campaign").ClickAsync();
+        await page.GetByLabel("Начать с шаблона").SelectOptionAsync(new SelectOptionValue { Label = "Семена -30%" });
+        await Assertions.Expect(page.GetByLabel("Текст", new() { Exact = true }))
+            .ToHaveValueAsync("{{firstName|Друг}}, скидка 30% на семена по коду SNEG23. Отписка: СТОП");
+        await page.GetByLabel("Название рассылки").FillAsync("Семена -30%");
+        await page.GetByLabel("Сегмент").SelectOptionAsync(new SelectOptionValue { Label = "Садоводы" });
+        await Assertions.Expect(page.Locator("#audience-size")).ToHaveTextAsync("8");
+        await Assertions.Expect(page.Locator("#audience-eligible")).ToHaveTextAsync("5");
+        await Assertions.Expect(page.Locator("#segment-count")).ToHaveTextAsync("1");
         await BrowserFixture.ScreenshotAsync(page, "campaign-01-new");
         await page.Locator("#save-campaign").ClickAsync();
 

@@ -25,6 +25,7 @@ public sealed class CampaignsController(
     CampaignTestSender tests,
     SegmentService segments,
     ConsentPurposes purposes,
+    PhoneCrm.Infrastructure.Messaging.MessageTemplates templates,
     PiiProtector protector,
     TenantContext tenant,
     AuditLog audit,
@@ -34,9 +35,7 @@ public sealed class CampaignsController(
     public sealed record ListItem(Campaign Campaign, CampaignStats Stats);
 
     public sealed record EditModel(CampaignInput Input, IReadOnlyList<Segment> Segments, IReadOnlyList<string> Purposes,
-        IReadOnlyDictionary<string, string[]> Errors);
-
-    public sealed record MeasureModel(int Characters, string Encoding, int Segments, int Remaining, string Preview, bool NeedsOptOut, bool HasOptOut);
+        IReadOnlyDictionary<string, string[]> Errors, IReadOnlyList<MessageTemplate> Templates, Guid? TemplateId = null);
 
     public sealed record AudienceModel(long Audience, long Eligible, long Deferred, IReadOnlyDictionary<string, long> Skipped, int SegmentsPerMessage,
         decimal Cost, decimal PricePerSegment);
@@ -60,12 +59,21 @@ public sealed class CampaignsController(
 
     [HttpGet("new")]
     [RequirePermission(Permission.CampaignsWrite)]
-    public async Task<IActionResult> NewAsync(Guid? segmentId, CancellationToken ct) =>
-        View("New", await EditModelAsync(new CampaignInput { SegmentId = segmentId, Purpose = "marketing", Category = SmsCategories.Promotional,
-            Text = "{{firstName}}, " }, new Dictionary<string, string[]>(), ct));
+    public async Task<IActionResult> NewAsync(Guid? segmentId, Guid? templateId, CancellationToken ct)
+    {
+        // Starting from a saved template takes its text, purpose and category; the Marketer can still edit them.
+        var template = templateId is { } tid ? await templates.GetAsync(tid, ct) : null;
+        var input = new CampaignInput
+        {
+            SegmentId = segmentId, Purpose = template?.Purpose ?? "marketing",
+            Category = template?.Category == SmsCategories.Informational ? SmsCategories.Informational : SmsCategories.Promotional,
+            Text = template?.Text ?? "{{firstName}}, ",
+        };
+        return View("New", (await EditModelAsync(input, new Dictionary<string, string[]>(), ct)) with { TemplateId = template?.Id });
+    }
 
     private async Task<EditModel> EditModelAsync(CampaignInput input, IReadOnlyDictionary<string, string[]> errors, CancellationToken ct) =>
-        new(input, await segments.ListAsync(ct), (await purposes.ListAsync(ct)).Select(p => p.Code).ToList(), errors);
+        new(input, await segments.ListAsync(ct), (await purposes.ListAsync(ct)).Select(p => p.Code).ToList(), errors, await templates.ListAsync(ct));
 
     [HttpPost("create")]
     [RequirePermission(Permission.CampaignsWrite)]
@@ -87,16 +95,6 @@ public sealed class CampaignsController(
     }
 
     /// <summary>The live counter and preview (htmx, as the text is typed).</summary>
-    [HttpPost("measure")]
-    public IActionResult Measure(string? text, string? purpose, string? category)
-    {
-        var length = SmsText.Measure(text);
-        var preview = SmsTemplate.Render(text ?? "", new Dictionary<string, string?> { ["firstName"] = "Иван", ["lastName"] = "Петров" },
-            CampaignDispatcher.Fallbacks);
-        var marketing = purpose != "transactional";
-        return PartialView("_Measure", new MeasureModel(length.Units, length.Encoding.ToString().ToUpperInvariant(), length.Segments, length.RemainingInLastSegment,
-            preview, marketing, OptOutRule.HasOptOutInstruction(text)));
-    }
 
     /// <summary>Audience and eligible-after-policy for a segment (htmx, on segment change).</summary>
     [HttpPost("audience")]

@@ -61,15 +61,19 @@ public sealed class TemplatesController(MessageTemplates templates, ConsentPurpo
         return Redirect("/templates");
     }
 
-    /// <summary>htmx: counts characters and segments exactly as billing will, and renders the text for a sample contact.</summary>
+    /// <summary>
+    /// htmx, for the template, campaign and automation editors: counts characters and segments of the text as written
+    /// (what the API reports as <c>segmentsPerMessage</c>) and renders it for a sample contact.
+    /// </summary>
     [HttpPost("measure"), RequirePermission(Permission.CampaignsRead)]
     public async Task<IActionResult> Measure(TemplateForm form, CancellationToken ct)
     {
         var text = form.Text ?? "";
         var (sampleName, values) = await SampleAsync(ct);
         var preview = SmsTemplate.Render(text, values);
-        var marketing = form.Purpose == ConsentTerms.Marketing || form.Category == SmsCategories.Promotional;
-        return PartialView("_Measure", new MeasureModel(SmsText.Measure(preview), preview, sampleName, marketing, OptOutRule.HasOptOutInstruction(text)));
+        var marketing = form.Purpose != ConsentTerms.Transactional && (form.Purpose == ConsentTerms.Marketing || form.Category == SmsCategories.Promotional);
+        return PartialView("~/Views/Templates/_Measure.cshtml",
+            new MeasureModel(SmsText.Measure(text), preview, sampleName, marketing, OptOutRule.HasOptOutInstruction(text)));
     }
 
     private async Task<IActionResult> SaveAsync(Guid? id, TemplateForm form, CancellationToken ct)

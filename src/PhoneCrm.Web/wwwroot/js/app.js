@@ -12,3 +12,13 @@ document.addEventListener('submit', (e) => {
     const msg = e.target.getAttribute('data-confirm');
     if (msg && !window.confirm(msg)) e.preventDefault();
 });
+// Campaign form: picking a saved template reloads the form with its text, purpose and category (the segment is kept).
+document.addEventListener('change', (e) => {
+    const picker = e.target.closest('[data-template-picker]');
+    if (!picker) return;
+    const params = new URLSearchParams();
+    if (picker.value) params.set('templateId', picker.value);
+    const segment = document.getElementById('segmentId');
+    if (segment && segment.value) params.set('segmentId', segment.value);
+    window.location.assign('/campaigns/new?' + params.toString());
+});

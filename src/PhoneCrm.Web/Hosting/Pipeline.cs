@@ -11,6 +11,7 @@ public static class Pipeline
 {
     public static void UsePhoneCrm(this WebApplication app)
     {
+        UseTrustedProxies(app);
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error");
@@ -73,5 +74,22 @@ public static class Pipeline
         }
 
         return next();
+    }
+
+    /// <summary>
+    /// Behind a reverse proxy the client's address (rate limits, consent evidence) comes from X-Forwarded-For, but only
+    /// from the proxies listed in <c>ForwardedHeaders:KnownProxies</c>; without the list the header is ignored, so it
+    /// cannot be spoofed.
+    /// </summary>
+    private static void UseTrustedProxies(WebApplication app)
+    {
+        var proxies = app.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
+        if (proxies.Length == 0) return;
+        var options = new Microsoft.AspNetCore.Builder.ForwardedHeadersOptions
+        {
+            ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
+        };
+        foreach (var proxy in proxies) options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+        app.UseForwardedHeaders(options);
     }
 }

@@ -139,7 +139,9 @@ public sealed class AutomationRunner(
         var known = await db.ConsentStates.AsNoTracking()
             .Where(s => ids.Contains(s.ContactId) && s.Purpose == ConsentTerms.Transactional && s.Channel == SendIntent.Channel)
             .Select(s => s.ContactId).ToListAsync(ct);
-        foreach (var run in runs.Where(r => !known.Contains(r.ContactId) && r.EventId is not null).DistinctBy(r => r.ContactId))
+        // Erased people keep nothing to decrypt and get nothing: the policy skips them.
+        foreach (var run in runs.Where(r => !known.Contains(r.ContactId) && r.EventId is not null
+                     && people.TryGetValue(r.ContactId, out var p) && p.Status == ContactStatus.Active).DistinctBy(r => r.ContactId))
         {
             var basis = events[run.EventId!.Value].Type == EventTypes.AppointmentBooked ? "booking" : "contract";
             var phone = contacts.View(people[run.ContactId], ContactScope.Full).Phone;

@@ -38,10 +38,14 @@ public sealed class AutomationScheduler(PhoneCrmDbContext db, TimeProvider clock
             created += await ScheduleEventsAsync(enabled, types, cursor.EventsScannedUntil - _overlap, now, ct);
         }
 
+        // Birthdays: one scan of the contacts per UTC day (not every tick). At 00:00 UTC every Russian zone (UTC+2…+12)
+        // is already in that date, so each contact is found on their own local birthday.
         var birthday = enabled.FirstOrDefault(a => a.Kind == AutomationKind.Birthday);
-        if (birthday is not null)
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (birthday is not null && cursor.BirthdaysScheduledFor != today)
         {
             created += await ScheduleBirthdaysAsync(birthday, now, ct);
+            cursor.BirthdaysScheduledFor = today;
         }
 
         cursor.EventsScannedUntil = now;

@@ -57,6 +57,12 @@ public sealed class AutomationSettings(PhoneCrmDbContext db, TimeProvider clock)
         row.Category = string.IsNullOrWhiteSpace(input.Category) ? null : input.Category.Trim();
         row.PromoCode = string.IsNullOrWhiteSpace(input.PromoCode) ? null : input.PromoCode.Trim();
         row.UpdatedAt = clock.GetUtcNow();
+        if (kind.Code == AutomationKind.Birthday)
+        {
+            // A birthday automation switched on (or edited) scans today's birthdays again on the next pass.
+            await db.AutomationCursors.ExecuteUpdateAsync(c => c.SetProperty(x => x.BirthdaysScheduledFor, (DateOnly?)null), ct);
+        }
+
         await db.SaveChangesAsync(ct);
         return (row, errors);
     }

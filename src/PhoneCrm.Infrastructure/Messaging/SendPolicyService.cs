@@ -40,17 +40,29 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
         await db.Database.OpenConnectionAsync(ct);
         try
         {
+            // Every lookup is per contact by key (LATERAL … LIMIT 1 keeps the planner from flattening them): a batch's
+            // cost stays proportional to the batch, never to the tenant's contacts, consents or messages (a hash join
+            // over all of them per batch made a large campaign quadratic).
             await using var cmd = new NpgsqlCommand($"""
                 SELECT c.id, c.status, c.phone_type, c.time_zone, c.marketing_frequency,
-                  EXISTS (SELECT 1 FROM consent_states s WHERE s.tenant_id = c.tenant_id AND s.contact_id = c.id
-                          AND s.purpose = @purpose AND s.channel = @channel AND s.status = 'active'
-                          AND (s.expires_at IS NULL OR s.expires_at > @now)),
+                  s.active IS NOT NULL,
                   sup.scope,
                   coalesce(m.day, 0), coalesce(m.info_week, 0), coalesce(m.promo_month, 0),
                   coalesce(m.marketing_week, 0), coalesce(m.marketing_month, 0)
                 FROM unnest(@ids) AS x(id)
-                JOIN contacts c ON c.tenant_id = @tenant AND c.id = x.id
-                LEFT JOIN suppressions sup ON sup.tenant_id = c.tenant_id AND sup.phone_index = c.phone_index
+                JOIN LATERAL (
+                  SELECT c.tenant_id, c.id, c.status, c.phone_type, c.time_zone, c.marketing_frequency, c.phone_index
+                  FROM contacts c WHERE c.tenant_id = @tenant AND c.id = x.id LIMIT 1
+                ) c ON TRUE
+                LEFT JOIN LATERAL (
+                  SELECT TRUE AS active FROM consent_states s
+                  WHERE s.tenant_id = c.tenant_id AND s.contact_id = c.id AND s.purpose = @purpose AND s.channel = @channel
+                    AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > @now)
+                  LIMIT 1
+                ) s ON TRUE
+                LEFT JOIN LATERAL (
+                  SELECT sup.scope FROM suppressions sup WHERE sup.tenant_id = c.tenant_id AND sup.phone_index = c.phone_index LIMIT 1
+                ) sup ON TRUE
                 LEFT JOIN LATERAL (
                   SELECT count(*) FILTER (WHERE m.created_at > @day) AS day,
                          count(*) FILTER (WHERE m.category = 'informational' AND m.created_at > @week) AS info_week,

@@ -200,7 +200,7 @@ public sealed class CampaignService(
     }
 
     /// <summary>Recipients decided per policy call while planning.</summary>
-    public const int PlanDecideChunk = 5000;
+    public const int PlanDecideChunk = 50_000;
 
     private const int PlanInsertChunk = 10_000;
 

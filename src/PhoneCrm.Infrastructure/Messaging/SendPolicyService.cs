@@ -31,15 +31,24 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
     {
         var policy = await settings.GetAsync(ct);
         var now = clock.GetUtcNow();
-        var facts = await LoadFactsAsync(intent, contactIds, excludeCampaignId, now, ct);
-        return facts.ToDictionary(f => f.ContactId, f => SendPolicy.Decide(intent, f, policy, now));
+        var result = new Dictionary<Guid, SendDecision>(contactIds.Count);
+        await ReadFactsAsync(intent, contactIds, excludeCampaignId, now, f => result[f.ContactId] = SendPolicy.Decide(intent, f, policy, now), ct);
+        return result;
     }
 
     public async Task<List<RecipientFacts>> LoadFactsAsync(
         SendIntent intent, IReadOnlyCollection<Guid> contactIds, Guid? excludeCampaignId, DateTimeOffset now, CancellationToken ct)
     {
         var result = new List<RecipientFacts>(contactIds.Count);
-        if (contactIds.Count == 0) return result;
+        await ReadFactsAsync(intent, contactIds, excludeCampaignId, now, result.Add, ct);
+        return result;
+    }
+
+    /// <summary>Streams the facts of the contacts to <paramref name="onFacts"/> (a whole audience is never held in memory).</summary>
+    private async Task ReadFactsAsync(SendIntent intent, IReadOnlyCollection<Guid> contactIds, Guid? excludeCampaignId, DateTimeOffset now,
+        Action<RecipientFacts> onFacts, CancellationToken ct)
+    {
+        if (contactIds.Count == 0) return;
         await db.Database.OpenConnectionAsync(ct);
         try
         {
@@ -103,13 +112,11 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
-                result.Add(new RecipientFacts(
+                onFacts(new RecipientFacts(
                     r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
                     r.GetBoolean(5), r.IsDBNull(6) ? null : r.GetString(6),
                     (int)r.GetInt64(7), (int)r.GetInt64(8), (int)r.GetInt64(9), (int)r.GetInt64(10), (int)r.GetInt64(11)));
             }
-
-            return result;
         }
         finally
         {

@@ -199,9 +199,6 @@ public sealed class CampaignService(
         return CampaignCommandResult.Ok;
     }
 
-    /// <summary>Recipients decided per policy call while planning.</summary>
-    public const int PlanDecideChunk = 50_000;
-
     private const int PlanInsertChunk = 10_000;
 
     /// <summary>
@@ -223,12 +220,9 @@ public sealed class CampaignService(
 
         var audience = await AudienceAsync(c, rule, ct);
         var intent = new SendIntent(c.Purpose, c.Category, SmsKinds.Campaign);
-        var inTest = audience.Where(a => a.InTest).Select(a => a.ContactId).ToList();
-        var decisions = new Dictionary<Guid, SendDecision>(inTest.Count);
-        foreach (var chunk in inTest.Chunk(PlanDecideChunk))
-        {
-            foreach (var (contactId, decision) in await policy.DecideAsync(intent, chunk, c.Id, ct)) decisions[contactId] = decision;
-        }
+        // One policy call for the whole audience: its facts are one set-based join (chunks would each scan the tenant's
+        // contacts and consents again), streamed into the decisions.
+        var decisions = await policy.DecideAsync(intent, audience.Where(a => a.InTest).Select(a => a.ContactId).ToList(), c.Id, ct);
 
         var n = audience.Count;
         var outcomes = new string[n];

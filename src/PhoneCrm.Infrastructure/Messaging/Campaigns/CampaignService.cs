@@ -328,25 +328,32 @@ public sealed class CampaignService(
         await db.Database.OpenConnectionAsync(ct);
         try
         {
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await Sql.ExecAsync(conn, RuleSql.WorkMem, ct);
             var test = c.IsAbTest ? c.TestPercent!.Value : 100;
             await using var cmd = new NpgsqlCommand($"""
                 SELECT id, in_test, CASE WHEN NOT @ab THEN NULL WHEN NOT in_test THEN NULL WHEN rn % 2 = 1 THEN 'a' ELSE 'b' END
                 FROM (
                   SELECT c.id, rn, rn <= ceil(total * @test / 100.0) AS in_test FROM (
                     SELECT c.id, row_number() OVER (ORDER BY {(c.IsAbTest ? "md5(c.id::text)" : "c.id")}) AS rn, count(*) OVER () AS total
-                    FROM contacts c WHERE c.tenant_id = @tenant AND c.status <> 'erased' AND {rule.Where}
+                    FROM {rule.From} WHERE c.tenant_id = @tenant AND c.status <> 'erased' AND {rule.Where}
                   ) c
                 ) x
                 ORDER BY rn
-                """, (NpgsqlConnection)db.Database.GetDbConnection());
+                """, conn, tx);
             cmd.Parameters.Add(new NpgsqlParameter("tenant", c.TenantId));
             cmd.Parameters.Add(new NpgsqlParameter("ab", c.IsAbTest));
             cmd.Parameters.Add(new NpgsqlParameter("test", test));
             foreach (var p in rule.Parameters) cmd.Parameters.Add(p.Clone());
             cmd.CommandTimeout = 600;
             var list = new List<AudienceMember>();
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) list.Add(new AudienceMember(r.GetGuid(0), r.GetBoolean(1), r.IsDBNull(2) ? null : r.GetString(2)));
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            {
+                while (await r.ReadAsync(ct)) list.Add(new AudienceMember(r.GetGuid(0), r.GetBoolean(1), r.IsDBNull(2) ? null : r.GetString(2)));
+            }
+
+            await tx.CommitAsync(ct);
             return list;
         }
         finally

@@ -23,7 +23,8 @@ public sealed record SqlRule(string Joins, string Where, IReadOnlyList<NpgsqlPar
 /// a consent once per purpose and channel, a category condition each), so a condition is a plain predicate on the
 /// joined row and no subquery is run per contact. Inside <c>all</c> the planner turns "row present" into an inner join
 /// and "row absent" into an anti-join and may drive the query from the most selective table; inside <c>any</c> and
-/// <c>not</c> the joins stay hash joins — linear however large the tenant.</item>
+/// <c>not</c> the joins stay hash joins — linear however large the tenant. Category conditions reached through
+/// <c>all</c> only are <c>EXISTS</c> (semi-joins), which need no distinct step.</item>
 /// <item>A count field of a contact without a stats row is 0: when 0 satisfies the condition the missing row matches.</item>
 /// <item>Relative times (<c>within_days</c>, age, birthday) are computed here from the context's clock and passed as
 /// parameters, so the predicates stay sargable.</item>
@@ -45,20 +46,36 @@ public sealed class RuleSql(RuleContext context, string prefix = "p")
     public static SqlRule Translate(RuleNode rule, RuleContext context, string prefix = "p")
     {
         var builder = new RuleSql(context, prefix);
-        var where = builder.Node(rule);
+        var where = builder.Node(rule, conjunctive: true);
         return new SqlRule(builder._joins.ToString(), where, builder._parameters);
     }
 
-    private string Node(RuleNode node) => node switch
+    /// <summary><paramref name="conjunctive"/>: the node is reached from the root through <c>all</c> groups only.</summary>
+    private string Node(RuleNode node, bool conjunctive) => node switch
     {
         AllNode { Items.Count: 0 } => "TRUE",
         AnyNode { Items.Count: 0 } => "FALSE",
-        AllNode a => "(" + string.Join(" AND ", a.Items.Select(Node)) + ")",
-        AnyNode a => "(" + string.Join(" OR ", a.Items.Select(Node)) + ")",
-        NotNode n => "NOT " + Wrap(Node(n.Item)),
+        AllNode a => "(" + string.Join(" AND ", a.Items.Select(i => Node(i, conjunctive))) + ")",
+        AnyNode a => "(" + string.Join(" OR ", a.Items.Select(i => Node(i, false))) + ")",
+        NotNode n => "NOT " + Wrap(Node(n.Item, false)),
+        ConditionNode { Field.Table: FieldTable.Categories } c when conjunctive => CategoryJoin(c),
         ConditionNode c => Condition(c),
         _ => throw new ArgumentOutOfRangeException(nameof(node)),
     };
+
+    /// <summary>
+    /// A category condition that only <c>all</c> groups lead to: a semi-join (or anti-join) the planner runs without
+    /// first collecting the distinct buyers, as the LEFT JOIN of several categories must.
+    /// </summary>
+    private string CategoryJoin(ConditionNode c)
+    {
+        var sql = new StringBuilder("EXISTS (SELECT 1 FROM contact_categories cc WHERE cc.tenant_id = c.tenant_id AND cc.contact_id = c.id");
+        if (c.Op == Contains) sql.Append(" AND cc.category = @").Append(Add(c.Value, NpgsqlDbType.Text));
+        if (c.Op == In) sql.Append(" AND cc.category = ANY(@").Append(Add(c.Value, NpgsqlDbType.Array | NpgsqlDbType.Text)).Append(')');
+        if (c.WithinDays is { } days) sql.Append(" AND cc.last_purchased_at >= @").Append(Add(context.Now.AddDays(-days), NpgsqlDbType.TimestampTz));
+        sql.Append(')');
+        return c.Op == Exists && c.Value is false ? "NOT " + sql : sql.ToString();
+    }
 
     private static string Wrap(string sql) => sql.StartsWith('(') ? sql : "(" + sql + ")";
 

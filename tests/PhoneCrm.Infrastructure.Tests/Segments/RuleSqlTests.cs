@@ -65,12 +65,21 @@ public sealed class RuleSqlTests
     }
 
     [Fact]
-    public void Categories_of_several_values_are_distinct_buyers_so_a_contact_counts_once()
+    public void Categories_under_any_or_not_are_joined_distinct_buyers_so_a_contact_counts_once()
     {
-        var sql = Translate("""{"field":"purchasedCategory","op":"in","value":["garden","tools"],"withinDays":90}""");
+        var sql = Translate("""{"any":[{"field":"purchasedCategory","op":"in","value":["garden","tools"],"withinDays":90},{"field":"city","op":"eq","value":"A"}]}""");
         Assert.Equal(" LEFT JOIN (SELECT DISTINCT cc.contact_id FROM contact_categories cc WHERE cc.tenant_id = @tenant"
             + " AND cc.category = ANY(@p1) AND cc.last_purchased_at >= @p0) pk0 ON pk0.contact_id = c.id", sql.Joins);
-        Assert.Equal("pk0.contact_id IS NOT NULL", sql.Where);
+        Assert.Equal("(pk0.contact_id IS NOT NULL OR (c.city IS NOT NULL AND c.city = @p2))", sql.Where);
+    }
+
+    [Fact]
+    public void Categories_reached_through_all_only_are_semi_joins()
+    {
+        var sql = Translate("""{"all":[{"field":"purchasedCategory","op":"in","value":["garden","tools"]},{"field":"purchasedCategory","op":"exists","value":false}]}""");
+        Assert.Equal("", sql.Joins);
+        Assert.Equal("(EXISTS (SELECT 1 FROM contact_categories cc WHERE cc.tenant_id = c.tenant_id AND cc.contact_id = c.id AND cc.category = ANY(@p0))"
+            + " AND NOT EXISTS (SELECT 1 FROM contact_categories cc WHERE cc.tenant_id = c.tenant_id AND cc.contact_id = c.id))", sql.Where);
     }
 
     [Fact]

@@ -6,8 +6,9 @@ namespace PhoneCrm.Infrastructure.Segments;
 /// </summary>
 public static class ConsentSql
 {
-    public static string Condition(bool has, string purposeParameter, string channelParameter) =>
-        (has ? "" : "NOT ") + "EXISTS (SELECT 1 FROM consent_states s WHERE s.tenant_id = c.tenant_id AND s.contact_id = c.id"
-        + $" AND s.purpose = @{purposeParameter} AND s.channel = @{channelParameter} AND s.status = 'active'"
-        + " AND (s.expires_at IS NULL OR s.expires_at > now()))";
+    /// <summary>A LEFT JOIN of the contact's active, unexpired state for one purpose and channel (at most one row, by the key).</summary>
+    public static string Join(string alias, string purposeParameter, string channelParameter) =>
+        $"LEFT JOIN consent_states {alias} ON {alias}.tenant_id = c.tenant_id AND {alias}.contact_id = c.id"
+        + $" AND {alias}.purpose = @{purposeParameter} AND {alias}.channel = @{channelParameter} AND {alias}.status = 'active'"
+        + $" AND ({alias}.expires_at IS NULL OR {alias}.expires_at > now())";
 }

@@ -5,16 +5,26 @@ using static PhoneCrm.Infrastructure.Segments.RuleFields;
 
 namespace PhoneCrm.Infrastructure.Segments;
 
-/// <summary>A rule as a WHERE fragment over <c>contacts c</c>; every user value is a parameter.</summary>
-public sealed record SqlRule(string Where, IReadOnlyList<NpgsqlParameter> Parameters);
+/// <summary>
+/// A rule as joins onto <c>contacts c</c> (<see cref="From"/>) and a WHERE fragment over them. Every user value is a
+/// parameter; the caller binds <c>@tenant</c> and runs <see cref="RuleSql.WorkMem"/> first in the same transaction.
+/// </summary>
+public sealed record SqlRule(string Joins, string Where, IReadOnlyList<NpgsqlParameter> Parameters)
+{
+    public string From => "contacts c" + Joins;
+}
 
 /// <summary>
 /// Translates a validated rule to SQL. Design:
 /// <list type="bullet">
-/// <item>Contact columns compare directly (btree on city/status/source, GIN on tags via <c>@&gt;</c>/<c>&amp;&amp;</c>);
+/// <item>Contact columns compare directly (a covering index leads with city; GIN on tags via <c>@&gt;</c>/<c>&amp;&amp;</c>);
 /// nullable columns are guarded with <c>IS NOT NULL</c> so every predicate is two-valued and <c>not</c> is exact.</item>
-/// <item>Stats and categories are semi-joins (<c>EXISTS</c> on their primary keys). A count field of a contact without a
-/// stats row is 0: when 0 satisfies the condition it becomes <c>NOT EXISTS (row that fails it)</c>.</item>
+/// <item>Stats, consents and categories are LEFT JOINs that match at most one row per contact (stats once per rule,
+/// a consent once per purpose and channel, a category condition each), so a condition is a plain predicate on the
+/// joined row and no subquery is run per contact. Inside <c>all</c> the planner turns "row present" into an inner join
+/// and "row absent" into an anti-join and may drive the query from the most selective table; inside <c>any</c> and
+/// <c>not</c> the joins stay hash joins — linear however large the tenant.</item>
+/// <item>A count field of a contact without a stats row is 0: when 0 satisfies the condition the missing row matches.</item>
 /// <item>Relative times (<c>within_days</c>, age, birthday) are computed here from the context's clock and passed as
 /// parameters, so the predicates stay sargable.</item>
 /// <item>A missing value (no city, no purchase) matches nothing but <c>exists: false</c>.</item>
@@ -22,14 +32,21 @@ public sealed record SqlRule(string Where, IReadOnlyList<NpgsqlParameter> Parame
 /// </summary>
 public sealed class RuleSql(RuleContext context, string prefix = "p")
 {
-    private readonly List<NpgsqlParameter> _parameters = [];
+    /// <summary>Room to hash a few hundred thousand ids without spilling (the default is 4 MB).</summary>
+    public const string WorkMem = "SET LOCAL work_mem = '64MB'";
 
-    /// <summary><paramref name="prefix"/> names the parameters (<c>p0</c>, <c>p1</c>…), so several rules can share one command.</summary>
+    private readonly List<NpgsqlParameter> _parameters = [];
+    private readonly StringBuilder _joins = new();
+    private readonly Dictionary<(string Purpose, string Channel), string> _consents = [];
+    private string? _stats;
+    private int _categories;
+
+    /// <summary><paramref name="prefix"/> names the parameters (<c>p0</c>, <c>p1</c>…) and join aliases, so several rules can share one command.</summary>
     public static SqlRule Translate(RuleNode rule, RuleContext context, string prefix = "p")
     {
         var builder = new RuleSql(context, prefix);
         var where = builder.Node(rule);
-        return new SqlRule(where, builder._parameters);
+        return new SqlRule(builder._joins.ToString(), where, builder._parameters);
     }
 
     private string Node(RuleNode node) => node switch
@@ -53,31 +70,56 @@ public sealed class RuleSql(RuleContext context, string prefix = "p")
         _ => Contacts(c),
     };
 
+    /// <summary>One join per purpose and channel: the active, unexpired state row (the key makes it one at most).</summary>
     private string Consent(ConditionNode c)
     {
         var v = (ConsentValue)c.Value!;
-        return ConsentSql.Condition(c.Op == Has, Add(v.Purpose, NpgsqlDbType.Text), Add(v.Channel, NpgsqlDbType.Text));
+        if (!_consents.TryGetValue((v.Purpose, v.Channel), out var alias))
+        {
+            alias = _consents[(v.Purpose, v.Channel)] = $"{prefix}cs{_consents.Count}";
+            _joins.Append(' ').Append(ConsentSql.Join(alias, Add(v.Purpose, NpgsqlDbType.Text), Add(v.Channel, NpgsqlDbType.Text)));
+        }
+
+        return $"{alias}.contact_id IS {(c.Op == Has ? "NOT " : "")}NULL";
     }
 
+    /// <summary>One join per condition: the category row (unique per contact), or the distinct buyers of any of several.</summary>
     private string Category(ConditionNode c)
     {
-        var sql = new StringBuilder("EXISTS (SELECT 1 FROM contact_categories cc WHERE cc.tenant_id = c.tenant_id AND cc.contact_id = c.id");
-        if (c.Op == Contains) sql.Append(" AND cc.category = @").Append(Add(c.Value, NpgsqlDbType.Text));
-        if (c.Op == In) sql.Append(" AND cc.category = ANY(@").Append(Add(c.Value, NpgsqlDbType.Array | NpgsqlDbType.Text)).Append(')');
-        if (c.WithinDays is { } days) sql.Append(" AND cc.last_purchased_at >= @").Append(Add(context.Now.AddDays(-days), NpgsqlDbType.TimestampTz));
-        sql.Append(')');
-        return c.Op == Exists && c.Value is false ? "NOT " + sql : sql.ToString();
+        var alias = $"{prefix}k{_categories++}";
+        var since = c.WithinDays is { } days ? Add(context.Now.AddDays(-days), NpgsqlDbType.TimestampTz) : null;
+        if (c.Op == Contains)
+        {
+            _joins.Append($" LEFT JOIN contact_categories {alias} ON {alias}.tenant_id = c.tenant_id AND {alias}.contact_id = c.id")
+                .Append($" AND {alias}.category = @{Add(c.Value, NpgsqlDbType.Text)}");
+            if (since is not null) _joins.Append($" AND {alias}.last_purchased_at >= @{since}");
+        }
+        else
+        {
+            _joins.Append($" LEFT JOIN (SELECT DISTINCT cc.contact_id FROM contact_categories cc WHERE cc.tenant_id = @tenant");
+            if (c.Op == In) _joins.Append($" AND cc.category = ANY(@{Add(c.Value, NpgsqlDbType.Array | NpgsqlDbType.Text)})");
+            if (since is not null) _joins.Append($" AND cc.last_purchased_at >= @{since}");
+            _joins.Append($") {alias} ON {alias}.contact_id = c.id");
+        }
+
+        return $"{alias}.contact_id IS {(c.Op == Exists && c.Value is false ? "" : "NOT ")}NULL";
     }
 
+    /// <summary>Stats are one row per contact, joined once per rule; a contact without one has zero orders and no dates.</summary>
     private string Stats(ConditionNode c)
     {
-        const string Row = "SELECT 1 FROM contact_stats st WHERE st.tenant_id = c.tenant_id AND st.contact_id = c.id";
-        var column = "st." + c.Field.Column;
-        if (c.Op == Exists) return (c.Value is false ? "NOT " : "") + $"EXISTS ({Row} AND {column} IS NOT NULL)";
+        if (_stats is null)
+        {
+            _stats = $"{prefix}st";
+            _joins.Append($" LEFT JOIN contact_stats {_stats} ON {_stats}.tenant_id = c.tenant_id AND {_stats}.contact_id = c.id");
+        }
+
+        var column = $"{_stats}.{c.Field.Column}";
+        if (c.Op == Exists) return c.Value is false ? $"{column} IS NULL" : $"{column} IS NOT NULL";
         var predicate = Compare(column, c);
         if (c.Field.Kind is FieldKind.Count or FieldKind.Money && !c.Field.Nullable && ZeroMatches(c))
-            return $"NOT EXISTS ({Row} AND NOT ({predicate}))";
-        return $"EXISTS ({Row} AND {predicate})";
+            return $"({_stats}.contact_id IS NULL OR {predicate})";
+        return $"({column} IS NOT NULL AND {predicate})";
     }
 
     private string Contacts(ConditionNode c)

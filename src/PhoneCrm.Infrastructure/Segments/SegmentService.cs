@@ -55,7 +55,7 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
         await CountAsync(RuleSql.Translate(rule, await ContextAsync(ct)), ct);
 
     private async Task<long> CountAsync(SqlRule sql, CancellationToken ct) =>
-        (await QueryAsync($"SELECT count(*) FROM contacts c WHERE {Where(sql)}", sql, r => r.GetInt64(0), ct))[0];
+        (await QueryAsync($"SELECT count(*) FROM {sql.From} WHERE {Where(sql)}", sql, r => r.GetInt64(0), ct))[0];
 
     /// <summary>Some matching contact ids (newest first), for the builder's sample; exclusions apply.</summary>
     public async Task<IReadOnlyList<Guid>> SampleAsync(RuleNode rule, IReadOnlyList<Guid> exclude, int limit, ContactScope scope,
@@ -64,12 +64,12 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
         var context = await ContextAsync(ct);
         var sql = await WithExclusionsAsync(RuleSql.Translate(rule, context), exclude, context, [], ct);
         var owner = scope.OwnerOnly is { } o ? $" AND c.owner_id = '{o}'" : "";
-        return await QueryAsync($"SELECT c.id FROM contacts c WHERE {Where(sql)}{owner} ORDER BY c.created_at DESC, c.id DESC LIMIT {limit:D}",
+        return await QueryAsync($"SELECT c.id FROM {sql.From} WHERE {Where(sql)}{owner} ORDER BY c.created_at DESC, c.id DESC LIMIT {limit:D}",
             sql, r => r.GetGuid(0), ct);
     }
 
     /// <summary>
-    /// The membership of a saved segment now, as a WHERE fragment over <c>contacts c</c> (without the tenant and erased
+    /// The membership of a saved segment now, as joins and a WHERE fragment over <c>contacts c</c> (without the tenant and erased
     /// guards, which <see cref="SnapshotAsync"/> and the counts add): its rule AND NOT the membership of each excluded
     /// segment (recursively, each segment once). Null when the segment does not exist.
     /// </summary>
@@ -96,9 +96,13 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using var cmd = Command($"WITH members AS (SELECT c.id FROM contacts c WHERE {Where(sql)}) {statement}", sql);
+            await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+            await db.Database.ExecuteSqlRawAsync(RuleSql.WorkMem, ct);
+            await using var cmd = Command($"WITH members AS (SELECT c.id FROM {sql.From} WHERE {Where(sql)}) {statement}", sql);
             foreach (var p in parameters) cmd.Parameters.Add(p);
-            return await cmd.ExecuteNonQueryAsync(ct);
+            var rows = await cmd.ExecuteNonQueryAsync(ct);
+            if (tx is not null) await tx.CommitAsync(ct);
+            return rows;
         }
         finally
         {
@@ -114,8 +118,8 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
     }
 
     /// <summary>
-    /// <c>rule AND NOT (excluded membership)</c> for each excluded segment: every predicate of a translated rule is two-valued
-    /// over the same contact row, so the exclusion needs no join. <paramref name="seen"/> breaks cycles.
+    /// <c>rule AND NOT (excluded membership)</c> for each excluded segment, with the excluded rules' joins (their own
+    /// aliases): every predicate of a translated rule is two-valued over the same contact row. <paramref name="seen"/> breaks cycles.
     /// </summary>
     private async Task<SqlRule> WithExclusionsAsync(SqlRule rule, IReadOnlyList<Guid> exclude, RuleContext context, HashSet<Guid> seen,
         CancellationToken ct)
@@ -124,15 +128,17 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
         if (ids.Count == 0) return rule;
         var excluded = await db.Segments.AsNoTracking().Where(s => ids.Contains(s.Id)).ToListAsync(ct);
         var where = rule.Where;
+        var joins = rule.Joins;
         var parameters = rule.Parameters.ToList();
         foreach (var e in excluded)
         {
             var inner = await WithExclusionsAsync(Translate(e, context, $"s{seen.Count}_{parameters.Count}_"), e.ExcludeSegmentIds, context, seen, ct);
             where = $"({where}) AND NOT ({inner.Where})";
+            joins += inner.Joins;
             parameters.AddRange(inner.Parameters);
         }
 
-        return new SqlRule(where, parameters);
+        return new SqlRule(joins, where, parameters);
     }
 
     public Task<Segment?> GetAsync(Guid id, CancellationToken ct = default) =>
@@ -196,10 +202,17 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using var cmd = Command(text, sql);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            // Read-only: the transaction only scopes the work_mem setting.
+            await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+            await db.Database.ExecuteSqlRawAsync(RuleSql.WorkMem, ct);
             var rows = new List<T>();
-            while (await reader.ReadAsync(ct)) rows.Add(read(reader));
+            await using (var cmd = Command(text, sql))
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct)) rows.Add(read(reader));
+            }
+
+            if (tx is not null) await tx.CommitAsync(ct);
             return rows;
         }
         finally

@@ -22,22 +22,28 @@ public sealed class RuleSqlTests
     }
 
     [Fact]
-    public void Consent_has_is_an_exists_on_active_unexpired_state_with_parameters()
+    public void Consent_has_joins_the_active_unexpired_state_with_parameters()
     {
         var sql = Translate("""{"field":"consent","op":"has","value":{"purpose":"marketing","channel":"sms"}}""");
 
         Assert.Equal(
-            "EXISTS (SELECT 1 FROM consent_states s WHERE s.tenant_id = c.tenant_id AND s.contact_id = c.id AND s.purpose = @p0"
-            + " AND s.channel = @p1 AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > now()))", sql.Where);
+            " LEFT JOIN consent_states pcs0 ON pcs0.tenant_id = c.tenant_id AND pcs0.contact_id = c.id AND pcs0.purpose = @p0"
+            + " AND pcs0.channel = @p1 AND pcs0.status = 'active' AND (pcs0.expires_at IS NULL OR pcs0.expires_at > now())", sql.Joins);
+        Assert.Equal("pcs0.contact_id IS NOT NULL", sql.Where);
         Assert.Equal(["marketing", "sms"], sql.Parameters.Select(p => p.Value));
         Assert.All(sql.Parameters, p => Assert.Equal(NpgsqlDbType.Text, p.NpgsqlDbType));
     }
 
     [Fact]
-    public void Consent_lacks_is_not_exists()
+    public void Consent_lacks_is_the_absent_row_and_each_purpose_and_channel_is_joined_once()
     {
-        var sql = Translate("""{"field":"consent","op":"lacks","value":{"purpose":"marketing","channel":"voice"}}""");
-        Assert.StartsWith("NOT EXISTS (SELECT 1 FROM consent_states s ", sql.Where, StringComparison.Ordinal);
+        var sql = Translate("""
+            {"any":[{"field":"consent","op":"lacks","value":{"purpose":"marketing","channel":"voice"}},
+                    {"not":{"field":"consent","op":"has","value":{"purpose":"marketing","channel":"voice"}}},
+                    {"field":"consent","op":"has","value":{"purpose":"service","channel":"voice"}}]}
+            """);
+        Assert.Equal("(pcs0.contact_id IS NULL OR NOT (pcs0.contact_id IS NOT NULL) OR pcs1.contact_id IS NOT NULL)", sql.Where);
+        Assert.Equal(2, sql.Joins.Split("LEFT JOIN consent_states").Length - 1);
     }
 
     [Fact]
@@ -52,10 +58,19 @@ public sealed class RuleSqlTests
     [Fact]
     public void A_count_condition_that_zero_satisfies_also_matches_contacts_without_stats()
     {
-        Assert.Equal("NOT EXISTS (SELECT 1 FROM contact_stats st WHERE st.tenant_id = c.tenant_id AND st.contact_id = c.id AND NOT (st.orders_count < @p0))",
-            Translate("""{"field":"ordersCount","op":"lt","value":2}""").Where);
-        Assert.Equal("EXISTS (SELECT 1 FROM contact_stats st WHERE st.tenant_id = c.tenant_id AND st.contact_id = c.id AND st.orders_count >= @p0)",
-            Translate("""{"field":"ordersCount","op":"gte","value":1}""").Where);
+        var sql = Translate("""{"all":[{"field":"ordersCount","op":"lt","value":2},{"field":"totalSpent","op":"gte","value":100}]}""");
+        Assert.Equal(" LEFT JOIN contact_stats pst ON pst.tenant_id = c.tenant_id AND pst.contact_id = c.id", sql.Joins);
+        Assert.Equal("((pst.contact_id IS NULL OR pst.orders_count < @p0) AND (pst.total_spent IS NOT NULL AND pst.total_spent >= @p1))",
+            sql.Where);
+    }
+
+    [Fact]
+    public void Categories_of_several_values_are_distinct_buyers_so_a_contact_counts_once()
+    {
+        var sql = Translate("""{"field":"purchasedCategory","op":"in","value":["garden","tools"],"withinDays":90}""");
+        Assert.Equal(" LEFT JOIN (SELECT DISTINCT cc.contact_id FROM contact_categories cc WHERE cc.tenant_id = @tenant"
+            + " AND cc.category = ANY(@p1) AND cc.last_purchased_at >= @p0) pk0 ON pk0.contact_id = c.id", sql.Joins);
+        Assert.Equal("pk0.contact_id IS NOT NULL", sql.Where);
     }
 
     [Fact]

@@ -57,6 +57,7 @@ public sealed class SegmentsApiTests(AppFixture app)
     [InlineData("avgOrderValue", "lt", "1000", 1)]
     [InlineData("purchasedCategory", "contains", "\"garden\"", 2)]
     [InlineData("purchasedCategory", "in", "[\"tools\",\"toys\"]", 1)]
+    [InlineData("purchasedCategory", "in", "[\"garden\",\"tools\"]", 2)] // C1 bought both: counted once
     [InlineData("purchasedCategory", "exists", "false", 3)]
     [InlineData("lastEngagedAt", "within_days", "7", 1)]
     [InlineData("lastEngagedAt", "older_than_days", "180", 1)]
@@ -73,6 +74,9 @@ public sealed class SegmentsApiTests(AppFixture app)
     [InlineData("""{"any":[{"not":{"any":[{"field":"age","op":"gte","value":25},{"field":"city","op":"exists","value":false}]}},{"field":"gender","op":"eq","value":"male"}]}""", 4)]
     [InlineData("""{"field":"purchasedCategory","op":"contains","value":"garden","withinDays":30}""", 1)]
     [InlineData("""{"all":[]}""", 5)]
+    // Stats joined once for several conditions, inside and outside a not; a zero count matches contacts without stats.
+    [InlineData("""{"all":[{"field":"ordersCount","op":"gte","value":1},{"not":{"field":"totalSpent","op":"gt","value":1000}},{"field":"lastPurchaseAt","op":"exists","value":true}]}""", 1)]
+    [InlineData("""{"any":[{"field":"ordersCount","op":"lt","value":1},{"field":"purchasedCategory","op":"contains","value":"tools"}]}""", 4)]
     [InlineData("""{"any":[]}""", 0)]
     public async Task Groups_nest(string rule, int expected) => Assert.Equal(expected, await CountAsync(rule));
 
@@ -156,17 +160,23 @@ public sealed class SegmentsApiTests(AppFixture app)
             Json("""{"phone":"+79160000002","purpose":"marketing","channel":"sms","method":"api"}"""));
         Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
 
-        async Task<long> CountForAsync(string op)
+        async Task<long> CountRuleAsync(string rule)
         {
-            var response = await api.PostAsync("/api/v1/segments/count",
-                Json("{\"rule\":{\"field\":\"consent\",\"op\":\"" + op + "\",\"value\":{\"purpose\":\"marketing\",\"channel\":\"sms\"}}}"));
+            var response = await api.PostAsync("/api/v1/segments/count", Json("{\"rule\":" + rule + "}"));
             var text = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.OK, text);
             return JsonDocument.Parse(text).RootElement.GetProperty("count").GetInt64();
         }
 
-        Assert.Equal(1, await CountForAsync("has"));
-        Assert.Equal(4, await CountForAsync("lacks"));
+        static string Consent(string op, string purpose = "marketing", string channel = "sms") =>
+            $$$"""{"field":"consent","op":"{{{op}}}","value":{"purpose":"{{{purpose}}}","channel":"{{{channel}}}"}}""";
+
+        Assert.Equal(1, await CountRuleAsync(Consent("has")));
+        Assert.Equal(4, await CountRuleAsync(Consent("lacks")));
+        // Several consent conditions in one rule: each purpose and channel joined once, exact under any/not.
+        Assert.Equal(2, await CountRuleAsync($$"""{"any":[{{Consent("has")}},{{Consent("has", "transactional")}}]}"""));
+        Assert.Equal(3, await CountRuleAsync($$"""{"all":[{{Consent("lacks")}},{"not":{{Consent("has", "marketing", "messenger")}}}]}"""));
+        Assert.Equal(5, await CountRuleAsync($$"""{"any":[{{Consent("has")}},{"not":{{Consent("has")}}}]}"""));
     }
 
     private async Task<long> CountAsync(string rule)

@@ -87,8 +87,10 @@ internal sealed class ConsentStateConfiguration : IEntityTypeConfiguration<Conse
     {
         b.ToTable("consent_states", t => t.HasCheckConstraint("ck_consent_states_status", "status IN ('active','withdrawn')"));
         b.HasKey(s => new { s.TenantId, s.ContactId, s.Purpose, s.Channel });
-        // Audience queries: "everyone with active marketing by SMS", with expiry checked on the index.
-        b.HasIndex(s => new { s.TenantId, s.Purpose, s.Channel, s.Status, s.ExpiresAt });
+        // Audience queries ("everyone with active marketing by SMS"): index-only, expiry checked on the index.
+        b.HasIndex(s => new { s.TenantId, s.Purpose, s.Channel, s.ContactId })
+            .IncludeProperties(s => s.ExpiresAt)
+            .HasFilter("status = 'active'");
         b.Property(s => s.Purpose).HasMaxLength(64);
         b.Property(s => s.Channel).HasMaxLength(16);
         b.Property(s => s.Status).HasMaxLength(16);

@@ -49,7 +49,7 @@ internal sealed class ContactCategoryConfiguration : IEntityTypeConfiguration<Co
         b.HasKey(c => new { c.TenantId, c.ContactId, c.Category });
         b.Property(c => c.Category).HasMaxLength(100);
         // "Who bought garden goods (lately)": category first.
-        b.HasIndex(c => new { c.TenantId, c.Category, c.LastPurchasedAt });
+        b.HasIndex(c => new { c.TenantId, c.Category, c.LastPurchasedAt }).IncludeProperties(c => c.ContactId);
         b.HasOne<Contact>().WithMany().HasForeignKey(c => new { c.TenantId, c.ContactId }).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -223,6 +223,7 @@ public sealed class CampaignService(
                 return await UndoneBatchesAsync(id, ct);
             }
 
+            await Sql.ExecAsync(conn, RuleSql.WorkMem, ct);
             var test = c.IsAbTest ? c.TestPercent!.Value : 100;
             await using (var cmd = new NpgsqlCommand($"""
                 INSERT INTO campaign_recipients (tenant_id, campaign_id, contact_id, outcome, variant, batch, updated_at)
@@ -234,7 +235,7 @@ public sealed class CampaignService(
                 FROM (
                   SELECT c.id, rn, rn <= ceil(total * @test / 100.0) AS in_test FROM (
                     SELECT c.id, row_number() OVER (ORDER BY {(c.IsAbTest ? "md5(c.id::text)" : "c.id")}) AS rn, count(*) OVER () AS total
-                    FROM contacts c WHERE c.tenant_id = @tenant AND c.status <> 'erased' AND {rule.Where}
+                    FROM {rule.From} WHERE c.tenant_id = @tenant AND c.status <> 'erased' AND {rule.Where}
                   ) c
                 ) x
                 ON CONFLICT DO NOTHING

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
+using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Segments;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Contacts;
@@ -102,7 +103,8 @@ public sealed class SegmentsController(
     public async Task<IActionResult> CitiesAsync(string? q, CancellationToken ct)
     {
         var prefix = (q ?? "").Trim();
-        var query = db.Contacts.AsNoTracking().Where(c => c.City != null);
+        // The erased guard lets the segment index (partial on it) answer alone.
+        var query = db.Contacts.AsNoTracking().Where(c => c.City != null && c.Status != ContactStatus.Erased);
         if (prefix.Length > 0)
         {
             var pattern = prefix.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)

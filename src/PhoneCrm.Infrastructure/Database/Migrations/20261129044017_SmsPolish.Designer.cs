@@ -13,7 +13,7 @@ using PhoneCrm.Infrastructure.Database;
 namespace PhoneCrm.Infrastructure.Database.Migrations
 {
     [DbContext(typeof(PhoneCrmDbContext))]
-    [Migration("20261129040441_SmsPolish")]
+    [Migration("20261129044017_SmsPolish")]
     partial class SmsPolish
     {
         /// <inheritdoc />
@@ -702,8 +702,11 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.HasKey("TenantId", "ContactId", "Purpose", "Channel")
                         .HasName("pk_consent_states");
 
-                    b.HasIndex("TenantId", "Purpose", "Channel", "Status", "ExpiresAt")
-                        .HasDatabaseName("ix_consent_states_tenant_id_purpose_channel_status_expires_at");
+                    b.HasIndex("TenantId", "Purpose", "Channel", "ContactId")
+                        .HasDatabaseName("ix_consent_states_tenant_id_purpose_channel_contact_id")
+                        .HasFilter("status = 'active'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "Purpose", "Channel", "ContactId"), new[] { "ExpiresAt" });
 
                     b.ToTable("consent_states", null, t =>
                         {
@@ -935,9 +938,6 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
 
-                    b.HasIndex("TenantId", "City")
-                        .HasDatabaseName("ix_contacts_tenant_id_city");
-
                     b.HasIndex("TenantId", "EmailIndex")
                         .HasDatabaseName("ix_contacts_tenant_id_email_index");
 
@@ -953,6 +953,12 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
 
                     b.HasIndex("TenantId", "Status")
                         .HasDatabaseName("ix_contacts_tenant_id_status");
+
+                    b.HasIndex("TenantId", "City", "Id")
+                        .HasDatabaseName("ix_contacts_tenant_id_city_id")
+                        .HasFilter("status <> 'erased'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "City", "Id"), new[] { "Status", "Gender", "BirthDate", "SourceChannel", "PhoneType", "CreatedAt", "Tags" });
 
                     b.HasIndex("TenantId", "CreatedAt", "Id")
                         .IsDescending(false, true, true)
@@ -1203,6 +1209,8 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
 
                     b.HasIndex("TenantId", "Category", "LastPurchasedAt")
                         .HasDatabaseName("ix_contact_categories_tenant_id_category_last_purchased_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "Category", "LastPurchasedAt"), new[] { "ContactId" });
 
                     b.ToTable("contact_categories", (string)null);
                 });

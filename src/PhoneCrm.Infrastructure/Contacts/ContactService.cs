@@ -185,6 +185,15 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         return (await Scoped(db.Contacts.AsNoTracking(), scope).SingleOrDefaultAsync(c => c.PhoneIndex == key, ct), true);
     }
 
+    /// <summary>The ids of the contacts holding these E.164 numbers, in one query (numbers without a contact are absent).</summary>
+    public async Task<Dictionary<string, Guid>> IdsByPhoneAsync(IReadOnlyCollection<string> e164s, CancellationToken ct = default)
+    {
+        var byKey = e164s.Distinct(StringComparer.Ordinal).ToDictionary(p => Convert.ToBase64String(index.Phone(p)), p => p);
+        var keys = byKey.Keys.Select(Convert.FromBase64String).ToList();
+        var rows = await db.Contacts.AsNoTracking().Where(c => keys.Contains(c.PhoneIndex)).Select(c => new { c.PhoneIndex, c.Id }).ToListAsync(ct);
+        return rows.ToDictionary(r => byKey[Convert.ToBase64String(r.PhoneIndex)], r => r.Id, StringComparer.Ordinal);
+    }
+
     public async Task<List<Contact>> FindByEmailAsync(string email, ContactScope scope, CancellationToken ct = default)
     {
         var key = index.Email(email);

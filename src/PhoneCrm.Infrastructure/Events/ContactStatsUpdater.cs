@@ -69,32 +69,7 @@ public sealed class ContactStatsUpdater(PhoneCrmDbContext db)
         {
             var conn = (NpgsqlConnection)db.Database.GetDbConnection();
             await using var tx = await conn.BeginTransactionAsync(ct);
-            await ExecAsync(conn, "DELETE FROM contact_categories WHERE tenant_id = @t; DELETE FROM contact_stats WHERE tenant_id = @t", ct,
-                P("t", tenantId));
-            var rows = await ExecAsync(conn, $"""
-                INSERT INTO contact_stats (tenant_id, contact_id, last_purchase_at, orders_count, total_spent, avg_order_value,
-                                           last_engaged_at, unanswered_messages, updated_at)
-                SELECT a.tenant_id, a.contact_id, a.last_purchase_at, a.orders, a.total,
-                       CASE WHEN a.orders > 0 THEN round(a.total / a.orders, 2) END, a.engaged,
-                       (SELECT count(*) FROM contact_events x WHERE x.tenant_id = a.tenant_id AND x.contact_id = a.contact_id
-                          AND x.type = 'call_unanswered' AND (a.engaged IS NULL OR x.occurred_at > a.engaged)),
-                       now()
-                FROM (SELECT tenant_id, contact_id,
-                             max(occurred_at) FILTER (WHERE type = 'order_placed') AS last_purchase_at,
-                             count(*) FILTER (WHERE type = 'order_placed') AS orders,
-                             coalesce(sum(amount) FILTER (WHERE type = 'order_placed'), 0) AS total,
-                             max(occurred_at) FILTER (WHERE type IN ({_engagementList})) AS engaged
-                      FROM contact_events WHERE tenant_id = @t GROUP BY tenant_id, contact_id) a
-                """, ct, P("t", tenantId));
-            await ExecAsync(conn, """
-                INSERT INTO contact_categories (tenant_id, contact_id, category, last_purchased_at)
-                SELECT e.tenant_id, e.contact_id, lower(btrim(i.item ->> 'category')), max(e.occurred_at)
-                FROM contact_events e
-                CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(e.data -> 'items') = 'array'
-                                                             THEN e.data -> 'items' ELSE '[]'::jsonb END) AS i(item)
-                WHERE e.tenant_id = @t AND e.type = 'order_placed' AND coalesce(btrim(i.item ->> 'category'), '') <> ''
-                GROUP BY 1, 2, 3
-                """, ct, P("t", tenantId));
+            var rows = await RecomputeAsync(conn, tenantId, null, ct);
             await tx.CommitAsync(ct);
             return rows;
         }
@@ -102,5 +77,44 @@ public sealed class ContactStatsUpdater(PhoneCrmDbContext db)
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>
+    /// Recomputes the attributes of <paramref name="contactIds"/> (all the tenant's when null) from their events, set-based,
+    /// in the caller's transaction: what a batch of imported events changed, by the same definitions as the backfill.
+    /// Returns the stats rows written.
+    /// </summary>
+    public static async Task<int> RecomputeAsync(NpgsqlConnection conn, Guid tenantId, Guid[]? contactIds, CancellationToken ct)
+    {
+        var only = contactIds is null ? "" : " AND contact_id = ANY(@c)";
+        NpgsqlParameter[] Args() => [P("t", tenantId), P("c", NpgsqlDbType.Array | NpgsqlDbType.Uuid, contactIds ?? [])];
+        await ExecAsync(conn, $"DELETE FROM contact_categories WHERE tenant_id = @t{only}", ct, Args());
+        await ExecAsync(conn, $"DELETE FROM contact_stats WHERE tenant_id = @t{only}", ct, Args());
+        var rows = await ExecAsync(conn, $"""
+            INSERT INTO contact_stats (tenant_id, contact_id, last_purchase_at, orders_count, total_spent, avg_order_value,
+                                       last_engaged_at, unanswered_messages, updated_at)
+            SELECT a.tenant_id, a.contact_id, a.last_purchase_at, a.orders, a.total,
+                   CASE WHEN a.orders > 0 THEN round(a.total / a.orders, 2) END, a.engaged,
+                   (SELECT count(*) FROM contact_events x WHERE x.tenant_id = a.tenant_id AND x.contact_id = a.contact_id
+                      AND x.type = 'call_unanswered' AND (a.engaged IS NULL OR x.occurred_at > a.engaged)),
+                   now()
+            FROM (SELECT tenant_id, contact_id,
+                         max(occurred_at) FILTER (WHERE type = 'order_placed') AS last_purchase_at,
+                         count(*) FILTER (WHERE type = 'order_placed') AS orders,
+                         coalesce(sum(amount) FILTER (WHERE type = 'order_placed'), 0) AS total,
+                         max(occurred_at) FILTER (WHERE type IN ({_engagementList})) AS engaged
+                  FROM contact_events WHERE tenant_id = @t{only} GROUP BY tenant_id, contact_id) a
+            """, ct, Args());
+        await ExecAsync(conn, $"""
+            INSERT INTO contact_categories (tenant_id, contact_id, category, last_purchased_at)
+            SELECT e.tenant_id, e.contact_id, lower(btrim(i.item ->> 'category')), max(e.occurred_at)
+            FROM contact_events e
+            CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(e.data -> 'items') = 'array'
+                                                         THEN e.data -> 'items' ELSE '[]'::jsonb END) AS i(item)
+            WHERE e.tenant_id = @t{only.Replace("contact_id", "e.contact_id", StringComparison.Ordinal)} AND e.type = 'order_placed'
+              AND coalesce(btrim(i.item ->> 'category'), '') <> ''
+            GROUP BY 1, 2, 3
+            """, ct, Args());
+        return rows;
     }
 }

@@ -52,6 +52,77 @@ public sealed class EventService(PhoneCrmDbContext db, ContactService contacts, 
         return new EventResult(EventOutcome.Created, eventId, contactId, errors);
     }
 
+    /// <summary>
+    /// Records a batch set-based, inside the caller's transaction (imports): the batch's numbers looked up in one query
+    /// (an unknown number becomes a contact once), the events inserted by one <c>INSERT … ON CONFLICT DO NOTHING</c>, and
+    /// the attributes of the contacts that got events recomputed from their events. Outcomes are per input, as
+    /// <see cref="RecordAsync"/> gives them; an external id seen twice in the batch is judged against its first occurrence.
+    /// </summary>
+    public async Task<IReadOnlyList<EventResult>> RecordManyAsync(IReadOnlyList<EventInput> inputs, CancellationToken ct = default)
+    {
+        var tenantId = db.Tenant.RequireTenant();
+        var now = clock.GetUtcNow();
+        var region = await contacts.DefaultRegionAsync(ct);
+        var results = new EventResult[inputs.Count];
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        var valid = new EventInput.Valid?[inputs.Count];
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            valid[i] = inputs[i].Validate(region, now, out var errors);
+            if (valid[i] is null) results[i] = new EventResult(EventOutcome.Invalid, null, null, errors);
+            else first.TryAdd(valid[i]!.ExternalId, i);
+        }
+
+        var leaders = first.Values.Order().ToList();
+        var contactIds = await contacts.IdsByPhoneAsync(leaders.Select(i => valid[i]!.Phone.E164).ToList(), ct);
+        foreach (var i in leaders.Where(i => !contactIds.ContainsKey(valid[i]!.Phone.E164)))
+            contactIds[valid[i]!.Phone.E164] = await ContactIdAsync(valid[i]!, inputs[i], ct);
+
+        var ids = leaders.Select(_ => Guid.CreateVersion7()).ToArray();
+        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        await using (var cmd = new NpgsqlCommand("""
+            INSERT INTO contact_events (tenant_id, id, contact_id, type, external_id, occurred_at, received_at, data, amount, body_hash)
+            SELECT @t, u.id, u.contact_id, u.type, u.external_id, u.occurred_at, @now, u.data, u.amount, u.body_hash
+            FROM unnest(@ids, @contacts, @types, @xids, @at, @data, @amounts, @hashes)
+                 AS u(id, contact_id, type, external_id, occurred_at, data, amount, body_hash)
+            ON CONFLICT (tenant_id, external_id) DO NOTHING
+            RETURNING external_id
+            """, conn))
+        {
+            EventInput.Valid V(int i) => valid[i]!;
+            cmd.Parameters.AddRange(new[]
+            {
+                P("t", tenantId), P("now", now), P("ids", ids),
+                P("contacts", leaders.Select(i => contactIds[V(i).Phone.E164]).ToArray()),
+                P("types", leaders.Select(i => V(i).Type).ToArray()), P("xids", leaders.Select(i => V(i).ExternalId).ToArray()),
+                P("at", leaders.Select(i => V(i).OccurredAt).ToArray()),
+                P("data", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, leaders.Select(i => V(i).Data.ToJsonString()).ToArray()),
+                P("amounts", NpgsqlDbType.Array | NpgsqlDbType.Numeric, leaders.Select(i => V(i).Amount).ToArray()),
+                P("hashes", leaders.Select(i => V(i).Hash).ToArray()),
+            });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) inserted.Add(reader.GetString(0));
+        }
+
+        var externalIds = first.Keys.ToList();
+        var stored = await db.ContactEvents.AsNoTracking().Where(e => externalIds.Contains(e.ExternalId))
+            .Select(e => new { e.ExternalId, e.Id, e.ContactId, e.BodyHash }).ToDictionaryAsync(e => e.ExternalId, StringComparer.Ordinal, ct);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (valid[i] is not { } v) continue;
+            var row = stored[v.ExternalId];
+            var created = first[v.ExternalId] == i && inserted.Contains(v.ExternalId);
+            var outcome = created ? EventOutcome.Created
+                : row.BodyHash.AsSpan().SequenceEqual(v.Hash) ? EventOutcome.Duplicate : EventOutcome.Conflict;
+            results[i] = new EventResult(outcome, row.Id, row.ContactId, new Dictionary<string, string[]>());
+        }
+
+        var touched = results.Where(r => r.Outcome == EventOutcome.Created).Select(r => r.ContactId!.Value).Distinct().ToArray();
+        if (touched.Length > 0) await ContactStatsUpdater.RecomputeAsync(conn, tenantId, touched, ct);
+        return results;
+    }
+
     private async Task<EventResult?> ExistingAsync(EventInput.Valid valid, CancellationToken ct)
     {
         var row = await db.ContactEvents.AsNoTracking().Where(e => e.ExternalId == valid.ExternalId)

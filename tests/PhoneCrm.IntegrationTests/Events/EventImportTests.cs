@@ -7,6 +7,9 @@ using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Events;
+using PhoneCrm.Infrastructure.Events;
+using PhoneCrm.Infrastructure.Events.Import;
+using Microsoft.Extensions.DependencyInjection;
 using PhoneCrm.IntegrationTests.Infrastructure;
 
 namespace PhoneCrm.IntegrationTests.Events;
@@ -110,6 +113,42 @@ public sealed class EventImportTests(AppFixture app)
         Assert.Equal(("completed", 1, 1, 0, 0, 1), Counts(conflict));
         var conflictCsv = await (await ui.GetAsync($"/events/import/{conflictId}/rejected")).Content.ReadAsStringAsync();
         Assert.Contains("2,'+79161230001,external_id: already used by a different event.", conflictCsv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_of_several_batches_records_each_event_once_and_its_stats_match_the_backfill()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        using var ui = await tenant.SignInAsync(Role.Marketer);
+        var csv = new StringBuilder("type;external_id;phone;occurred_at;order_id;amount;currency;sku;item_name;category;price;quantity\n");
+        string[] categories = ["garden", "tools", "seeds"];
+        string Line(int i, int price) => FormattableString.Invariant(
+            $"order_placed;o-{i};+7916555{i % 300:0000};2026-10-{1 + i % 28:00} 10:{i % 60:00};{i};;RUB;S{i};Item;{categories[i % 3]};{price};1\n");
+        const int orders = 2 * EventImportProcessor.BatchEvents + 500;
+        for (var i = 0; i < orders; i++)
+        {
+            csv.Append(Line(i, 100 + i));
+            if (i == EventImportProcessor.BatchEvents + 500) csv.Append(Line(5, 105));                                // earlier batch, same body: duplicate
+            if (i == 2 * EventImportProcessor.BatchEvents + 10) csv.Append(Line(2 * EventImportProcessor.BatchEvents + 1, 1)); // same batch, other body
+        }
+
+        var (_, status) = await ImportAsync(ui, api, csv.ToString(), "history.csv");
+
+        Assert.Equal(("completed", orders + 2, orders + 2, orders, 1, 1), Counts(status));
+        var stats = await tenant.WithDbAsync(db => db.Set<ContactStats>().AsNoTracking().OrderBy(s => s.ContactId)
+            .Select(s => new { s.ContactId, s.OrdersCount, s.TotalSpent, s.LastPurchaseAt, s.AvgOrderValue }).ToListAsync());
+        Assert.Equal((orders, 300), (stats.Sum(s => s.OrdersCount), stats.Count));
+        Assert.Equal(Enumerable.Range(0, orders).Sum(i => 100m + i), stats.Sum(s => s.TotalSpent));
+        var categoryRows = await tenant.WithDbAsync(db => db.Set<ContactCategory>().CountAsync());
+
+        // The batches' recomputation and the backfill follow one definition: rebuilding changes nothing.
+        await app.InTenantAsync(tenant.Id, sp => sp.GetRequiredService<ContactStatsUpdater>().RebuildAsync(tenant.Id));
+        var rebuilt = await tenant.WithDbAsync(db => db.Set<ContactStats>().AsNoTracking().OrderBy(s => s.ContactId)
+            .Select(s => new { s.ContactId, s.OrdersCount, s.TotalSpent, s.LastPurchaseAt, s.AvgOrderValue }).ToListAsync());
+        Assert.Equal(stats, rebuilt);
+        Assert.Equal(categoryRows, await tenant.WithDbAsync(db => db.Set<ContactCategory>().CountAsync()));
+        Assert.Equal(300, categoryRows); // each buyer always bought the same one of the 3 categories (300 is a multiple of 3)
     }
 
     [Fact]

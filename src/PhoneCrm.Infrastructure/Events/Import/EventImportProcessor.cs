@@ -11,12 +11,12 @@ namespace PhoneCrm.Infrastructure.Events.Import;
 
 /// <summary>
 /// Runs one events file through the same machinery as contact imports (stored chunks, <see cref="ImportFileReader"/>,
-/// the imports row for progress, import_rejections for the rejected-rows CSV) and records each event with
-/// <see cref="EventService"/>, so the API's rules hold: idempotent on externalId (a known id with the same content counts
-/// as a duplicate, with other content it is rejected), stats updated in the event's transaction, an unknown phone
-/// creates the contact with the import's source. Counts are per file line (an order over three lines counts three).
-/// Progress and <see cref="ImportJob.LastLine"/> are committed every <see cref="CheckpointEvents"/> events; after a crash
-/// the lines since the checkpoint are read again and, being recorded already, count as duplicates — nothing is doubled.
+/// the imports row for progress, import_rejections for the rejected-rows CSV) and records its events in batches with
+/// <see cref="EventService.RecordManyAsync"/>, so the API's rules hold set-based: idempotent on externalId (a known id with
+/// the same content counts as a duplicate, with other content it is rejected), stats recomputed for the touched
+/// contacts, an unknown phone creates the contact with the import's source. Counts are per file line (an order over
+/// three lines counts three). Each batch commits its events, rejections, counts and <see cref="ImportJob.LastLine"/> in
+/// one transaction, so after a crash the import resumes after the last committed batch with exact counts.
 /// </summary>
 public sealed class EventImportProcessor(
     PhoneCrmDbContext db,
@@ -25,7 +25,7 @@ public sealed class EventImportProcessor(
     PiiProtector pii,
     ILogger<EventImportProcessor> logger)
 {
-    public const int CheckpointEvents = 200;
+    public const int BatchEvents = 1000;
 
     public async Task RunAsync(Guid tenantId, Guid importId, CancellationToken ct = default)
     {
@@ -58,7 +58,7 @@ public sealed class EventImportProcessor(
 
     private sealed class Counters
     {
-        public int Processed, Created, Duplicates, Rejected, LastLine, Events;
+        public int Processed, Created, Duplicates, Rejected, LastLine;
     }
 
     private async Task ProcessAsync(NpgsqlConnection conn, ImportJob job, CancellationToken ct)
@@ -71,14 +71,14 @@ public sealed class EventImportProcessor(
                 ct, P("total", total), P("id", job.Id));
         }
 
-        // Workbooks need seeking; CSV streams chunk by chunk (each chunk is one short query, between the events' own).
+        // Workbooks need seeking; CSV streams chunk by chunk (each chunk is one short query, between the batches).
         await using var stream = await files.OpenAsync(job.Id, seekable: await IsWorkbookAsync(job.Id, ct), ct);
         using var reader = ImportFileReader.Open(stream);
         var map = EventColumns.Resolve(reader.Header.Fields, job.Mapping);
         var missing = EventColumns.Required.Where(r => !map.ContainsKey(r)).ToList();
         if (missing.Count > 0) throw new ImportFormatException($"Required columns missing: {string.Join(", ", missing)}.");
 
-        var counters = new Counters { LastLine = job.LastLine };
+        var batch = new List<List<SourceRow>>();
         var group = new List<SourceRow>();
         string? Key(SourceRow row) => map.TryGetValue(EventColumns.ExternalId, out var i) ? row.Field(i)?.Trim() : null;
         foreach (var row in reader.ReadRows())
@@ -86,64 +86,88 @@ public sealed class EventImportProcessor(
             if (row.Line <= job.LastLine) continue;
             if (group.Count > 0 && (string.IsNullOrEmpty(Key(row)) || Key(row) != Key(group[0])))
             {
-                await RecordAsync(conn, job, map, group, counters, ct);
-                group.Clear();
+                batch.Add(group);
+                group = [];
+                if (batch.Count == BatchEvents)
+                {
+                    await RecordBatchAsync(conn, job, map, batch, ct);
+                    batch.Clear();
+                }
             }
 
             group.Add(row);
         }
 
-        if (group.Count > 0) await RecordAsync(conn, job, map, group, counters, ct);
-        await CheckpointAsync(conn, job.Id, counters, ct);
+        if (group.Count > 0) batch.Add(group);
+        if (batch.Count > 0) await RecordBatchAsync(conn, job, map, batch, ct);
         await ExecAsync(conn, "UPDATE imports SET status = 'Completed', completed_at = now(), updated_at = now() WHERE id = @id", ct, P("id", job.Id));
         logger.LogInformation("Events import {ImportId} completed", job.Id);
     }
 
-    private async Task RecordAsync(NpgsqlConnection conn, ImportJob job, IReadOnlyDictionary<string, int> map, List<SourceRow> lines,
-        Counters counters, CancellationToken ct)
+    /// <summary>One transaction: the batch's events, its rejected lines, the counts and the line reached.</summary>
+    private async Task RecordBatchAsync(NpgsqlConnection conn, ImportJob job, IReadOnlyDictionary<string, int> map, List<List<SourceRow>> groups,
+        CancellationToken ct)
     {
-        var (input, error) = EventColumns.ToInput(lines, map);
-        input.SourceChannel = job.SourceChannel;
-        input.SourceDetail = ("events import: " + job.FileName)[..Math.Min(200, 15 + job.FileName.Length)];
-        string? reason = error;
-        if (reason is null)
+        var counters = new Counters { LastLine = groups[^1][^1].Line };
+        var inputs = new List<EventInput>();
+        var reasons = new string?[groups.Count];
+        var toRecord = new List<int>();
+        for (var g = 0; g < groups.Count; g++)
         {
-            var result = await events.RecordAsync(input, ct);
-            switch (result.Outcome)
+            var (input, error) = EventColumns.ToInput(groups[g], map);
+            input.SourceChannel = job.SourceChannel;
+            input.SourceDetail = ("events import: " + job.FileName)[..Math.Min(200, 15 + job.FileName.Length)];
+            reasons[g] = error;
+            if (error is not null) continue;
+            inputs.Add(input);
+            toRecord.Add(g);
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var results = await events.RecordManyAsync(inputs, ct);
+        for (var k = 0; k < results.Count; k++)
+        {
+            var g = toRecord[k];
+            switch (results[k].Outcome)
             {
                 case EventOutcome.Created:
-                    counters.Created += lines.Count;
+                    counters.Created += groups[g].Count;
                     break;
                 case EventOutcome.Duplicate:
-                    counters.Duplicates += lines.Count;
+                    counters.Duplicates += groups[g].Count;
                     break;
                 case EventOutcome.Conflict:
-                    reason = "external_id: already used by a different event.";
+                    reasons[g] = "external_id: already used by a different event.";
                     break;
                 default:
-                    reason = string.Join(" ", result.Errors.Select(e => $"{Column(e.Key)}: {string.Join(" ", e.Value)}"));
+                    reasons[g] = string.Join(" ", results[k].Errors.Select(e => $"{Column(e.Key)}: {string.Join(" ", e.Value)}"));
                     break;
             }
         }
 
-        if (reason is not null)
+        var rejected = new List<(int Line, byte[] Value, string Reason)>();
+        for (var g = 0; g < groups.Count; g++)
         {
-            counters.Rejected += lines.Count;
-            var phone = map.TryGetValue(EventColumns.Phone, out var p) ? lines[0].Field(p) : null;
-            foreach (var line in lines)
-            {
-                await ExecAsync(conn, """
-                    INSERT INTO import_rejections (tenant_id, import_id, line, value_enc, reason) VALUES (@t, @i, @l, @v, @r)
-                    ON CONFLICT DO NOTHING
-                    """, ct, P("t", job.TenantId), P("i", job.Id), P("l", line.Line),
-                    P("v", NpgsqlTypes.NpgsqlDbType.Bytea, pii.Encrypt(phone ?? "", ImportProcessor.ImportRejectionContext)),
-                    P("r", reason.Length > 1000 ? reason[..1000] : reason));
-            }
+            counters.Processed += groups[g].Count;
+            if (reasons[g] is not { } reason) continue;
+            counters.Rejected += groups[g].Count;
+            var phone = map.TryGetValue(EventColumns.Phone, out var p) ? groups[g][0].Field(p) : null;
+            var value = pii.Encrypt(phone ?? "", ImportProcessor.ImportRejectionContext)!;
+            rejected.AddRange(groups[g].Select(line => (line.Line, value, reason.Length > 1000 ? reason[..1000] : reason)));
         }
 
-        counters.Processed += lines.Count;
-        counters.LastLine = lines[^1].Line;
-        if (++counters.Events % CheckpointEvents == 0) await CheckpointAsync(conn, job.Id, counters, ct);
+        if (rejected.Count > 0)
+        {
+            await ExecAsync(conn, """
+                INSERT INTO import_rejections (tenant_id, import_id, line, value_enc, reason)
+                SELECT @t, @i, u.line, u.value, u.reason FROM unnest(@lines, @values, @reasons) AS u(line, value, reason)
+                ON CONFLICT DO NOTHING
+                """, ct, P("t", job.TenantId), P("i", job.Id), P("lines", rejected.Select(r => r.Line).ToArray()),
+                P("values", rejected.Select(r => r.Value).ToArray()), P("reasons", rejected.Select(r => r.Reason).ToArray()));
+        }
+
+        await CheckpointAsync(conn, job.Id, counters, ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>Adds the counts since the last checkpoint and moves <c>last_line</c>.</summary>

@@ -14,25 +14,7 @@ public abstract class ApiV1Controller : ControllerBase
         ProblemJson(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = $"{what} was not found." });
 
     /// <summary>400 with <c>errors</c> keyed by field (<c>errors.phone</c>).</summary>
-    protected IActionResult ValidationProblemJson(IReadOnlyDictionary<string, string[]> errors) =>
-        ProblemJson(new ValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "One or more fields are invalid.",
-        });
+    protected IActionResult ValidationProblemJson(IReadOnlyDictionary<string, string[]> errors) => Problems.Validation(HttpContext, errors);
 
-    /// <summary>
-    /// A problem written as <c>application/problem+json</c> (RFC 9457). A JsonResult, because [Produces] would
-    /// rewrite an ObjectResult's content type to plain JSON.
-    /// </summary>
-    protected IActionResult ProblemJson(ProblemDetails problem)
-    {
-        problem.Instance ??= Request.Path;
-        problem.Extensions["traceId"] = HttpContext.TraceIdentifier;
-        return new JsonResult(problem)
-        {
-            StatusCode = problem.Status,
-            ContentType = "application/problem+json",
-        };
-    }
+    protected IActionResult ProblemJson(ProblemDetails problem) => Problems.Result(HttpContext, problem);
 }

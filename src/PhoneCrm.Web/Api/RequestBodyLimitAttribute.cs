@@ -19,7 +19,7 @@ public sealed class RequestBodyLimitAttribute(long bytes) : Attribute, IAsyncRes
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = Bytes + 1;
         if (http.Request.ContentLength > Bytes)
         {
-            context.Result = TooLarge();
+            context.Result = TooLarge(http);
             return;
         }
 
@@ -32,7 +32,7 @@ public sealed class RequestBodyLimitAttribute(long bytes) : Attribute, IAsyncRes
             {
                 if (buffer.Length + read > Bytes)
                 {
-                    context.Result = TooLarge();
+                    context.Result = TooLarge(http);
                     return;
                 }
 
@@ -47,11 +47,10 @@ public sealed class RequestBodyLimitAttribute(long bytes) : Attribute, IAsyncRes
         await next();
     }
 
-    private JsonResult TooLarge() => new(new ProblemDetails
+    private JsonResult TooLarge(HttpContext http) => Problems.Result(http, new ProblemDetails
     {
         Status = StatusCodes.Status413PayloadTooLarge,
         Title = "Payload too large",
         Detail = $"The request body may be at most {Bytes} bytes.",
-    })
-    { StatusCode = StatusCodes.Status413PayloadTooLarge, ContentType = "application/problem+json" };
+    });
 }

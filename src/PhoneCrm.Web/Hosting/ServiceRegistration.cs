@@ -96,7 +96,7 @@ public static class ServiceRegistration
             {
                 // Authorization must answer before content negotiation: a key without the scope gets 403, not 415.
                 o.SuppressConsumesConstraintForFormFileParameters = true;
-                o.InvalidModelStateResponseFactory = Api.ApiProblems.InvalidModelState;
+                o.InvalidModelStateResponseFactory = Api.Problems.InvalidModelState;
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));

@@ -23,25 +23,11 @@ namespace PhoneCrm.Bench;
 /// </summary>
 public sealed class SegmentCountBenchmark(int contacts) : IBenchmark
 {
-    private const int Seed = 2026;
     private const int Warmup = 2;
     private static readonly int Iterations = int.TryParse(Environment.GetEnvironmentVariable("PHONECRM_BENCH_ITERATIONS"), out var n) && n > 0 ? n : 20;
 
     public string Name => "segments";
     public string Description => $"count 10 typical rules over {contacts:N0} contacts and ~{contacts * 3L:N0} orders; baseline: plain count(*) over contacts";
-
-    private static readonly (string City, int Weight)[] _cities =
-    [
-        ("Москва", 250), ("Санкт-Петербург", 120), ("Новосибирск", 40), ("Екатеринбург", 40), ("Казань", 30), ("Нижний Новгород", 30),
-        ("Челябинск", 25), ("Самара", 25), ("Омск", 20), ("Ростов-на-Дону", 25), ("Уфа", 20), ("Красноярск", 20), ("Воронеж", 20),
-        ("Пермь", 20), ("Волгоград", 20), ("Краснодар", 30), ("Тюмень", 15), ("Иркутск", 15), ("Алматы", 10), ("Минск", 10), ("", 215),
-    ];
-
-    private static readonly (string Category, int Weight)[] _categories =
-        [("garden", 30), ("seeds", 20), ("tools", 15), ("home", 15), ("kids", 8), ("pets", 7), ("books", 5)];
-
-    private static readonly (string Source, int Weight)[] _sources =
-        [("web_shop", 40), ("website", 20), ("import", 15), ("store", 10), ("social", 8), ("api", 5), ("call", 2)];
 
     public static readonly string[] Rules =
     [
@@ -101,7 +87,7 @@ public sealed class SegmentCountBenchmark(int contacts) : IBenchmark
                 }
 
                 var sw = Stopwatch.StartNew();
-                var loaded = await LoadAsync(connectionString, tenantId);
+                var loaded = await BenchContacts.LoadAsync(connectionString, tenantId, new BenchContactOptions(contacts));
                 Console.WriteLine($"   loaded with COPY: {loaded.Contacts:N0} contacts, {loaded.Events:N0} order events, {loaded.Stats:N0} stats rows, "
                     + $"{loaded.Categories:N0} contact categories, {loaded.Consents:N0} consent states ({sw.Elapsed.TotalSeconds:0.0} s, then VACUUM ANALYZE)");
                 if (keep is not null) await File.WriteAllTextAsync(marker, tenantId.ToString());
@@ -180,200 +166,6 @@ public sealed class SegmentCountBenchmark(int contacts) : IBenchmark
         return new Measured(count, At(0.5), At(0.95));
     }
 
-    private sealed record Loaded(long Contacts, long Events, long Stats, long Categories, long Consents);
-
-    private static T Pick<T>(Random r, (T Value, int Weight)[] weighted)
-    {
-        var total = weighted.Sum(w => w.Weight);
-        var x = r.Next(total);
-        foreach (var (value, weight) in weighted)
-        {
-            if ((x -= weight) < 0) return value;
-        }
-
-        return weighted[^1].Value;
-    }
-
-    /// <summary>Generates and COPYs everything in one pass per table; stats and categories are what the events imply.</summary>
-    private async Task<Loaded> LoadAsync(string connectionString, Guid tenantId)
-    {
-        var r = new Random(Seed);
-        var now = DateTimeOffset.UtcNow;
-        var ids = new Guid[contacts];
-        // COPY FROM is refused under row-level security: the cluster's superuser (which bypasses it) loads the data.
-        var superuser = new NpgsqlConnectionStringBuilder(connectionString) { Username = EmbeddedPostgres.SuperUser, Pooling = false, CommandTimeout = 0 };
-        await using var conn = new NpgsqlConnection(superuser.ConnectionString);
-        await conn.OpenAsync();
-
-        string[] tags = ["vip", "garden", "wholesale", "newsletter", "b2b"];
-        await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY contacts (tenant_id, id, phone_cipher, phone_index, phone_type, phone_region, name_token_indexes, city, gender, birth_date, tags, "
-            + "source_channel, attributes, status, time_zone, created_at, updated_at) FROM STDIN (FORMAT BINARY)"))
-        {
-            var cipher = new byte[40];
-            for (var i = 0; i < contacts; i++)
-            {
-                var id = ids[i] = Guid.CreateVersion7();
-                r.NextBytes(cipher);
-                var index = new byte[32];
-                r.NextBytes(index);
-                var city = Pick(r, _cities);
-                var g = r.Next(100);
-                DateOnly? birth = r.Next(100) < 78 ? DateOnly.FromDateTime(now.UtcDateTime).AddDays(-(18 * 365 + r.Next(55 * 365))) : null;
-                var contactTags = r.Next(100) < 30 ? tags.Where(_ => r.Next(100) < 30).ToArray() : [];
-                var s = r.Next(1000);
-                var created = now.AddDays(-r.Next(3 * 365)).AddSeconds(-r.Next(86_400));
-                await w.StartRowAsync();
-                await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
-                await w.WriteAsync(id, NpgsqlDbType.Uuid);
-                await w.WriteAsync(cipher, NpgsqlDbType.Bytea);
-                await w.WriteAsync(index, NpgsqlDbType.Bytea);
-                await w.WriteAsync("mobile", NpgsqlDbType.Varchar);
-                await w.WriteAsync("RU", NpgsqlDbType.Varchar);
-                await w.WriteAsync(Array.Empty<byte[]>(), NpgsqlDbType.Array | NpgsqlDbType.Bytea);
-                if (city.Length == 0) await w.WriteNullAsync();
-                else await w.WriteAsync(city, NpgsqlDbType.Varchar);
-                await w.WriteAsync(g < 47 ? "female" : g < 87 ? "male" : "unknown", NpgsqlDbType.Varchar);
-                if (birth is { } b) await w.WriteAsync(b, NpgsqlDbType.Date);
-                else await w.WriteNullAsync();
-                await w.WriteAsync(contactTags, NpgsqlDbType.Array | NpgsqlDbType.Text);
-                await w.WriteAsync(Pick(r, _sources), NpgsqlDbType.Varchar);
-                await w.WriteAsync("{}", NpgsqlDbType.Jsonb);
-                await w.WriteAsync(s < 970 ? "active" : s < 990 ? "unreachable" : "erased", NpgsqlDbType.Varchar);
-                await w.WriteAsync("Europe/Moscow", NpgsqlDbType.Varchar);
-                await w.WriteAsync(created, NpgsqlDbType.TimestampTz);
-                await w.WriteAsync(created, NpgsqlDbType.TimestampTz);
-            }
-
-            await w.CompleteAsync();
-        }
-
-        // Orders: 60 % of contacts buy; a buyer has 1–15 orders (mean ≈ 5), so about 3 per contact overall.
-        long events = 0, stats = 0, categoryRows = 0;
-        var statRows = new List<(Guid Id, DateTimeOffset Last, int Count, decimal Total)>();
-        var categoryLast = new List<(Guid Id, string Category, DateTimeOffset Last)>();
-        await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY contact_events (tenant_id, id, contact_id, type, external_id, occurred_at, received_at, data, amount, body_hash) FROM STDIN (FORMAT BINARY)"))
-        {
-            var hash = new byte[32];
-            var perContact = new Dictionary<string, DateTimeOffset>();
-            foreach (var contact in ids)
-            {
-                if (r.Next(100) >= 60) continue;
-                var orders = 1 + (int)Math.Min(14, -Math.Log(1 - r.NextDouble()) * 4);
-                var total = 0m;
-                var last = DateTimeOffset.MinValue;
-                perContact.Clear();
-                for (var o = 0; o < orders; o++)
-                {
-                    // Recent months are busier: the age in days is skewed towards 0.
-                    var at = now.AddDays(-Math.Pow(r.NextDouble(), 1.6) * 3 * 365);
-                    var category = Pick(r, _categories);
-                    var amount = Math.Round((decimal)Math.Exp(6.5 + r.NextDouble() * 3), 2);
-                    total += amount;
-                    if (at > last) last = at;
-                    if (!perContact.TryGetValue(category, out var c) || c < at) perContact[category] = at;
-                    r.NextBytes(hash);
-                    await w.StartRowAsync();
-                    await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
-                    await w.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
-                    await w.WriteAsync(contact, NpgsqlDbType.Uuid);
-                    await w.WriteAsync("order_placed", NpgsqlDbType.Varchar);
-                    await w.WriteAsync("o-" + events, NpgsqlDbType.Varchar);
-                    await w.WriteAsync(at, NpgsqlDbType.TimestampTz);
-                    await w.WriteAsync(at, NpgsqlDbType.TimestampTz);
-                    await w.WriteAsync($$"""{"amount":{{amount.ToString(System.Globalization.CultureInfo.InvariantCulture)}},"items":[{"category":"{{category}}"}]}""", NpgsqlDbType.Jsonb);
-                    await w.WriteAsync(amount, NpgsqlDbType.Numeric);
-                    await w.WriteAsync(hash, NpgsqlDbType.Bytea);
-                    events++;
-                }
-
-                statRows.Add((contact, last, orders, total));
-                foreach (var (category, at) in perContact) categoryLast.Add((contact, category, at));
-            }
-
-            await w.CompleteAsync();
-        }
-
-        await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY contact_stats (tenant_id, contact_id, last_purchase_at, orders_count, total_spent, avg_order_value, last_engaged_at, unanswered_messages, updated_at) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var (id, last, count, total) in statRows)
-            {
-                await w.StartRowAsync();
-                await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
-                await w.WriteAsync(id, NpgsqlDbType.Uuid);
-                await w.WriteAsync(last, NpgsqlDbType.TimestampTz);
-                await w.WriteAsync(count, NpgsqlDbType.Integer);
-                await w.WriteAsync(total, NpgsqlDbType.Numeric);
-                await w.WriteAsync(Math.Round(total / count, 2), NpgsqlDbType.Numeric);
-                await w.WriteAsync(last, NpgsqlDbType.TimestampTz);
-                await w.WriteAsync(r.Next(100) < 10 ? r.Next(1, 4) : 0, NpgsqlDbType.Integer);
-                await w.WriteAsync(now, NpgsqlDbType.TimestampTz);
-                stats++;
-            }
-
-            await w.CompleteAsync();
-        }
-
-        await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY contact_categories (tenant_id, contact_id, category, last_purchased_at) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var (id, category, last) in categoryLast)
-            {
-                await w.StartRowAsync();
-                await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
-                await w.WriteAsync(id, NpgsqlDbType.Uuid);
-                await w.WriteAsync(category, NpgsqlDbType.Varchar);
-                await w.WriteAsync(last, NpgsqlDbType.TimestampTz);
-                categoryRows++;
-            }
-
-            await w.CompleteAsync();
-        }
-
-        // Consents: ~68 % marketing SMS (of which 1 in 12 withdrawn), ~85 % transactional SMS, some expired.
-        long consents = 0;
-        await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY consent_states (tenant_id, contact_id, purpose, channel, status, granted_at, withdrawn_at, expires_at, legal_basis, last_record_id) FROM STDIN (FORMAT BINARY)"))
-        {
-            async Task RowAsync(Guid contact, string purpose, bool active, DateTimeOffset granted, DateTimeOffset? expires)
-            {
-                await w.StartRowAsync();
-                await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
-                await w.WriteAsync(contact, NpgsqlDbType.Uuid);
-                await w.WriteAsync(purpose, NpgsqlDbType.Varchar);
-                await w.WriteAsync("sms", NpgsqlDbType.Varchar);
-                await w.WriteAsync(active ? "active" : "withdrawn", NpgsqlDbType.Varchar);
-                await w.WriteAsync(granted, NpgsqlDbType.TimestampTz);
-                if (active) await w.WriteNullAsync();
-                else await w.WriteAsync(granted.AddDays(30), NpgsqlDbType.TimestampTz);
-                if (expires is { } e) await w.WriteAsync(e, NpgsqlDbType.TimestampTz);
-                else await w.WriteNullAsync();
-                await w.WriteAsync(purpose == "marketing" ? "consent" : "contract", NpgsqlDbType.Varchar);
-                await w.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
-                consents++;
-            }
-
-            foreach (var contact in ids)
-            {
-                var granted = now.AddDays(-r.Next(3 * 365));
-                if (r.Next(100) < 68) await RowAsync(contact, "marketing", r.Next(12) != 0, granted, granted.AddDays(3 * 365));
-                if (r.Next(100) < 85) await RowAsync(contact, "transactional", true, granted, null);
-            }
-
-            await w.CompleteAsync();
-        }
-
-        // VACUUM sets the visibility map (index-only scans), as autovacuum does after a bulk insert in production.
-        await using (var analyze = new NpgsqlCommand("VACUUM (ANALYZE) contacts, contact_events, contact_stats, contact_categories, consent_states", conn))
-        {
-            analyze.CommandTimeout = 0;
-            await analyze.ExecuteNonQueryAsync();
-        }
-
-        return new Loaded(contacts, events, stats, categoryRows, consents);
-    }
 
     private static PhoneCrmDbContext CreateContext(string connectionString, Guid tenantId)
     {

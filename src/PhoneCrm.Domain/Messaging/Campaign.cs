@@ -57,7 +57,7 @@ public static class CampaignVariants
 
 /// <summary>
 /// One row per (campaign, contact): the dispatch outbox. Planned as <see cref="RecipientOutcome.Pending"/> (or
-/// <see cref="RecipientOutcome.Held"/> for the rest of an A/B audience), then decided by the policy per batch.
+/// <see cref="RecipientOutcome.Held"/> for the rest of an A/B audience) with the policy's decision made while planning, decided again per batch at send time.
 /// </summary>
 public sealed class CampaignRecipient : ITenantOwned
 {

@@ -16,6 +16,9 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
     /// <summary>Kinds that count against the caps (consent codes, confirmations and tests do not).</summary>
     public static readonly string[] CountedKinds = [SmsKinds.Campaign, SmsKinds.Automation];
 
+    /// <summary>From this many contacts on, the facts are loaded with one set-based join instead of per-contact lookups.</summary>
+    public const int BulkFrom = 20_000;
+
     public TimeProvider Clock => clock;
 
     public Task<SendingSettings> SettingsAsync(CancellationToken ct = default) => settings.GetAsync(ct);
@@ -28,29 +31,61 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
     {
         var policy = await settings.GetAsync(ct);
         var now = clock.GetUtcNow();
-        var facts = await LoadFactsAsync(intent, contactIds, excludeCampaignId, now, ct);
-        return facts.ToDictionary(f => f.ContactId, f => SendPolicy.Decide(intent, f, policy, now));
+        var result = new Dictionary<Guid, SendDecision>(contactIds.Count);
+        await ReadFactsAsync(intent, contactIds, excludeCampaignId, now, f => result[f.ContactId] = SendPolicy.Decide(intent, f, policy, now), ct);
+        return result;
     }
 
     public async Task<List<RecipientFacts>> LoadFactsAsync(
         SendIntent intent, IReadOnlyCollection<Guid> contactIds, Guid? excludeCampaignId, DateTimeOffset now, CancellationToken ct)
     {
         var result = new List<RecipientFacts>(contactIds.Count);
-        if (contactIds.Count == 0) return result;
+        await ReadFactsAsync(intent, contactIds, excludeCampaignId, now, result.Add, ct);
+        return result;
+    }
+
+    /// <summary>Streams the facts of the contacts to <paramref name="onFacts"/> (a whole audience is never held in memory).</summary>
+    private async Task ReadFactsAsync(SendIntent intent, IReadOnlyCollection<Guid> contactIds, Guid? excludeCampaignId, DateTimeOffset now,
+        Action<RecipientFacts> onFacts, CancellationToken ct)
+    {
+        if (contactIds.Count == 0) return;
         await db.Database.OpenConnectionAsync(ct);
         try
         {
+            // A batch (up to BulkFrom contacts) looks everything up per contact by key — LATERAL … LIMIT 1 keeps the planner
+            // from flattening the lookups into hash joins over all of the tenant's contacts and consents, which made
+            // every batch of a large campaign cost as much as the whole audience. A whole audience (planning) is one
+            // set-based join, where hashing is the right plan.
+            var joins = contactIds.Count >= BulkFrom
+                ? """
+                  JOIN contacts c ON c.tenant_id = @tenant AND c.id = x.id
+                  LEFT JOIN consent_states s ON s.tenant_id = c.tenant_id AND s.contact_id = c.id AND s.purpose = @purpose AND s.channel = @channel
+                    AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > @now)
+                  LEFT JOIN suppressions sup ON sup.tenant_id = c.tenant_id AND sup.phone_index = c.phone_index
+                  """
+                : """
+                  JOIN LATERAL (
+                    SELECT c.tenant_id, c.id, c.status, c.phone_type, c.time_zone, c.marketing_frequency, c.phone_index
+                    FROM contacts c WHERE c.tenant_id = @tenant AND c.id = x.id LIMIT 1
+                  ) c ON TRUE
+                  LEFT JOIN LATERAL (
+                    SELECT s.status FROM consent_states s
+                    WHERE s.tenant_id = c.tenant_id AND s.contact_id = c.id AND s.purpose = @purpose AND s.channel = @channel
+                      AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > @now)
+                    LIMIT 1
+                  ) s ON TRUE
+                  LEFT JOIN LATERAL (
+                    SELECT sup.scope FROM suppressions sup WHERE sup.tenant_id = c.tenant_id AND sup.phone_index = c.phone_index LIMIT 1
+                  ) sup ON TRUE
+                  """;
             await using var cmd = new NpgsqlCommand($"""
                 SELECT c.id, c.status, c.phone_type, c.time_zone, c.marketing_frequency,
-                  EXISTS (SELECT 1 FROM consent_states s WHERE s.tenant_id = c.tenant_id AND s.contact_id = c.id
-                          AND s.purpose = @purpose AND s.channel = @channel AND s.status = 'active'
-                          AND (s.expires_at IS NULL OR s.expires_at > @now)),
+                  s.status IS NOT NULL,
                   sup.scope,
                   coalesce(m.day, 0), coalesce(m.info_week, 0), coalesce(m.promo_month, 0),
                   coalesce(m.marketing_week, 0), coalesce(m.marketing_month, 0)
                 FROM unnest(@ids) AS x(id)
-                JOIN contacts c ON c.tenant_id = @tenant AND c.id = x.id
-                LEFT JOIN suppressions sup ON sup.tenant_id = c.tenant_id AND sup.phone_index = c.phone_index
+                {joins}
                 LEFT JOIN LATERAL (
                   SELECT count(*) FILTER (WHERE m.created_at > @day) AS day,
                          count(*) FILTER (WHERE m.category = 'informational' AND m.created_at > @week) AS info_week,
@@ -63,6 +98,7 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
                     AND (@exclude::uuid IS NULL OR m.campaign_id IS DISTINCT FROM @exclude::uuid)
                 ) m ON {(intent.IsMarketing ? "TRUE" : "FALSE")}
                 """, (NpgsqlConnection)db.Database.GetDbConnection());
+            if (contactIds.Count >= BulkFrom) cmd.CommandTimeout = 600;
             cmd.Parameters.Add(new NpgsqlParameter("tenant", db.Tenant.RequireTenant()));
             cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = contactIds.ToArray() });
             cmd.Parameters.Add(new NpgsqlParameter("purpose", intent.Purpose));
@@ -76,13 +112,11 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
-                result.Add(new RecipientFacts(
+                onFacts(new RecipientFacts(
                     r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
                     r.GetBoolean(5), r.IsDBNull(6) ? null : r.GetString(6),
                     (int)r.GetInt64(7), (int)r.GetInt64(8), (int)r.GetInt64(9), (int)r.GetInt64(10), (int)r.GetInt64(11)));
             }
-
-            return result;
         }
         finally
         {

@@ -5,6 +5,7 @@ using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
@@ -77,6 +78,8 @@ public static class ServiceRegistration
         services.AddDataProtection()
             .SetApplicationName("PhoneCrm")
             .PersistKeysToDbContext<PhoneCrmDbContext>();
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<PiiProtector>((o, protector) => o.XmlEncryptor = new PiiKeyXmlEncryptor(protector));
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(o =>

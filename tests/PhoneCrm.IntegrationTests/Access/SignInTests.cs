@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.IntegrationTests.Infrastructure;
@@ -9,6 +11,27 @@ namespace PhoneCrm.IntegrationTests.Access;
 [Collection(AppCollection.Name)]
 public sealed class SignInTests(AppFixture app)
 {
+    [Fact]
+    public async Task The_cookie_signing_keys_are_stored_encrypted_with_the_key_ring()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var session = await tenant.SignInAsync(Role.Marketer);
+        Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/contacts")).StatusCode);
+
+        var keys = await tenant.WithDbAsync(db => db.DataProtectionKeys.Select(k => k.Xml!).ToListAsync());
+
+        Assert.NotEmpty(keys);
+        Assert.All(keys, xml =>
+        {
+            Assert.Contains("<piiEncryptedKey", xml, StringComparison.Ordinal);
+            Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
+        });
+        // Read back from the database (not the in-memory ring): each key decrypts to a usable descriptor.
+        var descriptors = await app.InTenantAsync(tenant.Id, sp => Task.FromResult(
+            sp.GetRequiredService<IKeyManager>().GetAllKeys().Select(k => k.Descriptor).ToList()));
+        Assert.Equal(keys.Count, descriptors.Count);
+    }
+
     [Fact]
     public async Task Wrong_password_is_refused_with_a_message_and_audited()
     {

@@ -56,16 +56,19 @@ public sealed partial class CampaignDispatcher(
             await Sql.ExecAsync(conn, "UPDATE campaign_batches SET updated_at = now() WHERE campaign_id = @c AND batch = @b", ct,
                 Sql.P("c", campaignId), Sql.P("b", batch));
 
-            var pending = await db.CampaignRecipients.AsNoTracking()
-                .Where(r => r.CampaignId == campaignId && r.Batch == batch && r.Outcome == RecipientOutcome.Pending)
-                .Select(r => new { r.ContactId, r.Variant }).ToListAsync(ct);
-            if (pending.Count > 0) await DispatchAsync(conn, campaign, pending.ToDictionary(p => p.ContactId, p => p.Variant), ct);
+            // The batch's rows by the batch index alone; outcomes are filtered here (an outcome predicate could lead the
+            // planner to the campaign-wide outcome index, whose scan grows with the campaign).
+            var rows = await BatchRowsAsync(conn, campaignId, batch, ct);
+            var pending = rows.Where(r => r.Outcome == RecipientOutcome.Pending).ToDictionary(r => r.ContactId, r => r.Variant);
+            if (pending.Count > 0)
+            {
+                await DispatchAsync(conn, campaign, batch, pending, ct);
+                rows = await BatchRowsAsync(conn, campaignId, batch, ct);
+            }
 
             // Deliver whatever of this batch is still queued (also after a crash between queuing and delivery).
-            var queued = await db.CampaignRecipients.AsNoTracking()
-                .Where(r => r.CampaignId == campaignId && r.Batch == batch && r.Outcome == RecipientOutcome.Sent && r.MessageId != null)
-                .Join(db.SmsMessages.Where(m => m.Status == SmsStatus.Queued), r => r.MessageId, m => (Guid?)m.Id, (r, m) => m.Id)
-                .ToListAsync(ct);
+            var sent = rows.Where(r => r.Outcome == RecipientOutcome.Sent && r.MessageId is not null).Select(r => r.MessageId!.Value).ToArray();
+            var queued = await QueuedAsync(conn, sent, ct);
             if (queued.Count > 0) await delivery.DeliverAsync(queued, ct);
 
             await Sql.ExecAsync(conn, "UPDATE campaign_batches SET done_at = now(), updated_at = now() WHERE campaign_id = @c AND batch = @b", ct,
@@ -87,7 +90,40 @@ public sealed partial class CampaignDispatcher(
           AND NOT EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = @c AND r.outcome IN ('pending','held','deferred'))
         """, ct, Sql.P("c", campaignId));
 
-    private async Task DispatchAsync(NpgsqlConnection conn, Campaign campaign, Dictionary<Guid, string?> pending, CancellationToken ct)
+    private sealed record BatchRow(Guid ContactId, string Outcome, string? Variant, Guid? MessageId);
+
+    private static async Task<List<BatchRow>> BatchRowsAsync(NpgsqlConnection conn, Guid campaignId, int batch, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT contact_id, outcome, variant, message_id FROM campaign_recipients
+            WHERE tenant_id = app_current_tenant() AND campaign_id = @c AND batch = @b
+            """, conn);
+        cmd.Parameters.Add(new NpgsqlParameter("c", campaignId));
+        cmd.Parameters.Add(new NpgsqlParameter("b", batch));
+        var rows = new List<BatchRow>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            rows.Add(new BatchRow(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetGuid(3)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Those of the messages that are still queued, looked up by primary key.</summary>
+    private static async Task<List<Guid>> QueuedAsync(NpgsqlConnection conn, Guid[] messageIds, CancellationToken ct)
+    {
+        var result = new List<Guid>();
+        if (messageIds.Length == 0) return result;
+        await using var cmd = new NpgsqlCommand(
+            "SELECT id FROM sms_messages WHERE tenant_id = app_current_tenant() AND id = ANY(@ids) AND status = 'queued'", conn);
+        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = messageIds });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) result.Add(r.GetGuid(0));
+        return result;
+    }
+
+    private async Task DispatchAsync(NpgsqlConnection conn, Campaign campaign, int batchNumber, Dictionary<Guid, string?> pending, CancellationToken ct)
     {
         var ids = pending.Keys.ToArray();
         var keys = ids.Select(id => IdempotencyKey(campaign.Id, id)).ToArray();
@@ -149,9 +185,13 @@ public sealed partial class CampaignDispatcher(
             UPDATE campaign_recipients r SET outcome = x.outcome, reason = x.reason, deferred_until = x.until, message_id = x.message,
               updated_at = now()
             FROM unnest(@ids, @outcomes, @reasons, @until, @messages) AS x(id, outcome, reason, until, message)
-            WHERE r.campaign_id = @c AND r.contact_id = x.id AND r.outcome = 'pending'
+            WHERE r.tenant_id = app_current_tenant() AND r.campaign_id = @c AND r.batch = @b AND r.contact_id = x.id
+              AND (r.outcome || '') = 'pending'
             """, conn);
+        // The outcome guard is written so that it cannot lead to the campaign-wide outcome index (a hash over every
+        // pending recipient of the campaign per batch); the rows are found by key or by the batch index.
         cmd.Parameters.Add(new NpgsqlParameter("c", campaign.Id));
+        cmd.Parameters.Add(new NpgsqlParameter("b", batchNumber));
         cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = contactIds.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("outcomes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = outcomes.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("reasons", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = reasons.Select(r => (object?)r ?? DBNull.Value).ToArray() });

@@ -48,9 +48,10 @@ public enum CampaignCommandResult
 }
 
 /// <summary>
-/// Campaigns: validation, start (planning is a job), controls, stats and recipients. Planning snapshots the
-/// segment with one INSERT … SELECT into <c>campaign_recipients</c> and writes the batch outbox; the policy decides
-/// per batch at send time (<see cref="CampaignDispatcher"/>).
+/// Campaigns: validation, start (planning is a job), controls, stats and recipients. Planning snapshots the segment
+/// into <c>campaign_recipients</c> with the policy's decision for every recipient and writes the batch outbox; the
+/// policy decides again per batch at send time (<see cref="CampaignDispatcher"/>), so a consent withdrawn or a cap
+/// reached since planning still stops the message.
 /// </summary>
 public sealed class CampaignService(
     PhoneCrmDbContext db,
@@ -198,19 +199,67 @@ public sealed class CampaignService(
         return CampaignCommandResult.Ok;
     }
 
+    private const int PlanInsertChunk = 10_000;
+
     /// <summary>
-    /// Snapshots the segment into the recipients outbox and writes the batches, in one transaction; idempotent
-    /// (a second run after a crash finds the rows). A/B: the test share gets variants a/b, the rest is held.
+    /// Snapshots the segment into the recipients outbox with the policy's decision for every recipient (skip and
+    /// defer reasons recorded now; the dispatcher decides again at send time for those still pending), numbers the
+    /// sendable ones into batches and writes the batches, in one transaction; idempotent (a second run after a crash
+    /// finds the batches). A/B: the test share gets variants a/b, the rest is held (decided when released).
     /// Returns the batch numbers to enqueue.
     /// </summary>
     public async Task<IReadOnlyList<int>> PlanAsync(Guid id, CancellationToken ct = default)
     {
         var c = await GetAsync(id, ct);
         if (c is null || c.Status != CampaignStatus.Sending) return [];
+        if (await db.CampaignBatches.AnyAsync(b => b.CampaignId == id, ct)) return await UndoneBatchesAsync(id, ct);
         // The segment's membership with its exclusions (erased contacts never match).
         var rule = await segments.MembershipAsync(c.SegmentId, ct) ?? throw new InvalidOperationException($"Segment {c.SegmentId} is gone.");
         var size = BatchSize;
         var perBatch = c.ThrottlePerMinute is { } t ? Math.Min(size, t) : size;
+
+        var audience = await AudienceAsync(c, rule, ct);
+        var intent = new SendIntent(c.Purpose, c.Category, SmsKinds.Campaign);
+        // One policy call for the whole audience: its facts are one set-based join (chunks would each scan the tenant's
+        // contacts and consents again), streamed into the decisions.
+        var decisions = await policy.DecideAsync(intent, audience.Where(a => a.InTest).Select(a => a.ContactId).ToList(), c.Id, ct);
+
+        var n = audience.Count;
+        var outcomes = new string[n];
+        var reasons = new string?[n];
+        var until = new DateTimeOffset?[n];
+        var variants = new string?[n];
+        var batches = new int?[n];
+        var sendable = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var a = audience[i];
+            variants[i] = a.Variant;
+            if (!a.InTest)
+            {
+                outcomes[i] = RecipientOutcome.Held;
+                continue;
+            }
+
+            // A contact gone since the snapshot (deleted) cannot be sent to.
+            var d = decisions.GetValueOrDefault(a.ContactId) ?? SendDecision.Skip(SendReasons.Erased);
+            switch (d.Outcome)
+            {
+                case SendOutcome.Send:
+                    outcomes[i] = RecipientOutcome.Pending;
+                    batches[i] = sendable++ / perBatch;
+                    break;
+                case SendOutcome.Defer:
+                    outcomes[i] = RecipientOutcome.Deferred;
+                    reasons[i] = d.Reason;
+                    until[i] = d.DeferredUntil;
+                    break;
+                default:
+                    outcomes[i] = RecipientOutcome.Skipped;
+                    reasons[i] = d.Reason;
+                    break;
+            }
+        }
 
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -223,40 +272,42 @@ public sealed class CampaignService(
                 return await UndoneBatchesAsync(id, ct);
             }
 
-            await Sql.ExecAsync(conn, RuleSql.WorkMem, ct);
-            var test = c.IsAbTest ? c.TestPercent!.Value : 100;
-            await using (var cmd = new NpgsqlCommand($"""
-                INSERT INTO campaign_recipients (tenant_id, campaign_id, contact_id, outcome, variant, batch, updated_at)
-                SELECT @tenant, @campaign, id,
-                       CASE WHEN in_test THEN 'pending' ELSE 'held' END,
-                       CASE WHEN NOT @ab THEN NULL WHEN NOT in_test THEN NULL WHEN rn % 2 = 1 THEN 'a' ELSE 'b' END,
-                       CASE WHEN in_test THEN ((rn - 1) / @batch_size)::int END,
-                       now()
-                FROM (
-                  SELECT c.id, rn, rn <= ceil(total * @test / 100.0) AS in_test FROM (
-                    SELECT c.id, row_number() OVER (ORDER BY {(c.IsAbTest ? "md5(c.id::text)" : "c.id")}) AS rn, count(*) OVER () AS total
-                    FROM {rule.From} WHERE c.tenant_id = @tenant AND c.status <> 'erased' AND {rule.Where}
-                  ) c
-                ) x
-                ON CONFLICT DO NOTHING
-                """, conn, tx))
+            for (var start = 0; start < n; start += PlanInsertChunk)
             {
+                var count = Math.Min(PlanInsertChunk, n - start);
+                await using var cmd = new NpgsqlCommand("""
+                    INSERT INTO campaign_recipients (tenant_id, campaign_id, contact_id, outcome, reason, deferred_until, variant, batch, updated_at)
+                    SELECT @tenant, @campaign, x.contact, x.outcome, x.reason, x.until, x.variant, x.batch, now()
+                    FROM unnest(@contacts, @outcomes, @reasons, @until, @variants, @batches) AS x(contact, outcome, reason, until, variant, batch)
+                    ON CONFLICT DO NOTHING
+                    """, conn, tx);
                 cmd.Parameters.Add(new NpgsqlParameter("tenant", c.TenantId));
                 cmd.Parameters.Add(new NpgsqlParameter("campaign", id));
-                cmd.Parameters.Add(new NpgsqlParameter("ab", c.IsAbTest));
-                cmd.Parameters.Add(new NpgsqlParameter("batch_size", perBatch));
-                cmd.Parameters.Add(new NpgsqlParameter("test", test));
-                foreach (var p in rule.Parameters) cmd.Parameters.Add(p.Clone());
+                cmd.Parameters.Add(new NpgsqlParameter("contacts", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
+                {
+                    Value = audience.GetRange(start, count).Select(a => a.ContactId).ToArray(),
+                });
+                cmd.Parameters.Add(new NpgsqlParameter("outcomes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = outcomes[start..(start + count)] });
+                cmd.Parameters.Add(new NpgsqlParameter("reasons", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = reasons[start..(start + count)] });
+                cmd.Parameters.Add(new NpgsqlParameter("until", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+                {
+                    Value = until[start..(start + count)].Select(u => u is { } v ? (object)v : DBNull.Value).ToArray(),
+                });
+                cmd.Parameters.Add(new NpgsqlParameter("variants", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = variants[start..(start + count)] });
+                cmd.Parameters.Add(new NpgsqlParameter("batches", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = batches[start..(start + count)] });
                 cmd.CommandTimeout = 600;
                 await cmd.ExecuteNonQueryAsync(ct);
             }
 
+            // At least one batch, even an empty one: its row marks the campaign as planned (the sweeper re-plans a
+            // campaign without batches) and its run completes a campaign with nothing to send.
+            var batchCount = Math.Max(1, (sendable + perBatch - 1) / perBatch);
             var spacing = c.ThrottlePerMinute is { } tpm ? 60.0 * perBatch / tpm : 0;
             await Sql.ExecAsync(conn, """
                 INSERT INTO campaign_batches (tenant_id, campaign_id, batch, due_at, updated_at)
                 SELECT @tenant, @campaign, b, now() + make_interval(secs => b * @spacing), now()
-                FROM (SELECT DISTINCT batch AS b FROM campaign_recipients WHERE campaign_id = @campaign AND batch IS NOT NULL) x
-                """, ct, Sql.P("tenant", c.TenantId), Sql.P("campaign", id), Sql.P("spacing", spacing));
+                FROM generate_series(0, @count - 1) AS b
+                """, ct, Sql.P("tenant", c.TenantId), Sql.P("campaign", id), Sql.P("spacing", spacing), Sql.P("count", batchCount));
             await Sql.ExecAsync(conn, "UPDATE campaigns SET decide_at = CASE WHEN test_percent IS NOT NULL THEN now() + make_interval(mins => decide_after_minutes) END, updated_at = now() WHERE id = @campaign",
                 ct, Sql.P("campaign", id));
             await tx.CommitAsync(ct);
@@ -267,6 +318,48 @@ public sealed class CampaignService(
         }
 
         return await UndoneBatchesAsync(id, ct);
+    }
+
+    private sealed record AudienceMember(Guid ContactId, bool InTest, string? Variant);
+
+    /// <summary>The segment's members in send order (A/B: a stable pseudo-random order, the test share first, variants alternating).</summary>
+    private async Task<List<AudienceMember>> AudienceAsync(Campaign c, SqlRule rule, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await Sql.ExecAsync(conn, RuleSql.WorkMem, ct);
+            var test = c.IsAbTest ? c.TestPercent!.Value : 100;
+            await using var cmd = new NpgsqlCommand($"""
+                SELECT id, in_test, CASE WHEN NOT @ab THEN NULL WHEN NOT in_test THEN NULL WHEN rn % 2 = 1 THEN 'a' ELSE 'b' END
+                FROM (
+                  SELECT c.id, rn, rn <= ceil(total * @test / 100.0) AS in_test FROM (
+                    SELECT c.id, row_number() OVER (ORDER BY {(c.IsAbTest ? "md5(c.id::text)" : "c.id")}) AS rn, count(*) OVER () AS total
+                    FROM {rule.From} WHERE c.tenant_id = @tenant AND c.status <> 'erased' AND {rule.Where}
+                  ) c
+                ) x
+                ORDER BY rn
+                """, conn, tx);
+            cmd.Parameters.Add(new NpgsqlParameter("tenant", c.TenantId));
+            cmd.Parameters.Add(new NpgsqlParameter("ab", c.IsAbTest));
+            cmd.Parameters.Add(new NpgsqlParameter("test", test));
+            foreach (var p in rule.Parameters) cmd.Parameters.Add(p.Clone());
+            cmd.CommandTimeout = 600;
+            var list = new List<AudienceMember>();
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            {
+                while (await r.ReadAsync(ct)) list.Add(new AudienceMember(r.GetGuid(0), r.GetBoolean(1), r.IsDBNull(2) ? null : r.GetString(2)));
+            }
+
+            await tx.CommitAsync(ct);
+            return list;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     public Task<List<int>> UndoneBatchesAsync(Guid id, CancellationToken ct) =>

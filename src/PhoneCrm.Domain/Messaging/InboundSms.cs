@@ -24,13 +24,19 @@ public sealed class InboundSms : ITenantOwned
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? HandledAt { get; set; }
     public string? HandledBy { get; set; }
+    /// <summary>
+    /// Keyed hash of the provider's message id, or of the normalised (from, to, text, receivedAt): unique per tenant, so a
+    /// provider's retry of the same webhook is answered but processed once. Null when the payload carries neither an id
+    /// nor a receivedAt (a retry cannot then be told from a second message).
+    /// </summary>
+    public byte[]? DedupKey { get; set; }
 }
 
 public static class InboundKinds
 {
     /// <summary>A STOP word: consent withdrawn and number suppressed automatically (handled on arrival).</summary>
     public const string Stop = "stop";
-    /// <summary>«НОВЫЙ»: the person changed numbers; staff update the contact.</summary>
+    /// <summary>«НОВЫЙ» and the replies of the number-change flow (the new number, the code); see <c>NumberChangeRequest</c>.</summary>
     public const string NumberChange = "number_change";
     /// <summary>Anything else: a person reads and answers it.</summary>
     public const string Reply = "reply";

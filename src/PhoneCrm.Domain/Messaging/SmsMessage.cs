@@ -64,6 +64,8 @@ public static class SmsKinds
     public const string ConsentCode = "consent_code";
     public const string OptOutConfirmation = "opt_out_confirmation";
     public const string Reply = "reply";
+    /// <summary>The number-change flow's service messages (ask for the number, the code, the result).</summary>
+    public const string NumberChange = "number_change";
 }
 
 /// <summary>Caps differ by category (PRODUCT §2.4): transactional ignores marketing caps.</summary>

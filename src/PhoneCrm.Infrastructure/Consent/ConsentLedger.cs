@@ -93,7 +93,9 @@ public sealed class ConsentLedger(PhoneCrmDbContext db, ContactService contacts,
         if (e.Count > 0) return new WithdrawResult(0, e);
         var capturedAt = Micro(evidence.CapturedAt ?? now);
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Joins the caller's transaction when there is one (an inbound STOP commits its inbox row, the withdrawal and the
+        // confirmation together, so a provider's retry after a crash is processed again rather than lost).
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var head = await LockHeadAsync(ct);
         var states = await db.ConsentStates
             .Where(s => s.ContactId == contactId && s.Status == ConsentStatus.Active
@@ -246,12 +248,13 @@ public sealed class ConsentLedger(PhoneCrmDbContext db, ContactService contacts,
         return record;
     }
 
-    private async Task CommitAsync(ConsentChainHead head, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
+    /// <param name="tx">Null when the caller's transaction was joined: the caller commits.</param>
+    private async Task CommitAsync(ConsentChainHead head, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? tx, CancellationToken ct)
     {
         try
         {
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            if (tx is not null) await tx.CommitAsync(ct);
         }
         finally
         {

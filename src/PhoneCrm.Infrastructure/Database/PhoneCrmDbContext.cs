@@ -51,6 +51,7 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<SimulatorMessage> SimulatorMessages => Set<SimulatorMessage>();
     public DbSet<SmsProviderSettings> SmsProviderSettings => Set<SmsProviderSettings>();
     public DbSet<InboundSms> InboundSms => Set<InboundSms>();
+    public DbSet<NumberChangeRequest> NumberChangeRequests => Set<NumberChangeRequest>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -11,10 +11,13 @@ using PhoneCrm.Infrastructure.Protection;
 
 namespace PhoneCrm.Infrastructure.Messaging;
 
-public sealed record InboundInput(string? From, string? To, string? Text, DateTimeOffset? ReceivedAt);
+/// <param name="ProviderMessageId">The provider's id of the inbound message when the payload carries one (dedup key).</param>
+public sealed record InboundInput(string? From, string? To, string? Text, DateTimeOffset? ReceivedAt, string? ProviderMessageId = null);
 
 /// <param name="ConfirmationId">The opt-out confirmation queued for this STOP, if one was (never twice per number and day).</param>
-public sealed record InboundResult(InboundSms? Message, IReadOnlyDictionary<string, string[]> Errors, Guid? ConfirmationId = null)
+/// <param name="Duplicate">A provider's retry of a message already received: <paramref name="Message"/> is the first one, nothing was done again.</param>
+public sealed record InboundResult(InboundSms? Message, IReadOnlyDictionary<string, string[]> Errors, Guid? ConfirmationId = null,
+    bool Duplicate = false)
 {
     public bool IsValid => Errors.Count == 0;
 }
@@ -26,11 +29,16 @@ public sealed record InboxItem(Guid Id, string From, string? To, string Text, st
 /// <summary>
 /// Inbound replies (PRODUCT §2.4): a STOP word suppresses marketing to the number at once (suppressions, keyed by the
 /// phone's blind index, so it holds even for unknown senders), withdraws the contact's marketing SMS consent through the
-/// ledger (evidence <c>sms_reply</c>) and sends one confirmation; «НОВЫЙ» records a number-change request; anything else
-/// lands in the inbox. Every reply is stored, text encrypted.
+/// ledger (evidence <c>sms_reply</c>) and sends one confirmation; «НОВЫЙ» and its follow-ups drive the number-change flow
+/// (<see cref="NumberChangeService"/>); anything else lands in the inbox. Every reply is stored, text encrypted.
+/// <para>Webhook retries: the row carries a keyed hash of the provider's message id (or of from/to/text/receivedAt), unique
+/// per tenant. The row is inserted first (<c>ON CONFLICT DO NOTHING</c>) in the same transaction as everything the reply
+/// causes, so a concurrent identical post waits on the index and then finds it taken, and a crash half-way rolls it all
+/// back for the provider's next retry. Delivery jobs are enqueued only after the commit.</para>
 /// </summary>
 public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protector, BlindIndex index, ConsentLedger ledger,
-    ContactService contacts, SmsOutbox outbox, IBackgroundJobClient jobs, TimeProvider clock, ILogger<InboundSmsService> logger)
+    ContactService contacts, SmsOutbox outbox, NumberChangeService numberChanges, IBackgroundJobClient jobs, TimeProvider clock,
+    ILogger<InboundSmsService> logger)
 {
     public const int MaxTextLength = 2000;
 
@@ -43,13 +51,15 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
         if (input.Text is null) errors["text"] = ["text is required."];
         else if (input.Text.Length > MaxTextLength) errors["text"] = [$"text is too long ({MaxTextLength} characters at most)."];
         if (input.To is { Length: > 64 }) errors["to"] = ["to is too long."];
+        if (input.ProviderMessageId is { Length: > 100 }) errors["providerMessageId"] = ["providerMessageId is too long (100 characters at most)."];
         if (errors.Count > 0) return new InboundResult(null, errors);
 
         var now = clock.GetUtcNow();
-        var receivedAt = input.ReceivedAt ?? now;
+        var receivedAt = input.ReceivedAt?.ToUniversalTime() ?? now; // PostgreSQL takes only UTC offsets; providers send local times
         var parsed = PhoneParser.Parse(from, await contacts.DefaultRegionAsync(ct));
         var e164 = parsed.IsSuccess ? parsed.Phone.E164 : null;
         var phoneIndex = e164 is null ? null : index.Phone(e164);
+        var to = input.To?.Trim();
         var contact = phoneIndex is null ? null : await db.Contacts.AsNoTracking().SingleOrDefaultAsync(c => c.PhoneIndex == phoneIndex, ct);
         var kind = StopWords.IsStop(input.Text) ? InboundKinds.Stop
             : StopWords.IsNewNumber(input.Text) ? InboundKinds.NumberChange
@@ -59,26 +69,81 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
         {
             FromCipher = protector.Encrypt(e164 ?? from, SmsPii.InboundFrom)!,
             FromIndex = phoneIndex,
-            To = input.To?.Trim(),
+            To = to,
             TextCipher = protector.Encrypt(input.Text, SmsPii.InboundText)!,
             ContactId = contact?.Id,
             Kind = kind,
             ReceivedAt = receivedAt,
             CreatedAt = now,
-            // A STOP is fully handled by the system; the rest wait for a person.
+            // A STOP is fully handled by the system; the rest wait for a person (unless the number-change flow takes them).
             HandledAt = kind == InboundKinds.Stop && e164 is not null ? now : null,
             HandledBy = kind == InboundKinds.Stop && e164 is not null ? "system" : null,
+            DedupKey = DedupKey(input.ProviderMessageId, e164 ?? from!, to, input.Text!, input.ReceivedAt),
         };
-        db.InboundSms.Add(message);
-        await db.SaveChangesAsync(ct);
 
+        var queued = new List<Guid>();
         Guid? confirmation = null;
-        if (kind == InboundKinds.Stop && e164 is not null)
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            confirmation = await OptOutAsync(e164, phoneIndex!, contact, receivedAt, now, ct);
+            if (!await ClaimAsync(message, ct))
+            {
+                await tx.RollbackAsync(ct);
+                var first = await db.InboundSms.AsNoTracking().SingleAsync(m => m.DedupKey == message.DedupKey, ct);
+                logger.LogInformation("Inbound SMS {Id} received again (provider retry): not processed twice", first.Id);
+                return new InboundResult(first, errors, Duplicate: true);
+            }
+
+            if (kind == InboundKinds.Stop && e164 is not null)
+            {
+                confirmation = await OptOutAsync(e164, phoneIndex!, contact, receivedAt, now, ct);
+                if (confirmation is { } c) queued.Add(c);
+            }
+            else if (e164 is not null)
+            {
+                var outcome = kind == InboundKinds.NumberChange
+                    ? contact is null ? NumberChangeOutcome.NotMine : await numberChanges.StartAsync(contact, e164, ct)
+                    : await numberChanges.HandleReplyAsync(e164, phoneIndex!, contact, input.Text!, ct);
+                if (outcome.Consumed)
+                {
+                    queued.AddRange(outcome.QueuedMessageIds);
+                    message.Kind = InboundKinds.NumberChange;
+                    message.ContactId = outcome.ContactId ?? message.ContactId;
+                    message.HandledAt = outcome.NeedsPerson ? null : now;
+                    message.HandledBy = outcome.NeedsPerson ? null : "system";
+                    await db.InboundSms.Where(m => m.Id == message.Id).ExecuteUpdateAsync(u => u
+                        .SetProperty(m => m.Kind, message.Kind).SetProperty(m => m.ContactId, message.ContactId)
+                        .SetProperty(m => m.HandledAt, message.HandledAt).SetProperty(m => m.HandledBy, message.HandledBy), ct);
+                }
+            }
+
+            await tx.CommitAsync(ct);
         }
 
+        if (queued.Count > 0) SmsDeliveryJobs.Enqueue(jobs, db.Tenant.RequireTenant(), queued);
         return new InboundResult(message, errors, confirmation);
+    }
+
+    /// <summary>Inserts the row unless its dedup key is taken (then false: a retry of a message already received).</summary>
+    private async Task<bool> ClaimAsync(InboundSms m, CancellationToken ct) =>
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO sms_inbound (tenant_id, id, from_cipher, from_index, "to", text_cipher, contact_id, kind, received_at,
+                created_at, handled_at, handled_by, dedup_key)
+            VALUES ({db.Tenant.RequireTenant()}, {m.Id}, {m.FromCipher}, {m.FromIndex}, {m.To}, {m.TextCipher}, {m.ContactId},
+                {m.Kind}, {m.ReceivedAt}, {m.CreatedAt}, {m.HandledAt}, {m.HandledBy}, {m.DedupKey})
+            ON CONFLICT (tenant_id, dedup_key) DO NOTHING
+            """, ct) == 1;
+
+    /// <summary>
+    /// The provider's message id when given; otherwise sender E.164, our number, the text (NFC) and
+    /// the receive time to the microsecond. Without either an id or a receive time there is nothing to tell a retry from a
+    /// second message, so no key. Keyed (HMAC) because phone and text are personal data.
+    /// </summary>
+    private byte[]? DedupKey(string? providerMessageId, string sender, string? to, string text, DateTimeOffset? receivedAt)
+    {
+        if (!string.IsNullOrWhiteSpace(providerMessageId)) return index.Opaque($"inbound-id\n{providerMessageId.Trim()}");
+        if (receivedAt is not { } at) return null;
+        var micros = at.UtcTicks / 10;
+        return index.Opaque($"inbound\n{sender}\n{to}\n{text.Normalize(System.Text.NormalizationForm.FormC)}\n{micros}");
     }
 
     private async Task<Guid?> OptOutAsync(string e164, byte[] phoneIndex, Contact? contact, DateTimeOffset receivedAt, DateTimeOffset now,
@@ -112,7 +177,6 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
         var sms = await outbox.QueueAsync(new OutgoingSms(contact?.Id, e164,
             $"{tenant}: вы отписались от рекламных SMS. Больше не пришлём.", "transactional", SmsCategories.Transactional,
             SmsKinds.OptOutConfirmation, key), ct);
-        SmsDeliveryJobs.Enqueue(jobs, sms.TenantId, [sms.Id]);
         return sms.Id;
     }
 

@@ -20,6 +20,7 @@ public static class MessagingServiceCollectionExtensions
         services.AddScoped<SmsStatusUpdater>();
         services.AddScoped<SmsProviderResolver>();
         services.AddScoped<InboundSmsService>();
+        services.AddScoped<NumberChangeService>();
         services.AddScoped<SmsHistory>();
         services.AddScoped<ISmsProvider, SimulatorSmsProvider>();
         services.AddScoped<SimulatorReceipts>();

@@ -38,48 +38,28 @@ public sealed class SmsDeliveryJobs(TenantContext tenant, SmsDelivery delivery)
 /// </summary>
 public sealed class SmsDeliverySweeper(
     IServiceScopeFactory scopes, SmsWorkSignal signal, IOptionsMonitor<SmsOptions> options, ILogger<SmsDeliverySweeper> logger)
-    : BackgroundService
+    : TenantLoopService(scopes, logger)
 {
     private const int MaxRoundsPerTenant = 20;
+    private DateTimeOffset _lastFullScan = DateTimeOffset.MinValue;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>A pause after each sweep (not a fixed rate): a long sweep is followed by a full interval of rest.</summary>
+    protected override bool FixedRate => false;
+
+    protected override TimeSpan Interval => TimeSpan.FromMilliseconds(Math.Max(50, options.CurrentValue.Delivery.SweepIntervalMs));
+
+    protected override Task RunPassAsync(CancellationToken ct)
     {
-        var lastFullScan = DateTimeOffset.MinValue;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var o = options.CurrentValue.Delivery;
-            try
-            {
-                var full = DateTimeOffset.UtcNow - lastFullScan >= TimeSpan.FromSeconds(Math.Max(1, o.FullScanSeconds));
-                if (full) lastFullScan = DateTimeOffset.UtcNow;
-                await SweepAsync(full, stoppingToken);
-            }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or DbUpdateException)
-            {
-                logger.LogWarning(e, "SMS delivery sweep failed");
-            }
-
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(50, o.SweepIntervalMs)), stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        var full = DateTimeOffset.UtcNow - _lastFullScan >= TimeSpan.FromSeconds(Math.Max(1, options.CurrentValue.Delivery.FullScanSeconds));
+        if (full) _lastFullScan = DateTimeOffset.UtcNow;
+        return SweepAsync(full, ct);
     }
 
     /// <summary>One pass; <paramref name="allTenants"/> also visits tenants this process knows nothing about.</summary>
     public async Task SweepAsync(bool allTenants, CancellationToken ct)
     {
         var tenants = new HashSet<Guid>(signal.Drain());
-        if (allTenants)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<PhoneCrmDbContext>();
-            tenants.UnionWith(await db.Tenants.AsNoTracking().Select(t => t.Id).ToListAsync(ct));
-        }
+        if (allTenants) tenants.UnionWith(await TenantIdsAsync(ct));
 
         foreach (var tenantId in tenants)
         {
@@ -90,17 +70,14 @@ public sealed class SmsDeliverySweeper(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 signal.Touch(tenantId);
-                logger.LogWarning(e, "SMS delivery sweep failed for tenant {TenantId}", tenantId);
+                Logger.LogWarning(e, "SMS delivery sweep failed for tenant {TenantId}", tenantId);
             }
         }
     }
 
     /// <summary>Returns true while the tenant still has queued messages or pending simulator receipts.</summary>
-    private async Task<bool> SweepTenantAsync(Guid tenantId, CancellationToken ct)
+    private Task<bool> SweepTenantAsync(Guid tenantId, CancellationToken ct) => InTenantAsync(tenantId, null, async (sp, db) =>
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var sp = scope.ServiceProvider;
-        sp.GetRequiredService<TenantContext>().Set(tenantId);
         var delivery = sp.GetRequiredService<SmsDelivery>();
         var batch = Math.Max(1, options.CurrentValue.Delivery.BatchSize);
         for (var round = 0; round < MaxRoundsPerTenant; round++)
@@ -112,7 +89,7 @@ public sealed class SmsDeliverySweeper(
         }
 
         var receiptsPending = await sp.GetRequiredService<SimulatorReceipts>().ReportDueAsync(ct);
-        var queued = await sp.GetRequiredService<PhoneCrmDbContext>().SmsMessages.AnyAsync(m => m.Status == SmsStatus.Queued, ct);
+        var queued = await db.SmsMessages.AnyAsync(m => m.Status == SmsStatus.Queued, ct);
         return receiptsPending || queued;
-    }
+    }, ct);
 }

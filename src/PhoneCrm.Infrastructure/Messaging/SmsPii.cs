@@ -9,6 +9,7 @@ public static class SmsPii
     public const string SimulatorText = "sms_simulator.text";
     public const string InboundFrom = "sms_inbound.from";
     public const string InboundText = "sms_inbound.text";
+    public const string NumberChangePhone = "number_change.phone";
     public const string ProviderLogin = "sms_provider.login";
     public const string ProviderSecret = "sms_provider.secret";
 }

@@ -31,6 +31,13 @@ public sealed class BlindIndex : IDisposable
     /// <summary>Erasure tombstone for a number: unlinkable to <see cref="Phone"/> indexes.</summary>
     public byte[] Suppression(string e164) => Compute("suppress:"u8, Digits(e164, stackalloc char[32]));
 
+    /// <summary>Keyed hash of an arbitrary value (dedup keys of webhooks, one-time codes): not reversible without the index key.</summary>
+    public byte[] Opaque(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Compute("opaque:"u8, value);
+    }
+
     public byte[] Email(string email)
     {
         ArgumentNullException.ThrowIfNull(email);

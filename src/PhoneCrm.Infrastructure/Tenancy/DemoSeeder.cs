@@ -1,9 +1,19 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using Bogus;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Messaging;
+using PhoneCrm.Infrastructure.Messaging.Campaigns;
+using PhoneCrm.Infrastructure.Protection;
+using PhoneCrm.Infrastructure.Segments;
 
 namespace PhoneCrm.Infrastructure.Tenancy;
 
@@ -13,7 +23,8 @@ namespace PhoneCrm.Infrastructure.Tenancy;
 /// </summary>
 public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provisioner, ContactService contacts,
     PhoneCrm.Infrastructure.Consent.ConsentLedger ledger, PhoneCrm.Infrastructure.Events.EventService events,
-    PhoneCrm.Infrastructure.Messaging.MessageTemplates templates, PhoneCrm.Infrastructure.Messaging.Automations.AutomationSettings automations)
+    PhoneCrm.Infrastructure.Messaging.MessageTemplates templates, PhoneCrm.Infrastructure.Messaging.Automations.AutomationSettings automations,
+    SegmentService segments, PiiProtector protector, CampaignDispatcher dispatcher)
 {
     public const string TenantName = "Демо: Сад и огород";
     public const string Password = "Demo-Pass-2026!";
@@ -174,6 +185,190 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
         }
     }
 
+    public const string CampaignName = "Теплицы: весенняя распродажа";
+    public const string CampaignSegmentName = "Садоводы";
+    public const decimal PricePerSegment = 3.95m;
+
+    /// <summary>
+    /// A campaign sent five days ago, as the dispatcher would have left it (api-v1: "a finished campaign"): the segment's
+    /// members snapshotted in one statement and decided as at the send time (no consent then → <c>noConsent</c>, a few
+    /// <c>frequencyCap</c>), one message per sent recipient (delivered, undelivered for unreachable numbers, a few failed),
+    /// per-recipient short links with some clicks, a few orders in the week after and a few STOP replies. Written directly
+    /// and set-based: nothing waits for quiet hours or a background job.
+    /// </summary>
+    private async Task SeedFinishedCampaignAsync(CancellationToken ct)
+    {
+        if (await db.Campaigns.AnyAsync(ct)) return;
+        var tenantId = db.Tenant.RequireTenant();
+        var now = DateTimeOffset.UtcNow;
+        var begin = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-5).AddHours(7); // 10:00 Moscow
+        var finish = begin.AddMinutes(14);
+        const string url = "https://sad-ogorod.example/teplicy";
+        const string text = "{{firstName|Здравствуйте}}, теплицы со скидкой до 20% до воскресенья: " + url + " Отписка: СТОП";
+        var linkBase = dispatcher.LinkBaseUrl;
+
+        using var rule = JsonDocument.Parse("""{"field":"tags","op":"in","value":["garden","seeds","greenhouse","flowers"]}""");
+        var segment = await segments.SaveAsync(null, CampaignSegmentName, rule.RootElement, null, ct);
+        if (!segment.IsValid) throw new InvalidOperationException("Demo segment: " + string.Join("; ", segment.Errors.SelectMany(e => e.Value)));
+        var marketer = await db.Users.AsNoTracking().Where(u => u.Email == _staff[0].Email).Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (!await db.SmsProviderSettings.AnyAsync(ct))
+            db.SmsProviderSettings.Add(new SmsProviderSettings { Sender = "SadOgorod", PricePerSegment = PricePerSegment, UpdatedAt = now });
+        var campaign = new Campaign
+        {
+            Name = CampaignName, SegmentId = segment.Segment!.Id, Purpose = "marketing", Category = SmsCategories.Promotional, Text = text,
+            SegmentsPerMessage = SmsText.Measure(SmsTemplate.Render(text, new Dictionary<string, string?>(), CampaignDispatcher.Fallbacks)).Segments,
+            Status = CampaignStatus.Completed, ThrottlePerMinute = 600, CreatedBy = marketer, CreatedAt = begin.AddHours(-20),
+            UpdatedAt = finish, StartedAt = begin, CompletedAt = finish,
+        };
+        db.Campaigns.Add(campaign);
+        db.CampaignBatches.Add(new CampaignBatch { CampaignId = campaign.Id, Batch = 0, DueAt = begin, DoneAt = finish, UpdatedAt = finish });
+        await db.SaveChangesAsync(ct);
+
+        // Decided as at the send time: consent granted before it and still active then (a later STOP counts as an opt-out).
+        // About 4 % of the consented were over their frequency cap (a stable pick by the contact id).
+        await segments.SnapshotAsync(segment.Segment.Id, """
+            , decided AS (
+                SELECT m.id, s.contact_id IS NOT NULL AS consented, get_byte(decode(md5(m.id::text), 'hex'), 0) < 10 AS capped
+                FROM members m
+                LEFT JOIN consent_states s ON s.tenant_id = @tenant AND s.contact_id = m.id AND s.purpose = 'marketing'
+                    AND s.channel = 'sms' AND s.granted_at <= @begin
+                    AND (s.status = 'active' OR (s.status = 'withdrawn' AND s.withdrawn_at >= @begin)))
+            INSERT INTO campaign_recipients (tenant_id, campaign_id, contact_id, outcome, reason, message_id, batch, updated_at)
+            SELECT @tenant, @campaign, d.id,
+                CASE WHEN d.consented AND NOT d.capped THEN 'sent' ELSE 'skipped' END,
+                CASE WHEN NOT d.consented THEN 'noConsent' WHEN d.capped THEN 'frequencyCap' END,
+                CASE WHEN d.consented AND NOT d.capped THEN gen_random_uuid() END,
+                0, @finish
+            FROM decided d
+            """, [
+                new NpgsqlParameter("campaign", campaign.Id),
+                new NpgsqlParameter("begin", NpgsqlDbType.TimestampTz) { Value = begin },
+                new NpgsqlParameter("finish", NpgsqlDbType.TimestampTz) { Value = finish },
+            ], ct);
+
+        var sent = await (from r in db.CampaignRecipients.AsNoTracking()
+                          join c in db.Contacts.AsNoTracking() on r.ContactId equals c.Id
+                          where r.CampaignId == campaign.Id && r.Outcome == RecipientOutcome.Sent
+                          orderby r.ContactId
+                          select new { r.ContactId, r.MessageId, c.PhoneCipher, c.PhoneIndex, c.FirstNameCipher, c.Status }).ToListAsync(ct);
+        var n = sent.Count;
+        var (ids, contactIds, phones, indexes, texts, segmentCounts, costs, keys, statuses, providerIds, errors, sentAts, statusAts) =
+            (new Guid[n], new Guid[n], new byte[n][], new byte[n][], new byte[n][], new int[n], new decimal[n], new string[n],
+             new string[n], new string?[n], new string?[n], new DateTime[n], new DateTime[n]);
+        var (codes, clicks, clickedAt) = (new string[n], new int[n], new DateTime?[n]);
+        var f = new Faker("ru") { Random = new Randomizer(2027) };
+        for (var i = 0; i < n; i++)
+        {
+            var r = sent[i];
+            codes[i] = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 10);
+            var rendered = SmsTemplate.Render(text, new Dictionary<string, string?>
+            {
+                ["firstName"] = protector.Decrypt(r.FirstNameCipher, ContactService.FirstNameContext),
+            }, CampaignDispatcher.Fallbacks).Replace(url, $"{linkBase}/r/{codes[i]}", StringComparison.Ordinal);
+            var e164 = protector.Decrypt(r.PhoneCipher, ContactService.PhoneContext)!;
+            var segmentsOf = SmsText.Measure(rendered).Segments;
+            ids[i] = r.MessageId!.Value;
+            contactIds[i] = r.ContactId;
+            phones[i] = protector.Encrypt(e164, SmsPii.Phone)!;
+            indexes[i] = r.PhoneIndex; // sms_messages use the contacts' phone index key
+            texts[i] = protector.Encrypt(rendered, SmsPii.Text)!;
+            segmentCounts[i] = segmentsOf;
+            keys[i] = CampaignDispatcher.IdempotencyKey(campaign.Id, r.ContactId);
+            var sentAt = begin.AddSeconds(i * 14 * 60.0 / Math.Max(1, n));
+            sentAts[i] = sentAt.UtcDateTime;
+            statusAts[i] = sentAt.AddSeconds(f.Random.Number(3, 40)).UtcDateTime;
+            (statuses[i], errors[i]) = r.Status == ContactStatus.Unreachable ? (SmsStatus.Undelivered, "absent_subscriber")
+                : f.Random.Bool(0.03f) ? (SmsStatus.Failed, "provider_rejected")
+                : (SmsStatus.Delivered, null);
+            providerIds[i] = statuses[i] == SmsStatus.Failed ? null : $"sim-{ids[i]:N}";
+            costs[i] = statuses[i] == SmsStatus.Failed ? 0m : SmsCost.Estimate(segmentsOf, 1, PricePerSegment);
+            if (statuses[i] == SmsStatus.Delivered && f.Random.Bool(0.18f))
+            {
+                clicks[i] = f.Random.Number(1, 3);
+                clickedAt[i] = sentAt.AddMinutes(f.Random.Number(1, 600)).UtcDateTime;
+            }
+        }
+
+        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO sms_messages (tenant_id, id, contact_id, campaign_id, kind, purpose, category, phone_cipher, phone_index,
+                text_cipher, segments, cost, idempotency_key, provider, provider_message_id, status, error_code, last_error, attempts,
+                created_at, sent_at, status_at)
+            SELECT @tenant, u.id, u.contact_id, @campaign, 'campaign', 'marketing', 'promotional', u.phone, u.idx, u.txt, u.segs, u.cost,
+                u.key, 'Simulator', u.pid, u.status, u.err, CASE WHEN u.status = 'failed' THEN 'provider rejected the message' END,
+                CASE WHEN u.status = 'failed' THEN 10 ELSE 1 END, @begin, CASE WHEN u.status <> 'failed' THEN u.sent_at END, u.status_at
+            FROM unnest(@ids, @contacts, @phones, @indexes, @texts, @segs, @costs, @keys, @pids, @statuses, @errs, @sent, @statusAt)
+                AS u(id, contact_id, phone, idx, txt, segs, cost, key, pid, status, err, sent_at, status_at);
+            INSERT INTO short_links (code, owner_tenant_id, campaign_id, contact_id, variant, url, clicks, created_at, first_clicked_at)
+            SELECT u.code, @tenant, @campaign, u.contact_id, NULL, @url, u.clicks, u.sent_at, u.clicked_at
+            FROM unnest(@codes, @contacts, @clicks, @sent, @clickedAt) AS u(code, contact_id, clicks, sent_at, clicked_at);
+            """, conn))
+        {
+            insert.Transaction = (NpgsqlTransaction)tx.GetDbTransaction();
+            insert.Parameters.Add(new NpgsqlParameter("tenant", tenantId));
+            insert.Parameters.Add(new NpgsqlParameter("campaign", campaign.Id));
+            insert.Parameters.Add(new NpgsqlParameter("begin", NpgsqlDbType.TimestampTz) { Value = begin });
+            insert.Parameters.Add(new NpgsqlParameter("url", url));
+            insert.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
+            insert.Parameters.Add(new NpgsqlParameter("contacts", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = contactIds });
+            insert.Parameters.Add(new NpgsqlParameter("phones", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = phones });
+            insert.Parameters.Add(new NpgsqlParameter("indexes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = indexes });
+            insert.Parameters.Add(new NpgsqlParameter("texts", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = texts });
+            insert.Parameters.Add(new NpgsqlParameter("segs", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = segmentCounts });
+            insert.Parameters.Add(new NpgsqlParameter("costs", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = costs });
+            insert.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys });
+            insert.Parameters.Add(new NpgsqlParameter("pids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = providerIds });
+            insert.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = statuses });
+            insert.Parameters.Add(new NpgsqlParameter("errs", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = errors });
+            insert.Parameters.Add(new NpgsqlParameter("sent", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = sentAts });
+            insert.Parameters.Add(new NpgsqlParameter("statusAt", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = statusAts });
+            insert.Parameters.Add(new NpgsqlParameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = codes });
+            insert.Parameters.Add(new NpgsqlParameter("clicks", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = clicks });
+            insert.Parameters.Add(new NpgsqlParameter("clickedAt", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = clickedAt });
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        // A few recipients answered STOP the next day: suppressed and their consent withdrawn through the ledger (it joins
+        // this transaction), so the campaign's opt-out count is real.
+        var active = (await db.ConsentStates.AsNoTracking()
+            .Where(x => x.Purpose == "marketing" && x.Channel == "sms" && x.Status == PhoneCrm.Domain.Consent.ConsentStatus.Active)
+            .Select(x => x.ContactId).ToListAsync(ct)).ToHashSet();
+        foreach (var r in sent.Where((r, i) => statuses[i] == SmsStatus.Delivered && clicks[i] == 0 && active.Contains(r.ContactId)).Take(3))
+        {
+            var at = begin.AddDays(1).AddHours(2);
+            await ledger.WithdrawAsync(r.ContactId, "marketing", "sms", new PhoneCrm.Infrastructure.Consent.ConsentEvidence("sms_reply", at), ct);
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO suppressions (tenant_id, phone_index, scope, reason, created_at)
+                VALUES ({tenantId}, {r.PhoneIndex}, {SuppressionScopes.Marketing}, 'stop_reply', {at})
+                ON CONFLICT (tenant_id, phone_index) DO NOTHING
+                """, ct);
+        }
+
+        await tx.CommitAsync(ct);
+
+        // Orders from people who clicked, within the week after: the campaign's revenue and ROI.
+        var order = 90_000;
+        foreach (var r in sent.Where((_, i) => clicks[i] > 0).Take(6))
+        {
+            order++;
+            var product = _products[2 + order % 2 * 3]; // the greenhouse or a rose seedling
+            await events.RecordAsync(new PhoneCrm.Infrastructure.Events.EventInput
+            {
+                Type = "order_placed",
+                ExternalId = $"demo-order-{order}",
+                Phone = protector.Decrypt(r.PhoneCipher, ContactService.PhoneContext),
+                OccurredAt = begin.AddDays(1 + order % 4).AddHours(3),
+                Data = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["orderId"] = order.ToString(System.Globalization.CultureInfo.InvariantCulture), ["amount"] = product.Price,
+                    ["currency"] = "RUB", ["utmCampaign"] = "teplicy-spring",
+                },
+            }, ct);
+        }
+    }
+
     public async Task<Credentials> EnsureAsync(CancellationToken ct = default)
     {
         const string admin = "admin@demo.phonecrm.test";
@@ -199,6 +394,7 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
         }
 
         await SeedMessagingAsync(ct);
+        await SeedFinishedCampaignAsync(ct);
 
         return new Credentials(TenantName, admin, _staff[0].Email, Password);
     }

@@ -21,10 +21,14 @@ public sealed class SmsController(SmsStatusUpdater statuses, SmsProviderResolver
         public string? To { get; set; }
         public string? Text { get; set; }
         public DateTimeOffset? ReceivedAt { get; set; }
+        /// <summary>Extension: the provider's id of the inbound message; a retry with the same id is processed once.</summary>
+        public string? ProviderMessageId { get; set; }
     }
 
     /// <param name="Kind"><c>stop</c>, <c>number_change</c> or <c>reply</c>.</param>
-    public sealed record InboundResponse(Guid Id, string Kind, Guid? ContactId, bool Suppressed, Guid? ConfirmationMessageId);
+    /// <param name="Duplicate">True when this is a provider's retry of a message already received (same id, or same
+    /// from/to/text/receivedAt): the first message is returned and nothing is done again.</param>
+    public sealed record InboundResponse(Guid Id, string Kind, Guid? ContactId, bool Suppressed, Guid? ConfirmationMessageId, bool Duplicate);
 
     public sealed class StatusRequest
     {
@@ -74,12 +78,14 @@ public sealed class SmsController(SmsStatusUpdater statuses, SmsProviderResolver
     public async Task<IActionResult> InboundAsync([FromBody] InboundRequest? request, CancellationToken ct)
     {
         request ??= new InboundRequest();
-        var result = await inbound.ReceiveAsync(new InboundInput(request.From, request.To, request.Text, request.ReceivedAt), ct);
+        var result = await inbound.ReceiveAsync(
+            new InboundInput(request.From, request.To, request.Text, request.ReceivedAt, request.ProviderMessageId), ct);
         if (!result.IsValid) return ValidationProblemJson(result.Errors);
         var m = result.Message!;
-        await audit.WriteAsync(AuditActions.Create, "sms_inbound", m.Id.ToString(), $"api; kind={m.Kind}; contact={m.ContactId}", ct);
+        await audit.WriteAsync(result.Duplicate ? AuditActions.Read : AuditActions.Create, "sms_inbound", m.Id.ToString(),
+            $"api; kind={m.Kind}; contact={m.ContactId}{(result.Duplicate ? "; duplicate webhook, not processed again" : "")}", ct);
         return Ok(new InboundResponse(m.Id, m.Kind, m.ContactId, m.Kind == InboundKinds.Stop && m.FromIndex is not null,
-            result.ConfirmationId));
+            result.ConfirmationId, result.Duplicate));
     }
 
     /// <summary>What the simulator accepted for this tenant; 404 unless the tenant sends through the simulator.</summary>

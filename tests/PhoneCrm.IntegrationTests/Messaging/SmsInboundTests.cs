@@ -74,6 +74,74 @@ public sealed class SmsInboundTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_retried_webhook_with_the_same_payload_is_answered_but_processed_once()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var phone = SmsTestData.Phone();
+        var contactId = await GrantMarketingAsync(api, phone);
+        var receivedAt = new DateTimeOffset(2026, 11, 29, 3, 15, 42, 123, TimeSpan.Zero).AddTicks(4560);
+        var body = new { from = phone, to = "PhoneCrm", text = "СТОП", receivedAt };
+
+        var first = await api.PostAsJsonAsync("/api/v1/sms/inbound", body);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var firstJson = await first.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(firstJson.GetProperty("duplicate").GetBoolean());
+        // The same message again, the sender written differently (still the same number) and the time in another offset.
+        var retry = await api.PostAsJsonAsync("/api/v1/sms/inbound",
+            new { from = "8" + phone[2..], to = "PhoneCrm", text = "СТОП", receivedAt = receivedAt.ToOffset(TimeSpan.FromHours(3)) });
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        var retryJson = await retry.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(retryJson.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(firstJson.GetProperty("id").GetGuid(), retryJson.GetProperty("id").GetGuid());
+        Assert.Equal("stop", retryJson.GetProperty("kind").GetString());
+        Assert.Equal(contactId, retryJson.GetProperty("contactId").GetGuid());
+
+        Assert.Equal(1, await tenant.WithDbAsync(db => db.InboundSms.CountAsync()));
+        Assert.Equal(1, await tenant.WithDbAsync(db => db.ConsentRecords.CountAsync(r => r.ContactId == contactId && r.Action == ConsentActions.Withdraw)));
+        Assert.Equal(1, await tenant.WithDbAsync(db => db.SmsMessages.CountAsync(m => m.Kind == SmsKinds.OptOutConfirmation)));
+
+        // Another text at the same second is another message.
+        var other = await InboundAsync(api, phone, "Спасибо");
+        Assert.False(other.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(2, await tenant.WithDbAsync(db => db.InboundSms.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Two_concurrent_identical_posts_with_a_provider_message_id_record_one_stop()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        using var api2 = tenant.Api();
+        var phone = SmsTestData.Phone();
+        var contactId = await GrantMarketingAsync(api, phone);
+        // The provider's id decides, even when its retry carries another receive time.
+        var responses = await Task.WhenAll(
+            api.PostAsJsonAsync("/api/v1/sms/inbound", new { from = phone, text = "Отписаться", providerMessageId = "in-42", receivedAt = DateTimeOffset.UtcNow }),
+            api2.PostAsJsonAsync("/api/v1/sms/inbound", new { from = phone, text = "Отписаться", providerMessageId = "in-42", receivedAt = DateTimeOffset.UtcNow.AddSeconds(1) }));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<JsonElement>()));
+        Assert.Single(bodies, b => b.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(bodies[0].GetProperty("id").GetGuid(), bodies[1].GetProperty("id").GetGuid());
+
+        Assert.Equal(1, await tenant.WithDbAsync(db => db.InboundSms.CountAsync()));
+        Assert.Equal(1, await tenant.WithDbAsync(db => db.ConsentRecords.CountAsync(r => r.ContactId == contactId && r.Action == ConsentActions.Withdraw)));
+        Assert.Equal(1, await tenant.WithDbAsync(db => db.Suppressions.CountAsync()));
+        Assert.Equal(1, await tenant.WithDbAsync(db => db.SmsMessages.CountAsync(m => m.Kind == SmsKinds.OptOutConfirmation)));
+        var simulated = await SmsTestData.EventuallyAsync(
+            () => tenant.WithDbAsync(db => db.SimulatorMessages.AsNoTracking().CountAsync()), n => n >= 1);
+        Assert.Equal(1, simulated);
+
+        // Another tenant's message with the same provider id is its own message.
+        var other = await app.CreateTenantAsync();
+        using var otherApi = other.Api();
+        var otherBody = await (await otherApi.PostAsJsonAsync("/api/v1/sms/inbound", new { from = phone, text = "Отписаться", providerMessageId = "in-42" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(otherBody.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(1, await other.WithDbAsync(db => db.InboundSms.CountAsync()));
+    }
+
+    [Fact]
     public async Task A_stop_from_an_unknown_number_still_suppresses_it()
     {
         var tenant = await app.CreateTenantAsync();
@@ -85,7 +153,7 @@ public sealed class SmsInboundTests(AppFixture app)
     }
 
     [Fact]
-    public async Task Novyi_starts_a_number_change_request_for_staff()
+    public async Task Novyi_from_a_known_contact_starts_the_flow_and_from_an_unknown_number_waits_for_staff()
     {
         var tenant = await app.CreateTenantAsync();
         using var api = tenant.Api();
@@ -97,14 +165,23 @@ public sealed class SmsInboundTests(AppFixture app)
         var request = await tenant.WithDbAsync(db => db.InboundSms.AsNoTracking().SingleAsync());
         Assert.Equal(InboundKinds.NumberChange, request.Kind);
         Assert.Equal(contactId, request.ContactId);
-        Assert.Null(request.HandledAt);
+        Assert.Equal("system", request.HandledBy); // the flow took it (NumberChangeTests)
+        Assert.Equal(NumberChangeStatus.AwaitingNumber, (await tenant.WithDbAsync(db => db.NumberChangeRequests.AsNoTracking().SingleAsync())).Status);
         Assert.Equal(0, await tenant.WithDbAsync(db => db.Suppressions.CountAsync()));
+
+        var unknown = SmsTestData.Phone();
+        await InboundAsync(api, unknown, "Новый номер");
+        var waiting = await tenant.WithDbAsync(db => db.InboundSms.AsNoTracking().SingleAsync(m => m.HandledAt == null));
+        Assert.Equal(InboundKinds.NumberChange, waiting.Kind);
+        Assert.Null(waiting.ContactId);
+        Assert.Equal(1, await tenant.WithDbAsync(db => db.NumberChangeRequests.CountAsync()));
 
         using var session = await tenant.SignInAsync(PhoneCrm.Domain.Access.Role.Marketer);
         var page = await session.GetAsync("/inbox?kind=number_change");
         var html = await page.Content.ReadAsStringAsync();
-        Assert.Contains("НОВЫЙ", html, StringComparison.Ordinal);
-        Assert.Contains($"/contacts/{contactId}", html, StringComparison.Ordinal);
+        Assert.Contains("Новый номер", html, StringComparison.Ordinal);
+        Assert.Contains($"/contacts/{contactId}", html, StringComparison.Ordinal); // the open request's contact
+        Assert.Contains("data-status=\"awaiting_number\"", html, StringComparison.Ordinal);
     }
 
     [Fact]

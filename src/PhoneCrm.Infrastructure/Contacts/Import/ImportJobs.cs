@@ -37,48 +37,34 @@ public sealed class ImportJobs(ImportProcessor processor, Events.Import.EventImp
 public sealed class ImportRecoveryService(
     IServiceScopeFactory scopes,
     Microsoft.Extensions.Configuration.IConfiguration config,
-    ILogger<ImportRecoveryService> logger) : BackgroundService
+    ILogger<ImportRecoveryService> logger) : TenantLoopService(scopes, logger)
 {
-    private TimeSpan Interval => TimeSpan.FromSeconds(config.GetValue("Imports:RecoveryIntervalSeconds", 15.0));
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(config.GetValue("Imports:RecoveryIntervalSeconds", 15.0));
     private TimeSpan StaleAfter => TimeSpan.FromSeconds(config.GetValue("Imports:StaleAfterSeconds", 20.0));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval);
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
-            {
-                logger.LogWarning(e, "Import recovery sweep failed");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task RunPassAsync(CancellationToken ct) => SweepAsync(ct);
 
     public async Task SweepAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PhoneCrmDbContext>();
-        var jobs = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
-        var tenants = await db.Tenants.AsNoTracking().Select(t => t.Id).ToListAsync(ct);
         var before = DateTimeOffset.UtcNow - StaleAfter;
-        foreach (var tenantId in tenants)
+        foreach (var tenantId in await TenantIdsAsync(ct))
         {
-            db.Tenant.Set(tenantId);
-            var stale = await db.Set<ImportJob>().AsNoTracking()
-                .Where(i => (i.Status == ImportStatus.Queued || i.Status == ImportStatus.Running) && i.UpdatedAt < before)
-                .Select(i => i.Id).ToListAsync(ct);
-            foreach (var importId in stale)
+            await InTenantAsync(tenantId, null, async (sp, db) =>
             {
-                if (!await IsIdleAsync(db, importId, ct)) continue;
-                logger.LogInformation("Re-enqueuing stalled import {ImportId}", importId);
-                await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE imports SET updated_at = now() WHERE id = {importId}", ct);
-                ImportJobs.Enqueue(jobs, tenantId, importId);
-            }
+                var jobs = sp.GetRequiredService<IBackgroundJobClient>();
+                var stale = await db.Set<ImportJob>().AsNoTracking()
+                    .Where(i => (i.Status == ImportStatus.Queued || i.Status == ImportStatus.Running) && i.UpdatedAt < before)
+                    .Select(i => i.Id).ToListAsync(ct);
+                foreach (var importId in stale)
+                {
+                    if (!await IsIdleAsync(db, importId, ct)) continue;
+                    Logger.LogInformation("Re-enqueuing stalled import {ImportId}", importId);
+                    await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE imports SET updated_at = now() WHERE id = {importId}", ct);
+                    ImportJobs.Enqueue(jobs, tenantId, importId);
+                }
+
+                return true;
+            }, ct);
         }
     }
 

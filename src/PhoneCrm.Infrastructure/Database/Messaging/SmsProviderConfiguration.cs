@@ -50,10 +50,32 @@ internal sealed class InboundSmsConfiguration : IEntityTypeConfiguration<Inbound
         b.HasIndex(m => new { m.TenantId, m.FromIndex });
         b.HasIndex(m => new { m.TenantId, m.ContactId });
         b.HasIndex(m => new { m.TenantId, m.Kind, m.ReceivedAt }).HasFilter("handled_at IS NULL");
+        // A provider's retry of one webhook is one row (NULLs — no id, no receivedAt — are never equal).
+        b.HasIndex(m => new { m.TenantId, m.DedupKey }).IsUnique();
         b.Property(m => m.To).HasMaxLength(64);
         b.Property(m => m.Kind).HasMaxLength(16);
         b.Property(m => m.HandledBy).HasMaxLength(256);
         b.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Contact>().WithMany().HasForeignKey(m => new { m.TenantId, m.ContactId }).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class NumberChangeRequestConfiguration : IEntityTypeConfiguration<NumberChangeRequest>
+{
+    public void Configure(EntityTypeBuilder<NumberChangeRequest> b)
+    {
+        b.ToTable("sms_number_changes", t => t.HasCheckConstraint("ck_sms_number_changes_status",
+            "status IN ('awaiting_number','awaiting_code','completed','needs_review','expired','failed')"));
+        b.HasKey(r => new { r.TenantId, r.Id });
+        b.Property(r => r.Id).ValueGeneratedNever();
+        // One open request per contact, whatever arrives concurrently.
+        b.HasIndex(r => new { r.TenantId, r.ContactId }).IsUnique().HasFilter("status IN ('awaiting_number','awaiting_code')")
+            .HasDatabaseName("ux_sms_number_changes_open");
+        b.HasIndex(r => new { r.TenantId, r.NewPhoneIndex }).HasFilter("status = 'awaiting_code'");
+        b.HasIndex(r => new { r.TenantId, r.CreatedAt });
+        b.Property(r => r.Status).HasMaxLength(16);
+        b.Property(r => r.Reason).HasMaxLength(32);
+        b.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Contact>().WithMany().HasForeignKey(r => new { r.TenantId, r.ContactId }).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -1722,6 +1722,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<byte[]>("DedupKey")
+                        .HasColumnType("bytea")
+                        .HasColumnName("dedup_key");
+
                     b.Property<byte[]>("FromCipher")
                         .IsRequired()
                         .HasColumnType("bytea")
@@ -1765,6 +1769,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
 
                     b.HasIndex("TenantId", "ContactId")
                         .HasDatabaseName("ix_sms_inbound_tenant_id_contact_id");
+
+                    b.HasIndex("TenantId", "DedupKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sms_inbound_tenant_id_dedup_key");
 
                     b.HasIndex("TenantId", "FromIndex")
                         .HasDatabaseName("ix_sms_inbound_tenant_id_from_index");
@@ -1831,6 +1839,93 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasDatabaseName("ix_message_templates_tenant_id_name");
 
                     b.ToTable("message_templates", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.NumberChangeRequest", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<int>("CodeAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("code_attempts");
+
+                    b.Property<byte[]>("CodeHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset?>("CodeSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("code_sent_at");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<byte[]>("NewPhoneCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("new_phone_cipher");
+
+                    b.Property<byte[]>("NewPhoneIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("new_phone_index");
+
+                    b.Property<DateTimeOffset?>("NumberReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("number_received_at");
+
+                    b.Property<byte[]>("OldPhoneIndex")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("old_phone_index");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_sms_number_changes");
+
+                    b.HasIndex("TenantId", "ContactId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_sms_number_changes_open")
+                        .HasFilter("status IN ('awaiting_number','awaiting_code')");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_sms_number_changes_tenant_id_created_at");
+
+                    b.HasIndex("TenantId", "NewPhoneIndex")
+                        .HasDatabaseName("ix_sms_number_changes_tenant_id_new_phone_index")
+                        .HasFilter("status = 'awaiting_code'");
+
+                    b.ToTable("sms_number_changes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_sms_number_changes_status", "status IN ('awaiting_number','awaiting_code','completed','needs_review','expired','failed')");
+                        });
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.SendingSettings", b =>
@@ -2777,6 +2872,23 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_message_templates_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Messaging.NumberChangeRequest", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sms_number_changes_tenants_tenant_id");
+
+                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ContactId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sms_number_changes_contacts_tenant_id_contact_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.SendingSettings", b =>

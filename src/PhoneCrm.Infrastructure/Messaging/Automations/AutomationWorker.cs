@@ -1,11 +1,7 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
-using PhoneCrm.Infrastructure.Database;
-using static PhoneCrm.Infrastructure.Database.Sql;
+using PhoneCrm.Infrastructure.Tenancy;
 
 namespace PhoneCrm.Infrastructure.Messaging.Automations;
 
@@ -14,65 +10,30 @@ namespace PhoneCrm.Infrastructure.Messaging.Automations;
 /// birthdays, then process the due runs. A per-tenant advisory lock keeps nodes from working the same tenant at once.
 /// </summary>
 public sealed class AutomationWorker(IServiceScopeFactory scopes, IConfiguration config, ILogger<AutomationWorker> logger)
-    : BackgroundService
+    : TenantLoopService(scopes, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(config.GetValue("Automations:IntervalSeconds", 5.0)));
-        do
-        {
-            try
-            {
-                await PassAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or DbUpdateException or TimeoutException)
-            {
-                logger.LogWarning(e, "Automation pass failed; retrying on the next tick");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(config.GetValue("Automations:IntervalSeconds", 5.0));
+
+    protected override Task RunPassAsync(CancellationToken ct) => PassAsync(ct);
 
     public async Task PassAsync(CancellationToken ct)
     {
-        List<Guid> tenants;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            tenants = await scope.ServiceProvider.GetRequiredService<PhoneCrmDbContext>().Tenants.AsNoTracking().Select(t => t.Id).ToListAsync(ct);
-        }
-
-        foreach (var tenantId in tenants)
+        foreach (var tenantId in await TenantIdsAsync(ct))
         {
             await RunTenantAsync(tenantId, ct);
         }
     }
 
-    public async Task RunTenantAsync(Guid tenantId, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PhoneCrmDbContext>();
-        db.Tenant.Set(tenantId);
-        // One connection for the whole pass: the advisory lock is held by this session until it is released.
-        await db.Database.OpenConnectionAsync(ct);
-        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-        if (await ScalarAsync(conn, "SELECT pg_try_advisory_lock(hashtextextended(@k, 11))", ct, P("k", $"automations:{tenantId}")) is not true)
+    public Task RunTenantAsync(Guid tenantId, CancellationToken ct) =>
+        InTenantAsync(tenantId, ($"automations:{tenantId}", 11), async (sp, db) =>
         {
-            return;
-        }
-
-        try
-        {
-            await scope.ServiceProvider.GetRequiredService<AutomationScheduler>().ScheduleAsync(ct);
-            var runner = scope.ServiceProvider.GetRequiredService<AutomationRunner>();
+            await sp.GetRequiredService<AutomationScheduler>().ScheduleAsync(ct);
+            var runner = sp.GetRequiredService<AutomationRunner>();
             while (await runner.RunDueAsync(ct) > 0 && !ct.IsCancellationRequested)
             {
                 db.ChangeTracker.Clear();
             }
-        }
-        finally
-        {
-            await ExecAsync(conn, "SELECT pg_advisory_unlock(hashtextextended(@k, 11))", CancellationToken.None, P("k", $"automations:{tenantId}"));
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+
+            return true;
+        }, ct);
 }

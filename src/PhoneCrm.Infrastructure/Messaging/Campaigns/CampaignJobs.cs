@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Tenancy;
 
 namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 
@@ -105,81 +106,72 @@ public sealed class CampaignJobs(PhoneCrmDbContext db, CampaignService campaigns
 /// deferred recipients whose window opened, triggers A/B decisions, and re-enqueues plans and batches a crash left
 /// unfinished (each batch re-run is harmless: advisory lock + idempotency keys).
 /// </summary>
-public sealed class CampaignSweeper(IServiceScopeFactory scopes, IConfiguration config, ILogger<CampaignSweeper> logger) : BackgroundService
+public sealed class CampaignSweeper(IServiceScopeFactory scopes, IConfiguration config, ILogger<CampaignSweeper> logger)
+    : TenantLoopService(scopes, logger)
 {
-    private TimeSpan Interval => TimeSpan.FromSeconds(config.GetValue("Campaigns:SweepIntervalSeconds", 5.0));
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(config.GetValue("Campaigns:SweepIntervalSeconds", 5.0));
     private TimeSpan StaleAfter => TimeSpan.FromSeconds(config.GetValue("Campaigns:StaleAfterSeconds", 30.0));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval);
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or DbUpdateException)
-            {
-                logger.LogWarning(e, "Campaign sweep failed");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task RunPassAsync(CancellationToken ct) => SweepAsync(ct);
 
     public async Task SweepAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PhoneCrmDbContext>();
-        var jobs = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
-        var tenants = await db.Tenants.AsNoTracking().Select(t => t.Id).ToListAsync(ct);
         var now = DateTimeOffset.UtcNow;
         var stale = now - StaleAfter;
-        foreach (var tenantId in tenants)
+        foreach (var tenantId in await TenantIdsAsync(ct))
         {
-            db.Tenant.Set(tenantId);
-            var active = await db.Campaigns.AsNoTracking()
-                .Where(c => c.Status == CampaignStatus.Scheduled || c.Status == CampaignStatus.Sending).ToListAsync(ct);
-            foreach (var c in active)
+            await InTenantAsync(tenantId, null, async (sp, db) =>
             {
-                if (c.Status == CampaignStatus.Scheduled)
-                {
-                    if (c.SendAt is { } at && at > now) continue;
-                    var n = await db.Database.ExecuteSqlInterpolatedAsync(
-                        $"UPDATE campaigns SET status = 'sending', started_at = now(), updated_at = now() WHERE id = {c.Id} AND status = 'scheduled'", ct);
-                    if (n == 1) CampaignJobs.EnqueuePlan(jobs, tenantId, c.Id);
-                    continue;
-                }
+                await SweepTenantAsync(db, sp.GetRequiredService<IBackgroundJobClient>(), tenantId, now, stale, ct);
+                return true;
+            }, ct);
+        }
+    }
 
-                var hasBatches = await db.CampaignBatches.AnyAsync(b => b.CampaignId == c.Id, ct);
-                if (!hasBatches)
-                {
-                    if (c.UpdatedAt < stale && await TouchAsync(db, c.Id, stale, ct)) CampaignJobs.EnqueuePlan(jobs, tenantId, c.Id);
-                    continue;
-                }
+    private async Task SweepTenantAsync(PhoneCrmDbContext db, IBackgroundJobClient jobs, Guid tenantId, DateTimeOffset now,
+        DateTimeOffset stale, CancellationToken ct)
+    {
+        var active = await db.Campaigns.AsNoTracking()
+            .Where(c => c.Status == CampaignStatus.Scheduled || c.Status == CampaignStatus.Sending).ToListAsync(ct);
+        foreach (var c in active)
+        {
+            if (c.Status == CampaignStatus.Scheduled)
+            {
+                if (c.SendAt is { } at && at > now) continue;
+                var n = await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"UPDATE campaigns SET status = 'sending', started_at = now(), updated_at = now() WHERE id = {c.Id} AND status = 'scheduled'", ct);
+                if (n == 1) CampaignJobs.EnqueuePlan(jobs, tenantId, c.Id);
+                continue;
+            }
 
-                await ReplanDeferredAsync(db, jobs, tenantId, c, now, Math.Max(1, config.GetValue("Campaigns:BatchSize", 1000)), ct);
-                if (c.DecideAt is { } decideAt && decideAt <= now && c.Winner is null) CampaignJobs.EnqueueDecide(jobs, tenantId, c.Id);
+            var hasBatches = await db.CampaignBatches.AnyAsync(b => b.CampaignId == c.Id, ct);
+            if (!hasBatches)
+            {
+                if (c.UpdatedAt < stale && await TouchAsync(db, c.Id, stale, ct)) CampaignJobs.EnqueuePlan(jobs, tenantId, c.Id);
+                continue;
+            }
 
-                var stalled = await db.CampaignBatches.AsNoTracking()
-                    .Where(b => b.CampaignId == c.Id && b.DoneAt == null && b.DueAt < stale && b.UpdatedAt < stale).Select(b => b.Batch).ToListAsync(ct);
-                foreach (var b in stalled)
-                {
-                    await db.Database.ExecuteSqlInterpolatedAsync(
-                        $"UPDATE campaign_batches SET updated_at = now() WHERE campaign_id = {c.Id} AND batch = {b}", ct);
-                    logger.LogInformation("Re-enqueuing batch {Batch} of campaign {CampaignId}", b, c.Id);
-                    CampaignJobs.EnqueueBatch(jobs, tenantId, c.Id, b);
-                }
+            await ReplanDeferredAsync(db, jobs, tenantId, c, now, Math.Max(1, config.GetValue("Campaigns:BatchSize", 1000)), ct);
+            if (c.DecideAt is { } decideAt && decideAt <= now && c.Winner is null) CampaignJobs.EnqueueDecide(jobs, tenantId, c.Id);
 
-                await db.Database.OpenConnectionAsync(ct);
-                try
-                {
-                    await CampaignDispatcher.CompleteIfDoneAsync((NpgsqlConnection)db.Database.GetDbConnection(), c.Id, ct);
-                }
-                finally
-                {
-                    await db.Database.CloseConnectionAsync();
-                }
+            var stalled = await db.CampaignBatches.AsNoTracking()
+                .Where(b => b.CampaignId == c.Id && b.DoneAt == null && b.DueAt < stale && b.UpdatedAt < stale).Select(b => b.Batch).ToListAsync(ct);
+            foreach (var b in stalled)
+            {
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"UPDATE campaign_batches SET updated_at = now() WHERE campaign_id = {c.Id} AND batch = {b}", ct);
+                Logger.LogInformation("Re-enqueuing batch {Batch} of campaign {CampaignId}", b, c.Id);
+                CampaignJobs.EnqueueBatch(jobs, tenantId, c.Id, b);
+            }
+
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await CampaignDispatcher.CompleteIfDoneAsync((NpgsqlConnection)db.Database.GetDbConnection(), c.Id, ct);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
             }
         }
     }

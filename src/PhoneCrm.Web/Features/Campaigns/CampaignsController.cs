@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
+using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Segments;
@@ -34,7 +35,8 @@ public sealed class CampaignsController(
 {
     public sealed record ListItem(Campaign Campaign, CampaignStats Stats);
 
-    public sealed record EditModel(CampaignInput Input, IReadOnlyList<Segment> Segments, IReadOnlyList<string> Purposes,
+    /// <param name="Purposes">Shown by their names as on the Consent pages (built-ins translated, custom ones as the Admin named them).</param>
+    public sealed record EditModel(CampaignInput Input, IReadOnlyList<Segment> Segments, IReadOnlyList<ConsentPurpose> Purposes,
         IReadOnlyDictionary<string, string[]> Errors, IReadOnlyList<MessageTemplate> Templates, Guid? TemplateId = null);
 
     public sealed record AudienceModel(long Audience, long Eligible, long Deferred, IReadOnlyDictionary<string, long> Skipped, int SegmentsPerMessage,
@@ -73,7 +75,7 @@ public sealed class CampaignsController(
     }
 
     private async Task<EditModel> EditModelAsync(CampaignInput input, IReadOnlyDictionary<string, string[]> errors, CancellationToken ct) =>
-        new(input, await segments.ListAsync(ct), (await purposes.ListAsync(ct)).Select(p => p.Code).ToList(), errors, await templates.ListAsync(ct));
+        new(input, await segments.ListAsync(ct), await purposes.ListAsync(ct), errors, await templates.ListAsync(ct));
 
     [HttpPost("create")]
     [RequirePermission(Permission.CampaignsWrite)]

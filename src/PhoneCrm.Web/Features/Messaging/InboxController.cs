@@ -12,17 +12,23 @@ namespace PhoneCrm.Web.Features.Messaging;
 
 /// <summary>Replies people sent: «НОВЫЙ» number changes and free-text replies wait here for a person; STOPs are listed as done.</summary>
 [Route("inbox"), RequirePermission(Permission.ContactsWrite)]
-public sealed class InboxController(InboundSmsService inbound, AuditLog audit, IStringLocalizer<SharedResource> t) : UiController
+public sealed class InboxController(InboundSmsService inbound, NumberChangeService numberChanges, AuditLog audit,
+    IStringLocalizer<SharedResource> t) : UiController
 {
-    public sealed record IndexModel(IReadOnlyList<InboxItem> Items, string? Kind, bool All);
+    /// <param name="NumberChanges">«НОВЫЙ» requests (open ones and their recent history); empty unless the filter shows number changes.</param>
+    public sealed record IndexModel(IReadOnlyList<InboxItem> Items, string? Kind, bool All, IReadOnlyList<NumberChangeItem> NumberChanges);
 
     [HttpGet("")]
     public async Task<IActionResult> Index(string? kind, bool all, CancellationToken ct)
     {
         kind = InboundKinds.All.Contains(kind ?? "") ? kind : null;
         var items = await inbound.ListAsync(kind, all, 200, ct);
-        await audit.WriteAsync(AuditActions.Read, "sms_inbound", null, $"inbox; kind={kind}; all={all}; count={items.Count}", ct);
-        return View(new IndexModel(items, kind, all));
+        var changes = kind is null or InboundKinds.NumberChange ? await numberChanges.ListAsync(all ? 200 : 50, ct) : [];
+        if (!all) changes = changes.Where(c => c.ClosedAt is null || c.Status == NumberChangeStatus.NeedsReview
+            || c.ClosedAt > DateTimeOffset.UtcNow.AddDays(-7)).ToList();
+        await audit.WriteAsync(AuditActions.Read, "sms_inbound", null,
+            $"inbox; kind={kind}; all={all}; count={items.Count}; numberChanges={changes.Count}", ct);
+        return View(new IndexModel(items, kind, all, changes));
     }
 
     [HttpPost("{id:guid}/handled")]

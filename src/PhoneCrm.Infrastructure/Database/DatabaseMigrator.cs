@@ -54,9 +54,11 @@ public sealed class DatabaseMigrator(string connectionString, ILogger<DatabaseMi
               END IF;
             END $$;
             GRANT {TenantConnectionInterceptor.AppRole} TO CURRENT_USER;
-            CREATE OR REPLACE FUNCTION app_current_tenant() RETURNS uuid LANGUAGE sql STABLE AS
+            -- PARALLEL SAFE: every tenant query carries this policy, and an unsafe function keeps all of them (segment
+            -- counts, campaign planning) off parallel plans; workers receive the leader's settings, app.tenant_id included.
+            CREATE OR REPLACE FUNCTION app_current_tenant() RETURNS uuid LANGUAGE sql STABLE PARALLEL SAFE AS
               $f$ SELECT nullif(current_setting('app.tenant_id', true), '')::uuid $f$;
-            CREATE OR REPLACE FUNCTION app_current_user() RETURNS uuid LANGUAGE sql STABLE AS
+            CREATE OR REPLACE FUNCTION app_current_user() RETURNS uuid LANGUAGE sql STABLE PARALLEL SAFE AS
               $f$ SELECT nullif(current_setting('app.user_id', true), '')::uuid $f$;
             GRANT USAGE ON SCHEMA public TO {TenantConnectionInterceptor.AppRole};
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {TenantConnectionInterceptor.AppRole};

@@ -237,6 +237,7 @@ public sealed class RuleSql(RuleContext context, string prefix = "p")
         if (days >= 365) return "TRUE";
         var from = context.Today;
         var to = from.AddDays(days);
+        // The same expression as the index ix_contacts_tenant_id_birthday (migration SegmentRecencyIndexes).
         var monthDay = $"(EXTRACT(MONTH FROM {column}) * 100 + EXTRACT(DAY FROM {column}))";
         var lo = Add(from.Month * 100 + from.Day, NpgsqlDbType.Integer);
         var hi = Add(to.Month * 100 + to.Day, NpgsqlDbType.Integer);

@@ -35,8 +35,8 @@ internal sealed class ContactStatsConfiguration : IEntityTypeConfiguration<Conta
         b.Property(s => s.TotalSpent).HasPrecision(14, 2);
         b.Property(s => s.AvgOrderValue).HasPrecision(14, 2);
         // Recency conditions of segments ("bought in the last 30 days", "inactive 9 months").
-        b.HasIndex(s => new { s.TenantId, s.LastPurchaseAt });
-        b.HasIndex(s => new { s.TenantId, s.LastEngagedAt });
+        b.HasIndex(s => new { s.TenantId, s.LastPurchaseAt }).IncludeProperties(s => s.ContactId);
+        b.HasIndex(s => new { s.TenantId, s.LastEngagedAt }).IncludeProperties(s => s.ContactId);
         b.HasOne<Contact>().WithOne().HasForeignKey<ContactStats>(s => new { s.TenantId, s.ContactId }).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -1323,8 +1323,12 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.HasIndex("TenantId", "LastEngagedAt")
                         .HasDatabaseName("ix_contact_stats_tenant_id_last_engaged_at");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "LastEngagedAt"), new[] { "ContactId" });
+
                     b.HasIndex("TenantId", "LastPurchaseAt")
                         .HasDatabaseName("ix_contact_stats_tenant_id_last_purchase_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "LastPurchaseAt"), new[] { "ContactId" });
 
                     b.ToTable("contact_stats", (string)null);
                 });

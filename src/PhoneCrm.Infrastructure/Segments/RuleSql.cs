@@ -42,11 +42,14 @@ public sealed class RuleSql(RuleContext context, string prefix = "p")
     private string? _stats;
     private int _categories;
 
-    /// <summary><paramref name="prefix"/> names the parameters (<c>p0</c>, <c>p1</c>…) and join aliases, so several rules can share one command.</summary>
-    public static SqlRule Translate(RuleNode rule, RuleContext context, string prefix = "p")
+    /// <summary>
+    /// <paramref name="prefix"/> names the parameters (<c>p0</c>, <c>p1</c>…) and join aliases, so several rules can share
+    /// one command. <paramref name="negated"/>: the rule will sit under a NOT (an excluded segment), so no semi-joins.
+    /// </summary>
+    public static SqlRule Translate(RuleNode rule, RuleContext context, string prefix = "p", bool negated = false)
     {
         var builder = new RuleSql(context, prefix);
-        var where = builder.Node(rule, conjunctive: true);
+        var where = builder.Node(rule, conjunctive: !negated);
         return new SqlRule(builder._joins.ToString(), where, builder._parameters);
     }
 

@@ -110,11 +110,11 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
         }
     }
 
-    private static SqlRule Translate(Segment segment, RuleContext context, string prefix)
+    private static SqlRule Translate(Segment segment, RuleContext context, string prefix, bool negated = false)
     {
         using var doc = JsonDocument.Parse(segment.Rule);
         var node = Validate(doc.RootElement, out _) ?? throw new InvalidOperationException($"Stored rule of segment {segment.Id} is invalid.");
-        return RuleSql.Translate(node, context, prefix);
+        return RuleSql.Translate(node, context, prefix, negated);
     }
 
     /// <summary>
@@ -132,7 +132,7 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
         var parameters = rule.Parameters.ToList();
         foreach (var e in excluded)
         {
-            var inner = await WithExclusionsAsync(Translate(e, context, $"s{seen.Count}_{parameters.Count}_"), e.ExcludeSegmentIds, context, seen, ct);
+            var inner = await WithExclusionsAsync(Translate(e, context, $"s{seen.Count}_{parameters.Count}_", negated: true), e.ExcludeSegmentIds, context, seen, ct);
             where = $"({where}) AND NOT ({inner.Where})";
             joins += inner.Joins;
             parameters.AddRange(inner.Parameters);

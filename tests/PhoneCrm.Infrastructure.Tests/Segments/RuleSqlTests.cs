@@ -83,6 +83,15 @@ public sealed class RuleSqlTests
     }
 
     [Fact]
+    public void An_excluded_rule_sits_under_a_not_so_its_categories_are_joined_not_probed()
+    {
+        var node = RuleParser.Parse(JsonDocument.Parse("""{"field":"purchasedCategory","op":"contains","value":"garden"}""").RootElement, out _);
+        var sql = RuleSql.Translate(node!, _context, "s1_", negated: true);
+        Assert.Equal("s1_k0.contact_id IS NOT NULL", sql.Where);
+        Assert.StartsWith(" LEFT JOIN contact_categories s1_k0 ON ", sql.Joins, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Birthday_window_across_new_year_is_two_ranges()
     {
         var sql = Translate("""{"field":"birthday","op":"within_days","value":7}""");

@@ -39,7 +39,7 @@ public sealed class AccessFlowTests(BrowserFixture app)
         var page = await app.NewPageAsync();
 
         await SignInAsync(page, tenant.AdminEmail, tenant.AdminPassword);
-        await page.WaitForURLAsync("**/account/mfa");
+        await page.WaitForURLAsync("**/account/mfa", new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.Locator(".qr svg")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "access-03-mfa-enrolment");
 
@@ -58,7 +58,7 @@ public sealed class AccessFlowTests(BrowserFixture app)
         await page.Locator("#userMenu").ClickAsync();
         await page.Locator("#logout").ClickAsync();
         await SignInAsync(page, tenant.AdminEmail, tenant.AdminPassword);
-        await page.WaitForURLAsync("**/account/login-2fa**");
+        await page.WaitForURLAsync("**/account/login-2fa**", new() { WaitUntil = WaitUntilState.Commit });
         await page.GetByLabel("Код", new() { Exact = true }).FillAsync(Totp.Code(key));
         await page.GetByRole(AriaRole.Button, new() { Name = "Подтвердить" }).ClickAsync();
         await Assertions.Expect(page.Locator("#settingsMenu")).ToBeVisibleAsync();
@@ -94,7 +94,7 @@ public sealed class AccessFlowTests(BrowserFixture app)
 
         var newcomer = await app.NewPageAsync();
         await SignInAsync(newcomer, email, oneTime);
-        await newcomer.WaitForURLAsync("**/account/change-password");
+        await newcomer.WaitForURLAsync("**/account/change-password", new() { WaitUntil = WaitUntilState.Commit });
         await newcomer.GetByLabel("Текущий пароль").FillAsync(oneTime);
         await newcomer.GetByLabel("Новый пароль", new() { Exact = true }).FillAsync("Sad-i-Ogorod-2026");
         await newcomer.GetByLabel("Повторите новый пароль").FillAsync("Sad-i-Ogorod-2026");
@@ -124,8 +124,10 @@ public sealed class AccessFlowTests(BrowserFixture app)
         await page.GotoAsync("/account/login");
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
-        await page.WaitForLoadStateAsync();
-        _ = Regex.IsMatch(page.Url, "login");
+        // Wait for the answer to the sign-in, not for every subresource of the next page: the elements the tests look
+        // at are awaited by their own expectations.
+        await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync(),
+            r => r.Request.Method == "POST" && r.Url.Contains("/account/login", StringComparison.Ordinal));
     }
 }

@@ -93,21 +93,8 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
     public async Task<int?> SnapshotAsync(Guid segmentId, string statement, IReadOnlyList<NpgsqlParameter> parameters, CancellationToken ct = default)
     {
         if (await MembershipAsync(segmentId, ct) is not { } sql) return null;
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-            await db.Database.ExecuteSqlRawAsync(RuleSql.WorkMem, ct);
-            await using var cmd = Command($"WITH members AS (SELECT c.id FROM {sql.From} WHERE {Where(sql)}) {statement}", sql);
-            foreach (var p in parameters) cmd.Parameters.Add(p);
-            var rows = await cmd.ExecuteNonQueryAsync(ct);
-            if (tx is not null) await tx.CommitAsync(ct);
-            return rows;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        return await RunAsync($"WITH members AS (SELECT c.id FROM {sql.From} WHERE {Where(sql)}) {statement}", sql, parameters,
+            cmd => cmd.ExecuteNonQueryAsync(ct), ct);
     }
 
     private static SqlRule Translate(Segment segment, RuleContext context, string prefix, bool negated = false)
@@ -197,23 +184,36 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
     /// <summary>The tenant predicate is explicit (besides RLS) so the planner uses the tenant-leading indexes.</summary>
     private static string Where(SqlRule sql) => $"c.tenant_id = @tenant AND c.status <> 'erased' AND {sql.Where}";
 
-    private async Task<List<T>> QueryAsync<T>(string text, SqlRule sql, Func<NpgsqlDataReader, T> read, CancellationToken ct)
+    private Task<List<T>> QueryAsync<T>(string text, SqlRule sql, Func<NpgsqlDataReader, T> read, CancellationToken ct) =>
+        RunAsync(text, sql, [], async cmd =>
+        {
+            var rows = new List<T>();
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) rows.Add(read(reader));
+            return rows;
+        }, ct);
+
+    /// <summary>
+    /// Runs a statement over a translated rule on the DbContext's connection, in its transaction or in a new one that
+    /// only scopes <see cref="RuleSql.WorkMem"/>.
+    /// </summary>
+    private async Task<T> RunAsync<T>(string text, SqlRule sql, IReadOnlyList<NpgsqlParameter> parameters, Func<NpgsqlCommand, Task<T>> run,
+        CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            // Read-only: the transaction only scopes the work_mem setting.
             await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
             await db.Database.ExecuteSqlRawAsync(RuleSql.WorkMem, ct);
-            var rows = new List<T>();
+            T result;
             await using (var cmd = Command(text, sql))
-            await using (var reader = await cmd.ExecuteReaderAsync(ct))
             {
-                while (await reader.ReadAsync(ct)) rows.Add(read(reader));
+                foreach (var p in parameters) cmd.Parameters.Add(p);
+                result = await run(cmd);
             }
 
             if (tx is not null) await tx.CommitAsync(ct);
-            return rows;
+            return result;
         }
         finally
         {

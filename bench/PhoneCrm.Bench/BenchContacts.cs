@@ -66,69 +66,34 @@ public static class BenchContacts
         await conn.OpenAsync();
 
         string[] tags = ["vip", "garden", "wholesale", "newsletter", "b2b"];
-        await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY contacts (tenant_id, id, phone_cipher, phone_index, phone_type, phone_region, name_token_indexes, city, gender, birth_date, tags, "
-            + "source_channel, attributes, status, time_zone, created_at, updated_at" + (real ? ", first_name_cipher, marketing_frequency" : "") + ") FROM STDIN (FORMAT BINARY)"))
+        // Rows are generated first and written last: the contact row carries what its events and consents imply (order
+        // stats, categories bought, consent mask), as the app's updater and consent triggers would have left it.
+        var rows = new ContactRow[contacts];
+        for (var i = 0; i < contacts; i++)
         {
+            var id = ids[i] = Guid.CreateVersion7();
             var cipher = new byte[40];
-            for (var i = 0; i < contacts; i++)
-            {
-                var id = ids[i] = Guid.CreateVersion7();
-                r.NextBytes(cipher);
-                var index = new byte[32];
-                r.NextBytes(index);
-                var city = Pick(r, _cities);
-                var g = r.Next(100);
-                DateOnly? birth = r.Next(100) < 78 ? DateOnly.FromDateTime(now.UtcDateTime).AddDays(-(18 * 365 + r.Next(55 * 365))) : null;
-                var contactTags = r.Next(100) < 30 ? tags.Where(_ => r.Next(100) < 30).ToArray() : [];
-                var s = r.Next(1000);
-                var created = now.AddDays(-r.Next(3 * 365)).AddSeconds(-r.Next(86_400));
-                await w.StartRowAsync();
-                await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
-                await w.WriteAsync(id, NpgsqlDbType.Uuid);
-                if (real)
-                {
-                    // Real, unique numbers that decrypt and blind-index like imported ones (the dispatch sends to them).
-                    var e164 = PhoneOf(i);
-                    await w.WriteAsync(options.Pii!.Encrypt(e164, ContactService.PhoneContext)!, NpgsqlDbType.Bytea);
-                    await w.WriteAsync(options.Blind!.Phone(e164), NpgsqlDbType.Bytea);
-                    // 1 % landlines (the policy skips them as invalidPhone).
-                    await w.WriteAsync(i % 100 == 37 ? PhoneTypes.FixedLine : PhoneTypes.Mobile, NpgsqlDbType.Varchar);
-                }
-                else
-                {
-                    await w.WriteAsync(cipher, NpgsqlDbType.Bytea);
-                    await w.WriteAsync(index, NpgsqlDbType.Bytea);
-                    await w.WriteAsync("mobile", NpgsqlDbType.Varchar);
-                }
-                await w.WriteAsync("RU", NpgsqlDbType.Varchar);
-                await w.WriteAsync(Array.Empty<byte[]>(), NpgsqlDbType.Array | NpgsqlDbType.Bytea);
-                if (city.Length == 0) await w.WriteNullAsync();
-                else await w.WriteAsync(city, NpgsqlDbType.Varchar);
-                await w.WriteAsync(g < 47 ? "female" : g < 87 ? "male" : "unknown", NpgsqlDbType.Varchar);
-                if (birth is { } b) await w.WriteAsync(b, NpgsqlDbType.Date);
-                else await w.WriteNullAsync();
-                await w.WriteAsync(contactTags, NpgsqlDbType.Array | NpgsqlDbType.Text);
-                await w.WriteAsync(Pick(r, _sources), NpgsqlDbType.Varchar);
-                await w.WriteAsync("{}", NpgsqlDbType.Jsonb);
-                await w.WriteAsync(s < 970 ? "active" : s < 990 ? "unreachable" : "erased", NpgsqlDbType.Varchar);
-                await w.WriteAsync(real ? ZoneOf(city, i) : "Europe/Moscow", NpgsqlDbType.Varchar);
-                await w.WriteAsync(created, NpgsqlDbType.TimestampTz);
-                await w.WriteAsync(created, NpgsqlDbType.TimestampTz);
-                if (real)
-                {
-                    await w.WriteAsync(options.Pii!.Encrypt(_firstNames[i % _firstNames.Length], ContactService.FirstNameContext)!, NpgsqlDbType.Bytea);
-                    // 5 % chose weekly and 5 % monthly marketing.
-                    if (i % 20 == 3) await w.WriteAsync(MarketingFrequency.Weekly, NpgsqlDbType.Varchar);
-                    else if (i % 20 == 7) await w.WriteAsync(MarketingFrequency.Monthly, NpgsqlDbType.Varchar);
-                    else await w.WriteNullAsync();
-                }
-            }
-
-            await w.CompleteAsync();
+            r.NextBytes(cipher);
+            var index = new byte[32];
+            r.NextBytes(index);
+            var city = Pick(r, _cities);
+            var g = r.Next(100);
+            DateOnly? birth = r.Next(100) < 78 ? DateOnly.FromDateTime(now.UtcDateTime).AddDays(-(18 * 365 + r.Next(55 * 365))) : null;
+            var contactTags = r.Next(100) < 30 ? tags.Where(_ => r.Next(100) < 30).ToArray() : [];
+            var st = r.Next(1000);
+            var created = now.AddDays(-r.Next(3 * 365)).AddSeconds(-r.Next(86_400));
+            rows[i] = new ContactRow(id, cipher, index, city.Length == 0 ? null : city, g < 47 ? "female" : g < 87 ? "male" : "unknown", birth,
+                contactTags, Pick(r, _sources), st < 970 ? "active" : st < 990 ? "unreachable" : "erased", created);
         }
 
         long events = 0, stats = 0, categoryRows = 0;
+        var statsOf = new Dictionary<Guid, ContactStatsRow>();
+        var categoriesOf = new Dictionary<Guid, List<string>>();
+        var maskOf = new Dictionary<Guid, long>();
+        var expiryOf = new Dictionary<Guid, DateTimeOffset>();
+        // Events and consent states reference contacts that are written last; the data is consistent by construction, so
+        // foreign-key and consent-mask triggers are off for this session (the loader is the superuser).
+        await using (var replica = new NpgsqlCommand("SET session_replication_role = replica", conn)) await replica.ExecuteNonQueryAsync();
         if (options.Orders)
         {
             // Orders: 60 % of contacts buy; a buyer has 1–15 orders (mean ≈ 5), so about 3 per contact overall.
@@ -177,25 +142,16 @@ public static class BenchContacts
                 await w.CompleteAsync();
             }
 
-            await using (var w = await conn.BeginBinaryImportAsync(
-                "COPY contact_stats (tenant_id, contact_id, last_purchase_at, orders_count, total_spent, avg_order_value, last_engaged_at, unanswered_messages, updated_at) FROM STDIN (FORMAT BINARY)"))
+            foreach (var (id, last, count, total) in statRows)
             {
-                foreach (var (id, last, count, total) in statRows)
-                {
-                    await w.StartRowAsync();
-                    await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
-                    await w.WriteAsync(id, NpgsqlDbType.Uuid);
-                    await w.WriteAsync(last, NpgsqlDbType.TimestampTz);
-                    await w.WriteAsync(count, NpgsqlDbType.Integer);
-                    await w.WriteAsync(total, NpgsqlDbType.Numeric);
-                    await w.WriteAsync(Math.Round(total / count, 2), NpgsqlDbType.Numeric);
-                    await w.WriteAsync(last, NpgsqlDbType.TimestampTz);
-                    await w.WriteAsync(r.Next(100) < 10 ? r.Next(1, 4) : 0, NpgsqlDbType.Integer);
-                    await w.WriteAsync(now, NpgsqlDbType.TimestampTz);
-                    stats++;
-                }
+                statsOf[id] = new ContactStatsRow(last, count, total, r.Next(100) < 10 ? r.Next(1, 4) : 0);
+                stats++;
+            }
 
-                await w.CompleteAsync();
+            foreach (var (id, category, _) in categoryLast.OrderBy(c => c.Category, StringComparer.Ordinal))
+            {
+                if (!categoriesOf.TryGetValue(id, out var list)) categoriesOf[id] = list = [];
+                list.Add(category);
             }
 
             await using (var w = await conn.BeginBinaryImportAsync(
@@ -222,6 +178,9 @@ public static class BenchContacts
         {
             async Task RowAsync(Guid contact, string purpose, bool active, DateTimeOffset granted, DateTimeOffset? expires)
             {
+                // Bits as the trigger assigns them (keys in order): marketing:sms 0, transactional:sms 1.
+                if (active) maskOf[contact] = maskOf.GetValueOrDefault(contact) | (purpose == "marketing" ? 1L : 2L);
+                if (active && expires is { } next && (!expiryOf.TryGetValue(contact, out var soonest) || next < soonest)) expiryOf[contact] = next;
                 await w.StartRowAsync();
                 await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
                 await w.WriteAsync(contact, NpgsqlDbType.Uuid);
@@ -248,14 +207,109 @@ public static class BenchContacts
             await w.CompleteAsync();
         }
 
+        await using (var keys = new NpgsqlCommand(
+            "INSERT INTO consent_keys (tenant_id, purpose, channel, bit) VALUES (@t, 'marketing', 'sms', 0), (@t, 'transactional', 'sms', 1)", conn))
+        {
+            keys.Parameters.AddWithValue("t", tenantId);
+            await keys.ExecuteNonQueryAsync();
+        }
+
+        await WriteContactsAsync(conn, tenantId, rows, options, statsOf, categoriesOf, (maskOf, expiryOf));
+        await using (var normal = new NpgsqlCommand("SET session_replication_role = DEFAULT", conn)) await normal.ExecuteNonQueryAsync();
+
         // VACUUM sets the visibility map (index-only scans), as autovacuum does after a bulk insert in production.
-        await using (var analyze = new NpgsqlCommand("VACUUM (ANALYZE) contacts, contact_events, contact_stats, contact_categories, consent_states", conn))
+        await using (var analyze = new NpgsqlCommand("VACUUM (ANALYZE) contacts, contact_events, contact_categories, consent_states, consent_keys", conn))
         {
             analyze.CommandTimeout = 0;
             await analyze.ExecuteNonQueryAsync();
         }
 
         return new BenchLoaded(contacts, events, stats, categoryRows, consents, ids);
+    }
+
+    private sealed record ContactRow(Guid Id, byte[] Cipher, byte[] Index, string? City, string Gender, DateOnly? Birth, string[] Tags,
+        string Source, string Status, DateTimeOffset Created);
+
+    private sealed record ContactStatsRow(DateTimeOffset Last, int Orders, decimal Total, int Unanswered);
+
+    private static async Task WriteContactsAsync(NpgsqlConnection conn, Guid tenantId, ContactRow[] rows, BenchContactOptions options,
+        Dictionary<Guid, ContactStatsRow> statsOf, Dictionary<Guid, List<string>> categoriesOf,
+        (Dictionary<Guid, long> Bits, Dictionary<Guid, DateTimeOffset> NextExpiry) consents)
+    {
+        var real = options.Pii is not null && options.Blind is not null;
+        await using var w = await conn.BeginBinaryImportAsync(
+            "COPY contacts (tenant_id, id, phone_cipher, phone_index, phone_type, phone_region, name_token_indexes, city, gender, birth_date, tags, "
+            + "source_channel, attributes, status, time_zone, created_at, updated_at, last_purchase_at, orders_count, total_spent, avg_order_value, "
+            + "last_engaged_at, unanswered_messages, purchased_categories, consent_mask, consents_expire_at"
+            + (real ? ", first_name_cipher, marketing_frequency" : "") + ") FROM STDIN (FORMAT BINARY)");
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var c = rows[i];
+            await w.StartRowAsync();
+            await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
+            await w.WriteAsync(c.Id, NpgsqlDbType.Uuid);
+            if (real)
+            {
+                // Real, unique numbers that decrypt and blind-index like imported ones (the dispatch sends to them).
+                var e164 = PhoneOf(i);
+                await w.WriteAsync(options.Pii!.Encrypt(e164, ContactService.PhoneContext)!, NpgsqlDbType.Bytea);
+                await w.WriteAsync(options.Blind!.Phone(e164), NpgsqlDbType.Bytea);
+                // 1 % landlines (the policy skips them as invalidPhone).
+                await w.WriteAsync(i % 100 == 37 ? PhoneTypes.FixedLine : PhoneTypes.Mobile, NpgsqlDbType.Varchar);
+            }
+            else
+            {
+                await w.WriteAsync(c.Cipher, NpgsqlDbType.Bytea);
+                await w.WriteAsync(c.Index, NpgsqlDbType.Bytea);
+                await w.WriteAsync("mobile", NpgsqlDbType.Varchar);
+            }
+            await w.WriteAsync("RU", NpgsqlDbType.Varchar);
+            await w.WriteAsync(Array.Empty<byte[]>(), NpgsqlDbType.Array | NpgsqlDbType.Bytea);
+            if (c.City is null) await w.WriteNullAsync();
+            else await w.WriteAsync(c.City, NpgsqlDbType.Varchar);
+            await w.WriteAsync(c.Gender, NpgsqlDbType.Varchar);
+            if (c.Birth is { } b) await w.WriteAsync(b, NpgsqlDbType.Date);
+            else await w.WriteNullAsync();
+            await w.WriteAsync(c.Tags, NpgsqlDbType.Array | NpgsqlDbType.Text);
+            await w.WriteAsync(c.Source, NpgsqlDbType.Varchar);
+            await w.WriteAsync("{}", NpgsqlDbType.Jsonb);
+            await w.WriteAsync(c.Status, NpgsqlDbType.Varchar);
+            await w.WriteAsync(real ? ZoneOf(c.City ?? "", i) : "Europe/Moscow", NpgsqlDbType.Varchar);
+            await w.WriteAsync(c.Created, NpgsqlDbType.TimestampTz);
+            await w.WriteAsync(c.Created, NpgsqlDbType.TimestampTz);
+            if (statsOf.TryGetValue(c.Id, out var st))
+            {
+                await w.WriteAsync(st.Last, NpgsqlDbType.TimestampTz);
+                await w.WriteAsync(st.Orders, NpgsqlDbType.Integer);
+                await w.WriteAsync(st.Total, NpgsqlDbType.Numeric);
+                await w.WriteAsync(Math.Round(st.Total / st.Orders, 2), NpgsqlDbType.Numeric);
+                await w.WriteAsync(st.Last, NpgsqlDbType.TimestampTz);
+                await w.WriteAsync(st.Unanswered, NpgsqlDbType.Integer);
+            }
+            else
+            {
+                await w.WriteNullAsync();
+                await w.WriteAsync(0, NpgsqlDbType.Integer);
+                await w.WriteAsync(0m, NpgsqlDbType.Numeric);
+                await w.WriteNullAsync();
+                await w.WriteNullAsync();
+                await w.WriteAsync(0, NpgsqlDbType.Integer);
+            }
+            await w.WriteAsync(categoriesOf.TryGetValue(c.Id, out var k) ? k.ToArray() : [], NpgsqlDbType.Array | NpgsqlDbType.Text);
+            await w.WriteAsync(consents.Bits.GetValueOrDefault(c.Id), NpgsqlDbType.Bigint);
+            if (consents.NextExpiry.TryGetValue(c.Id, out var expiry)) await w.WriteAsync(expiry, NpgsqlDbType.TimestampTz);
+            else await w.WriteNullAsync();
+            if (real)
+            {
+                await w.WriteAsync(options.Pii!.Encrypt(_firstNames[i % _firstNames.Length], ContactService.FirstNameContext)!, NpgsqlDbType.Bytea);
+                // 5 % chose weekly and 5 % monthly marketing.
+                if (i % 20 == 3) await w.WriteAsync(MarketingFrequency.Weekly, NpgsqlDbType.Varchar);
+                else if (i % 20 == 7) await w.WriteAsync(MarketingFrequency.Monthly, NpgsqlDbType.Varchar);
+                else await w.WriteNullAsync();
+            }
+        }
+
+        await w.CompleteAsync();
     }
 
     /// <summary>The unique E.164 number of the <paramref name="i"/>-th generated contact.</summary>

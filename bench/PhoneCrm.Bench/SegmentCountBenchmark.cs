@@ -88,7 +88,7 @@ public sealed class SegmentCountBenchmark(int contacts) : IBenchmark
 
                 var sw = Stopwatch.StartNew();
                 var loaded = await BenchContacts.LoadAsync(connectionString, tenantId, new BenchContactOptions(contacts));
-                Console.WriteLine($"   loaded with COPY: {loaded.Contacts:N0} contacts, {loaded.Events:N0} order events, {loaded.Stats:N0} stats rows, "
+                Console.WriteLine($"   loaded with COPY: {loaded.Contacts:N0} contacts, {loaded.Events:N0} order events, {loaded.Stats:N0} buyers, "
                     + $"{loaded.Categories:N0} contact categories, {loaded.Consents:N0} consent states ({sw.Elapsed.TotalSeconds:0.0} s, then VACUUM ANALYZE)");
                 if (keep is not null) await File.WriteAllTextAsync(marker, tenantId.ToString());
             }
@@ -187,7 +187,7 @@ public sealed class SegmentCountBenchmark(int contacts) : IBenchmark
         try
         {
             await using var tx = await context.Database.BeginTransactionAsync();
-            await context.Database.ExecuteSqlRawAsync(RuleSql.WorkMem);
+            await context.Database.ExecuteSqlRawAsync(RuleSql.SessionSettings);
             await using var cmd = new NpgsqlCommand(
                 $"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT count(*) FROM {sql.From} WHERE c.tenant_id = @tenant AND c.status <> 'erased' AND {sql.Where}",
                 (NpgsqlConnection)context.Database.GetDbConnection());

@@ -1,3 +1,4 @@
+using PhoneCrm.Domain.Events;
 using PhoneCrm.Domain.Tenancy;
 
 namespace PhoneCrm.Domain.Contacts;
@@ -46,6 +47,8 @@ public sealed class Contact : ITenantOwned
     public string TimeZone { get; set; } = "Europe/Moscow";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Computed from the contact's events (<c>ContactStatsUpdater</c>), never edited by hand.</summary>
+    public ContactStats Stats { get; set; } = new();
 }
 
 /// <summary>A free-text note on a contact by a staff member; the text is encrypted (it may name the person).</summary>

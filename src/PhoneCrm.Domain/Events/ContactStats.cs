@@ -2,11 +2,12 @@ using PhoneCrm.Domain.Tenancy;
 
 namespace PhoneCrm.Domain.Events;
 
-/// <summary>Computed attributes of one contact, kept current as events arrive (one row per contact with events).</summary>
-public sealed class ContactStats : ITenantOwned
+/// <summary>
+/// Computed attributes of one contact, kept current as events arrive. Stored on the contact's own row (an owned value),
+/// so a segment count reads them from the same index as the contact's fields instead of joining a second table.
+/// </summary>
+public sealed class ContactStats
 {
-    public Guid TenantId { get; set; }
-    public Guid ContactId { get; set; }
     public DateTimeOffset? LastPurchaseAt { get; set; }
     public int OrdersCount { get; set; }
     public decimal TotalSpent { get; set; }
@@ -15,7 +16,8 @@ public sealed class ContactStats : ITenantOwned
     public DateTimeOffset? LastEngagedAt { get; set; }
     /// <summary>Contact attempts without reaction since the last engagement.</summary>
     public int UnansweredMessages { get; set; }
-    public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>The categories bought from, sorted: the set of the contact's <see cref="ContactCategory"/> rows.</summary>
+    public List<string> PurchasedCategories { get; set; } = [];
 }
 
 /// <summary>A category the contact has bought from, with the latest purchase in it.</summary>

@@ -34,7 +34,6 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<CaptureForm> CaptureForms => Set<CaptureForm>();
     public DbSet<ConsentCodeChallenge> ConsentCodeChallenges => Set<ConsentCodeChallenge>();
     public DbSet<ContactEvent> ContactEvents => Set<ContactEvent>();
-    public DbSet<ContactStats> ContactStats => Set<ContactStats>();
     public DbSet<ContactCategory> ContactCategories => Set<ContactCategory>();
     public DbSet<Segment> Segments => Set<Segment>();
     public DbSet<SmsMessage> SmsMessages => Set<SmsMessage>();

@@ -5,8 +5,11 @@ namespace PhoneCrm.Infrastructure.Segments;
 /// <summary>How a field's values are typed and stored; decides the ops it accepts and the SQL it becomes.</summary>
 public enum FieldKind { Text, Enum, Age, Birthday, Tags, Timestamp, Count, Money, Category, Consent }
 
-/// <summary>Where a field lives: a contacts column, or a contact_stats column (joined by EXISTS).</summary>
-public enum FieldTable { Contacts, Stats, Categories, Consents }
+/// <summary>
+/// Where a field lives: a contacts column (the computed attributes included), the categories bought
+/// (<c>contacts.purchased_categories</c>, with <c>contact_categories</c> for "within N days"), or the consent ledger.
+/// </summary>
+public enum FieldTable { Contacts, Categories, Consents }
 
 public sealed record RuleField(string Name, FieldKind Kind, FieldTable Table, string Column, bool Nullable, IReadOnlyList<string> Ops,
     IReadOnlyList<string>? Values = null);
@@ -35,13 +38,13 @@ public static class RuleFields
         new("createdAt", FieldKind.Timestamp, FieldTable.Contacts, "created_at", false, _timeOps),
         new("phoneType", FieldKind.Enum, FieldTable.Contacts, "phone_type", false, _enumOps),
         new("status", FieldKind.Enum, FieldTable.Contacts, "status", false, _enumOps, ContactStatus.All),
-        new("lastPurchaseAt", FieldKind.Timestamp, FieldTable.Stats, "last_purchase_at", true, _timeOps),
-        new("ordersCount", FieldKind.Count, FieldTable.Stats, "orders_count", false, _numberOps),
-        new("totalSpent", FieldKind.Money, FieldTable.Stats, "total_spent", false, _numberOps),
-        new("avgOrderValue", FieldKind.Money, FieldTable.Stats, "avg_order_value", true, [.. _numberOps, Exists]),
+        new("lastPurchaseAt", FieldKind.Timestamp, FieldTable.Contacts, "last_purchase_at", true, _timeOps),
+        new("ordersCount", FieldKind.Count, FieldTable.Contacts, "orders_count", false, _numberOps),
+        new("totalSpent", FieldKind.Money, FieldTable.Contacts, "total_spent", false, _numberOps),
+        new("avgOrderValue", FieldKind.Money, FieldTable.Contacts, "avg_order_value", true, [.. _numberOps, Exists]),
         new("purchasedCategory", FieldKind.Category, FieldTable.Categories, "category", false, [Contains, In, Exists]),
-        new("lastEngagedAt", FieldKind.Timestamp, FieldTable.Stats, "last_engaged_at", true, _timeOps),
-        new("unansweredMessages", FieldKind.Count, FieldTable.Stats, "unanswered_messages", false, _numberOps),
+        new("lastEngagedAt", FieldKind.Timestamp, FieldTable.Contacts, "last_engaged_at", true, _timeOps),
+        new("unansweredMessages", FieldKind.Count, FieldTable.Contacts, "unanswered_messages", false, _numberOps),
         new("consent", FieldKind.Consent, FieldTable.Consents, "", false, [Has, Lacks]),
     ];
 

@@ -17,8 +17,11 @@ public sealed record TimeValue(DateTimeOffset? At, DateOnly? Date);
 
 public sealed record ConsentValue(string Purpose, string Channel);
 
-/// <summary>The clock and calendar a rule is evaluated against.</summary>
-public sealed record RuleContext(DateTimeOffset Now, TimeZoneInfo Zone)
+/// <summary>
+/// The clock and calendar a rule is evaluated against, and the tenant's consent bits ("purpose:channel" → bit of
+/// <c>contacts.consent_mask</c>, see <c>ConsentMask</c>); a consent without a known bit is read from the ledger's states.
+/// </summary>
+public sealed record RuleContext(DateTimeOffset Now, TimeZoneInfo Zone, IReadOnlyDictionary<string, int>? ConsentBits = null)
 {
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Now, Zone).DateTime);
 

@@ -1,13 +1,14 @@
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
+using PhoneCrm.Infrastructure.Consent;
 using static PhoneCrm.Infrastructure.Segments.RuleFields;
 
 namespace PhoneCrm.Infrastructure.Segments;
 
 /// <summary>
 /// A rule as joins onto <c>contacts c</c> (<see cref="From"/>) and a WHERE fragment over them. Every user value is a
-/// parameter; the caller binds <c>@tenant</c> and runs <see cref="RuleSql.WorkMem"/> first in the same transaction.
+/// parameter; the caller binds <c>@tenant</c> and runs <see cref="RuleSql.SessionSettings"/> first in the same transaction.
 /// </summary>
 public sealed record SqlRule(string Joins, string Where, IReadOnlyList<NpgsqlParameter> Parameters)
 {
@@ -17,15 +18,15 @@ public sealed record SqlRule(string Joins, string Where, IReadOnlyList<NpgsqlPar
 /// <summary>
 /// Translates a validated rule to SQL. Design:
 /// <list type="bullet">
-/// <item>Contact columns compare directly (a covering index leads with city; GIN on tags via <c>@&gt;</c>/<c>&amp;&amp;</c>);
-/// nullable columns are guarded with <c>IS NOT NULL</c> so every predicate is two-valued and <c>not</c> is exact.</item>
-/// <item>Stats, consents and categories are LEFT JOINs that match at most one row per contact (stats once per rule,
-/// a consent once per purpose and channel, a category condition each), so a condition is a plain predicate on the
-/// joined row and no subquery is run per contact. Inside <c>all</c> the planner turns "row present" into an inner join
-/// and "row absent" into an anti-join and may drive the query from the most selective table; inside <c>any</c> and
-/// <c>not</c> the joins stay hash joins — linear however large the tenant. Category conditions reached through
-/// <c>all</c> only are <c>EXISTS</c> (semi-joins), which need no distinct step.</item>
-/// <item>A count field of a contact without a stats row is 0: when 0 satisfies the condition the missing row matches.</item>
+/// <item>Every condition but two is a predicate on the contact row: its own fields, the computed attributes (order stats,
+/// categories bought) and the consent mask all live there, and the common ones ride in one narrow index
+/// (<c>ix_contacts_segment</c>), so a count over a million contacts is a single parallel index-only scan with no join.
+/// Nullable columns are guarded with <c>IS NOT NULL</c> so every predicate is two-valued and <c>not</c> is exact.</item>
+/// <item>"Bought in category X within N days" needs the date per category: the array narrows it, then the
+/// <c>contact_categories</c> row decides — a semi-join when only <c>all</c> groups lead to it, else a LEFT JOIN (a hash
+/// join, never a probe per contact).</item>
+/// <item>A consent whose purpose and channel has no bit in the tenant's mask (past the 63rd, or never granted) is a LEFT
+/// JOIN of the ledger's active, unexpired state row, once per purpose and channel.</item>
 /// <item>Relative times (<c>within_days</c>, age, birthday) are computed here from the context's clock and passed as
 /// parameters, so the predicates stay sargable.</item>
 /// <item>A missing value (no city, no purchase) matches nothing but <c>exists: false</c>.</item>
@@ -33,13 +34,15 @@ public sealed record SqlRule(string Joins, string Where, IReadOnlyList<NpgsqlPar
 /// </summary>
 public sealed class RuleSql(RuleContext context, string prefix = "p")
 {
-    /// <summary>Room to hash a few hundred thousand ids without spilling (the default is 4 MB).</summary>
-    public const string WorkMem = "SET LOCAL work_mem = '64MB'";
+    /// <summary>
+    /// Run before a translated rule in its transaction: room to hash a few hundred thousand ids without spilling (the
+    /// default is 4 MB), and no JIT — compiling a count's expressions took longer (~300 ms) than running them.
+    /// </summary>
+    public const string SessionSettings = "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off";
 
     private readonly List<NpgsqlParameter> _parameters = [];
     private readonly StringBuilder _joins = new();
     private readonly Dictionary<(string Purpose, string Channel), string> _consents = [];
-    private string? _stats;
     private int _categories;
 
     /// <summary>
@@ -61,23 +64,21 @@ public sealed class RuleSql(RuleContext context, string prefix = "p")
         AllNode a => "(" + string.Join(" AND ", a.Items.Select(i => Node(i, conjunctive))) + ")",
         AnyNode a => "(" + string.Join(" OR ", a.Items.Select(i => Node(i, false))) + ")",
         NotNode n => "NOT " + Wrap(Node(n.Item, false)),
-        ConditionNode { Field.Table: FieldTable.Categories } c when conjunctive => CategoryJoin(c),
+        ConditionNode { Field.Table: FieldTable.Categories, WithinDays: not null } c when conjunctive => CategoryJoin(c),
         ConditionNode c => Condition(c),
         _ => throw new ArgumentOutOfRangeException(nameof(node)),
     };
 
     /// <summary>
-    /// A category condition that only <c>all</c> groups lead to: a semi-join (or anti-join) the planner runs without
-    /// first collecting the distinct buyers, as the LEFT JOIN of several categories must.
+    /// A category within N days that only <c>all</c> groups lead to: the array narrows it, then a semi-join (or anti-join)
+    /// the planner runs without first collecting the distinct buyers, as the LEFT JOIN of several categories must.
     /// </summary>
     private string CategoryJoin(ConditionNode c)
     {
         var sql = new StringBuilder("EXISTS (SELECT 1 FROM contact_categories cc WHERE cc.tenant_id = c.tenant_id AND cc.contact_id = c.id");
-        if (c.Op == Contains) sql.Append(" AND cc.category = @").Append(Add(c.Value, NpgsqlDbType.Text));
-        if (c.Op == In) sql.Append(" AND cc.category = ANY(@").Append(Add(c.Value, NpgsqlDbType.Array | NpgsqlDbType.Text)).Append(')');
-        if (c.WithinDays is { } days) sql.Append(" AND cc.last_purchased_at >= @").Append(Add(context.Now.AddDays(-days), NpgsqlDbType.TimestampTz));
-        sql.Append(')');
-        return c.Op == Exists && c.Value is false ? "NOT " + sql : sql.ToString();
+        sql.Append(CategoryFilter("cc", c)).Append(')');
+        var bought = $"({Bought(c)} AND {sql})";
+        return c.Op == Exists && c.Value is false ? "NOT " + bought : bought;
     }
 
     private static string Wrap(string sql) => sql.StartsWith('(') ? sql : "(" + sql + ")";
@@ -86,14 +87,15 @@ public sealed class RuleSql(RuleContext context, string prefix = "p")
     {
         FieldTable.Consents => Consent(c),
         FieldTable.Categories => Category(c),
-        FieldTable.Stats => Stats(c),
         _ => Contacts(c),
     };
 
-    /// <summary>One join per purpose and channel: the active, unexpired state row (the key makes it one at most).</summary>
+    /// <summary>A bit of the contact's consent mask; without a bit, one join per purpose and channel of the active, unexpired state row.</summary>
     private string Consent(ConditionNode c)
     {
         var v = (ConsentValue)c.Value!;
+        if (context.ConsentBits?.TryGetValue(ConsentMask.Key(v.Purpose, v.Channel), out var bit) == true)
+            return $"(c.consent_mask & @{Add(1L << bit, NpgsqlDbType.Bigint)}) {(c.Op == Has ? "<>" : "=")} 0";
         if (!_consents.TryGetValue((v.Purpose, v.Channel), out var alias))
         {
             alias = _consents[(v.Purpose, v.Channel)] = $"{prefix}cs{_consents.Count}";
@@ -103,43 +105,45 @@ public sealed class RuleSql(RuleContext context, string prefix = "p")
         return $"{alias}.contact_id IS {(c.Op == Has ? "NOT " : "")}NULL";
     }
 
-    /// <summary>One join per condition: the category row (unique per contact), or the distinct buyers of any of several.</summary>
+    /// <summary>
+    /// Categories bought, from the contact's sorted array; within N days, the array narrows and a joined
+    /// <c>contact_categories</c> row (unique per contact, or the distinct buyers of any of several) decides.
+    /// </summary>
     private string Category(ConditionNode c)
     {
+        if (c.WithinDays is null) return c.Op == Exists && c.Value is false ? $"NOT {Bought(c)}" : Bought(c);
         var alias = $"{prefix}k{_categories++}";
-        var since = c.WithinDays is { } days ? Add(context.Now.AddDays(-days), NpgsqlDbType.TimestampTz) : null;
         if (c.Op == Contains)
         {
             _joins.Append($" LEFT JOIN contact_categories {alias} ON {alias}.tenant_id = c.tenant_id AND {alias}.contact_id = c.id")
-                .Append($" AND {alias}.category = @{Add(c.Value, NpgsqlDbType.Text)}");
-            if (since is not null) _joins.Append($" AND {alias}.last_purchased_at >= @{since}");
+                .Append(CategoryFilter(alias, c));
         }
         else
         {
-            _joins.Append($" LEFT JOIN (SELECT DISTINCT cc.contact_id FROM contact_categories cc WHERE cc.tenant_id = @tenant");
-            if (c.Op == In) _joins.Append($" AND cc.category = ANY(@{Add(c.Value, NpgsqlDbType.Array | NpgsqlDbType.Text)})");
-            if (since is not null) _joins.Append($" AND cc.last_purchased_at >= @{since}");
-            _joins.Append($") {alias} ON {alias}.contact_id = c.id");
+            _joins.Append($" LEFT JOIN (SELECT DISTINCT cc.contact_id FROM contact_categories cc WHERE cc.tenant_id = @tenant")
+                .Append(CategoryFilter("cc", c)).Append($") {alias} ON {alias}.contact_id = c.id");
         }
 
-        return $"{alias}.contact_id IS {(c.Op == Exists && c.Value is false ? "" : "NOT ")}NULL";
+        var bought = $"({Bought(c)} AND {alias}.contact_id IS NOT NULL)";
+        return c.Op == Exists && c.Value is false ? "NOT " + bought : bought;
     }
 
-    /// <summary>Stats are one row per contact, joined once per rule; a contact without one has zero orders and no dates.</summary>
-    private string Stats(ConditionNode c)
+    /// <summary>The contact has bought the condition's category (any of them; any at all for <c>exists</c>), ever.</summary>
+    private string Bought(ConditionNode c) => c.Op switch
     {
-        if (_stats is null)
-        {
-            _stats = $"{prefix}st";
-            _joins.Append($" LEFT JOIN contact_stats {_stats} ON {_stats}.tenant_id = c.tenant_id AND {_stats}.contact_id = c.id");
-        }
+        Contains => $"c.purchased_categories @> ARRAY[@{Add(c.Value, NpgsqlDbType.Text)}]::text[]",
+        In => $"c.purchased_categories && @{Add(c.Value, NpgsqlDbType.Array | NpgsqlDbType.Text)}",
+        _ => "cardinality(c.purchased_categories) > 0",
+    };
 
-        var column = $"{_stats}.{c.Field.Column}";
-        if (c.Op == Exists) return c.Value is false ? $"{column} IS NULL" : $"{column} IS NOT NULL";
-        var predicate = Compare(column, c);
-        if (c.Field.Kind is FieldKind.Count or FieldKind.Money && !c.Field.Nullable && ZeroMatches(c))
-            return $"({_stats}.contact_id IS NULL OR {predicate})";
-        return $"({column} IS NOT NULL AND {predicate})";
+    /// <summary>The <c>contact_categories</c> rows of a category condition within N days.</summary>
+    private string CategoryFilter(string alias, ConditionNode c)
+    {
+        var sql = new StringBuilder();
+        if (c.Op == Contains) sql.Append($" AND {alias}.category = @{Add(c.Value, NpgsqlDbType.Text)}");
+        if (c.Op == In) sql.Append($" AND {alias}.category = ANY(@{Add(c.Value, NpgsqlDbType.Array | NpgsqlDbType.Text)})");
+        sql.Append($" AND {alias}.last_purchased_at >= @{Add(context.Now.AddDays(-c.WithinDays!.Value), NpgsqlDbType.TimestampTz)}");
+        return sql.ToString();
     }
 
     private string Contacts(ConditionNode c)
@@ -182,18 +186,6 @@ public sealed class RuleSql(RuleContext context, string prefix = "p")
             _ => throw new ArgumentOutOfRangeException(nameof(c)),
         };
     }
-
-    private static bool ZeroMatches(ConditionNode c) => c.Op switch
-    {
-        Eq => (decimal)c.Value! == 0,
-        Neq => (decimal)c.Value! != 0,
-        Gt => 0 > (decimal)c.Value!,
-        Gte => 0 >= (decimal)c.Value!,
-        Lt => 0 < (decimal)c.Value!,
-        Lte => 0 <= (decimal)c.Value!,
-        Between => ((decimal[])c.Value!)[0] <= 0 && 0 <= ((decimal[])c.Value!)[1],
-        _ => false,
-    };
 
     /// <summary>A date value covers its whole day in the tenant's zone: gt a date means from the next day on.</summary>
     private string Time(string column, string op, object value)

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using PhoneCrm.Domain.Segments;
+using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 
@@ -31,11 +32,26 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
         return node;
     }
 
+    /// <summary>
+    /// The tenant's clock, zone and consent bits. Masks whose next consent expiry has passed are brought up to date first,
+    /// so a consent condition read from the mask is exact now.
+    /// </summary>
     public async Task<RuleContext> ContextAsync(CancellationToken ct)
     {
         var tenant = await contacts.TenantAsync(ct);
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(tenant.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
-        return new RuleContext(clock.GetUtcNow(), zone);
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            var tx = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            await ConsentMask.RefreshDueAsync(conn, tx, ct);
+            return new RuleContext(clock.GetUtcNow(), zone, await ConsentMask.BitsAsync(conn, tx, ct));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>The live count of an unsaved rule, minus the members of <paramref name="exclude"/> (saved segments).</summary>
@@ -195,7 +211,7 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
 
     /// <summary>
     /// Runs a statement over a translated rule on the DbContext's connection, in its transaction or in a new one that
-    /// only scopes <see cref="RuleSql.WorkMem"/>.
+    /// only scopes <see cref="RuleSql.SessionSettings"/>.
     /// </summary>
     private async Task<T> RunAsync<T>(string text, SqlRule sql, IReadOnlyList<NpgsqlParameter> parameters, Func<NpgsqlCommand, Task<T>> run,
         CancellationToken ct)
@@ -204,7 +220,7 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
         try
         {
             await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-            await db.Database.ExecuteSqlRawAsync(RuleSql.WorkMem, ct);
+            await db.Database.ExecuteSqlRawAsync(RuleSql.SessionSettings, ct);
             T result;
             await using (var cmd = Command(text, sql))
             {

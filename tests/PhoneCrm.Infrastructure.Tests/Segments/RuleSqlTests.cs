@@ -56,38 +56,71 @@ public sealed class RuleSqlTests
     }
 
     [Fact]
-    public void A_count_condition_that_zero_satisfies_also_matches_contacts_without_stats()
+    public void Consent_with_a_bit_reads_the_contact_mask_and_without_one_joins_the_ledger()
     {
-        var sql = Translate("""{"all":[{"field":"ordersCount","op":"lt","value":2},{"field":"totalSpent","op":"gte","value":100}]}""");
-        Assert.Equal(" LEFT JOIN contact_stats pst ON pst.tenant_id = c.tenant_id AND pst.contact_id = c.id", sql.Joins);
-        Assert.Equal("((pst.contact_id IS NULL OR pst.orders_count < @p0) AND (pst.total_spent IS NOT NULL AND pst.total_spent >= @p1))",
+        var context = _context with { ConsentBits = new Dictionary<string, int> { ["marketing:sms"] = 5 } };
+        var node = RuleParser.Parse(JsonDocument.Parse("""
+            {"all":[{"field":"consent","op":"has","value":{"purpose":"marketing","channel":"sms"}},
+                    {"field":"consent","op":"lacks","value":{"purpose":"service","channel":"sms"}}]}
+            """).RootElement, out _);
+        var sql = RuleSql.Translate(node!, context);
+        Assert.Equal("((c.consent_mask & @p0) <> 0 AND pcs0.contact_id IS NULL)", sql.Where);
+        Assert.Equal(32L, sql.Parameters[0].Value);
+        Assert.Equal(NpgsqlDbType.Bigint, sql.Parameters[0].NpgsqlDbType);
+        Assert.Single(sql.Joins.Split("LEFT JOIN consent_states").Skip(1));
+
+        var lacks = RuleSql.Translate(RuleParser.Parse(JsonDocument.Parse(
+            """{"field":"consent","op":"lacks","value":{"purpose":"marketing","channel":"sms"}}""").RootElement, out _)!, context);
+        Assert.Equal("(c.consent_mask & @p0) = 0", lacks.Where);
+        Assert.Equal("", lacks.Joins);
+    }
+
+    [Fact]
+    public void Order_stats_are_columns_of_the_contact()
+    {
+        var sql = Translate("""{"all":[{"field":"ordersCount","op":"lt","value":2},{"field":"avgOrderValue","op":"gte","value":100}]}""");
+        Assert.Equal("", sql.Joins);
+        Assert.Equal("(c.orders_count < @p0 AND (c.avg_order_value IS NOT NULL AND c.avg_order_value >= @p1))", sql.Where);
+    }
+
+    [Fact]
+    public void Categories_without_a_window_are_the_contact_array()
+    {
+        var sql = Translate("""
+            {"any":[{"field":"purchasedCategory","op":"in","value":["garden","tools"]},{"field":"purchasedCategory","op":"contains","value":"pets"},
+                    {"field":"purchasedCategory","op":"exists","value":false}]}
+            """);
+        Assert.Equal("", sql.Joins);
+        Assert.Equal("(c.purchased_categories && @p0 OR c.purchased_categories @> ARRAY[@p1]::text[] OR NOT cardinality(c.purchased_categories) > 0)",
             sql.Where);
     }
 
     [Fact]
-    public void Categories_under_any_or_not_are_joined_distinct_buyers_so_a_contact_counts_once()
+    public void Categories_within_days_under_any_or_not_are_joined_distinct_buyers_so_a_contact_counts_once()
     {
         var sql = Translate("""{"any":[{"field":"purchasedCategory","op":"in","value":["garden","tools"],"withinDays":90},{"field":"city","op":"eq","value":"A"}]}""");
         Assert.Equal(" LEFT JOIN (SELECT DISTINCT cc.contact_id FROM contact_categories cc WHERE cc.tenant_id = @tenant"
-            + " AND cc.category = ANY(@p1) AND cc.last_purchased_at >= @p0) pk0 ON pk0.contact_id = c.id", sql.Joins);
-        Assert.Equal("(pk0.contact_id IS NOT NULL OR (c.city IS NOT NULL AND c.city = @p2))", sql.Where);
+            + " AND cc.category = ANY(@p0) AND cc.last_purchased_at >= @p1) pk0 ON pk0.contact_id = c.id", sql.Joins);
+        Assert.Equal("((c.purchased_categories && @p2 AND pk0.contact_id IS NOT NULL) OR (c.city IS NOT NULL AND c.city = @p3))", sql.Where);
     }
 
     [Fact]
-    public void Categories_reached_through_all_only_are_semi_joins()
+    public void Categories_within_days_reached_through_all_only_are_semi_joins_narrowed_by_the_array()
     {
-        var sql = Translate("""{"all":[{"field":"purchasedCategory","op":"in","value":["garden","tools"]},{"field":"purchasedCategory","op":"exists","value":false}]}""");
+        var sql = Translate("""{"all":[{"field":"purchasedCategory","op":"contains","value":"garden","withinDays":90},{"field":"purchasedCategory","op":"exists","value":false,"withinDays":30}]}""");
         Assert.Equal("", sql.Joins);
-        Assert.Equal("(EXISTS (SELECT 1 FROM contact_categories cc WHERE cc.tenant_id = c.tenant_id AND cc.contact_id = c.id AND cc.category = ANY(@p0))"
-            + " AND NOT EXISTS (SELECT 1 FROM contact_categories cc WHERE cc.tenant_id = c.tenant_id AND cc.contact_id = c.id))", sql.Where);
+        Assert.Equal("((c.purchased_categories @> ARRAY[@p2]::text[] AND EXISTS (SELECT 1 FROM contact_categories cc WHERE cc.tenant_id = c.tenant_id"
+            + " AND cc.contact_id = c.id AND cc.category = @p0 AND cc.last_purchased_at >= @p1))"
+            + " AND NOT (cardinality(c.purchased_categories) > 0 AND EXISTS (SELECT 1 FROM contact_categories cc WHERE cc.tenant_id = c.tenant_id"
+            + " AND cc.contact_id = c.id AND cc.last_purchased_at >= @p3)))", sql.Where);
     }
 
     [Fact]
     public void An_excluded_rule_sits_under_a_not_so_its_categories_are_joined_not_probed()
     {
-        var node = RuleParser.Parse(JsonDocument.Parse("""{"field":"purchasedCategory","op":"contains","value":"garden"}""").RootElement, out _);
+        var node = RuleParser.Parse(JsonDocument.Parse("""{"field":"purchasedCategory","op":"contains","value":"garden","withinDays":30}""").RootElement, out _);
         var sql = RuleSql.Translate(node!, _context, "s1_", negated: true);
-        Assert.Equal("s1_k0.contact_id IS NOT NULL", sql.Where);
+        Assert.Equal("(c.purchased_categories @> ARRAY[@s1_2]::text[] AND s1_k0.contact_id IS NOT NULL)", sql.Where);
         Assert.StartsWith(" LEFT JOIN contact_categories s1_k0 ON ", sql.Joins, StringComparison.Ordinal);
     }
 
@@ -103,7 +136,7 @@ public sealed class RuleSqlTests
     public void Within_days_is_a_parameterised_lower_bound()
     {
         var sql = Translate("""{"field":"lastPurchaseAt","op":"within_days","value":30}""");
-        Assert.EndsWith("st.last_purchase_at >= @p0)", sql.Where, StringComparison.Ordinal);
+        Assert.Equal("(c.last_purchase_at IS NOT NULL AND c.last_purchase_at >= @p0)", sql.Where);
         Assert.Equal(_context.Now.AddDays(-30), sql.Parameters[0].Value);
     }
 

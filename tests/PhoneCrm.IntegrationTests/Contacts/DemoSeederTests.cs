@@ -40,7 +40,7 @@ public sealed class DemoSeederTests(AppFixture app)
                 Marketing = await db.Set<PhoneCrm.Domain.Consent.ConsentState>().CountAsync(s => s.Purpose == "marketing" && s.Status == "active"),
                 Withdrawn = await db.Set<PhoneCrm.Domain.Consent.ConsentState>().CountAsync(s => s.Status == "withdrawn"),
                 Orders = await db.ContactEvents.CountAsync(e => e.Type == "order_placed"),
-                Buyers = await db.ContactStats.CountAsync(s => s.OrdersCount > 0),
+                Buyers = await db.Contacts.CountAsync(c => c.Stats.OrdersCount > 0),
                 Templates = await db.MessageTemplates.CountAsync(),
                 Automations = await db.Automations.CountAsync(a => a.Enabled),
             };

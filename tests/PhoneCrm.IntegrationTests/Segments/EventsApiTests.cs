@@ -36,7 +36,7 @@ public sealed class EventsApiTests(AppFixture app)
         var id = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         Assert.Equal(id, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
         Assert.Equal(1, await tenant.WithDbAsync(db => db.ContactEvents.CountAsync()));
-        var stats = await tenant.WithDbAsync(db => db.ContactStats.SingleAsync());
+        var stats = await tenant.WithDbAsync(db => db.Contacts.AsNoTracking().Select(c => c.Stats).SingleAsync());
         Assert.Equal(1, stats.OrdersCount);
         Assert.Equal(4990m, stats.TotalSpent);
     }
@@ -52,7 +52,7 @@ public sealed class EventsApiTests(AppFixture app)
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(100m, await tenant.WithDbAsync(db => db.ContactStats.Select(s => s.TotalSpent).SingleAsync()));
+        Assert.Equal(100m, await tenant.WithDbAsync(db => db.Contacts.Select(c => c.Stats.TotalSpent).SingleAsync()));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class EventsApiTests(AppFixture app)
         var ids = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()));
         Assert.Single(ids.Distinct());
         Assert.Equal(1, await tenant.WithDbAsync(db => db.ContactEvents.CountAsync()));
-        Assert.Equal(1, await tenant.WithDbAsync(db => db.ContactStats.Select(s => s.OrdersCount).SingleAsync()));
+        Assert.Equal(1, await tenant.WithDbAsync(db => db.Contacts.Select(c => c.Stats.OrdersCount).SingleAsync()));
     }
 
     [Theory]
@@ -128,13 +128,14 @@ public sealed class EventsApiTests(AppFixture app)
 
         async Task AssertStatsAsync()
         {
-            var s = await tenant.WithDbAsync(db => db.ContactStats.AsNoTracking().SingleAsync());
+            var s = await tenant.WithDbAsync(db => db.Contacts.AsNoTracking().Select(c => c.Stats).SingleAsync());
             Assert.Equal(3, s.OrdersCount);
             Assert.Equal(3250.50m, s.TotalSpent);
             Assert.Equal(1083.50m, s.AvgOrderValue);
             Assert.Equal(new DateTimeOffset(2026, 11, 15, 10, 0, 0, TimeSpan.Zero), s.LastPurchaseAt);
             Assert.Equal(new DateTimeOffset(2026, 11, 15, 10, 0, 0, TimeSpan.Zero), s.LastEngagedAt);
             Assert.Equal(2, s.UnansweredMessages);
+            Assert.Equal(["garden", "tools"], s.PurchasedCategories);
             var categories = await tenant.WithDbAsync(db => db.ContactCategories.AsNoTracking().OrderBy(c => c.Category).ToListAsync());
             Assert.Equal(["garden", "tools"], categories.Select(c => c.Category));
             Assert.Equal(new DateTimeOffset(2026, 10, 20, 10, 0, 0, TimeSpan.Zero), categories[0].LastPurchasedAt);
@@ -143,7 +144,7 @@ public sealed class EventsApiTests(AppFixture app)
         await AssertStatsAsync();
         // An engagement after the calls ends the unanswered run.
         await api.PostAsync("/api/v1/events", Json($$"""{"type":"cart_abandoned","externalId":"k-1","phone":"{{phone}}","occurredAt":"2026-11-18T10:00:00Z"}"""));
-        Assert.Equal(0, await tenant.WithDbAsync(db => db.ContactStats.Select(s => s.UnansweredMessages).SingleAsync()));
+        Assert.Equal(0, await tenant.WithDbAsync(db => db.Contacts.Select(c => c.Stats.UnansweredMessages).SingleAsync()));
         await tenant.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM contact_events WHERE external_id = 'k-1'"));
 
         var rows = await app.InTenantAsync(tenant.Id, sp => sp.GetRequiredService<ContactStatsUpdater>().RebuildAsync(tenant.Id));

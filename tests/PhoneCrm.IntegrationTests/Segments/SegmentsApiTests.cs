@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using PhoneCrm.IntegrationTests.Infrastructure;
 
 namespace PhoneCrm.IntegrationTests.Segments;
@@ -177,6 +178,50 @@ public sealed class SegmentsApiTests(AppFixture app)
         Assert.Equal(2, await CountRuleAsync($$"""{"any":[{{Consent("has")}},{{Consent("has", "transactional")}}]}"""));
         Assert.Equal(3, await CountRuleAsync($$"""{"all":[{{Consent("lacks")}},{"not":{{Consent("has", "marketing", "messenger")}}}]}"""));
         Assert.Equal(5, await CountRuleAsync($$"""{"any":[{{Consent("has")}},{"not":{{Consent("has")}}}]}"""));
+    }
+
+    [Fact]
+    public async Task Consent_counts_follow_an_expiry_that_passes_after_the_grant_and_keys_past_the_mask()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        async Task GrantAsync(string phone, string purpose)
+        {
+            var r = await api.PostAsync("/api/v1/consents", Json($$$"""
+                {"phone":"{{{phone}}}","purpose":"{{{purpose}}}","channel":"sms","legalBasis":"consent",
+                 "evidence":{"method":"web_form","capturedAt":"{{{DateTimeOffset.UtcNow.AddMinutes(-1):O}}}","ip":"203.0.113.5"}}
+                """));
+            Assert.True(r.StatusCode == HttpStatusCode.Created, await r.Content.ReadAsStringAsync());
+        }
+
+        async Task<long> HasAsync(string purpose)
+        {
+            var response = await api.PostAsync("/api/v1/segments/count",
+                Json("{\"rule\":{\"field\":\"consent\",\"op\":\"has\",\"value\":{\"purpose\":\"" + purpose + "\",\"channel\":\"sms\"}}}"));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+            return JsonDocument.Parse(text).RootElement.GetProperty("count").GetInt64();
+        }
+
+        await GrantAsync("+79160000001", "marketing");
+        await GrantAsync("+79160000002", "marketing");
+        Assert.Equal(2, await HasAsync("marketing"));
+
+        // The ledger's state gets an expiry a moment away (as a long-granted consent reaching its term): the mask was
+        // computed before it passed, and the count after it must not include the contact.
+        await tenant.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "UPDATE consent_states SET expires_at = now() + interval '1 second' WHERE contact_id = (SELECT id FROM contacts ORDER BY created_at LIMIT 1)"));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(1, await HasAsync("marketing"));
+
+        // A tenant whose 63 mask bits are taken: a new key has no bit and is read from the ledger, still exactly.
+        await tenant.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO consent_keys (tenant_id, purpose, channel, bit) SELECT app_current_tenant(), 'filler' || i, 'voice', i FROM generate_series(1, 62) i"));
+        await GrantAsync("+79160000003", "surveys");
+        Assert.Null(await tenant.WithDbAsync(db => db.Database
+            .SqlQueryRaw<short?>("SELECT bit AS \"Value\" FROM consent_keys WHERE purpose = 'surveys'").SingleAsync()));
+        Assert.Equal(1, await HasAsync("surveys"));
+        Assert.Equal(1, await HasAsync("marketing"));
     }
 
     private async Task<long> CountAsync(string rule)

@@ -49,6 +49,20 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.Property(c => c.MarketingFrequency).HasMaxLength(16);
         b.Property(c => c.TimeZone).HasMaxLength(64);
 
+        // The computed attributes live on the contact row, so segment counts read them from one index with the contact's
+        // fields (ix_contacts_segment, migration SegmentFactsOnContacts). Defaults let COPY-based imports leave them out.
+        b.OwnsOne(c => c.Stats, s =>
+        {
+            s.Property(x => x.LastPurchaseAt).HasColumnName("last_purchase_at");
+            s.Property(x => x.OrdersCount).HasColumnName("orders_count").HasDefaultValueSql("0");
+            s.Property(x => x.TotalSpent).HasColumnName("total_spent").HasPrecision(14, 2).HasDefaultValueSql("0");
+            s.Property(x => x.AvgOrderValue).HasColumnName("avg_order_value").HasPrecision(14, 2);
+            s.Property(x => x.LastEngagedAt).HasColumnName("last_engaged_at");
+            s.Property(x => x.UnansweredMessages).HasColumnName("unanswered_messages").HasDefaultValueSql("0");
+            s.Property(x => x.PurchasedCategories).HasColumnName("purchased_categories").HasColumnType("text[]").HasDefaultValueSql("'{}'");
+        });
+        b.Navigation(c => c.Stats).IsRequired();
+
         b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<AppUser>().WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.SetNull);
     }

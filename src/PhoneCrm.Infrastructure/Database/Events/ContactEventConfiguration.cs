@@ -26,21 +26,6 @@ internal sealed class ContactEventConfiguration : IEntityTypeConfiguration<Conta
     }
 }
 
-internal sealed class ContactStatsConfiguration : IEntityTypeConfiguration<ContactStats>
-{
-    public void Configure(EntityTypeBuilder<ContactStats> b)
-    {
-        b.ToTable("contact_stats");
-        b.HasKey(s => new { s.TenantId, s.ContactId });
-        b.Property(s => s.TotalSpent).HasPrecision(14, 2);
-        b.Property(s => s.AvgOrderValue).HasPrecision(14, 2);
-        // Recency conditions of segments ("bought in the last 30 days", "inactive 9 months").
-        b.HasIndex(s => new { s.TenantId, s.LastPurchaseAt }).IncludeProperties(s => s.ContactId);
-        b.HasIndex(s => new { s.TenantId, s.LastEngagedAt }).IncludeProperties(s => s.ContactId);
-        b.HasOne<Contact>().WithOne().HasForeignKey<ContactStats>(s => new { s.TenantId, s.ContactId }).OnDelete(DeleteBehavior.Cascade);
-    }
-}
-
 internal sealed class ContactCategoryConfiguration : IEntityTypeConfiguration<ContactCategory>
 {
     public void Configure(EntityTypeBuilder<ContactCategory> b)

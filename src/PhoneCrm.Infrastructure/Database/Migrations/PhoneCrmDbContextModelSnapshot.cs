@@ -1277,62 +1277,6 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("contact_events", (string)null);
                 });
 
-            modelBuilder.Entity("PhoneCrm.Domain.Events.ContactStats", b =>
-                {
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<Guid>("ContactId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("contact_id");
-
-                    b.Property<decimal?>("AvgOrderValue")
-                        .HasPrecision(14, 2)
-                        .HasColumnType("numeric(14,2)")
-                        .HasColumnName("avg_order_value");
-
-                    b.Property<DateTimeOffset?>("LastEngagedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_engaged_at");
-
-                    b.Property<DateTimeOffset?>("LastPurchaseAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_purchase_at");
-
-                    b.Property<int>("OrdersCount")
-                        .HasColumnType("integer")
-                        .HasColumnName("orders_count");
-
-                    b.Property<decimal>("TotalSpent")
-                        .HasPrecision(14, 2)
-                        .HasColumnType("numeric(14,2)")
-                        .HasColumnName("total_spent");
-
-                    b.Property<int>("UnansweredMessages")
-                        .HasColumnType("integer")
-                        .HasColumnName("unanswered_messages");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.HasKey("TenantId", "ContactId")
-                        .HasName("pk_contact_stats");
-
-                    b.HasIndex("TenantId", "LastEngagedAt")
-                        .HasDatabaseName("ix_contact_stats_tenant_id_last_engaged_at");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "LastEngagedAt"), new[] { "ContactId" });
-
-                    b.HasIndex("TenantId", "LastPurchaseAt")
-                        .HasDatabaseName("ix_contact_stats_tenant_id_last_purchase_at");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "LastPurchaseAt"), new[] { "ContactId" });
-
-                    b.ToTable("contact_stats", (string)null);
-                });
-
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.Automations.Automation", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -2686,6 +2630,67 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_contacts_tenants_tenant_id");
+
+                    b.OwnsOne("PhoneCrm.Domain.Events.ContactStats", "Stats", b1 =>
+                        {
+                            b1.Property<Guid>("ContactTenantId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("tenant_id");
+
+                            b1.Property<Guid>("ContactId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("id");
+
+                            b1.Property<decimal?>("AvgOrderValue")
+                                .HasPrecision(14, 2)
+                                .HasColumnType("numeric(14,2)")
+                                .HasColumnName("avg_order_value");
+
+                            b1.Property<DateTimeOffset?>("LastEngagedAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("last_engaged_at");
+
+                            b1.Property<DateTimeOffset?>("LastPurchaseAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("last_purchase_at");
+
+                            b1.Property<int>("OrdersCount")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer")
+                                .HasColumnName("orders_count")
+                                .HasDefaultValueSql("0");
+
+                            b1.PrimitiveCollection<List<string>>("PurchasedCategories")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("text[]")
+                                .HasColumnName("purchased_categories")
+                                .HasDefaultValueSql("'{}'");
+
+                            b1.Property<decimal>("TotalSpent")
+                                .ValueGeneratedOnAdd()
+                                .HasPrecision(14, 2)
+                                .HasColumnType("numeric(14,2)")
+                                .HasColumnName("total_spent")
+                                .HasDefaultValueSql("0");
+
+                            b1.Property<int>("UnansweredMessages")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer")
+                                .HasColumnName("unanswered_messages")
+                                .HasDefaultValueSql("0");
+
+                            b1.HasKey("ContactTenantId", "ContactId");
+
+                            b1.ToTable("contacts");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ContactTenantId", "ContactId")
+                                .HasConstraintName("fk_contacts_contacts_tenant_id_id");
+                        });
+
+                    b.Navigation("Stats")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Contacts.ContactNote", b =>
@@ -2746,16 +2751,6 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_contact_events_contacts_tenant_id_contact_id");
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Events.ContactStats", b =>
-                {
-                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
-                        .WithOne()
-                        .HasForeignKey("PhoneCrm.Domain.Events.ContactStats", "TenantId", "ContactId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_contact_stats_contacts_tenant_id_contact_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.Automations.Automation", b =>

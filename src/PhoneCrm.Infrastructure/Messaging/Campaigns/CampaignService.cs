@@ -330,7 +330,7 @@ public sealed class CampaignService(
         {
             var conn = (NpgsqlConnection)db.Database.GetDbConnection();
             await using var tx = await conn.BeginTransactionAsync(ct);
-            await Sql.ExecAsync(conn, RuleSql.WorkMem, ct);
+            await Sql.ExecAsync(conn, RuleSql.SessionSettings, ct);
             var test = c.IsAbTest ? c.TestPercent!.Value : 100;
             await using var cmd = new NpgsqlCommand($"""
                 SELECT id, in_test, CASE WHEN NOT @ab THEN NULL WHEN NOT in_test THEN NULL WHEN rn % 2 = 1 THEN 'a' ELSE 'b' END

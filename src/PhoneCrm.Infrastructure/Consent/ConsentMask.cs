@@ -40,6 +40,9 @@ public static class ConsentMask
                                           WHERE k.tenant_id = p_tenant AND k.purpose = s.purpose AND k.channel = s.channel)) d) n
             CROSS JOIN (SELECT coalesce(max(bit) + 1, 0) AS next FROM consent_keys WHERE tenant_id = p_tenant) b;
           END IF;
+          -- Rows are locked in id order first: two refreshes of overlapping contacts (say, counts right after a batch of
+          -- consents granted together expired) then wait for each other instead of deadlocking.
+          PERFORM 1 FROM contacts WHERE tenant_id = p_tenant AND id = ANY (p_contacts) ORDER BY id FOR NO KEY UPDATE;
           UPDATE contacts c SET consent_mask = x.mask, consents_expire_at = x.expires
           FROM (SELECT ids.contact_id, coalesce(bit_or(1::bigint << k.bit), 0) AS mask, min(s.expires_at) AS expires
                 FROM unnest(p_contacts) AS ids (contact_id)

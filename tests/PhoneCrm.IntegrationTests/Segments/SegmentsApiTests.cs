@@ -224,6 +224,38 @@ public sealed class SegmentsApiTests(AppFixture app)
         Assert.Equal(1, await HasAsync("marketing"));
     }
 
+    [Fact]
+    public async Task Concurrent_counts_after_many_consents_expire_together_all_answer_exactly()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using (var api = tenant.Api())
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var r = await api.PostAsync("/api/v1/consents", Json($$$"""
+                    {"phone":"+7916{{{i:D7}}}","purpose":"marketing","channel":"sms","legalBasis":"consent",
+                     "evidence":{"method":"web_form","capturedAt":"{{{DateTimeOffset.UtcNow.AddMinutes(-1):O}}}","ip":"203.0.113.5"}}
+                    """));
+                Assert.True(r.StatusCode == HttpStatusCode.Created, await r.Content.ReadAsStringAsync());
+            }
+        }
+
+        // Granted together, expiring together: every count right after refreshes the same masks.
+        await tenant.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE consent_states SET expires_at = now() + interval '1 second'"));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var counts = await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>
+        {
+            using var api = tenant.Api();
+            var response = await api.PostAsync("/api/v1/segments/count",
+                Json("""{"rule":{"field":"consent","op":"lacks","value":{"purpose":"marketing","channel":"sms"}}}"""));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+            return JsonDocument.Parse(text).RootElement.GetProperty("count").GetInt64();
+        }));
+
+        Assert.All(counts, c => Assert.Equal(40, c));
+    }
+
     private async Task<long> CountAsync(string rule)
     {
         var tenant = await SegmentData.TenantAsync(app);

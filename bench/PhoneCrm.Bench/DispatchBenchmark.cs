@@ -8,7 +8,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using PhoneCrm.Domain.Messaging;
@@ -45,14 +44,11 @@ public sealed class DispatchBenchmark(int recipients) : IBenchmark
 
     public async Task RunAsync()
     {
-        var root = Path.Combine(Path.GetTempPath(), $"phonecrm-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(root);
-        EmbeddedPostgres? cluster = null;
+        await using var cluster = await BenchCluster.StartAsync();
+        var root = cluster.Root;
+        var connectionString = cluster.ConnectionString;
         try
         {
-            cluster = await EmbeddedPostgres.StartAsync(Path.Combine(root, "pgdata"), 0, "phonecrm_bench");
-            var connectionString = cluster.ConnectionString("phonecrm_bench");
-            await new DatabaseMigrator(connectionString, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
             if (Environment.GetEnvironmentVariable("PHONECRM_AUTOEXPLAIN") is { Length: > 0 } ms) await AutoExplainAsync(connectionString, ms);
             var tenantId = Guid.CreateVersion7();
             var ring = PiiKeyRing.CreateForTests();
@@ -151,17 +147,7 @@ public sealed class DispatchBenchmark(int recipients) : IBenchmark
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
             if (Environment.GetEnvironmentVariable("PHONECRM_AUTOEXPLAIN") is { Length: > 0 }) File.Copy(Path.Combine(root, "pgdata", "server.log"), "/tmp/dispatch-server.log", true);
-            if (cluster is not null) await cluster.StopAsync();
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"   could not delete {root}: {e.Message}");
-            }
         }
     }
 

@@ -46,101 +46,82 @@ public sealed class ImportBenchmark(int rows) : IBenchmark
 
     public async Task RunAsync()
     {
-        var root = Path.Combine(Path.GetTempPath(), $"phonecrm-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(root);
-        EmbeddedPostgres? cluster = null;
-        try
+        await using var cluster = await BenchCluster.StartAsync();
+        var root = cluster.Root;
+        var connectionString = cluster.ConnectionString;
+        var csv = Path.Combine(root, "contacts.csv");
+        var sw = Stopwatch.StartNew();
+        ImportBenchCounts expected;
+        await using (var file = File.Create(csv))
         {
-            var csv = Path.Combine(root, "contacts.csv");
-            var sw = Stopwatch.StartNew();
-            ImportBenchCounts expected;
-            await using (var file = File.Create(csv))
-            {
-                expected = ImportBenchData.Generate(file, rows, Seed);
-            }
-
-            Console.WriteLine($"   generated {new FileInfo(csv).Length / 1e6:N1} MB: {expected.Rows:N0} rows = {expected.ValidUnique:N0} valid unique "
-                + $"+ {expected.Duplicates:N0} duplicates + {expected.Junk:N0} junk ({sw.Elapsed.TotalSeconds:0.0} s)");
-
-            cluster = await EmbeddedPostgres.StartAsync(Path.Combine(root, "pgdata"), 0, "phonecrm_bench");
-            var connectionString = cluster.ConnectionString("phonecrm_bench");
-            await new DatabaseMigrator(connectionString, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
-
-            var tenantId = Guid.CreateVersion7();
-            var ring = PiiKeyRing.CreateForTests();
-            using var pii = new PiiProtector(ring);
-            using var blind = new BlindIndex(ring);
-
-            await using (var db = CreateContext(connectionString, tenantId))
-            {
-                db.Tenants.Add(new Tenant { Id = tenantId, Name = "Bench", CreatedAt = DateTimeOffset.UtcNow });
-                await db.SaveChangesAsync();
-            }
-
-            // Upload (stores the file in PostgreSQL in 1 MiB chunks), then queue without Hangfire.
-            Guid importId;
-            sw.Restart();
-            await using (var db = CreateContext(connectionString, tenantId))
-            {
-                var service = new ImportService(db, new ImportFileStore(db), new NoBackgroundJobs(), pii, TimeProvider.System);
-                await using var content = File.OpenRead(csv);
-                var (job, error) = await service.UploadAsync("contacts.csv", content, "import", "bench", null, startNow: false, CancellationToken.None);
-                if (job is null) throw new InvalidOperationException($"Upload refused: {error}");
-                importId = job.Id;
-                await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE imports SET status = 'Queued' WHERE id = {importId}");
-            }
-
-            var upload = sw.Elapsed.TotalSeconds;
-            File.Delete(csv);
-            await CheckpointAsync(connectionString);
-
-            // The pipeline, timed.
-            sw.Restart();
-            await using (var db = CreateContext(connectionString, tenantId))
-            {
-                var processor = new ImportProcessor(db, new ImportFileStore(db), pii, blind, NullLogger<ImportProcessor>.Instance);
-                await processor.RunAsync(tenantId, importId);
-            }
-
-            var pipeline = sw.Elapsed.TotalSeconds;
-            var result = await ReadResultAsync(connectionString, tenantId, importId);
-            Console.WriteLine($"   upload (file into import_file_chunks): {upload:0.0} s");
-            Console.WriteLine($"   import {result.Status}: {result.Processed:N0} rows → created {result.Created:N0}, updated {result.Updated:N0}, "
-                + $"duplicates {result.Duplicates:N0}, rejected {result.Rejected:N0}; contacts in tenant: {result.Contacts:N0}");
-            var ok = result.Status == "Completed" && result.Processed == expected.Rows && result.Created == expected.ValidUnique
-                && result.Updated == 0 && result.Duplicates == expected.Duplicates && result.Rejected == expected.Junk
-                && result.Contacts == expected.ValidUnique;
-            Console.WriteLine(ok ? "   counts match the generator exactly" : "   COUNTS DIFFER from the generator's expected counts");
-
-            // The baseline: the created rows in final form, dumped outside the timing, then COPYed alone.
-            var dump = Path.Combine(root, "contacts.copy");
-            var baseline = await RawCopyAsync(connectionString, tenantId, dump);
-
-            var pipelineRate = expected.Rows / pipeline;
-            var rawRate = result.Contacts / baseline;
-            Console.WriteLine($"   pipeline:  {pipelineRate,9:N0} rows/s ({expected.Rows:N0} data rows in {pipeline:0.0} s)");
-            Console.WriteLine($"   raw COPY:  {rawRate,9:N0} rows/s ({result.Contacts:N0} rows in {baseline:0.0} s)");
-            Console.WriteLine($"   ratio: {pipelineRate / rawRate:P0} of the raw COPY throughput (target ≥ 50 %)");
-            var gc = GC.GetGCMemoryInfo(GCKind.Any);
-            using var process = Process.GetCurrentProcess();
-            Console.WriteLine($"   peak working set: {process.PeakWorkingSet64 / 1048576.0:N0} MiB (target < 1,024); "
-                + $"GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, peak heap seen {gc.HeapSizeBytes / 1048576.0:N0} MiB at last GC, "
-                + $"allocated {GC.GetTotalAllocatedBytes() / 1073741824.0:N1} GiB, collections gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
-            if (!ok) throw new InvalidOperationException("The import's counts differ from the generated file's.");
+            expected = ImportBenchData.Generate(file, rows, Seed);
         }
-        finally
+
+        Console.WriteLine($"   generated {new FileInfo(csv).Length / 1e6:N1} MB: {expected.Rows:N0} rows = {expected.ValidUnique:N0} valid unique "
+            + $"+ {expected.Duplicates:N0} duplicates + {expected.Junk:N0} junk ({sw.Elapsed.TotalSeconds:0.0} s)");
+
+
+        var tenantId = Guid.CreateVersion7();
+        var ring = PiiKeyRing.CreateForTests();
+        using var pii = new PiiProtector(ring);
+        using var blind = new BlindIndex(ring);
+
+        await using (var db = CreateContext(connectionString, tenantId))
         {
-            NpgsqlConnection.ClearAllPools();
-            if (cluster is not null) await cluster.StopAsync();
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"   could not delete {root}: {e.Message}");
-            }
+            db.Tenants.Add(new Tenant { Id = tenantId, Name = "Bench", CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
         }
+
+        // Upload (stores the file in PostgreSQL in 1 MiB chunks), then queue without Hangfire.
+        Guid importId;
+        sw.Restart();
+        await using (var db = CreateContext(connectionString, tenantId))
+        {
+            var service = new ImportService(db, new ImportFileStore(db), new NoBackgroundJobs(), pii, TimeProvider.System);
+            await using var content = File.OpenRead(csv);
+            var (job, error) = await service.UploadAsync("contacts.csv", content, "import", "bench", null, startNow: false, CancellationToken.None);
+            if (job is null) throw new InvalidOperationException($"Upload refused: {error}");
+            importId = job.Id;
+            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE imports SET status = 'Queued' WHERE id = {importId}");
+        }
+
+        var upload = sw.Elapsed.TotalSeconds;
+        File.Delete(csv);
+        await CheckpointAsync(connectionString);
+
+        // The pipeline, timed.
+        sw.Restart();
+        await using (var db = CreateContext(connectionString, tenantId))
+        {
+            var processor = new ImportProcessor(db, new ImportFileStore(db), pii, blind, NullLogger<ImportProcessor>.Instance);
+            await processor.RunAsync(tenantId, importId);
+        }
+
+        var pipeline = sw.Elapsed.TotalSeconds;
+        var result = await ReadResultAsync(connectionString, tenantId, importId);
+        Console.WriteLine($"   upload (file into import_file_chunks): {upload:0.0} s");
+        Console.WriteLine($"   import {result.Status}: {result.Processed:N0} rows → created {result.Created:N0}, updated {result.Updated:N0}, "
+            + $"duplicates {result.Duplicates:N0}, rejected {result.Rejected:N0}; contacts in tenant: {result.Contacts:N0}");
+        var ok = result.Status == "Completed" && result.Processed == expected.Rows && result.Created == expected.ValidUnique
+            && result.Updated == 0 && result.Duplicates == expected.Duplicates && result.Rejected == expected.Junk
+            && result.Contacts == expected.ValidUnique;
+        Console.WriteLine(ok ? "   counts match the generator exactly" : "   COUNTS DIFFER from the generator's expected counts");
+
+        // The baseline: the created rows in final form, dumped outside the timing, then COPYed alone.
+        var dump = Path.Combine(root, "contacts.copy");
+        var baseline = await RawCopyAsync(connectionString, tenantId, dump);
+
+        var pipelineRate = expected.Rows / pipeline;
+        var rawRate = result.Contacts / baseline;
+        Console.WriteLine($"   pipeline:  {pipelineRate,9:N0} rows/s ({expected.Rows:N0} data rows in {pipeline:0.0} s)");
+        Console.WriteLine($"   raw COPY:  {rawRate,9:N0} rows/s ({result.Contacts:N0} rows in {baseline:0.0} s)");
+        Console.WriteLine($"   ratio: {pipelineRate / rawRate:P0} of the raw COPY throughput (target ≥ 50 %)");
+        var gc = GC.GetGCMemoryInfo(GCKind.Any);
+        using var process = Process.GetCurrentProcess();
+        Console.WriteLine($"   peak working set: {process.PeakWorkingSet64 / 1048576.0:N0} MiB (target < 1,024); "
+            + $"GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, peak heap seen {gc.HeapSizeBytes / 1048576.0:N0} MiB at last GC, "
+            + $"allocated {GC.GetTotalAllocatedBytes() / 1073741824.0:N1} GiB, collections gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
+        if (!ok) throw new InvalidOperationException("The import's counts differ from the generated file's.");
     }
 
     private static PhoneCrmDbContext CreateContext(string connectionString, Guid tenantId)

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using PhoneCrm.Domain.Tenancy;
@@ -61,90 +60,65 @@ public sealed class SegmentCountBenchmark(int contacts) : IBenchmark
     {
         // PHONECRM_BENCH_DATA=<dir> keeps the loaded cluster there and reuses it on the next run (new migrations still
         // apply), so index and query changes can be measured without reloading.
-        var keep = Environment.GetEnvironmentVariable("PHONECRM_BENCH_DATA");
-        var root = keep ?? Path.Combine(Path.GetTempPath(), $"phonecrm-bench-{Guid.NewGuid():N}");
+        await using var cluster = await BenchCluster.StartAsync(Environment.GetEnvironmentVariable("PHONECRM_BENCH_DATA"));
+        var root = cluster.Root;
         var marker = Path.Combine(root, $"segments-{contacts}.tenant");
-        Directory.CreateDirectory(root);
-        EmbeddedPostgres? cluster = null;
-        try
+        var connectionString = cluster.ConnectionString;
+        Guid tenantId;
+        if (File.Exists(marker))
         {
-            cluster = await EmbeddedPostgres.StartAsync(Path.Combine(root, "pgdata"), 0, "phonecrm_bench");
-            var connectionString = cluster.ConnectionString("phonecrm_bench");
-            await new DatabaseMigrator(connectionString, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
-            Guid tenantId;
-            if (File.Exists(marker))
+            tenantId = Guid.Parse(await File.ReadAllTextAsync(marker));
+            Console.WriteLine($"   reusing the data loaded earlier in {root}");
+        }
+        else
+        {
+            tenantId = Guid.CreateVersion7();
+            await using (var db = CreateContext(connectionString, tenantId))
             {
-                tenantId = Guid.Parse(await File.ReadAllTextAsync(marker));
-                Console.WriteLine($"   reusing the data loaded earlier in {root}");
-            }
-            else
-            {
-                tenantId = Guid.CreateVersion7();
-                await using (var db = CreateContext(connectionString, tenantId))
-                {
-                    db.Tenants.Add(new Tenant { Id = tenantId, Name = "Bench", CreatedAt = DateTimeOffset.UtcNow });
-                    await db.SaveChangesAsync();
-                }
-
-                var sw = Stopwatch.StartNew();
-                var loaded = await BenchContacts.LoadAsync(connectionString, tenantId, new BenchContactOptions(contacts));
-                Console.WriteLine($"   loaded with COPY: {loaded.Contacts:N0} contacts, {loaded.Events:N0} order events, {loaded.Stats:N0} buyers, "
-                    + $"{loaded.Categories:N0} contact categories, {loaded.Consents:N0} consent states ({sw.Elapsed.TotalSeconds:0.0} s, then VACUUM ANALYZE)");
-                if (keep is not null) await File.WriteAllTextAsync(marker, tenantId.ToString());
+                db.Tenants.Add(new Tenant { Id = tenantId, Name = "Bench", CreatedAt = DateTimeOffset.UtcNow });
+                await db.SaveChangesAsync();
             }
 
-            var ring = PiiKeyRing.CreateForTests();
-            using var pii = new PiiProtector(ring);
-            using var blind = new BlindIndex(ring);
-            await using var context = CreateContext(connectionString, tenantId);
-            var service = new SegmentService(context, new ContactService(context, pii, blind, TimeProvider.System), TimeProvider.System);
+            var sw = Stopwatch.StartNew();
+            var loaded = await BenchContacts.LoadAsync(connectionString, tenantId, new BenchContactOptions(contacts));
+            Console.WriteLine($"   loaded with COPY: {loaded.Contacts:N0} contacts, {loaded.Events:N0} order events, {loaded.Stats:N0} buyers, "
+                + $"{loaded.Categories:N0} contact categories, {loaded.Consents:N0} consent states ({sw.Elapsed.TotalSeconds:0.0} s, then VACUUM ANALYZE)");
+            await File.WriteAllTextAsync(marker, tenantId.ToString()); // read back only when the folder is kept
+        }
 
-            var baseline = await MeasureAsync(async () =>
+        var ring = PiiKeyRing.CreateForTests();
+        using var pii = new PiiProtector(ring);
+        using var blind = new BlindIndex(ring);
+        await using var context = CreateContext(connectionString, tenantId);
+        var service = new SegmentService(context, new ContactService(context, pii, blind, TimeProvider.System), TimeProvider.System);
+
+        var baseline = await MeasureAsync(async () =>
+        {
+            await context.Database.OpenConnectionAsync();
+            try
             {
-                await context.Database.OpenConnectionAsync();
-                try
-                {
-                    await using var cmd = new NpgsqlCommand("SELECT count(*) FROM contacts", (NpgsqlConnection)context.Database.GetDbConnection());
-                    return (long)(await cmd.ExecuteScalarAsync())!;
-                }
-                finally
-                {
-                    await context.Database.CloseConnectionAsync();
-                }
-            });
-            Console.WriteLine($"   {"rule",-72} {"count",10} {"p50 ms",8} {"p95 ms",8} {"p95/count(*)",12}");
-            Console.WriteLine($"   {"baseline: SELECT count(*) FROM contacts",-72} {baseline.Count,10:N0} {baseline.P50,8:N0} {baseline.P95,8:N0} {1,12:0.0}×");
-            var worst3 = 0.0;
-            for (var i = 0; i < Rules.Length; i++)
-            {
-                using var doc = JsonDocument.Parse(Rules[i]);
-                var node = RuleParser.Parse(doc.RootElement.Clone(), out var errors) ?? throw new InvalidOperationException(string.Join("; ", errors));
-                if (Environment.GetEnvironmentVariable("PHONECRM_BENCH_EXPLAIN") == "1") await ExplainAsync(context, service, node, tenantId);
-                var m = await MeasureAsync(() => service.CountAsync(node));
-                if (_labels[i].EndsWith("3)", StringComparison.Ordinal)) worst3 = Math.Max(worst3, m.P95);
-                Console.WriteLine($"   {_labels[i],-72} {m.Count,10:N0} {m.P50,8:N0} {m.P95,8:N0} {m.P95 / baseline.P95,11:0.0}×");
+                await using var cmd = new NpgsqlCommand("SELECT count(*) FROM contacts", (NpgsqlConnection)context.Database.GetDbConnection());
+                return (long)(await cmd.ExecuteScalarAsync())!;
             }
+            finally
+            {
+                await context.Database.CloseConnectionAsync();
+            }
+        });
+        Console.WriteLine($"   {"rule",-72} {"count",10} {"p50 ms",8} {"p95 ms",8} {"p95/count(*)",12}");
+        Console.WriteLine($"   {"baseline: SELECT count(*) FROM contacts",-72} {baseline.Count,10:N0} {baseline.P50,8:N0} {baseline.P95,8:N0} {1,12:0.0}×");
+        var worst3 = 0.0;
+        for (var i = 0; i < Rules.Length; i++)
+        {
+            using var doc = JsonDocument.Parse(Rules[i]);
+            var node = RuleParser.Parse(doc.RootElement.Clone(), out var errors) ?? throw new InvalidOperationException(string.Join("; ", errors));
+            if (Environment.GetEnvironmentVariable("PHONECRM_BENCH_EXPLAIN") == "1") await ExplainAsync(context, service, node, tenantId);
+            var m = await MeasureAsync(() => service.CountAsync(node));
+            if (_labels[i].EndsWith("3)", StringComparison.Ordinal)) worst3 = Math.Max(worst3, m.P95);
+            Console.WriteLine($"   {_labels[i],-72} {m.Count,10:N0} {m.P50,8:N0} {m.P95,8:N0} {m.P95 / baseline.P95,11:0.0}×");
+        }
 
-            Console.WriteLine($"   worst p95 of the 3-condition rules: {worst3:N0} ms (target < 300 ms); {Iterations} runs each after {Warmup} warm-ups");
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            if (cluster is not null) await cluster.StopAsync();
-            if (keep is null) DeleteFolder(root);
-        }
-    }
-
-    private static void DeleteFolder(string root)
-    {
-        try
-        {
-            Directory.Delete(root, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"   could not delete {root}: {e.Message}");
-        }
+        Console.WriteLine($"   worst p95 of the 3-condition rules: {worst3:N0} ms (target < 300 ms); {Iterations} runs each after {Warmup} warm-ups");
     }
 
     private sealed record Measured(long Count, double P50, double P95);

@@ -109,9 +109,24 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
     public async Task<int?> SnapshotAsync(Guid segmentId, string statement, IReadOnlyList<NpgsqlParameter> parameters, CancellationToken ct = default)
     {
         if (await MembershipAsync(segmentId, ct) is not { } sql) return null;
-        return await RunAsync($"WITH members AS (SELECT c.id FROM {sql.From} WHERE {Where(sql)}) {statement}", sql, parameters,
-            cmd => cmd.ExecuteNonQueryAsync(ct), ct);
+        return await RunAsync(Members(sql) + statement, sql, parameters, MembersTimeout, cmd => cmd.ExecuteNonQueryAsync(ct), ct);
     }
+
+    /// <summary>
+    /// Reads <paramref name="query"/> over the CTE <c>members(id)</c> of a saved segment now, as <see cref="SnapshotAsync"/>
+    /// runs a statement (same parameter rules). Null when the segment does not exist.
+    /// </summary>
+    public async Task<List<T>?> ReadMembersAsync<T>(Guid segmentId, string query, IReadOnlyList<NpgsqlParameter> parameters,
+        Func<NpgsqlDataReader, T> read, CancellationToken ct = default)
+    {
+        if (await MembershipAsync(segmentId, ct) is not { } sql) return null;
+        return await QueryAsync(Members(sql) + query, sql, parameters, MembersTimeout, read, ct);
+    }
+
+    /// <summary>Reading or copying a million members takes longer than a count should ever be allowed to.</summary>
+    private const int MembersTimeout = 600;
+
+    private static string Members(SqlRule sql) => $"WITH members AS (SELECT c.id FROM {sql.From} WHERE {Where(sql)}) ";
 
     private static SqlRule Translate(Segment segment, RuleContext context, string prefix, bool negated = false)
     {
@@ -201,7 +216,11 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
     private static string Where(SqlRule sql) => $"c.tenant_id = @tenant AND c.status <> 'erased' AND {sql.Where}";
 
     private Task<List<T>> QueryAsync<T>(string text, SqlRule sql, Func<NpgsqlDataReader, T> read, CancellationToken ct) =>
-        RunAsync(text, sql, [], async cmd =>
+        QueryAsync(text, sql, [], null, read, ct);
+
+    private Task<List<T>> QueryAsync<T>(string text, SqlRule sql, IReadOnlyList<NpgsqlParameter> parameters, int? timeoutSeconds,
+        Func<NpgsqlDataReader, T> read, CancellationToken ct) =>
+        RunAsync(text, sql, parameters, timeoutSeconds, async cmd =>
         {
             var rows = new List<T>();
             await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -213,8 +232,8 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
     /// Runs a statement over a translated rule on the DbContext's connection, in its transaction or in a new one that
     /// only scopes <see cref="RuleSql.SessionSettings"/>.
     /// </summary>
-    private async Task<T> RunAsync<T>(string text, SqlRule sql, IReadOnlyList<NpgsqlParameter> parameters, Func<NpgsqlCommand, Task<T>> run,
-        CancellationToken ct)
+    private async Task<T> RunAsync<T>(string text, SqlRule sql, IReadOnlyList<NpgsqlParameter> parameters, int? timeoutSeconds,
+        Func<NpgsqlCommand, Task<T>> run, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -225,6 +244,7 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
             await using (var cmd = Command(text, sql))
             {
                 foreach (var p in parameters) cmd.Parameters.Add(p);
+                if (timeoutSeconds is { } timeout) cmd.CommandTimeout = timeout;
                 result = await run(cmd);
             }
 

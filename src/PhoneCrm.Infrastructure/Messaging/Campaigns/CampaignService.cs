@@ -213,12 +213,10 @@ public sealed class CampaignService(
         var c = await GetAsync(id, ct);
         if (c is null || c.Status != CampaignStatus.Sending) return [];
         if (await db.CampaignBatches.AnyAsync(b => b.CampaignId == id, ct)) return await UndoneBatchesAsync(id, ct);
-        // The segment's membership with its exclusions (erased contacts never match).
-        var rule = await segments.MembershipAsync(c.SegmentId, ct) ?? throw new InvalidOperationException($"Segment {c.SegmentId} is gone.");
         var size = BatchSize;
         var perBatch = c.ThrottlePerMinute is { } t ? Math.Min(size, t) : size;
 
-        var audience = await AudienceAsync(c, rule, ct);
+        var audience = await AudienceAsync(c, ct);
         var intent = new SendIntent(c.Purpose, c.Category, SmsKinds.Campaign);
         // One policy call for the whole audience: its facts are one set-based join (chunks would each scan the tenant's
         // contacts and consents again), streamed into the decisions.
@@ -322,45 +320,23 @@ public sealed class CampaignService(
 
     private sealed record AudienceMember(Guid ContactId, bool InTest, string? Variant);
 
-    /// <summary>The segment's members in send order (A/B: a stable pseudo-random order, the test share first, variants alternating).</summary>
-    private async Task<List<AudienceMember>> AudienceAsync(Campaign c, SqlRule rule, CancellationToken ct)
-    {
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-            await using var tx = await conn.BeginTransactionAsync(ct);
-            await Sql.ExecAsync(conn, RuleSql.SessionSettings, ct);
-            var test = c.IsAbTest ? c.TestPercent!.Value : 100;
-            await using var cmd = new NpgsqlCommand($"""
-                SELECT id, in_test, CASE WHEN NOT @ab THEN NULL WHEN NOT in_test THEN NULL WHEN rn % 2 = 1 THEN 'a' ELSE 'b' END
-                FROM (
-                  SELECT c.id, rn, rn <= ceil(total * @test / 100.0) AS in_test FROM (
-                    SELECT c.id, row_number() OVER (ORDER BY {(c.IsAbTest ? "md5(c.id::text)" : "c.id")}) AS rn, count(*) OVER () AS total
-                    FROM {rule.From} WHERE c.tenant_id = @tenant AND c.status <> 'erased' AND {rule.Where}
-                  ) c
-                ) x
-                ORDER BY rn
-                """, conn, tx);
-            cmd.Parameters.Add(new NpgsqlParameter("tenant", c.TenantId));
-            cmd.Parameters.Add(new NpgsqlParameter("ab", c.IsAbTest));
-            cmd.Parameters.Add(new NpgsqlParameter("test", test));
-            foreach (var p in rule.Parameters) cmd.Parameters.Add(p.Clone());
-            cmd.CommandTimeout = 600;
-            var list = new List<AudienceMember>();
-            await using (var r = await cmd.ExecuteReaderAsync(ct))
-            {
-                while (await r.ReadAsync(ct)) list.Add(new AudienceMember(r.GetGuid(0), r.GetBoolean(1), r.IsDBNull(2) ? null : r.GetString(2)));
-            }
-
-            await tx.CommitAsync(ct);
-            return list;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+    /// <summary>
+    /// The segment's members now, with its exclusions (erased contacts never match), in send order (A/B: a stable
+    /// pseudo-random order, the test share first, variants alternating).
+    /// </summary>
+    private async Task<List<AudienceMember>> AudienceAsync(Campaign c, CancellationToken ct) =>
+        await segments.ReadMembersAsync(c.SegmentId, $"""
+            SELECT id, in_test, CASE WHEN NOT @ab THEN NULL WHEN NOT in_test THEN NULL WHEN rn % 2 = 1 THEN 'a' ELSE 'b' END
+            FROM (
+              SELECT id, rn, rn <= ceil(total * @test / 100.0) AS in_test FROM (
+                SELECT m.id, row_number() OVER (ORDER BY {(c.IsAbTest ? "md5(m.id::text)" : "m.id")}) AS rn, count(*) OVER () AS total
+                FROM members m
+              ) y
+            ) x
+            ORDER BY rn
+            """, [new NpgsqlParameter("ab", c.IsAbTest), new NpgsqlParameter("test", c.IsAbTest ? c.TestPercent!.Value : 100)],
+            r => new AudienceMember(r.GetGuid(0), r.GetBoolean(1), r.IsDBNull(2) ? null : r.GetString(2)), ct)
+        ?? throw new InvalidOperationException($"Segment {c.SegmentId} is gone.");
 
     public Task<List<int>> UndoneBatchesAsync(Guid id, CancellationToken ct) =>
         db.CampaignBatches.AsNoTracking().Where(b => b.CampaignId == id && b.DoneAt == null).OrderBy(b => b.Batch).Select(b => b.Batch).ToListAsync(ct);

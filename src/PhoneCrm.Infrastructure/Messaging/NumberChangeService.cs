@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
@@ -57,7 +58,18 @@ public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtect
             ContactId = contact.Id, OldPhoneIndex = contact.PhoneIndex, CreatedAt = now, ExpiresAt = now + NumberWindow,
         };
         db.NumberChangeRequests.Add(request);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation,
+            ConstraintName: "ux_sms_number_changes_open" })
+        {
+            // Another «НОВЫЙ» from this contact opened one a moment ago (EF rolled back to its savepoint): that one asks.
+            db.Entry(request).State = EntityState.Detached;
+            return new NumberChangeOutcome(true, false, contact.Id, []);
+        }
+
         var ask = await SendAsync(contact.Id, e164, $"{await TenantNameAsync(ct)}: пришлите ответным SMS ваш новый номер телефона, "
             + "например +79161234567. Мы отправим на него код подтверждения.", $"number-change:{request.Id}:ask", ct);
         return new NumberChangeOutcome(true, false, contact.Id, [ask]);

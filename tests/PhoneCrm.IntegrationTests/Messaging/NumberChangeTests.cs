@@ -225,6 +225,28 @@ public sealed partial class NumberChangeTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Two_novyi_at_the_same_instant_open_one_request_and_ask_once()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var oldPhone = SmsTestData.Phone();
+        await GrantMarketingAsync(api, oldPhone);
+
+        // Two different messages (not a provider's retry) from the same phone, posted together.
+        var replies = await Task.WhenAll(Enumerable.Range(0, 4).Select(async i =>
+        {
+            using var client = tenant.Api();
+            var response = await client.PostAsJsonAsync("/api/v1/sms/inbound",
+                new { from = oldPhone, to = "PhoneCrm", text = "НОВЫЙ", receivedAt = DateTimeOffset.UtcNow.AddSeconds(i), providerMessageId = $"mo-{i}" });
+            return response.StatusCode;
+        }));
+
+        Assert.All(replies, r => Assert.Equal(HttpStatusCode.OK, r));
+        Assert.Equal(NumberChangeStatus.AwaitingNumber, (await RequestAsync(tenant)).Status);
+        Assert.Single(await TextsToAsync(tenant, oldPhone));
+    }
+
+    [Fact]
     public async Task An_expired_code_closes_the_request_without_changing_the_phone()
     {
         var tenant = await app.CreateTenantAsync();

@@ -67,6 +67,8 @@ public sealed class SegmentsUiTests(AppFixture app)
 
         var cities = await (await marketer.GetAsync("/segments/cities?q=" + Uri.EscapeDataString("Мос"))).Content.ReadAsStringAsync();
         Assert.Equal("[\"Москва\"]", System.Text.RegularExpressions.Regex.Unescape(cities));
+        var lower = await (await marketer.GetAsync("/segments/cities?q=" + Uri.EscapeDataString("мос"))).Content.ReadAsStringAsync();
+        Assert.Equal("[\"Москва\"]", System.Text.RegularExpressions.Regex.Unescape(lower));
         var none = await (await marketer.GetAsync("/segments/cities?q=%25")).Content.ReadAsStringAsync();
         Assert.Equal("[]", none);
     }

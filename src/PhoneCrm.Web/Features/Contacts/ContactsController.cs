@@ -100,8 +100,7 @@ public sealed class ContactsController(
         var scope = ContactAccess.ScopeFor(User);
         var page = await contacts.PageAsync(filter, scope, PageSize, ct);
         await audit.WriteAsync(AuditActions.Read, "contact_list", null, $"{filter.Describe(page.SearchKind)};rows={page.Items.Count}", ct);
-        var cities = await db.Contacts.AsNoTracking().Where(c => c.City != null).Select(c => c.City!).Distinct().OrderBy(c => c)
-            .Take(300).ToListAsync(ct);
+        var cities = await DistinctValues.CitiesAsync(db, 300, ct);
         return View(new IndexModel(filter, page.Items.Select(c => contacts.View(c, scope)).ToList(), page.NextCursor, scope.Personal,
             scope.OwnerOnly is not null, await OwnersAsync(ct), cities));
     }

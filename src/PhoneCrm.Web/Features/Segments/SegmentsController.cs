@@ -103,16 +103,9 @@ public sealed class SegmentsController(
     public async Task<IActionResult> CitiesAsync(string? q, CancellationToken ct)
     {
         var prefix = (q ?? "").Trim();
-        // The erased guard lets the segment index (partial on it) answer alone.
-        var query = db.Contacts.AsNoTracking().Where(c => c.City != null && c.Status != ContactStatus.Erased);
-        if (prefix.Length > 0)
-        {
-            var pattern = prefix.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
-                .Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            query = query.Where(c => EF.Functions.ILike(c.City!, pattern, "\\"));
-        }
-
-        return Json(await query.Select(c => c.City!).Distinct().OrderBy(c => c).Take(20).ToListAsync(ct));
+        // All the tenant's cities by a loose index scan (a few thousand at most), matched here case-insensitively.
+        var cities = await DistinctValues.CitiesAsync(db, 5000, ct);
+        return Json(cities.Where(c => c.StartsWith(prefix, StringComparison.CurrentCultureIgnoreCase)).Take(20).ToList());
     }
 
     [HttpGet("{id:guid}/count")]
@@ -123,7 +116,7 @@ public sealed class SegmentsController(
         IReadOnlyDictionary<string, string[]> errors, CancellationToken ct)
     {
         var others = (await segments.ListAsync(ct)).Where(s => s.Id != id).OrderBy(s => s.Name, StringComparer.CurrentCulture).ToList();
-        var categories = await db.ContactCategories.AsNoTracking().Select(c => c.Category).Distinct().OrderBy(c => c).Take(300).ToListAsync(ct);
+        var categories = await DistinctValues.CategoriesAsync(db, 300, ct);
         var purposes = await db.ConsentPurposes.AsNoTracking().OrderBy(p => p.Code).Select(p => p.Code).ToListAsync(ct);
         var builder = SegmentBuilderMeta.Build(t, categories, purposes);
         return new EditModel(id, name, rule, exclude, errors, others, builder);

@@ -17,6 +17,10 @@ public static class DistinctValues
     public static Task<List<string>> CategoriesAsync(PhoneCrmDbContext db, int limit, CancellationToken ct) =>
         ListAsync(db, "contact_categories", "category", "", limit, ct);
 
+    /// <summary>Audit actions in use (the audit log grows fastest of all: every read of personal data is recorded).</summary>
+    public static Task<List<string>> AuditActionsAsync(PhoneCrmDbContext db, int limit, CancellationToken ct) =>
+        ListAsync(db, "audit_log", "action", "", limit, ct);
+
     /// <summary><paramref name="table"/>, <paramref name="column"/> and <paramref name="filter"/> are code, never user input.</summary>
     private static Task<List<string>> ListAsync(PhoneCrmDbContext db, string table, string column, string filter, int limit, CancellationToken ct)
     {

@@ -72,6 +72,9 @@ public sealed class OperationsTests(AppFixture app)
 
         var page = await (await officer.GetAsync("/audit?action=auth.sign_in")).Content.ReadAsStringAsync();
         Assert.Contains("auth.sign_in", page, StringComparison.Ordinal);
+        // The action filter offers the actions in use (read from the (tenant, action) index).
+        Assert.Contains("<option value=\"tenant.created\"", page, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"auth.sign_in\"", page, StringComparison.Ordinal);
         var csv = await officer.GetAsync("/audit/export");
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         var text = await csv.Content.ReadAsStringAsync();

@@ -276,6 +276,9 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_audit_log");
 
+                    b.HasIndex("TenantId", "Action")
+                        .HasDatabaseName("ix_audit_log_tenant_id_action");
+
                     b.HasIndex("TenantId", "At")
                         .HasDatabaseName("ix_audit_log_tenant_id_at");
 

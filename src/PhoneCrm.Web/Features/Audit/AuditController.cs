@@ -34,7 +34,7 @@ public sealed class AuditController(PhoneCrmDbContext db, AuditLog audit) : UiCo
     {
         var page = await Query(filter).Take(PageSize + 1).ToListAsync();
         var next = page.Count > PageSize ? page[PageSize - 1].Id : (long?)null;
-        var actions = await db.AuditLog.Select(a => a.Action).Distinct().OrderBy(a => a).ToListAsync();
+        var actions = await DistinctValues.AuditActionsAsync(db, 500, HttpContext.RequestAborted);
         return View(new IndexModel(filter, page.Take(PageSize).ToList(), next, actions));
     }
 

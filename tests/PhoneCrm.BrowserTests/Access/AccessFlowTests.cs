@@ -38,7 +38,7 @@ public sealed class AccessFlowTests(BrowserFixture app)
         var tenant = await app.CreateTenantAsync();
         var page = await app.NewPageAsync();
 
-        await SignInAsync(page, tenant.AdminEmail, tenant.AdminPassword);
+        await BrowserFixture.SignInAsync(page, tenant.AdminEmail, tenant.AdminPassword);
         await page.WaitForURLAsync("**/account/mfa", new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.Locator(".qr svg")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "access-03-mfa-enrolment");
@@ -57,7 +57,7 @@ public sealed class AccessFlowTests(BrowserFixture app)
         await page.GetByRole(AriaRole.Link, new() { Name = "Продолжить" }).ClickAsync();
         await page.Locator("#userMenu").ClickAsync();
         await page.Locator("#logout").ClickAsync();
-        await SignInAsync(page, tenant.AdminEmail, tenant.AdminPassword);
+        await BrowserFixture.SignInAsync(page, tenant.AdminEmail, tenant.AdminPassword);
         await page.WaitForURLAsync("**/account/login-2fa**", new() { WaitUntil = WaitUntilState.Commit });
         await page.GetByLabel("Код", new() { Exact = true }).FillAsync(Totp.Code(key));
         await page.GetByRole(AriaRole.Button, new() { Name = "Подтвердить" }).ClickAsync();
@@ -71,9 +71,7 @@ public sealed class AccessFlowTests(BrowserFixture app)
         var tenant = await app.CreateTenantAsync();
         var admin = await tenant.AddUserAsync(Role.Admin);
         var page = await app.NewPageAsync();
-        await SignInAsync(page, admin.Email, admin.Password);
-        await page.GetByLabel("Код", new() { Exact = true }).FillAsync(Totp.Code(admin.AuthenticatorKey!));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Подтвердить" }).ClickAsync();
+        await BrowserFixture.SignInAsync(page, admin);
 
         await page.Locator("#settingsMenu").ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Пользователи" }).ClickAsync();
@@ -93,7 +91,7 @@ public sealed class AccessFlowTests(BrowserFixture app)
         await BrowserFixture.ScreenshotAsync(page, "access-06-user-invited");
 
         var newcomer = await app.NewPageAsync();
-        await SignInAsync(newcomer, email, oneTime);
+        await BrowserFixture.SignInAsync(newcomer, email, oneTime);
         await newcomer.WaitForURLAsync("**/account/change-password", new() { WaitUntil = WaitUntilState.Commit });
         await newcomer.GetByLabel("Текущий пароль").FillAsync(oneTime);
         await newcomer.GetByLabel("Новый пароль", new() { Exact = true }).FillAsync("Sad-i-Ogorod-2026");
@@ -117,17 +115,5 @@ public sealed class AccessFlowTests(BrowserFixture app)
 
         await page.GetByRole(AriaRole.Button, new() { Name = "RU" }).ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Вход в PhoneCrm");
-    }
-
-    private static async Task SignInAsync(IPage page, string email, string password)
-    {
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(password);
-        // Wait for the answer to the sign-in, not for every subresource of the next page: the elements the tests look
-        // at are awaited by their own expectations.
-        await page.RunAndWaitForResponseAsync(
-            () => page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync(),
-            r => r.Request.Method == "POST" && r.Url.Contains("/account/login", StringComparison.Ordinal));
     }
 }

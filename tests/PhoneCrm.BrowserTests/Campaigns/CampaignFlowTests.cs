@@ -45,10 +45,7 @@ public sealed class CampaignFlowTests(BrowserFixture app)
 
         var user = await tenant.AddUserAsync(Role.Marketer);
         var page = await app.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(user.Email);
-        await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(user.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
+        await BrowserFixture.SignInAsync(page, user);
 
         // The Marketer writes the text once as a template: the counter, the opt-out check and a preview for a real contact.
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Шаблоны" }).ClickAsync();

@@ -57,13 +57,7 @@ public sealed class CaptureFormFlowTests(BrowserFixture app)
 
         var officer = await tenant.AddUserAsync(Role.ComplianceOfficer);
         var page = await app.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(officer.Email);
-        await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(officer.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
-        await page.WaitForURLAsync("**/account/login-2fa**");
-        await page.GetByLabel("Код", new() { Exact = true }).FillAsync(Totp.Code(officer.AuthenticatorKey!));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Подтвердить" }).ClickAsync();
+        await BrowserFixture.SignInAsync(page, officer);
 
         await page.GotoAsync("/consent");
         await page.GetByLabel("Найти согласия контакта по телефону").FillAsync("+7 916 123-45-67");
@@ -103,13 +97,7 @@ public sealed class CaptureFormFlowTests(BrowserFixture app)
         var form = await CaptureFormTests.CreateFormAsync(tenant);
         var admin = await tenant.AddUserAsync(Role.Admin);
         var page = await app.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(admin.Email);
-        await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(admin.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
-        await page.WaitForURLAsync("**/account/login-2fa**");
-        await page.GetByLabel("Код", new() { Exact = true }).FillAsync(Totp.Code(admin.AuthenticatorKey!));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Подтвердить" }).ClickAsync();
+        await BrowserFixture.SignInAsync(page, admin);
 
         await page.GotoAsync("/settings/consent");
         await page.Locator("#np-code").FillAsync("loyalty_club");

@@ -25,10 +25,7 @@ public sealed class ConsentFlowTests(BrowserFixture app)
 
         var user = await tenant.AddUserAsync(Role.Marketer);
         var page = await app.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(user.Email);
-        await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(user.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
+        await BrowserFixture.SignInAsync(page, user);
 
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Согласия" }).ClickAsync();
         await Assertions.Expect(page.Locator("#chain-ok")).ToHaveTextAsync("Цепочка целостна");

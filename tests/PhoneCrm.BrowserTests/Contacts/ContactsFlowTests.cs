@@ -26,13 +26,10 @@ public sealed class ContactsFlowTests(BrowserFixture app)
 
         var user = await tenant.AddUserAsync(Role.Marketer);
         var page = await app.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(user.Email);
-        await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(user.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
+        await BrowserFixture.SignInAsync(page, user);
 
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Контакты" }).ClickAsync();
-        await page.WaitForURLAsync("**/contacts");
+        await page.WaitForURLAsync("**/contacts", new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.Locator("#contacts-table tbody tr")).ToHaveCountAsync(2);
         await BrowserFixture.ScreenshotAsync(page, "contacts-01-list");
 

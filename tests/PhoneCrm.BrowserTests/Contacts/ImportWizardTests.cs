@@ -17,10 +17,7 @@ public sealed class ImportWizardTests(BrowserFixture app)
         await File.WriteAllBytesAsync(file, ImportsApiTests.Windows1251(ImportsApiTests.MessyFile()));
 
         var page = await app.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(user.Email);
-        await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(user.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
+        await BrowserFixture.SignInAsync(page, user);
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Контакты" }).ClickAsync();
         await page.Locator("#import-contacts").ClickAsync();
 
@@ -31,7 +28,7 @@ public sealed class ImportWizardTests(BrowserFixture app)
         await page.GetByRole(AriaRole.Button, new() { Name = "Загрузить и посмотреть" }).ClickAsync();
 
         // Step 2: preview and the auto-detected mapping from the Russian header.
-        await page.WaitForURLAsync("**/map");
+        await page.WaitForURLAsync("**/map", new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.Locator("#preview-table")).ToContainTextAsync("Петров");
         await Assertions.Expect(page.Locator("#map-phone")).ToHaveValueAsync("0");
         await Assertions.Expect(page.Locator("#map-last_name")).ToHaveValueAsync("2");

@@ -13,10 +13,7 @@ public sealed class SmsInboxFlowTests(BrowserFixture app)
         var tenant = await app.CreateTenantAsync("Цветы у дома");
         var user = await tenant.AddUserAsync(Role.Marketer);
         var page = await app.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(user.Email);
-        await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(user.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
+        await BrowserFixture.SignInAsync(page, user);
 
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Симулятор SMS" }).ClickAsync();
         await page.GetByLabel("С номера").FillAsync("+7 916 555-12-34");

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using PhoneCrm.BrowserTests.Infrastructure;
 using PhoneCrm.Domain.Access;
@@ -49,5 +50,38 @@ public sealed class SmsInboxFlowTests(BrowserFixture app)
         await page.Locator("#toggle-handled").ClickAsync();
         await Assertions.Expect(page.Locator("#inbox-table .inbox-row")).ToHaveCountAsync(2);
         await BrowserFixture.ScreenshotAsync(page, "sms-03-inbox-all");
+    }
+
+    [Fact]
+    public async Task A_number_change_by_sms_shows_in_the_inbox_with_its_status()
+    {
+        var tenant = await app.CreateTenantAsync("Цветы у дома");
+        using (var api = new HttpClient { BaseAddress = new Uri(app.BaseUrl) })
+        {
+            api.DefaultRequestHeaders.Authorization = new("Bearer", tenant.ApiKey);
+            var created = await api.PostAsJsonAsync("/api/v1/contacts", new { phone = "+79165557777" });
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+
+        var user = await tenant.AddUserAsync(Role.Marketer);
+        var page = await app.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, user);
+
+        // «НОВЫЙ» from the contact's number, then the new number from the old one: a code goes to the new number.
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Симулятор SMS" }).ClickAsync();
+        await page.GetByLabel("С номера").FillAsync("+7 916 555-77-77");
+        await page.GetByLabel("Текст").FillAsync("НОВЫЙ");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Отправить ответ" }).ClickAsync();
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Ответ получен");
+        await page.GetByLabel("С номера").FillAsync("+7 916 555-77-77");
+        await page.GetByLabel("Текст").FillAsync("+7 916 555-88-88");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Отправить ответ" }).ClickAsync();
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Ответ получен");
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Входящие" }).ClickAsync();
+        var change = page.Locator("#number-changes tr[data-status='awaiting_code']");
+        await Assertions.Expect(change).ToHaveCountAsync(1);
+        await Assertions.Expect(change).ToContainTextAsync("Ждём код");
+        await BrowserFixture.ScreenshotAsync(page, "sms-04-number-change");
     }
 }

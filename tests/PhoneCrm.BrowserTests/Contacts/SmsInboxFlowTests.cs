@@ -17,10 +17,7 @@ public sealed class SmsInboxFlowTests(BrowserFixture app)
         await BrowserFixture.SignInAsync(page, user);
 
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Симулятор SMS" }).ClickAsync();
-        await page.GetByLabel("С номера").FillAsync("+7 916 555-12-34");
-        await page.GetByLabel("Текст").FillAsync("СТОП");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Отправить ответ" }).ClickAsync();
-        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Ответ получен: Отписка (СТОП).");
+        await ReplyAsync(page, "+7 916 555-12-34", "СТОП", "Ответ получен: Отписка (СТОП).");
 
         // The opt-out confirmation goes out through the simulator (delivery job or sweeper).
         for (var i = 0; i < 60 && await page.Locator("#simulator-table .simulator-row").CountAsync() == 0; i++)
@@ -33,10 +30,7 @@ public sealed class SmsInboxFlowTests(BrowserFixture app)
         await Assertions.Expect(page.Locator("#simulator-table")).ToContainTextAsync("вы отписались от рекламных SMS");
         await BrowserFixture.ScreenshotAsync(page, "sms-01-simulator");
 
-        await page.GetByLabel("С номера").FillAsync("89165551234");
-        await page.GetByLabel("Текст").FillAsync("Когда привезут заказ?");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Отправить ответ" }).ClickAsync();
-        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Ответ получен: Ответ.");
+        await ReplyAsync(page, "89165551234", "Когда привезут заказ?", "Ответ получен: Ответ.");
 
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Входящие" }).ClickAsync();
         var row = page.Locator("#inbox-table .inbox-row");
@@ -69,19 +63,22 @@ public sealed class SmsInboxFlowTests(BrowserFixture app)
 
         // «НОВЫЙ» from the contact's number, then the new number from the old one: a code goes to the new number.
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Симулятор SMS" }).ClickAsync();
-        await page.GetByLabel("С номера").FillAsync("+7 916 555-77-77");
-        await page.GetByLabel("Текст").FillAsync("НОВЫЙ");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Отправить ответ" }).ClickAsync();
-        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Ответ получен");
-        await page.GetByLabel("С номера").FillAsync("+7 916 555-77-77");
-        await page.GetByLabel("Текст").FillAsync("+7 916 555-88-88");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Отправить ответ" }).ClickAsync();
-        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Ответ получен");
+        await ReplyAsync(page, "+7 916 555-77-77", "НОВЫЙ", "Ответ получен");
+        await ReplyAsync(page, "+7 916 555-77-77", "+7 916 555-88-88", "Ответ получен");
 
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Входящие" }).ClickAsync();
         var change = page.Locator("#number-changes tr[data-status='awaiting_code']");
         await Assertions.Expect(change).ToHaveCountAsync(1);
         await Assertions.Expect(change).ToContainTextAsync("Ждём код");
         await BrowserFixture.ScreenshotAsync(page, "sms-04-number-change");
+    }
+
+    /// <summary>A reply typed into the SMS simulator, and the page's confirmation of it.</summary>
+    private static async Task ReplyAsync(IPage page, string from, string text, string confirmation)
+    {
+        await page.GetByLabel("С номера").FillAsync(from);
+        await page.GetByLabel("Текст").FillAsync(text);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Отправить ответ" }).ClickAsync();
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync(confirmation);
     }
 }

@@ -19,7 +19,13 @@ using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.Infrastructure.Tenancy;
 using PhoneCrm.Web.Features.Access;
+using PhoneCrm.Web.Features.Audit;
+using PhoneCrm.Web.Features.Consent;
+using PhoneCrm.Web.Features.Contacts;
+using PhoneCrm.Web.Features.Events;
+using PhoneCrm.Web.Features.Messaging;
 using PhoneCrm.Web.Features.Operations;
+using PhoneCrm.Web.Features.Segments;
 
 namespace PhoneCrm.Web.Hosting;
 
@@ -33,37 +39,14 @@ public static class ServiceRegistration
         var connectionString = config.GetConnectionString(DatabaseSetup.ConnectionName)!;
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<TenantContext>();
-        services.AddScoped<AuditActor>();
-        services.AddScoped<AuditLog>();
-        services.AddScoped<ApiKeyService>();
-        services.AddScoped<TenantProvisioner>();
-        services.AddScoped<DemoSeeder>();
-        services.AddScoped<ContactService>();
-        services.AddScoped<PhoneCrm.Infrastructure.Events.EventService>();
-        services.AddScoped<PhoneCrm.Infrastructure.Events.ContactStatsUpdater>();
-        services.AddScoped<PhoneCrm.Infrastructure.Segments.SegmentService>();
-        services.AddScoped<PhoneCrm.Infrastructure.Protection.PiiRotation>();
-        services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentPurposes>();
-        services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentTexts>();
-        services.AddScoped<PhoneCrm.Infrastructure.Consent.ConsentLedger>();
-        services.AddScoped<PhoneCrm.Web.Features.Consent.ProofPdf>();
-        services.AddScoped<PhoneCrm.Infrastructure.Consent.CaptureForms>();
-        services.AddScoped<PhoneCrm.Infrastructure.Consent.FormSubmissions>();
-        services.AddScoped<PhoneCrm.Infrastructure.Consent.IConsentCodeSender, PhoneCrm.Infrastructure.Consent.OutboxConsentCodeSender>();
-        services.AddScoped<PhoneCrm.Infrastructure.Consent.PreferenceLinks>();
-        PhoneCrm.Web.Features.Consent.PublicFormLimits.AddPublicFormLimits(services, config);
-        services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportFileStore>();
-        services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportProcessor>();
-        services.AddScoped<PhoneCrm.Infrastructure.Events.Import.EventImportProcessor>();
-        services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportService>();
-        services.AddScoped<PhoneCrm.Infrastructure.Contacts.Import.ImportJobs>();
-        services.AddScoped<PhoneCrm.Infrastructure.Messaging.MessageTemplates>();
-        services.AddScoped<PhoneCrm.Infrastructure.Messaging.Automations.AutomationSettings>();
-        services.AddScoped<PhoneCrm.Infrastructure.Messaging.Automations.AutomationScheduler>();
-        services.AddScoped<PhoneCrm.Infrastructure.Messaging.Automations.AutomationRunner>();
-        services.AddSingleton<PhoneCrm.Infrastructure.Messaging.Automations.AutomationWorker>();
-        PhoneCrm.Infrastructure.Messaging.Campaigns.CampaignServiceCollectionExtensions.AddCampaigns(services, config);
-        services.AddMessaging(config, jobServer: config.GetValue("Jobs:Server", true));
+        var jobServer = config.GetValue("Jobs:Server", true);
+        services.AddAuditModule()
+            .AddAccessModule()
+            .AddContactsModule(jobServer)
+            .AddEventsModule()
+            .AddSegmentsModule()
+            .AddConsentModule(config)
+            .AddMessagingModule(config, jobServer);
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.
         services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));
         services.AddSingleton(sp => new DatabaseMigrator(connectionString, sp.GetRequiredService<ILogger<DatabaseMigrator>>()));
@@ -99,8 +82,9 @@ public static class ServiceRegistration
             {
                 // Authorization must answer before content negotiation: a key without the scope gets 403, not 415.
                 o.SuppressConsumesConstraintForFormFileParameters = true;
-                o.InvalidModelStateResponseFactory = Api.Problems.InvalidModelState;
+                o.InvalidModelStateResponseFactory = Hosting.Api.Problems.InvalidModelState;
             })
+            .AddRazorOptions(o => o.ViewLocationExpanders.Add(new FeatureViewLocationExpander()))
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));
         services.AddValidatorsFromAssemblyContaining<Program>();
@@ -180,8 +164,6 @@ public static class ServiceRegistration
         // Jobs:Server=false runs a web-only node; a worker node is the same binary with Jobs:Server=true and no traffic.
         if (config.GetValue("Jobs:Server", true))
         {
-            services.AddHostedService<PhoneCrm.Infrastructure.Contacts.Import.ImportRecoveryService>();
-            services.AddHostedService(sp => sp.GetRequiredService<PhoneCrm.Infrastructure.Messaging.Automations.AutomationWorker>());
             services.AddHangfireServer(o =>
             {
                 o.WorkerCount = config.GetValue("Jobs:WorkerCount", Math.Max(2, Environment.ProcessorCount * 2));

@@ -6,8 +6,7 @@ using PhoneCrm.Domain.Audit;
 using PhoneCrm.Infrastructure.Access;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Tenancy;
-using PhoneCrm.Web.Api;
-
+using PhoneCrm.Web.Hosting.Api;
 namespace PhoneCrm.Web.Features.Access;
 
 /// <summary><c>Authorization: Bearer pcrm_…</c> for /api. Sets the tenant of the key for the rest of the request.</summary>

@@ -5,7 +5,7 @@ using PhoneCrm.Domain.Audit;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
-using PhoneCrm.Web.Api;
+using PhoneCrm.Web.Hosting.Api;
 using PhoneCrm.Web.Features.Access;
 using PhoneCrm.Web.Features.Contacts;
 

@@ -3,8 +3,7 @@ using Microsoft.Extensions.Localization;
 using PdfSharp.Drawing;
 using PdfSharp.Fonts;
 using PdfSharp.Pdf;
-using PhoneCrm.Web.Api;
-
+using PhoneCrm.Web.Hosting.Api;
 namespace PhoneCrm.Web.Features.Consent;
 
 /// <summary>

@@ -20,6 +20,6 @@ public sealed class ContactMessagesController(ContactService contacts, SmsHistor
         if (contact is null) return NotFound();
         var items = await history.ForContactAsync(id, 100, ct);
         await audit.WriteAsync(AuditActions.Read, "sms_message", id.ToString(), $"card messages; count={items.Count}", ct);
-        return PartialView("~/Views/Contacts/_Messages.cshtml", items);
+        return PartialView("_Messages", items);
     }
 }

@@ -72,7 +72,7 @@ public sealed class TemplatesController(MessageTemplates templates, ConsentPurpo
         var (sampleName, values) = await SampleAsync(ct);
         var preview = SmsTemplate.Render(text, values);
         var marketing = form.Purpose != ConsentTerms.Transactional && (form.Purpose == ConsentTerms.Marketing || form.Category == SmsCategories.Promotional);
-        return PartialView("~/Views/Templates/_Measure.cshtml",
+        return PartialView("_Measure",
             new MeasureModel(SmsText.Measure(text), preview, sampleName, marketing, OptOutRule.HasOptOutInstruction(text)));
     }
 

@@ -1,0 +1,18 @@
+using PhoneCrm.Infrastructure.Access;
+using PhoneCrm.Infrastructure.Protection;
+using PhoneCrm.Infrastructure.Tenancy;
+
+namespace PhoneCrm.Web.Features.Access;
+
+/// <summary>Access: tenants, API keys and key rotation. Sign-in and permissions are wired by the host (Hosting/ServiceRegistration).</summary>
+public static class AccessModule
+{
+    public static IServiceCollection AddAccessModule(this IServiceCollection services)
+    {
+        services.AddScoped<ApiKeyService>();
+        services.AddScoped<TenantProvisioner>();
+        services.AddScoped<DemoSeeder>();
+        services.AddScoped<PiiRotation>();
+        return services;
+    }
+}

@@ -1,0 +1,19 @@
+using PhoneCrm.Infrastructure.Contacts;
+using PhoneCrm.Infrastructure.Contacts.Import;
+
+namespace PhoneCrm.Web.Features.Contacts;
+
+/// <summary>Contacts: the contact service and the import pipeline (its jobs run on job-server nodes only).</summary>
+public static class ContactsModule
+{
+    public static IServiceCollection AddContactsModule(this IServiceCollection services, bool jobServer)
+    {
+        services.AddScoped<ContactService>();
+        services.AddScoped<ImportFileStore>();
+        services.AddScoped<ImportProcessor>();
+        services.AddScoped<ImportService>();
+        services.AddScoped<ImportJobs>();
+        if (jobServer) services.AddHostedService<ImportRecoveryService>();
+        return services;
+    }
+}

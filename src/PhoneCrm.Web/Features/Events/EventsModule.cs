@@ -1,0 +1,16 @@
+using PhoneCrm.Infrastructure.Events;
+using PhoneCrm.Infrastructure.Events.Import;
+
+namespace PhoneCrm.Web.Features.Events;
+
+/// <summary>Events: recording, the computed attributes on the contact, and the events import.</summary>
+public static class EventsModule
+{
+    public static IServiceCollection AddEventsModule(this IServiceCollection services)
+    {
+        services.AddScoped<EventService>();
+        services.AddScoped<ContactStatsUpdater>();
+        services.AddScoped<EventImportProcessor>();
+        return services;
+    }
+}

@@ -1,0 +1,203 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using PhoneCrm.Domain.Access;
+using PhoneCrm.Domain.Audit;
+using PhoneCrm.Domain.Consent;
+using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Domain.Segments;
+using PhoneCrm.Infrastructure.Audit;
+using PhoneCrm.Infrastructure.Consent;
+using PhoneCrm.Infrastructure.Contacts;
+using PhoneCrm.Infrastructure.Messaging.Campaigns;
+using PhoneCrm.Infrastructure.Protection;
+using PhoneCrm.Infrastructure.Segments;
+using PhoneCrm.Infrastructure.Tenancy;
+using PhoneCrm.Web.Features.Access;
+
+namespace PhoneCrm.Web.Features.Messaging;
+
+/// <summary>Campaigns UI (Messaging): list, create with a live counter and preview, audience and cost before sending,
+/// test send, start/schedule, live progress and the recipients table with reasons. Same services as the API.</summary>
+[Route("campaigns"), RequirePermission(Permission.CampaignsRead)]
+public sealed class CampaignsController(
+    CampaignService campaigns,
+    CampaignTestSender tests,
+    SegmentService segments,
+    ConsentPurposes purposes,
+    PhoneCrm.Infrastructure.Messaging.MessageTemplates templates,
+    PiiProtector protector,
+    TenantContext tenant,
+    AuditLog audit,
+    IConfiguration config,
+    IStringLocalizer<SharedResource> t) : UiController
+{
+    public sealed record ListItem(Campaign Campaign, CampaignStats Stats);
+
+    /// <param name="Purposes">Shown by their names as on the Consent pages (built-ins translated, custom ones as the Admin named them).</param>
+    public sealed record EditModel(CampaignInput Input, IReadOnlyList<Segment> Segments, IReadOnlyList<ConsentPurpose> Purposes,
+        IReadOnlyDictionary<string, string[]> Errors, IReadOnlyList<MessageTemplate> Templates, Guid? TemplateId = null);
+
+    public sealed record AudienceModel(long Audience, long Eligible, long Deferred, IReadOnlyDictionary<string, long> Skipped, int SegmentsPerMessage,
+        decimal Cost, decimal PricePerSegment);
+
+    public sealed record DetailModel(Campaign Campaign, CampaignStats Stats, AudienceModel? Audience, IReadOnlyList<TestSendResult>? TestResults,
+        IReadOnlyList<VariantStats> Variants);
+
+    public sealed record RecipientView(Guid ContactId, string Phone, string Outcome, string? Reason, DateTimeOffset? DeferredUntil, string? Variant);
+
+    public sealed record RecipientsModel(Campaign Campaign, string? Outcome, IReadOnlyList<RecipientView> Items, string? NextCursor);
+
+    private decimal PricePerSegment => config.GetValue("Campaigns:PricePerSegment", 3.50m);
+
+    [HttpGet("")]
+    public async Task<IActionResult> IndexAsync(CancellationToken ct)
+    {
+        var list = new List<ListItem>();
+        foreach (var c in await campaigns.ListAsync(ct)) list.Add(new ListItem(c, await campaigns.StatsAsync(c, ct)));
+        return View("Index", list);
+    }
+
+    [HttpGet("new")]
+    [RequirePermission(Permission.CampaignsWrite)]
+    public async Task<IActionResult> NewAsync(Guid? segmentId, Guid? templateId, CancellationToken ct)
+    {
+        // Starting from a saved template takes its text, purpose and category; the Marketer can still edit them.
+        var template = templateId is { } tid ? await templates.GetAsync(tid, ct) : null;
+        var input = new CampaignInput
+        {
+            SegmentId = segmentId, Purpose = template?.Purpose ?? "marketing",
+            Category = template?.Category == SmsCategories.Informational ? SmsCategories.Informational : SmsCategories.Promotional,
+            Text = template?.Text ?? "{{firstName}}, ",
+        };
+        return View("New", (await EditModelAsync(input, new Dictionary<string, string[]>(), ct)) with { TemplateId = template?.Id });
+    }
+
+    private async Task<EditModel> EditModelAsync(CampaignInput input, IReadOnlyDictionary<string, string[]> errors, CancellationToken ct) =>
+        new(input, await segments.ListAsync(ct), await purposes.ListAsync(ct), errors, await templates.ListAsync(ct));
+
+    [HttpPost("create")]
+    [RequirePermission(Permission.CampaignsWrite)]
+    public async Task<IActionResult> CreateAsync(string? name, Guid? segmentId, string? purpose, string? category, string? text, string? sendAt,
+        int? throttlePerMinute, string? variantB, int? testPercent, int? decideAfterMinutes, CancellationToken ct)
+    {
+        var input = new CampaignInput
+        {
+            Name = name, SegmentId = segmentId, Purpose = purpose, Category = category, Text = text, ThrottlePerMinute = throttlePerMinute,
+            SendAt = DateTimeOffset.TryParse(sendAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var at) ? at : null,
+            AbTest = string.IsNullOrWhiteSpace(variantB) ? null
+                : new AbTestInput { VariantB = variantB, TestPercent = testPercent ?? 10, DecideAfterMinutes = decideAfterMinutes ?? 60 },
+        };
+        var (campaign, errors) = await campaigns.CreateAsync(input, tenant.UserId, ct);
+        if (campaign is null) return View("New", await EditModelAsync(input, errors, ct));
+        await audit.WriteAsync(AuditActions.Create, "campaign", campaign.Id.ToString(), "ui", ct);
+        Flash(t["Campaign saved as a draft."]);
+        return Redirect($"/campaigns/{campaign.Id}");
+    }
+
+    /// <summary>The live counter and preview (htmx, as the text is typed).</summary>
+
+    /// <summary>Audience and eligible-after-policy for a segment (htmx, on segment change).</summary>
+    [HttpPost("audience")]
+    public async Task<IActionResult> AudienceAsync(Guid? segmentId, string? purpose, string? category, string? text, CancellationToken ct)
+    {
+        if (segmentId is not { } id) return Content("");
+        var cat = purpose == "transactional" ? SmsCategories.Transactional : category ?? SmsCategories.Promotional;
+        return PartialView("_Audience", await AudienceModelAsync(id, purpose ?? "marketing", cat, SmsText.Measure(text).Segments, ct));
+    }
+
+    private async Task<AudienceModel> AudienceModelAsync(Guid segmentId, string purpose, string category, int segmentsPerMessage, CancellationToken ct)
+    {
+        var (audience, eligible, deferred, skipped) = await campaigns.PreviewAsync(segmentId, purpose, category, 20_000, ct);
+        return new AudienceModel(audience, eligible, deferred, skipped, segmentsPerMessage,
+            SmsCost.Estimate(segmentsPerMessage, (int)Math.Min(int.MaxValue, eligible + deferred), PricePerSegment), PricePerSegment);
+    }
+
+    [HttpGet("{id:guid}")]
+    public async Task<IActionResult> DetailAsync(Guid id, CancellationToken ct) => await DetailViewAsync(id, null, ct);
+
+    private async Task<IActionResult> DetailViewAsync(Guid id, IReadOnlyList<TestSendResult>? testResults, CancellationToken ct)
+    {
+        var c = await campaigns.GetAsync(id, ct);
+        if (c is null) return NotFound();
+        var audience = c.Status is CampaignStatus.Draft or CampaignStatus.Scheduled
+            ? await AudienceModelAsync(c.SegmentId, c.Purpose, c.Category, c.SegmentsPerMessage, ct) : null;
+        return View("Detail", new DetailModel(c, await campaigns.StatsAsync(c, ct), audience, testResults,
+            c.IsAbTest ? await campaigns.VariantStatsAsync(c.Id, ct) : []));
+    }
+
+    /// <summary>The progress panel, polled by htmx while the campaign sends.</summary>
+    [HttpGet("{id:guid}/progress")]
+    public async Task<IActionResult> ProgressAsync(Guid id, string? shown, CancellationToken ct)
+    {
+        var c = await campaigns.GetAsync(id, ct);
+        if (c is null) return NotFound();
+        // The status changed since the page was drawn: reload it so the actions match (htmx).
+        if (shown is not null && shown != c.Status) Response.Headers["HX-Refresh"] = "true";
+        return PartialView("_Progress", new DetailModel(c, await campaigns.StatsAsync(c, ct), null, null,
+            c.IsAbTest ? await campaigns.VariantStatsAsync(c.Id, ct) : []));
+    }
+
+    [HttpPost("{id:guid}/test")]
+    [RequirePermission(Permission.CampaignsWrite)]
+    public async Task<IActionResult> TestAsync(Guid id, string? phones, CancellationToken ct)
+    {
+        var c = await campaigns.GetAsync(id, ct);
+        if (c is null) return NotFound();
+        var list = (phones ?? "").Split([',', ';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var (results, errors) = await tests.SendAsync(c, list, ct);
+        if (errors.Count > 0)
+        {
+            Flash(string.Join(" ", errors.Values.SelectMany(v => v)));
+            return Redirect($"/campaigns/{id}");
+        }
+
+        await audit.WriteAsync(AuditActions.Create, "campaign_test", id.ToString(), "ui", ct);
+        return await DetailViewAsync(id, results, ct);
+    }
+
+    [HttpPost("{id:guid}/start")]
+    [RequirePermission(Permission.CampaignsWrite)]
+    public Task<IActionResult> StartAsync(Guid id, CancellationToken ct) => CommandAsync(id, "start", campaigns.StartAsync, ct);
+
+    [HttpPost("{id:guid}/pause")]
+    [RequirePermission(Permission.CampaignsWrite)]
+    public Task<IActionResult> PauseAsync(Guid id, CancellationToken ct) => CommandAsync(id, "pause", campaigns.PauseAsync, ct);
+
+    [HttpPost("{id:guid}/resume")]
+    [RequirePermission(Permission.CampaignsWrite)]
+    public Task<IActionResult> ResumeAsync(Guid id, CancellationToken ct) => CommandAsync(id, "resume", campaigns.ResumeAsync, ct);
+
+    [HttpPost("{id:guid}/cancel")]
+    [RequirePermission(Permission.CampaignsWrite)]
+    public Task<IActionResult> CancelAsync(Guid id, CancellationToken ct) => CommandAsync(id, "cancel", campaigns.CancelAsync, ct);
+
+    private async Task<IActionResult> CommandAsync(Guid id, string what, Func<Guid, CancellationToken, Task<CampaignCommandResult>> command, CancellationToken ct)
+    {
+        var result = await command(id, ct);
+        if (result == CampaignCommandResult.NotFound) return NotFound();
+        if (result == CampaignCommandResult.Conflict) Flash(t["The campaign cannot do that in its current status."]);
+        else await audit.WriteAsync(AuditActions.Update, "campaign", id.ToString(), what, ct);
+        return Redirect($"/campaigns/{id}");
+    }
+
+    [HttpGet("{id:guid}/recipients")]
+    public async Task<IActionResult> RecipientsAsync(Guid id, string? outcome, Guid? after, CancellationToken ct)
+    {
+        var c = await campaigns.GetAsync(id, ct);
+        if (c is null) return NotFound();
+        outcome = string.IsNullOrEmpty(outcome) ? null : outcome;
+        const int page = 200;
+        var rows = await campaigns.RecipientsAsync(id, outcome, after, page, ct);
+        var personal = User.Has(Permission.ContactsReadPersonal);
+        var items = rows.Select(r =>
+        {
+            var e164 = protector.Decrypt(r.PhoneCipher, ContactService.PhoneContext)!;
+            return new RecipientView(r.ContactId, personal ? PhoneFormatting.Display(e164) : PhoneMasking.Mask(e164), r.Outcome, r.Reason,
+                r.DeferredUntil, r.Variant);
+        }).ToList();
+        if (items.Count > 0 && personal) await audit.WriteAsync(AuditActions.Read, "campaign_recipients", id.ToString(), $"{items.Count} phones", ct);
+        return View("Recipients", new RecipientsModel(c, outcome, items, rows.Count == page ? rows[^1].ContactId.ToString() : null));
+    }
+}

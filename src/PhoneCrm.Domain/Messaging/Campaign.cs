@@ -36,6 +36,62 @@ public sealed class Campaign : ITenantOwned
     public bool IsAbTest => VariantB is not null && TestPercent is not null;
 
     public string TextOf(string? variant) => variant == CampaignVariants.B && VariantB is not null ? VariantB : Text;
+
+    /// <summary>Sends now, or schedules when <see cref="SendAt"/> is still ahead; false when the status does not allow it.</summary>
+    public bool Start(DateTimeOffset now)
+    {
+        if (SendAt is { } at && at > now) return Schedule(now);
+        if (!Move(CampaignMoves.Start, now)) return false;
+        StartedAt = now;
+        return true;
+    }
+
+    /// <summary>Waits for <see cref="SendAt"/>; the sweeper starts it when due.</summary>
+    public bool Schedule(DateTimeOffset now) => Move(CampaignMoves.Schedule, now);
+
+    public bool Pause(DateTimeOffset now) => Move(CampaignMoves.Pause, now);
+
+    public bool Resume(DateTimeOffset now) => Move(CampaignMoves.Resume, now);
+
+    public bool Cancel(DateTimeOffset now)
+    {
+        if (!Move(CampaignMoves.Cancel, now)) return false;
+        CompletedAt = now;
+        return true;
+    }
+
+    public bool Complete(DateTimeOffset now)
+    {
+        if (!Move(CampaignMoves.Complete, now)) return false;
+        CompletedAt = now;
+        return true;
+    }
+
+    private bool Move(CampaignMove move, DateTimeOffset now)
+    {
+        if (!move.From.Contains(Status)) return false;
+        Status = move.To;
+        UpdatedAt = now;
+        return true;
+    }
+}
+
+public sealed record CampaignMove(IReadOnlyList<string> From, string To);
+
+/// <summary>
+/// The lifecycle: the one place that says from which statuses each move is legal. Set-based SQL that moves campaigns
+/// (the dispatcher completing one) guards with the same <see cref="CampaignMove.From"/>. A scheduled campaign may be
+/// started again (its time still ahead: it stays scheduled); only a paused one resumes.
+/// </summary>
+public static class CampaignMoves
+{
+    public static readonly CampaignMove Start = new([CampaignStatus.Draft, CampaignStatus.Scheduled], CampaignStatus.Sending);
+    public static readonly CampaignMove Schedule = new([CampaignStatus.Draft, CampaignStatus.Scheduled], CampaignStatus.Scheduled);
+    public static readonly CampaignMove Pause = new([CampaignStatus.Sending], CampaignStatus.Paused);
+    public static readonly CampaignMove Resume = new([CampaignStatus.Paused], CampaignStatus.Sending);
+    public static readonly CampaignMove Cancel = new(
+        [CampaignStatus.Draft, CampaignStatus.Scheduled, CampaignStatus.Sending, CampaignStatus.Paused], CampaignStatus.Cancelled);
+    public static readonly CampaignMove Complete = new([CampaignStatus.Sending], CampaignStatus.Completed);
 }
 
 public static class CampaignStatus

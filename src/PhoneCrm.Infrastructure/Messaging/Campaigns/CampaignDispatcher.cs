@@ -85,10 +85,10 @@ public sealed partial class CampaignDispatcher(
     /// <summary>Completed when nothing is left to send or wait for.</summary>
     public static Task<int> CompleteIfDoneAsync(NpgsqlConnection conn, Guid campaignId, CancellationToken ct) => Sql.ExecAsync(conn, """
         UPDATE campaigns SET status = 'completed', completed_at = now(), updated_at = now()
-        WHERE id = @c AND status = 'sending'
+        WHERE id = @c AND status = ANY(@from)
           AND NOT EXISTS (SELECT 1 FROM campaign_batches b WHERE b.campaign_id = @c AND b.done_at IS NULL)
           AND NOT EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = @c AND r.outcome IN ('pending','held','deferred'))
-        """, ct, Sql.P("c", campaignId));
+        """, ct, Sql.P("c", campaignId), Sql.P("from", CampaignMoves.Complete.From.ToArray()));
 
     private sealed record BatchRow(Guid ContactId, string Outcome, string? Variant, Guid? MessageId);
 

@@ -122,13 +122,14 @@ public sealed class CampaignSweeper(IServiceScopeFactory scopes, IConfiguration 
         {
             await InTenantAsync(tenantId, null, async (sp, db) =>
             {
-                await SweepTenantAsync(db, sp.GetRequiredService<IBackgroundJobClient>(), tenantId, now, stale, ct);
+                await SweepTenantAsync(db, sp.GetRequiredService<CampaignService>(), sp.GetRequiredService<IBackgroundJobClient>(), tenantId, now,
+                    stale, ct);
                 return true;
             }, ct);
         }
     }
 
-    private async Task SweepTenantAsync(PhoneCrmDbContext db, IBackgroundJobClient jobs, Guid tenantId, DateTimeOffset now,
+    private async Task SweepTenantAsync(PhoneCrmDbContext db, CampaignService campaigns, IBackgroundJobClient jobs, Guid tenantId, DateTimeOffset now,
         DateTimeOffset stale, CancellationToken ct)
     {
         var active = await db.Campaigns.AsNoTracking()
@@ -138,9 +139,7 @@ public sealed class CampaignSweeper(IServiceScopeFactory scopes, IConfiguration 
             if (c.Status == CampaignStatus.Scheduled)
             {
                 if (c.SendAt is { } at && at > now) continue;
-                var n = await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"UPDATE campaigns SET status = 'sending', started_at = now(), updated_at = now() WHERE id = {c.Id} AND status = 'scheduled'", ct);
-                if (n == 1) CampaignJobs.EnqueuePlan(jobs, tenantId, c.Id);
+                await campaigns.StartAsync(c.Id, ct);
                 continue;
             }
 

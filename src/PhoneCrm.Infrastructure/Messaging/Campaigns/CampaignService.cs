@@ -138,31 +138,17 @@ public sealed class CampaignService(
     /// <summary>Sends now (planning job) or at <see cref="Campaign.SendAt"/> (the sweeper starts it when due).</summary>
     public async Task<CampaignCommandResult> StartAsync(Guid id, CancellationToken ct = default)
     {
-        var c = await db.Campaigns.SingleOrDefaultAsync(x => x.Id == id, ct);
-        if (c is null) return CampaignCommandResult.NotFound;
-        if (c.Status is not (CampaignStatus.Draft or CampaignStatus.Scheduled)) return CampaignCommandResult.Conflict;
-        var now = clock.GetUtcNow();
-        c.UpdatedAt = now;
-        if (c.SendAt is { } at && at > now)
-        {
-            c.Status = CampaignStatus.Scheduled;
-            await db.SaveChangesAsync(ct);
-            return CampaignCommandResult.Ok;
-        }
-
-        c.Status = CampaignStatus.Sending;
-        c.StartedAt = now;
-        await db.SaveChangesAsync(ct);
-        CampaignJobs.EnqueuePlan(jobs, c.TenantId, c.Id);
-        return CampaignCommandResult.Ok;
+        var (result, c) = await MoveAsync(id, (c, now) => c.Start(now), ct);
+        if (result == CampaignCommandResult.Ok && c!.Status == CampaignStatus.Sending) CampaignJobs.EnqueuePlan(jobs, c.TenantId, c.Id);
+        return result;
     }
 
     public async Task<CampaignCommandResult> PauseAsync(Guid id, CancellationToken ct = default) =>
-        await TransitionAsync(id, [CampaignStatus.Sending], CampaignStatus.Paused, ct);
+        (await MoveAsync(id, (c, now) => c.Pause(now), ct)).Result;
 
     public async Task<CampaignCommandResult> ResumeAsync(Guid id, CancellationToken ct = default)
     {
-        var result = await TransitionAsync(id, [CampaignStatus.Paused], CampaignStatus.Sending, ct);
+        var (result, _) = await MoveAsync(id, (c, now) => c.Resume(now), ct);
         if (result == CampaignCommandResult.Ok)
         {
             var tenantId = db.Tenant.RequireTenant();
@@ -176,8 +162,7 @@ public sealed class CampaignService(
 
     public async Task<CampaignCommandResult> CancelAsync(Guid id, CancellationToken ct = default)
     {
-        var result = await TransitionAsync(id, [CampaignStatus.Draft, CampaignStatus.Scheduled, CampaignStatus.Sending, CampaignStatus.Paused],
-            CampaignStatus.Cancelled, ct);
+        var (result, _) = await MoveAsync(id, (c, now) => c.Cancel(now), ct);
         if (result == CampaignCommandResult.Ok)
         {
             await db.Database.ExecuteSqlInterpolatedAsync(
@@ -187,16 +172,21 @@ public sealed class CampaignService(
         return result;
     }
 
-    private async Task<CampaignCommandResult> TransitionAsync(Guid id, string[] from, string to, CancellationToken ct)
+    /// <summary>
+    /// The campaign decides whether the move is legal (<see cref="Campaign"/>); the write is conditional on the status it
+    /// was read in, so of two concurrent moves (a pause racing the last batch's completion) one is refused, never lost.
+    /// </summary>
+    private async Task<(CampaignCommandResult Result, Campaign? Campaign)> MoveAsync(Guid id, Func<Campaign, DateTimeOffset, bool> move,
+        CancellationToken ct)
     {
-        var c = await db.Campaigns.SingleOrDefaultAsync(x => x.Id == id, ct);
-        if (c is null) return CampaignCommandResult.NotFound;
-        if (!from.Contains(c.Status)) return CampaignCommandResult.Conflict;
-        c.Status = to;
-        c.UpdatedAt = clock.GetUtcNow();
-        if (to == CampaignStatus.Cancelled) c.CompletedAt = c.UpdatedAt;
-        await db.SaveChangesAsync(ct);
-        return CampaignCommandResult.Ok;
+        var c = await GetAsync(id, ct);
+        if (c is null) return (CampaignCommandResult.NotFound, null);
+        var was = c.Status;
+        if (!move(c, clock.GetUtcNow())) return (CampaignCommandResult.Conflict, c);
+        var written = await db.Campaigns.Where(x => x.Id == id && x.Status == was).ExecuteUpdateAsync(u => u
+            .SetProperty(x => x.Status, c.Status).SetProperty(x => x.UpdatedAt, c.UpdatedAt)
+            .SetProperty(x => x.StartedAt, c.StartedAt).SetProperty(x => x.CompletedAt, c.CompletedAt), ct);
+        return (written == 1 ? CampaignCommandResult.Ok : CampaignCommandResult.Conflict, c);
     }
 
     private const int PlanInsertChunk = 10_000;

@@ -10,6 +10,8 @@ public static class AccessModule
     public static IServiceCollection AddAccessModule(this IServiceCollection services)
     {
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<AccountEvents>();
+        services.AddScoped<CurrentTenant>();
         services.AddScoped<TenantProvisioner>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<PiiRotation>();

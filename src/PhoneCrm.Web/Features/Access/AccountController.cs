@@ -5,10 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using PhoneCrm.Domain.Access;
-using PhoneCrm.Domain.Audit;
 using PhoneCrm.Infrastructure.Access;
-using PhoneCrm.Infrastructure.Audit;
-using PhoneCrm.Infrastructure.Database;
 using QRCoder;
 
 namespace PhoneCrm.Web.Features.Access;
@@ -17,9 +14,7 @@ namespace PhoneCrm.Web.Features.Access;
 public sealed class AccountController(
     SignInManager<AppUser> signIn,
     UserManager<AppUser> users,
-    PhoneCrmDbContext db,
-    AuditLog audit,
-    AuditActor actor,
+    AccountEvents events,
     IStringLocalizer<SharedResource> t) : UiController
 {
     public sealed class LoginForm
@@ -43,25 +38,18 @@ public sealed class AccountController(
     {
         if (!ModelState.IsValid) return View(form);
         var user = await users.FindByEmailAsync(form.Email.Trim());
-        var tenantId = user is null ? null : await MembershipQueries.FirstActiveTenantAsync(db, user.Id);
-        if (user is not null) (actor.UserId, actor.Name) = (user.Id, user.Email!);
+        var tenantId = user is null ? null : await events.IdentifyAsync(user);
 
         var result = user is null || tenantId is null
             ? Microsoft.AspNetCore.Identity.SignInResult.Failed
             : await signIn.PasswordSignInAsync(user, form.Password, isPersistent: false, lockoutOnFailure: true);
+        if (user is not null) await events.RecordSignInAsync(tenantId, user.Id, result, secondFactor: false);
 
         if (result.Succeeded || result.RequiresTwoFactor)
         {
-            if (result.Succeeded) await audit.WriteForTenantAsync(tenantId!.Value, AuditActions.SignIn, "user", user!.Id.ToString());
             return result.RequiresTwoFactor
                 ? RedirectToAction(nameof(LoginTwoFactor), new { form.ReturnUrl })
                 : LocalRedirect(SafeReturnUrl(form.ReturnUrl));
-        }
-
-        if (tenantId is { } t0)
-        {
-            await audit.WriteForTenantAsync(t0, result.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed, "user",
-                user!.Id.ToString());
         }
 
         ModelState.AddModelError("", result.IsLockedOut
@@ -95,16 +83,9 @@ public sealed class AccountController(
         var result = form.UseRecoveryCode
             ? await signIn.TwoFactorRecoveryCodeSignInAsync(code)
             : await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false);
-        var tenantId = await MembershipQueries.FirstActiveTenantAsync(db, user.Id);
-        (actor.UserId, actor.Name) = (user.Id, user.Email!);
-        if (result.Succeeded)
-        {
-            if (tenantId is { } ok) await audit.WriteForTenantAsync(ok, AuditActions.SignIn, "user", user.Id.ToString(), "mfa");
-            return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
-        }
+        await events.RecordSignInAsync(await events.IdentifyAsync(user), user.Id, result, secondFactor: true);
+        if (result.Succeeded) return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
 
-        if (tenantId is { } t0)
-            await audit.WriteForTenantAsync(t0, result.IsLockedOut ? AuditActions.LockedOut : AuditActions.MfaFailed, "user", user.Id.ToString());
         ModelState.AddModelError(nameof(form.Code), result.IsLockedOut
             ? t["Too many failed attempts. The account is locked for a while; try again later or ask your administrator."]
             : t["The code is wrong or has expired. Enter the current code from your app."]);
@@ -115,7 +96,7 @@ public sealed class AccountController(
     [HttpPost("logout"), RequirePermission(Permission.OwnAccount)]
     public async Task<IActionResult> Logout()
     {
-        await audit.WriteAsync(AuditActions.SignOut, "user", actor.UserId?.ToString());
+        await events.SignedOutAsync();
         await signIn.SignOutAsync();
         return RedirectToAction(nameof(Login));
     }
@@ -153,14 +134,14 @@ public sealed class AccountController(
         {
             ModelState.Remove(nameof(form.Code));
             ModelState.AddModelError(nameof(form.Code), t["The code is wrong or has expired. Enter the current code from your app."]);
-            await audit.WriteAsync(AuditActions.MfaFailed, "user", user.Id.ToString(), "enrolment");
+            await events.MfaEnrolmentFailedAsync(user.Id);
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return View(await BuildMfaSetupAsync(user));
         }
 
         await users.SetTwoFactorEnabledAsync(user, true);
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
-        await audit.WriteAsync(AuditActions.MfaEnabled, "user", user.Id.ToString());
+        await events.MfaEnabledAsync(user.Id);
         await signIn.RefreshSignInAsync(user);
         var model = await BuildMfaSetupAsync(user);
         model.RecoveryCodes = codes;
@@ -201,7 +182,7 @@ public sealed class AccountController(
 
         user.MustChangePassword = false;
         await users.UpdateAsync(user);
-        await audit.WriteAsync(AuditActions.PasswordChanged, "user", user.Id.ToString());
+        await events.PasswordChangedAsync(user.Id);
         await signIn.RefreshSignInAsync(user);
         Flash(t["Password changed."]);
         return Redirect("/");

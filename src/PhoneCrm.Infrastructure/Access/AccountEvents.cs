@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Identity;
+using PhoneCrm.Domain.Audit;
+using PhoneCrm.Infrastructure.Audit;
+using PhoneCrm.Infrastructure.Database;
+
+namespace PhoneCrm.Infrastructure.Access;
+
+/// <summary>
+/// A person's sign-in, second-factor and password events as the audit log records them. Before sign-in there is no
+/// tenant yet: such events go under the person's first active tenant.
+/// </summary>
+public sealed class AccountEvents(PhoneCrmDbContext db, AuditLog audit, AuditActor actor)
+{
+    /// <summary>Makes the person signing in the actor; returns their tenant, or null when no active membership lets them in.</summary>
+    public async Task<Guid?> IdentifyAsync(AppUser user)
+    {
+        var tenantId = await MembershipQueries.FirstActiveTenantAsync(db, user.Id);
+        (actor.UserId, actor.Name) = (user.Id, user.Email!);
+        return tenantId;
+    }
+
+    /// <summary>
+    /// Records a password (<paramref name="secondFactor"/> false) or second-factor sign-in attempt. A password accepted
+    /// pending the second factor is not yet a sign-in and records nothing.
+    /// </summary>
+    public Task RecordSignInAsync(Guid? tenantId, Guid userId, SignInResult result, bool secondFactor)
+    {
+        if (tenantId is not { } tenant || result.RequiresTwoFactor) return Task.CompletedTask;
+        var action = result.Succeeded ? AuditActions.SignIn
+            : result.IsLockedOut ? AuditActions.LockedOut
+            : secondFactor ? AuditActions.MfaFailed
+            : AuditActions.SignInFailed;
+        return audit.WriteForTenantAsync(tenant, action, "user", userId.ToString(), result.Succeeded && secondFactor ? "mfa" : null);
+    }
+
+    public Task SignedOutAsync() => audit.WriteAsync(AuditActions.SignOut, "user", actor.UserId?.ToString());
+
+    public Task MfaEnrolmentFailedAsync(Guid userId) => audit.WriteAsync(AuditActions.MfaFailed, "user", userId.ToString(), "enrolment");
+
+    public Task MfaEnabledAsync(Guid userId) => audit.WriteAsync(AuditActions.MfaEnabled, "user", userId.ToString());
+
+    public Task PasswordChangedAsync(Guid userId) => audit.WriteAsync(AuditActions.PasswordChanged, "user", userId.ToString());
+}

@@ -9,6 +9,7 @@ using Npgsql;
 using PhoneCrm.Domain.Tenancy;
 using PhoneCrm.Infrastructure.Contacts.Import;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Imports;
 using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.Infrastructure.Tenancy;
 

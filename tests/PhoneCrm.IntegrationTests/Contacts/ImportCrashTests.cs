@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Contacts.Imports;
 using PhoneCrm.Infrastructure.Contacts.Import;
+using PhoneCrm.Infrastructure.Imports;
 using PhoneCrm.IntegrationTests.Infrastructure;
 
 namespace PhoneCrm.IntegrationTests.Contacts;

@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Text;
+using PhoneCrm.Infrastructure.Imports;
 
 namespace PhoneCrm.Infrastructure.Contacts.Import;
 

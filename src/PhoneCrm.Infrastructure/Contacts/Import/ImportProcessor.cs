@@ -6,6 +6,7 @@ using NpgsqlTypes;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Contacts.Imports;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Imports;
 using PhoneCrm.Infrastructure.Protection;
 
 namespace PhoneCrm.Infrastructure.Contacts.Import;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Infrastructure.Imports;
 
 namespace PhoneCrm.Infrastructure.Contacts.Import;
 

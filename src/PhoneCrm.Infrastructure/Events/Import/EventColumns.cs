@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using PhoneCrm.Infrastructure.Contacts.Import;
+using PhoneCrm.Infrastructure.Imports;
 
 namespace PhoneCrm.Infrastructure.Events.Import;
 

@@ -4,6 +4,7 @@ using Npgsql;
 using PhoneCrm.Domain.Contacts.Imports;
 using PhoneCrm.Infrastructure.Contacts.Import;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Imports;
 using PhoneCrm.Infrastructure.Protection;
 using static PhoneCrm.Infrastructure.Database.Sql;
 

@@ -1,5 +1,6 @@
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Contacts.Import;
+using PhoneCrm.Infrastructure.Imports;
 
 namespace PhoneCrm.Web.Features.Contacts;
 

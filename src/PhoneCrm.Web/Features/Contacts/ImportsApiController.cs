@@ -5,6 +5,7 @@ using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Contacts.Imports;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Contacts.Import;
+using PhoneCrm.Infrastructure.Imports;
 using PhoneCrm.Web.Features.Access;
 using PhoneCrm.Web.Hosting.Api;
 

@@ -7,6 +7,7 @@ using PhoneCrm.Domain.Contacts.Imports;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Contacts.Import;
 using PhoneCrm.Infrastructure.Events.Import;
+using PhoneCrm.Infrastructure.Imports;
 using PhoneCrm.Web.Features.Access;
 
 namespace PhoneCrm.Web.Features.Events;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PhoneCrm.Infrastructure.Contacts.Import;
+using PhoneCrm.Infrastructure.Imports;
 using Xunit.Abstractions;
 
 namespace PhoneCrm.Infrastructure.Tests.Contacts.Import;

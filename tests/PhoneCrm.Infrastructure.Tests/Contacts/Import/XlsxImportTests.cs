@@ -1,5 +1,6 @@
 using ClosedXML.Excel;
 using PhoneCrm.Infrastructure.Contacts.Import;
+using PhoneCrm.Infrastructure.Imports;
 
 namespace PhoneCrm.Infrastructure.Tests.Contacts.Import;
 

@@ -1,4 +1,4 @@
-namespace PhoneCrm.Infrastructure.Contacts.Import;
+namespace PhoneCrm.Infrastructure.Imports;
 
 /// <summary>
 /// One record of an import file. <paramref name="Line"/> is the 1-based physical line of the record's first character

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using ClosedXML.Excel;
 
-namespace PhoneCrm.Infrastructure.Contacts.Import;
+namespace PhoneCrm.Infrastructure.Imports;
 
 /// <summary>
 /// Streams the records of an uploaded contact file (CSV or XLSX) as <see cref="SourceRow"/>s with true line numbers.

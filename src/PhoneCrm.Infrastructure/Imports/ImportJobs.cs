@@ -6,10 +6,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using PhoneCrm.Domain.Contacts.Imports;
+using PhoneCrm.Infrastructure.Contacts.Import;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Tenancy;
 
-namespace PhoneCrm.Infrastructure.Contacts.Import;
+namespace PhoneCrm.Infrastructure.Imports;
 
 /// <summary>Hangfire entry point: one job per import, on the bulk queue, retried on failure (it resumes).</summary>
 public sealed class ImportJobs(ImportProcessor processor, Events.Import.EventImportProcessor eventProcessor, PhoneCrmDbContext db)

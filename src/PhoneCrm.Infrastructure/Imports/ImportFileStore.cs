@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using PhoneCrm.Infrastructure.Database;
 
-namespace PhoneCrm.Infrastructure.Contacts.Import;
+namespace PhoneCrm.Infrastructure.Imports;
 
 /// <summary>
 /// Keeps uploaded files in PostgreSQL (1 MiB chunks) so that any worker can pick an import up, also after a crash,

@@ -1,6 +1,6 @@
 using PhoneCrm.Infrastructure.Export;
 
-namespace PhoneCrm.Infrastructure.Contacts.Import;
+namespace PhoneCrm.Infrastructure.Imports;
 
 /// <summary>
 /// The downloadable report of rejected rows: header <c>line,value,reason</c>, RFC 4180 quoting, CRLF, and values that

@@ -1,9 +1,7 @@
 using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Infrastructure.Imports;
 
 namespace PhoneCrm.Infrastructure.Contacts.Import;
-
-/// <summary>What one data row became: a <see cref="NormalizedImportRow"/> or a <see cref="RejectedRow"/>.</summary>
-public abstract record ImportRowResult(int Line);
 
 /// <summary>
 /// A row ready to merge. Optional fields are null when the cell was empty or invalid; an invalid optional value
@@ -24,11 +22,6 @@ public sealed record NormalizedImportRow(
     DateOnly? BirthDate,
     IReadOnlyList<string> Tags,
     IReadOnlyList<string> InvalidFields) : ImportRowResult(Line);
-
-/// <summary>A row that cannot be imported: one line of the <c>line,value,reason</c> report.</summary>
-/// <param name="Value">The raw phone cell, cut to <see cref="ImportRowNormalizer.MaxRejectedValueLength"/> characters.</param>
-/// <param name="Reason">Short English machine-friendly reason, see <see cref="ImportRejectReasons"/>.</param>
-public sealed record RejectedRow(int Line, string Value, string Reason) : ImportRowResult(Line);
 
 /// <summary>Reasons written to the rejected-rows report; stable strings.</summary>
 public static class ImportRejectReasons

@@ -2,10 +2,11 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Contacts.Imports;
+using PhoneCrm.Infrastructure.Contacts.Import;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Protection;
 
-namespace PhoneCrm.Infrastructure.Contacts.Import;
+namespace PhoneCrm.Infrastructure.Imports;
 
 /// <summary>Starting imports and reading their results: shared by the API and the import wizard.</summary>
 public sealed class ImportService(

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace PhoneCrm.Infrastructure.Contacts.Import;
+namespace PhoneCrm.Infrastructure.Imports;
 
 /// <summary>
 /// RFC 4180 record reader over a <see cref="TextReader"/>, written for line numbers that stay true to the file:

@@ -6,6 +6,7 @@ using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using PhoneCrm.Bench.Data;
 using PhoneCrm.Domain.Tenancy;
 using PhoneCrm.Infrastructure.Contacts.Import;
 using PhoneCrm.Infrastructure.Database;

@@ -2,10 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using PhoneCrm.Bench.Data;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Contacts.Imports;
-using PhoneCrm.Infrastructure.Contacts.Import;
-using PhoneCrm.Infrastructure.Imports;
 using PhoneCrm.IntegrationTests.Infrastructure;
 
 namespace PhoneCrm.IntegrationTests.Contacts;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PhoneCrm.Bench.Data;
 using PhoneCrm.Infrastructure.Contacts.Import;
 using PhoneCrm.Infrastructure.Imports;
 using Xunit.Abstractions;

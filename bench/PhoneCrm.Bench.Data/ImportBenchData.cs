@@ -3,7 +3,7 @@ using System.Text;
 using Bogus;
 using PhoneCrm.Domain.Contacts;
 
-namespace PhoneCrm.Infrastructure.Contacts.Import;
+namespace PhoneCrm.Bench.Data;
 
 /// <summary>Exact composition of a generated file: <c>Rows = ValidUnique + Duplicates + Junk</c>.</summary>
 /// <param name="ValidUnique">Rows whose number is valid and first seen (→ created on an empty tenant).</param>

@@ -18,7 +18,7 @@ namespace PhoneCrm.Bench;
 
 /// <summary>
 /// The contact import end to end: a generated messy CSV (<see cref="ImportBenchData"/>) stored with
-/// <see cref="ImportService"/> and run through <see cref="ImportProcessor"/> (read, normalise, validate, dedupe,
+/// <see cref="ImportService"/> and run through <see cref="ImportRun"/> with <see cref="ContactImportHandler"/> (read, normalise, validate, dedupe,
 /// encrypt, binary COPY into staging, set-based merge, per-batch checkpoint) on a private PostgreSQL. Baseline, same
 /// run: a raw binary COPY of exactly the rows the pipeline created — dumped from <c>contacts</c> in their final form
 /// (encrypted, indexed) outside the timing — into a table with the same columns, indexes and foreign keys, no RLS.
@@ -79,7 +79,8 @@ public sealed class ImportBenchmark(int rows) : IBenchmark
         sw.Restart();
         await using (var db = CreateContext(connectionString, tenantId))
         {
-            var service = new ImportService(db, new ImportFileStore(db), new NoBackgroundJobs(), pii, TimeProvider.System);
+            var service = new ImportService(db, new ImportFileStore(db), new NoBackgroundJobs(), pii, TimeProvider.System,
+                [new ContactImportHandler(db, pii, blind)]);
             await using var content = File.OpenRead(csv);
             var (job, error) = await service.UploadAsync("contacts.csv", content, "import", "bench", null, startNow: false, CancellationToken.None);
             if (job is null) throw new InvalidOperationException($"Upload refused: {error}");
@@ -95,8 +96,8 @@ public sealed class ImportBenchmark(int rows) : IBenchmark
         sw.Restart();
         await using (var db = CreateContext(connectionString, tenantId))
         {
-            var processor = new ImportProcessor(db, new ImportFileStore(db), pii, blind, NullLogger<ImportProcessor>.Instance);
-            await processor.RunAsync(tenantId, importId);
+            var run = new ImportRun(db, new ImportFileStore(db), [new ContactImportHandler(db, pii, blind)], pii, NullLogger<ImportRun>.Instance);
+            await run.RunAsync(tenantId, importId);
         }
 
         var pipeline = sw.Elapsed.TotalSeconds;

@@ -32,10 +32,29 @@ public sealed class ImportFileStore(PhoneCrmDbContext db)
         return total;
     }
 
-    /// <summary>The file as a stream; for workbooks (which need seeking) the caller buffers it.</summary>
-    public async Task<Stream> OpenAsync(Guid importId, bool seekable, CancellationToken ct)
+    /// <summary>The file as a stream, read through the context's connection; for workbooks (which need seeking) the caller buffers it.</summary>
+    public Task<Stream> OpenAsync(Guid importId, bool seekable, CancellationToken ct) =>
+        BufferIfAsync(seekable, new ChunkStream(chunkNo =>
+        {
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            var opened = conn.State != System.Data.ConnectionState.Open;
+            if (opened) db.Database.OpenConnection();
+            try
+            {
+                return ReadChunk(conn, importId, chunkNo);
+            }
+            finally
+            {
+                if (opened) db.Database.CloseConnection();
+            }
+        }), ct);
+
+    /// <summary>The file read through <paramref name="connection"/> (open, tenant set), for a reader beside the context's work.</summary>
+    public Task<Stream> OpenAsync(NpgsqlConnection connection, Guid importId, bool seekable, CancellationToken ct) =>
+        BufferIfAsync(seekable, new ChunkStream(chunkNo => ReadChunk(connection, importId, chunkNo)), ct);
+
+    private static async Task<Stream> BufferIfAsync(bool seekable, Stream stream, CancellationToken ct)
     {
-        var stream = new ChunkStream(db, importId);
         if (!seekable) return stream;
         var memory = new MemoryStream();
         await stream.CopyToAsync(memory, ct);
@@ -43,10 +62,19 @@ public sealed class ImportFileStore(PhoneCrmDbContext db)
         return memory;
     }
 
+    private static byte[] ReadChunk(NpgsqlConnection conn, Guid importId, int chunkNo)
+    {
+        using var cmd = new NpgsqlCommand("SELECT data FROM import_file_chunks WHERE import_id = @id AND chunk_no = @n", conn);
+        cmd.Parameters.AddWithValue("id", importId);
+        cmd.Parameters.AddWithValue("n", chunkNo);
+        return cmd.ExecuteScalar() as byte[] ?? [];
+    }
+
     public async Task DeleteAsync(Guid importId, CancellationToken ct) =>
         await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM import_file_chunks WHERE import_id = {importId}", ct);
 
-    private sealed class ChunkStream(PhoneCrmDbContext db, Guid importId) : Stream
+    /// <summary>The chunks in order as one forward-only stream; <c>readChunk</c> gives chunk n, or nothing after the last.</summary>
+    private sealed class ChunkStream(Func<int, byte[]> readChunk) : Stream
     {
         private byte[] _current = [];
         private int _offset;
@@ -73,21 +101,7 @@ public sealed class ImportFileStore(PhoneCrmDbContext db)
         private bool LoadNext()
         {
             if (_ended) return false;
-            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-            var opened = conn.State != System.Data.ConnectionState.Open;
-            if (opened) db.Database.OpenConnection();
-            try
-            {
-                using var cmd = new NpgsqlCommand("SELECT data FROM import_file_chunks WHERE import_id = @id AND chunk_no = @n", conn);
-                cmd.Parameters.AddWithValue("id", importId);
-                cmd.Parameters.AddWithValue("n", _next++);
-                _current = cmd.ExecuteScalar() as byte[] ?? [];
-            }
-            finally
-            {
-                if (opened) db.Database.CloseConnection();
-            }
-
+            _current = readChunk(_next++);
             _offset = 0;
             _ended = _current.Length == 0;
             return !_ended;

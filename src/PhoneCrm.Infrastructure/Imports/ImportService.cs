@@ -2,7 +2,6 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Contacts.Imports;
-using PhoneCrm.Infrastructure.Contacts.Import;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Protection;
 
@@ -14,7 +13,8 @@ public sealed class ImportService(
     ImportFileStore files,
     IBackgroundJobClient jobs,
     PiiProtector pii,
-    TimeProvider clock)
+    TimeProvider clock,
+    IEnumerable<IImportRowHandler> handlers)
 {
     public const long MaxFileBytes = 200L * 1024 * 1024;
 
@@ -50,7 +50,7 @@ public sealed class ImportService(
         job.SizeBytes = await files.SaveAsync(job.Id, content, ct);
         if (job.SizeBytes == 0) return (null, "The file is empty.");
 
-        var error = await CheckReadableAsync(job.Id, kind, ct);
+        var error = await CheckReadableAsync(job.Id, Handler(kind), ct);
         if (error is not null) return (null, error);
         if (startNow) job.Status = ImportStatus.Queued;
         await db.SaveChangesAsync(ct);
@@ -93,25 +93,18 @@ public sealed class ImportService(
         await writer.WriteHeaderAsync();
         await foreach (var r in db.Set<ImportRejection>().AsNoTracking().Where(r => r.ImportId == importId).OrderBy(r => r.Line)
                            .AsAsyncEnumerable().WithCancellation(ct))
-            await writer.WriteAsync(new RejectedRow(r.Line, pii.Decrypt(r.ValueEnc, ImportProcessor.ImportRejectionContext) ?? "", r.Reason));
+            await writer.WriteAsync(new RejectedRow(r.Line, pii.Decrypt(r.ValueEnc, ImportRun.RejectionContext) ?? "", r.Reason));
         await output.FlushAsync(ct);
     }
 
-    private async Task<string?> CheckReadableAsync(Guid importId, string kind, CancellationToken ct)
+    /// <summary>What a kind of import reads: its columns, for the wizard.</summary>
+    public IImportRowHandler Handler(string kind) => handlers.Single(h => h.Kind == kind);
+
+    private async Task<string?> CheckReadableAsync(Guid importId, IImportRowHandler handler, CancellationToken ct)
     {
         try
         {
-            var preview = await PreviewAsync(importId, ct);
-            if (kind == ImportKinds.Events)
-            {
-                var found = Events.Import.EventColumns.Detect(preview.Header.Fields);
-                var missing = Events.Import.EventColumns.Required.Where(r => !found.ContainsKey(r)).ToList();
-                return missing.Count == 0 ? null : $"Required columns missing in the header: {string.Join(", ", missing)}.";
-            }
-
-            var detected = ColumnMapper.Detect(preview.Header.Fields);
-            return detected.ContainsKey(ImportField.Phone) ? null
-                : "No phone column found in the header (expected e.g. 'phone' or 'телефон').";
+            return handler.CheckHeader((await PreviewAsync(importId, ct)).Header.Fields);
         }
         catch (ImportFormatException e)
         {

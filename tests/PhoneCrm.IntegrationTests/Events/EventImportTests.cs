@@ -125,12 +125,12 @@ public sealed class EventImportTests(AppFixture app)
         string[] categories = ["garden", "tools", "seeds"];
         string Line(int i, int price) => FormattableString.Invariant(
             $"order_placed;o-{i};+7916555{i % 300:0000};2026-10-{1 + i % 28:00} 10:{i % 60:00};{i};;RUB;S{i};Item;{categories[i % 3]};{price};1\n");
-        const int orders = 2 * EventImportProcessor.BatchEvents + 500;
+        const int orders = 2 * EventImportHandler.BatchEvents + 500;
         for (var i = 0; i < orders; i++)
         {
             csv.Append(Line(i, 100 + i));
-            if (i == EventImportProcessor.BatchEvents + 500) csv.Append(Line(5, 105));                                // earlier batch, same body: duplicate
-            if (i == 2 * EventImportProcessor.BatchEvents + 10) csv.Append(Line(2 * EventImportProcessor.BatchEvents + 1, 1)); // same batch, other body
+            if (i == EventImportHandler.BatchEvents + 500) csv.Append(Line(5, 105));                                // earlier batch, same body: duplicate
+            if (i == 2 * EventImportHandler.BatchEvents + 10) csv.Append(Line(2 * EventImportHandler.BatchEvents + 1, 1)); // same batch, other body
         }
 
         var (_, status) = await ImportAsync(ui, api, csv.ToString(), "history.csv");

@@ -11,7 +11,8 @@ public static class ContactsModule
     {
         services.AddScoped<ContactService>();
         services.AddScoped<ImportFileStore>();
-        services.AddScoped<ImportProcessor>();
+        services.AddScoped<ImportRun>();
+        services.AddScoped<IImportRowHandler, ContactImportHandler>();
         services.AddScoped<ImportService>();
         services.AddScoped<ImportJobs>();
         if (jobServer) services.AddHostedService<ImportRecoveryService>();

@@ -14,7 +14,7 @@ namespace PhoneCrm.Web.Features.Events;
 
 /// <summary>
 /// The events import wizard, the same steps as the contacts one (upload → map columns → live progress → counts and
-/// rejected rows) over the same <see cref="ImportService"/>; the rows are recorded by <see cref="EventImportProcessor"/>.
+/// rejected rows) over the same <see cref="ImportService"/>; the rows are recorded by <see cref="EventImportHandler"/>.
 /// </summary>
 [Route("events/import"), RequirePermission(Permission.EventsWrite)]
 public sealed class EventImportController(ImportService imports, AuditLog audit, AuditActor actor, IStringLocalizer<SharedResource> t) : UiController

@@ -1,5 +1,6 @@
 using PhoneCrm.Infrastructure.Events;
 using PhoneCrm.Infrastructure.Events.Import;
+using PhoneCrm.Infrastructure.Imports;
 
 namespace PhoneCrm.Web.Features.Events;
 
@@ -10,7 +11,7 @@ public static class EventsModule
     {
         services.AddScoped<EventService>();
         services.AddScoped<ContactStatsUpdater>();
-        services.AddScoped<EventImportProcessor>();
+        services.AddScoped<IImportRowHandler, EventImportHandler>();
         return services;
     }
 }

@@ -1,0 +1,181 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Contacts.Imports;
+using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Imports;
+using PhoneCrm.Infrastructure.Protection;
+using static PhoneCrm.Infrastructure.Database.Sql;
+
+namespace PhoneCrm.Infrastructure.Contacts.Import;
+
+/// <summary>
+/// Contact files for <see cref="ImportRun"/>: rows are normalised in parallel batches (<see cref="ImportRowNormalizer"/>),
+/// deduplicated within the file, encrypted and indexed ahead of the database; each batch is binary-COPYed into a
+/// temporary staging table and merged with set-based SQL (imports only fill what is empty and unite tags).
+/// </summary>
+public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii, BlindIndex blind) : IImportRowHandler
+{
+    public const int BatchSize = 10_000;
+
+    public string Kind => ImportKinds.Contacts;
+
+    public IReadOnlyList<string> Columns { get; } = [.. ImportFields.All.Select(f => f.Name())];
+
+    public IReadOnlyList<string> RequiredColumns { get; } = [ImportField.Phone.Name()];
+
+    public IReadOnlyDictionary<string, int> Detect(IReadOnlyList<string> header) =>
+        ColumnMapper.Detect(header).ToDictionary(d => d.Key.Name(), d => d.Value);
+
+    public string? CheckHeader(IReadOnlyList<string> header) =>
+        ColumnMapper.Detect(header).ContainsKey(ImportField.Phone) ? null
+            : "No phone column found in the header (expected e.g. 'phone' or 'телефон').";
+
+    public async Task<IImportBatches> BeginAsync(ImportJob job, IReadOnlyList<string> header, CancellationToken ct)
+    {
+        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == job.TenantId, ct);
+        var mapping = ColumnMapper.Map(header, job.Mapping.Count == 0 ? null
+            : job.Mapping.Where(m => ImportFields.TryParse(m.Key, out _))
+                .ToDictionary(m => { ImportFields.TryParse(m.Key, out var f); return f; }, m => m.Value));
+        return new ContactFile(this, job, new ImportRowNormalizer(mapping, tenant.DefaultRegion), tenant.TimeZone);
+    }
+
+    private sealed class ContactFile(ContactImportHandler handler, ImportJob job, ImportRowNormalizer normalizer, string tenantZone)
+        : IImportBatches
+    {
+        // "Duplicate within the file" depends only on the file, so after a restart the numbers of the committed lines
+        // are simply read again instead of being tracked row by row in the database.
+        private readonly InFileDuplicateFilter _seen = new();
+
+        public IEnumerable<IReadOnlyList<SourceRow>> Split(IEnumerable<SourceRow> rows) => rows.Chunk(BatchSize);
+
+        public void Replay(IReadOnlyList<SourceRow> committed)
+        {
+            foreach (var done in normalizer.NormalizeBatch(committed).OfType<NormalizedImportRow>()) _seen.Add(done.Phone);
+        }
+
+        public IImportBatch Prepare(IReadOnlyList<SourceRow> rows)
+        {
+            var results = normalizer.NormalizeBatch(rows);
+            var normalized = results.OfType<NormalizedImportRow>().ToList();
+            var valid = normalized.Where(r => _seen.Add(r.Phone)).ToList(); // in file order: the first line of a number wins
+            var staged = new StagedRow[valid.Count];
+            Parallel.For(0, valid.Count, i => staged[i] = handler.Stage(valid[i], tenantZone));
+            return new ContactBatch(job, staged, normalized.Count - valid.Count, [.. results.OfType<RejectedRow>()]);
+        }
+    }
+
+    /// <summary>One batch ready for the database: valid rows encrypted and indexed, in-file duplicates counted, rejections.</summary>
+    private sealed record ContactBatch(ImportJob Job, StagedRow[] Staged, int Duplicates, RejectedRow[] Rejected) : IImportBatch
+    {
+        public async Task<ImportBatchCounts> WriteAsync(NpgsqlConnection conn, CancellationToken ct)
+        {
+            // The checkpoint commits with the rows, so a batch lost in a database crash is simply redone: no need to
+            // wait for the WAL flush on every batch.
+            await ExecAsync(conn, "SET LOCAL synchronous_commit = off", ct);
+            await ExecAsync(conn, """
+                CREATE TEMP TABLE import_stage (
+                  line int, id uuid, phone_index bytea, phone_cipher bytea, phone_type text, carrier text, phone_region text,
+                  extension text, first_name_cipher bytea, last_name_cipher bytea, email_cipher bytea, email_index bytea,
+                  first_tokens bytea[], last_tokens bytea[], city text, gender text, birth_date date, tags text[], time_zone text
+                ) ON COMMIT DROP
+                """, ct);
+            await CopyAsync(conn, Staged, ct);
+
+            var newInFile = Staged.Length;
+            // The created rows leave the stage, so what remains are the numbers the tenant already had (usually none).
+            var created = await ExecAsync(conn, """
+                WITH created AS (
+                INSERT INTO contacts (tenant_id, id, phone_index, phone_cipher, phone_type, carrier, phone_region, extension,
+                  first_name_cipher, last_name_cipher, email_cipher, email_index, name_token_indexes, city, gender, birth_date,
+                  tags, source_channel, source_detail, attributes, status, time_zone, created_at, updated_at)
+                SELECT app_current_tenant(), id, phone_index, phone_cipher, phone_type, carrier, phone_region, extension,
+                  first_name_cipher, last_name_cipher, email_cipher, email_index, first_tokens || last_tokens, city,
+                  coalesce(gender, 'unknown'), birth_date, tags, @channel, @detail, '{}', 'active', time_zone, now(), now()
+                FROM import_stage
+                ON CONFLICT (tenant_id, phone_index) DO NOTHING
+                RETURNING phone_index)
+                DELETE FROM import_stage s USING created c WHERE s.phone_index = c.phone_index
+                """, ct, P("channel", Job.SourceChannel), P("detail", Job.SourceDetail));
+            // Merge rule for imports: incoming values only fill what is empty; tags are united.
+            var updated = created == newInFile ? 0 : await ExecAsync(conn, """
+                UPDATE contacts c SET
+                  first_name_cipher = coalesce(c.first_name_cipher, s.first_name_cipher),
+                  last_name_cipher = coalesce(c.last_name_cipher, s.last_name_cipher),
+                  name_token_indexes = c.name_token_indexes
+                    || CASE WHEN c.first_name_cipher IS NULL THEN s.first_tokens ELSE '{}' END
+                    || CASE WHEN c.last_name_cipher IS NULL THEN s.last_tokens ELSE '{}' END,
+                  email_cipher = coalesce(c.email_cipher, s.email_cipher),
+                  email_index = CASE WHEN c.email_cipher IS NULL THEN s.email_index ELSE c.email_index END,
+                  city = coalesce(c.city, s.city),
+                  time_zone = CASE WHEN c.city IS NULL AND s.city IS NOT NULL THEN s.time_zone ELSE c.time_zone END,
+                  gender = CASE WHEN c.gender = 'unknown' AND s.gender IS NOT NULL THEN s.gender ELSE c.gender END,
+                  birth_date = coalesce(c.birth_date, s.birth_date),
+                  extension = coalesce(c.extension, s.extension),
+                  tags = ARRAY(SELECT DISTINCT t FROM unnest(c.tags || s.tags) t ORDER BY t),
+                  updated_at = now()
+                FROM import_stage s
+                WHERE c.phone_index = s.phone_index AND c.id <> s.id
+                """, ct);
+            return new ImportBatchCounts(created, updated, Duplicates, Rejected);
+        }
+    }
+
+    private sealed record StagedRow(int Line, Guid Id, byte[] PhoneIndex, byte[] PhoneCipher, NormalizedImportRow Row,
+        byte[]? FirstName, byte[]? LastName, byte[]? Email, byte[]? EmailIndex, byte[][] FirstTokens, byte[][] LastTokens,
+        string TimeZone);
+
+    private StagedRow Stage(NormalizedImportRow r, string tenantZone) => new(
+        r.Line,
+        Guid.CreateVersion7(),
+        blind.Phone(r.Phone.E164),
+        pii.Encrypt(r.Phone.E164, ContactService.PhoneContext)!,
+        r,
+        pii.Encrypt(r.FirstName, ContactService.FirstNameContext),
+        pii.Encrypt(r.LastName, ContactService.LastNameContext),
+        pii.Encrypt(r.Email, ContactService.EmailContext),
+        r.Email is null ? null : blind.Email(r.Email),
+        [.. blind.NameTokens(r.FirstName, null)],
+        [.. blind.NameTokens(null, r.LastName)],
+        TimeZoneResolver.Default.Resolve(r.City, null, r.Phone.E164, tenantZone).TimeZone);
+
+    private static async Task CopyAsync(NpgsqlConnection conn, StagedRow[] rows, CancellationToken ct)
+    {
+        await using var writer = await conn.BeginBinaryImportAsync(
+            "COPY import_stage (line, id, phone_index, phone_cipher, phone_type, carrier, phone_region, extension, first_name_cipher, " +
+            "last_name_cipher, email_cipher, email_index, first_tokens, last_tokens, city, gender, birth_date, tags, time_zone) " +
+            "FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var s in rows)
+        {
+            var r = s.Row;
+            await writer.StartRowAsync(ct);
+            await writer.WriteAsync(s.Line, NpgsqlDbType.Integer, ct);
+            await writer.WriteAsync(s.Id, NpgsqlDbType.Uuid, ct);
+            await writer.WriteAsync(s.PhoneIndex, NpgsqlDbType.Bytea, ct);
+            await writer.WriteAsync(s.PhoneCipher, NpgsqlDbType.Bytea, ct);
+            await writer.WriteAsync(r.Phone.Type, NpgsqlDbType.Text, ct);
+            await WriteNullableAsync(writer, r.Phone.Carrier, NpgsqlDbType.Text, ct);
+            await writer.WriteAsync(r.Phone.Region, NpgsqlDbType.Text, ct);
+            await WriteNullableAsync(writer, r.Phone.Extension, NpgsqlDbType.Text, ct);
+            await WriteNullableAsync(writer, s.FirstName, NpgsqlDbType.Bytea, ct);
+            await WriteNullableAsync(writer, s.LastName, NpgsqlDbType.Bytea, ct);
+            await WriteNullableAsync(writer, s.Email, NpgsqlDbType.Bytea, ct);
+            await WriteNullableAsync(writer, s.EmailIndex, NpgsqlDbType.Bytea, ct);
+            await writer.WriteAsync(s.FirstTokens, NpgsqlDbType.Array | NpgsqlDbType.Bytea, ct);
+            await writer.WriteAsync(s.LastTokens, NpgsqlDbType.Array | NpgsqlDbType.Bytea, ct);
+            await WriteNullableAsync(writer, r.City, NpgsqlDbType.Text, ct);
+            await WriteNullableAsync(writer, r.Gender, NpgsqlDbType.Text, ct);
+            if (r.BirthDate is { } birth) await writer.WriteAsync(birth, NpgsqlDbType.Date, ct);
+            else await writer.WriteNullAsync(ct);
+            await writer.WriteAsync(r.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+            await writer.WriteAsync(s.TimeZone, NpgsqlDbType.Text, ct);
+        }
+
+        await writer.CompleteAsync(ct);
+    }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken ct)
+        where T : class =>
+        value is null ? writer.WriteNullAsync(ct) : writer.WriteAsync(value, type, ct);
+}

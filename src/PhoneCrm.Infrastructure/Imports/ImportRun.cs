@@ -1,0 +1,205 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using PhoneCrm.Domain.Contacts.Imports;
+using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Protection;
+using static PhoneCrm.Infrastructure.Database.Sql;
+
+namespace PhoneCrm.Infrastructure.Imports;
+
+/// <summary>
+/// Runs one import of any kind: streams the stored file, lets the kind's <see cref="IImportRowHandler"/> prepare batches
+/// ahead of the database and record them, and commits each batch together with its rejected rows, the import's counters
+/// and <see cref="ImportJob.LastLine"/>, so a kill at any moment resumes after the last committed batch with nothing
+/// lost or counted twice. A session advisory lock keeps a second worker off the same import.
+/// </summary>
+public sealed class ImportRun(
+    PhoneCrmDbContext db,
+    ImportFileStore files,
+    IEnumerable<IImportRowHandler> handlers,
+    PiiProtector pii,
+    ILogger<ImportRun> logger)
+{
+    /// <summary>Encryption context of a rejected row's value.</summary>
+    public const string RejectionContext = "import_rejection.value";
+
+    private const int PrefetchedBatches = 2;
+
+    private const string LockKey = "hashtextextended(@id, 7)";
+
+    public async Task RunAsync(Guid tenantId, Guid importId, CancellationToken ct = default)
+    {
+        db.Tenant.Set(tenantId);
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            if (await ScalarAsync(conn, $"SELECT pg_try_advisory_lock({LockKey})", ct, P("id", importId.ToString())) is not true)
+            {
+                logger.LogInformation("Import {ImportId} is being processed elsewhere", importId);
+                return;
+            }
+
+            var job = await db.Set<ImportJob>().AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
+            if (job is null || job.Status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Draft) return;
+            try
+            {
+                await ProcessAsync(conn, job, handlers.Single(h => h.Kind == job.Kind), ct);
+            }
+            catch (ImportFormatException e)
+            {
+                await ExecAsync(conn, "UPDATE imports SET status = 'Failed', error = @e, completed_at = now(), updated_at = now() WHERE id = @id",
+                    ct, P("e", e.Message), P("id", importId));
+            }
+        }
+        finally
+        {
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            if (conn.State == System.Data.ConnectionState.Open) await ExecAsync(conn, "SELECT pg_advisory_unlock_all()", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>True when no live worker holds the import (its session would hold the lock).</summary>
+    public static async Task<bool> IsIdleAsync(PhoneCrmDbContext db, Guid importId, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await ScalarAsync((NpgsqlConnection)db.Database.GetDbConnection(),
+                $"SELECT pg_try_advisory_lock({LockKey}) AND pg_advisory_unlock({LockKey})", ct, P("id", importId.ToString())) is true;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task ProcessAsync(NpgsqlConnection conn, ImportJob job, IImportRowHandler handler, CancellationToken ct)
+    {
+        var seekable = await IsWorkbookAsync(job.Id, ct);
+        if (job.Status == ImportStatus.Queued || job.TotalRows == 0)
+        {
+            await using var counting = await files.OpenAsync(job.Id, seekable, ct);
+            var total = ImportFileReader.CountDataRows(counting);
+            await ExecAsync(conn, "UPDATE imports SET status = 'Running', total_rows = @total, started_at = coalesce(started_at, now()), updated_at = now() WHERE id = @id",
+                ct, P("total", total), P("id", job.Id));
+        }
+
+        // Reading and preparing batch N+1 overlaps the database work of batch N: the file streams through a second
+        // connection of the same tenant, the batches are written through the context's, which holds the lock.
+        await using var reading = conn.CloneWith(conn.ConnectionString);
+        await reading.OpenAsync(ct);
+        await using (var apply = TenantConnectionInterceptor.Apply(reading, job.TenantId, null))
+        {
+            await apply.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var stream = await files.OpenAsync(reading, job.Id, seekable, ct);
+        using var reader = ImportFileReader.Open(stream);
+        var batches = await handler.BeginAsync(job, reader.Header.Fields, ct);
+        var prepared = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(PrefetchedBatches)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producer = Task.Run(() => PrepareAsync(reader, batches, job.LastLine, prepared.Writer, stop.Token), stop.Token);
+        try
+        {
+            await foreach (var batch in prepared.Reader.ReadAllAsync(ct))
+            {
+                if (!await CommitAsync(conn, job, batch, ct)) return;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await producer;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped because the consumer ended early.
+            }
+        }
+
+        await ExecAsync(conn, "UPDATE imports SET status = 'Completed', completed_at = now(), updated_at = now() WHERE id = @id", ct, P("id", job.Id));
+        logger.LogInformation("Import {ImportId} ({Kind}) completed", job.Id, job.Kind);
+    }
+
+    /// <summary>A batch ready for the database, with the lines it covers.</summary>
+    private sealed record PreparedBatch(int FirstLine, int LastLine, int Rows, IImportBatch Work);
+
+    private static async Task PrepareAsync(ImportFileReader reader, IImportBatches batches, int committedLine,
+        ChannelWriter<PreparedBatch> output, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var rows in batches.Split(reader.ReadRows()))
+            {
+                // Rows up to the checkpoint were committed by an earlier run: the handler sees them again, nothing more.
+                var committed = 0;
+                while (committed < rows.Count && rows[committed].Line <= committedLine) committed++;
+                if (committed > 0) batches.Replay(committed == rows.Count ? rows : [.. rows.Take(committed)]);
+                if (committed == rows.Count) continue;
+                var fresh = committed == 0 ? rows : [.. rows.Skip(committed)];
+                await output.WriteAsync(new PreparedBatch(fresh[0].Line, fresh[^1].Line, fresh.Count, batches.Prepare(fresh)), ct);
+            }
+        }
+        finally
+        {
+            // Without an error: a failure (e.g. a malformed file) is rethrown where the producer is awaited, after the
+            // batches before it are committed — as when reading and writing ran in turn.
+            output.TryComplete();
+        }
+    }
+
+    /// <summary>One batch, one transaction: the kind's records, rejections, counters and the checkpoint together.</summary>
+    private async Task<bool> CommitAsync(NpgsqlConnection conn, ImportJob job, PreparedBatch batch, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var committedLine = (int)(await ScalarAsync(conn, "SELECT last_line FROM imports WHERE id = @id FOR UPDATE", ct, P("id", job.Id)))!;
+        if (committedLine >= batch.LastLine) return true; // already committed by an earlier run
+        if (committedLine >= batch.FirstLine)
+        {
+            // Another run committed part of this range with other batch edges: start over from its checkpoint.
+            logger.LogWarning("Import {ImportId}: checkpoint moved to {Line}; resuming from there", job.Id, committedLine);
+            return false;
+        }
+
+        var counts = await batch.Work.WriteAsync(conn, ct);
+        if (counts.Rejected.Count > 0)
+        {
+            await ExecAsync(conn, """
+                INSERT INTO import_rejections (tenant_id, import_id, line, value_enc, reason)
+                SELECT app_current_tenant(), @import, l, v, r FROM unnest(@lines, @values, @reasons) AS x(l, v, r)
+                ON CONFLICT DO NOTHING
+                """, ct, P("import", job.Id), P("lines", counts.Rejected.Select(r => r.Line).ToArray()),
+                P("values", counts.Rejected.Select(r => pii.Encrypt(r.Value, RejectionContext)).ToArray()),
+                P("reasons", counts.Rejected.Select(r => r.Reason).ToArray()));
+        }
+
+        await ExecAsync(conn, """
+            UPDATE imports SET processed_rows = processed_rows + @processed, created = created + @created,
+              updated = updated + @updated, duplicates = duplicates + @duplicates, rejected = rejected + @rejected,
+              last_line = @last, updated_at = now()
+            WHERE id = @id
+            """, ct, P("processed", batch.Rows), P("created", counts.Created), P("updated", counts.Updated),
+            P("duplicates", counts.Duplicates), P("rejected", counts.Rejected.Count), P("last", batch.LastLine), P("id", job.Id));
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    private async Task<bool> IsWorkbookAsync(Guid importId, CancellationToken ct)
+    {
+        await using var s = await files.OpenAsync(importId, seekable: false, ct);
+        var head = new byte[4];
+        var n = await s.ReadAtLeastAsync(head, 4, throwOnEndOfStream: false, ct);
+        return n == 4 && head.AsSpan().SequenceEqual("PK\u0003\u0004"u8);
+    }
+}

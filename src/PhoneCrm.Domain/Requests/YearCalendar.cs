@@ -23,16 +23,23 @@ public sealed record YearCalendar
 
     public static bool IsWeekend(DateOnly day) => day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
 
-    /// <summary>What is wrong with an entered year, empty when nothing: every date in the year, none listed twice.</summary>
-    public static IReadOnlyList<string> Validate(int year, IReadOnlyList<DateOnly> holidays, IReadOnlyList<DateOnly> workingWeekends)
+    /// <summary>What is wrong with an entered year's lists, empty when nothing.</summary>
+    public static IReadOnlyList<CalendarProblem> Validate(int year, IReadOnlyList<DateOnly> holidays, IReadOnlyList<DateOnly> workingWeekends)
     {
-        var errors = new List<string>();
-        if (year is < 2000 or > 2100) errors.Add("The year must be between 2000 and 2100.");
-        errors.AddRange(holidays.Concat(workingWeekends).Where(d => d.Year != year).Distinct()
-            .Select(d => $"{d:yyyy-MM-dd} is not in {year}."));
-        errors.AddRange(workingWeekends.Where(d => !IsWeekend(d)).Select(d => $"{d:yyyy-MM-dd} is not a Saturday or Sunday."));
-        errors.AddRange(holidays.Intersect(workingWeekends).Select(d => $"{d:yyyy-MM-dd} is listed both as a holiday and as a working day."));
-        return errors;
+        var problems = new List<CalendarProblem>();
+        for (var i = 0; i < holidays.Count; i++)
+        {
+            if (holidays[i].Year != year) problems.Add(new(CalendarList.Holidays, i, holidays[i], CalendarProblem.OutsideYear));
+            else if (workingWeekends.Contains(holidays[i])) problems.Add(new(CalendarList.Holidays, i, holidays[i], CalendarProblem.InBothLists));
+        }
+
+        for (var i = 0; i < workingWeekends.Count; i++)
+        {
+            if (workingWeekends[i].Year != year) problems.Add(new(CalendarList.WorkingWeekends, i, workingWeekends[i], CalendarProblem.OutsideYear));
+            else if (!IsWeekend(workingWeekends[i])) problems.Add(new(CalendarList.WorkingWeekends, i, workingWeekends[i], CalendarProblem.NotWeekend));
+        }
+
+        return problems;
     }
 
     /// <summary>
@@ -77,4 +84,21 @@ public sealed record YearCalendar
             [.. FixedHolidays(2026), new(2026, 1, 9), new(2026, 12, 31), new(2026, 3, 9), new(2026, 5, 11)],
             []),
     };
+}
+
+public static class CalendarList
+{
+    public const string Holidays = "holidays";
+    public const string WorkingWeekends = "workingWeekends";
+}
+
+/// <summary>One refused date of an entered year: which list, its position there, and why (a message that is also a localisation key).</summary>
+public sealed record CalendarProblem(string List, int Index, DateOnly Day, string Message)
+{
+    public const string OutsideYear = "The date is not in this year.";
+    public const string InBothLists = "The date is listed both as a day off and as a working day.";
+    public const string NotWeekend = "The date is not a Saturday or Sunday.";
+    public const string NotADate = "Not a date: use YYYY-MM-DD or DD.MM.YYYY.";
+
+    public string Field => $"{List}[{Index}]";
 }

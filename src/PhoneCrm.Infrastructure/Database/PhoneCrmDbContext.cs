@@ -9,6 +9,7 @@ using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Events;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Messaging.Automations;
+using PhoneCrm.Domain.Requests;
 using PhoneCrm.Domain.Segments;
 using PhoneCrm.Domain.Tenancy;
 using PhoneCrm.Infrastructure.Access;
@@ -51,6 +52,7 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<SmsProviderSettings> SmsProviderSettings => Set<SmsProviderSettings>();
     public DbSet<InboundSms> InboundSms => Set<InboundSms>();
     public DbSet<NumberChangeRequest> NumberChangeRequests => Set<NumberChangeRequest>();
+    public DbSet<CalendarYear> CalendarYears => Set<CalendarYear>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

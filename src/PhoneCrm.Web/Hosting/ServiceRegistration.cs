@@ -25,6 +25,7 @@ using PhoneCrm.Web.Features.Contacts;
 using PhoneCrm.Web.Features.Events;
 using PhoneCrm.Web.Features.Messaging;
 using PhoneCrm.Web.Features.Operations;
+using PhoneCrm.Web.Features.Requests;
 using PhoneCrm.Web.Features.Segments;
 
 namespace PhoneCrm.Web.Hosting;
@@ -46,7 +47,8 @@ public static class ServiceRegistration
             .AddEventsModule()
             .AddSegmentsModule()
             .AddConsentModule(config)
-            .AddMessagingModule(config, jobServer);
+            .AddMessagingModule(config, jobServer)
+            .AddRequestsModule();
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.
         services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));
         services.AddSingleton(sp => new DatabaseMigrator(connectionString, sp.GetRequiredService<ILogger<DatabaseMigrator>>()));

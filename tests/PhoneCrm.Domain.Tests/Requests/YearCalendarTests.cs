@@ -51,13 +51,18 @@ public sealed class YearCalendarTests
     }
 
     [Fact]
-    public void Validation_names_each_bad_date()
+    public void Validation_names_each_bad_date_by_list_and_position()
     {
-        var errors = YearCalendar.Validate(2027, [D("2026-05-01"), D("2027-01-09")], [D("2027-01-09"), D("2027-01-12")]);
+        var problems = YearCalendar.Validate(2027, [D("2026-05-01"), D("2027-01-09")], [D("2027-01-09"), D("2027-01-12")]);
 
-        Assert.Contains("2026-05-01 is not in 2027.", errors);
-        Assert.Contains("2027-01-12 is not a Saturday or Sunday.", errors);
-        Assert.Contains("2027-01-09 is listed both as a holiday and as a working day.", errors);
+        Assert.Equal(
+            [
+                new CalendarProblem("holidays", 0, D("2026-05-01"), CalendarProblem.OutsideYear),
+                new CalendarProblem("holidays", 1, D("2027-01-09"), CalendarProblem.InBothLists),
+                new CalendarProblem("workingWeekends", 1, D("2027-01-12"), CalendarProblem.NotWeekend),
+            ],
+            problems);
+        Assert.Equal("workingWeekends[1]", problems[2].Field);
         Assert.Empty(YearCalendar.Validate(2027, [.. YearCalendar.FixedHolidays(2027)], [D("2027-01-09")]));
     }
 }

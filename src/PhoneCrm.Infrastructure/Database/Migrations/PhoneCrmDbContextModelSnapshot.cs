@@ -2283,6 +2283,39 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.CalendarYear", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.PrimitiveCollection<List<DateOnly>>("Holidays")
+                        .IsRequired()
+                        .HasColumnType("date[]")
+                        .HasColumnName("holidays");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.PrimitiveCollection<List<DateOnly>>("WorkingWeekends")
+                        .IsRequired()
+                        .HasColumnType("date[]")
+                        .HasColumnName("working_weekends");
+
+                    b.HasKey("TenantId", "Year")
+                        .HasName("pk_calendar_years");
+
+                    b.ToTable("calendar_years", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_calendar_years_year", "year BETWEEN 2000 AND 2100");
+                        });
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Segments.Segment", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -2957,6 +2990,16 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_suppressions_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.CalendarYear", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_calendar_years_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Segments.Segment", b =>

@@ -28,6 +28,7 @@ public static class NavItems
         new("Sending settings", "/settings/sending", Permission.SettingsManage, true, InSettings: true),
         new("Encryption", "/settings/encryption", Permission.SettingsManage, true, InSettings: true),
         new("SMS provider", "/settings/sms", Permission.SettingsManage, true, InSettings: true),
+        new("Working-day calendar", "/settings/calendar", Permission.SettingsManage, true, InSettings: true),
         new("Jobs", "/jobs", Permission.JobsDashboard, true, InSettings: true),
     ];
 

@@ -1,0 +1,13 @@
+using PhoneCrm.Infrastructure.Requests;
+
+namespace PhoneCrm.Web.Features.Requests;
+
+/// <summary>Requests: data-subject requests and the working-day calendar their deadlines are counted on.</summary>
+public static class RequestsModule
+{
+    public static IServiceCollection AddRequestsModule(this IServiceCollection services)
+    {
+        services.AddScoped<WorkingCalendars>();
+        return services;
+    }
+}

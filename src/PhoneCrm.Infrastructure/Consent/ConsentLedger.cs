@@ -43,7 +43,7 @@ public sealed class ConsentLedger(PhoneCrmDbContext db, ContactService contacts,
         if (e.Count > 0) return new GrantResult(null, e);
 
         var upsert = await contacts.UpsertAsync(new ContactInput { Phone = input.Phone, SourceChannel = SourceOf(input.Evidence.Method!) }, ct);
-        if (!upsert.IsValid) return new GrantResult(null, upsert.Errors);
+        if (!upsert.IsValid) return new GrantResult(null, upsert.Errors.ByField);
         var contactId = upsert.Contact!.Id;
         var capturedAt = Micro(input.Evidence.CapturedAt ?? now);
         var rule = purpose!.Rule();

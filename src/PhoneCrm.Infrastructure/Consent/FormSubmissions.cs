@@ -54,7 +54,7 @@ public sealed class FormSubmissions(
         else if (phoneInput.Length > PhoneParser.MaxInputLength || !PhoneParser.TryParse(phoneInput, out phone, await contacts.DefaultRegionAsync(ct)))
             errors["phone"] = "invalid";
         var name = form.AskName ? input.Name?.Trim() : null;
-        if (name is { Length: > ContactInput.NameMax }) errors["name"] = "too long";
+        if (name is { Length: > ContactFields.NameMax }) errors["name"] = "too long";
         var purposes = input.Purposes.Distinct(StringComparer.Ordinal).ToList();
         if (purposes.Count == 0) errors["purposes"] = "none";
         else if (purposes.Any(p => !form.PurposeCodes.Contains(p))) errors["purposes"] = "unknown";

@@ -6,6 +6,7 @@ using Npgsql;
 using NpgsqlTypes;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Tenancy;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Protection;
 
@@ -55,9 +56,9 @@ public sealed class ContactFilter
 
 public sealed record ContactPage(IReadOnlyList<Contact> Items, string? NextCursor, string? SearchKind);
 
-public sealed record UpsertResult(Contact? Contact, bool Created, IReadOnlyDictionary<string, string[]> Errors)
+public sealed record UpsertResult(Contact? Contact, bool Created, ValidationErrors Errors)
 {
-    public bool IsValid => Errors.Count == 0;
+    public bool IsValid => Errors.IsValid;
 }
 
 /// <summary>
@@ -137,7 +138,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
     {
         var tenant = await TenantAsync(ct);
         var contact = await Scoped(db.Contacts, scope).SingleOrDefaultAsync(c => c.Id == id, ct);
-        if (contact is null) return new UpsertResult(null, false, new Dictionary<string, string[]>());
+        if (contact is null) return new UpsertResult(null, false, new ValidationErrors());
         var valid = input.Validate(tenant.DefaultRegion, phoneRequired: true, out var errors);
         if (valid is null) return new UpsertResult(contact, false, errors);
 
@@ -145,7 +146,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         if (!phoneIndex.AsSpan().SequenceEqual(contact.PhoneIndex))
         {
             if (await db.Contacts.AnyAsync(c => c.PhoneIndex == phoneIndex && c.Id != id, ct))
-                return new UpsertResult(contact, false, new Dictionary<string, string[]> { ["phone"] = ["Another contact already has this number."] });
+                return new UpsertResult(contact, false, ValidationErrors.Of("phone", "Another contact already has this number."));
             contact.PhoneCipher = protector.Encrypt(valid.Phone.E164, PhoneContext)!;
             contact.PhoneIndex = phoneIndex;
         }
@@ -301,7 +302,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
     {
         if (text.StartsWith('#') || !scope.Personal)
         {
-            var tag = ContactInput.NormalizeTag(text.TrimStart('#'));
+            var tag = ContactFields.NormalizeTag(text.TrimStart('#'));
             return (db.Contacts.FromSqlRaw("SELECT * FROM contacts WHERE tags @> ARRAY[@tag]::text[]", new NpgsqlParameter("tag", tag)), "tag");
         }
 
@@ -321,7 +322,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
 
         var tokens = BlindIndex.TokenizeName(text, null).Select(index.NameToken).ToArray();
         var names = new NpgsqlParameter("names", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = tokens };
-        var tagValue = new NpgsqlParameter("tag", ContactInput.NormalizeTag(text));
+        var tagValue = new NpgsqlParameter("tag", ContactFields.NormalizeTag(text));
         return (db.Contacts.FromSqlRaw(
             "SELECT * FROM contacts WHERE (cardinality(@names) > 0 AND name_token_indexes @> @names) OR tags @> ARRAY[@tag]::text[]",
             names, tagValue), "name_or_tag");

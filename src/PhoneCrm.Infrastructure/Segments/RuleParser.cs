@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using PhoneCrm.Infrastructure.Contacts;
+using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Infrastructure.Events;
 using static PhoneCrm.Infrastructure.Segments.RuleFields;
 
@@ -138,7 +138,7 @@ public sealed class RuleParser
         var s = v.GetString()!.Trim();
         s = field.Kind switch
         {
-            FieldKind.Tags => ContactInput.NormalizeTag(s),
+            FieldKind.Tags => ContactFields.NormalizeTag(s),
             FieldKind.Category => EventInput.NormalizeCategory(s),
             FieldKind.Enum => s.ToLowerInvariant(),
             _ => s,

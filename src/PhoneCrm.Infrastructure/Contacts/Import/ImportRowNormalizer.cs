@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Infrastructure.Imports;
 
@@ -21,22 +19,9 @@ public sealed class ImportRowNormalizer
 {
     public const int MaxRejectedValueLength = 200;
     public const int MaxPhoneLength = 256;
-    public const int MaxNameLength = 100;
-    public const int MaxEmailLength = 254;
-    public const int MaxCityLength = 100;
     public const int MaxGenderLength = 50;
     public const int MaxBirthDateLength = 50;
-    public const int MaxTagLength = 50;
-    public const int MaxTags = 20;
     public const int MaxTagsFieldLength = 2000;
-
-    private static readonly string[] _dateFormats =
-        ["yyyy-MM-dd", "yyyy-M-d", "dd.MM.yyyy", "d.M.yyyy", "dd/MM/yyyy", "d/M/yyyy", "yyyy.MM.dd", "yyyy/MM/dd"];
-
-    private static readonly DateOnly _excelEpoch = new(1899, 12, 30);
-    private static readonly DateOnly _minBirthDate = new(1900, 1, 1);
-
-    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _genders = BuildGenders();
 
     private readonly ColumnMapping _mapping;
     private readonly string _defaultRegion;
@@ -73,22 +58,22 @@ public sealed class ImportRowNormalizer
 
         // Length checks of the other fields first: they are cheaper than the phone parse.
         ImportField? tooLong = null;
-        if (!TryText(row, ImportField.FirstName, MaxNameLength, out var firstName))
+        if (!TryText(row, ImportField.FirstName, ContactFields.NameMax, out var firstName))
         {
             tooLong = ImportField.FirstName;
         }
 
-        if (!TryText(row, ImportField.LastName, MaxNameLength, out var lastName))
+        if (!TryText(row, ImportField.LastName, ContactFields.NameMax, out var lastName))
         {
             tooLong ??= ImportField.LastName;
         }
 
-        if (!TryText(row, ImportField.City, MaxCityLength, out var city))
+        if (!TryText(row, ImportField.City, ContactFields.CityMax, out var city))
         {
             tooLong ??= ImportField.City;
         }
 
-        if (!TryTrimmed(row, ImportField.Email, MaxEmailLength, out var email))
+        if (!TryTrimmed(row, ImportField.Email, ContactFields.EmailMax, out var email))
         {
             tooLong ??= ImportField.Email;
         }
@@ -129,7 +114,7 @@ public sealed class ImportRowNormalizer
         string? normalizedEmail = null;
         if (!email.IsEmpty)
         {
-            normalizedEmail = NormalizeEmail(email);
+            normalizedEmail = ContactFields.IsEmail(email) ? email.ToString().ToLowerInvariant() : null;
             if (normalizedEmail is null)
             {
                 (invalid ??= []).Add(ImportField.Email.Name());
@@ -139,7 +124,7 @@ public sealed class ImportRowNormalizer
         string? normalizedGender = null;
         if (!gender.IsEmpty)
         {
-            normalizedGender = NormalizeGender(gender);
+            normalizedGender = ContactFields.GenderFromText(gender);
             if (normalizedGender is null)
             {
                 (invalid ??= []).Add(ImportField.Gender.Name());
@@ -149,7 +134,7 @@ public sealed class ImportRowNormalizer
         DateOnly? normalizedBirthDate = null;
         if (!birthDate.IsEmpty)
         {
-            normalizedBirthDate = ParseBirthDate(birthDate, _today);
+            normalizedBirthDate = ContactFields.BirthDateFromText(birthDate, _today);
             if (normalizedBirthDate is null)
             {
                 (invalid ??= []).Add(ImportField.BirthDate.Name());
@@ -241,142 +226,8 @@ public sealed class ImportRowNormalizer
             return true;
         }
 
-        value = CollapseWhitespace(span, row.Field(_mapping[field])!);
+        value = ContactFields.CollapseWhitespace(span, row.Field(_mapping[field])!);
         return value.Length <= max;
-    }
-
-    internal static string CollapseWhitespace(ReadOnlySpan<char> trimmed, string original)
-    {
-        var needs = false;
-        for (var i = 0; i < trimmed.Length; i++)
-        {
-            var c = trimmed[i];
-            if (char.IsWhiteSpace(c) && (c != ' ' || (i > 0 && char.IsWhiteSpace(trimmed[i - 1]))))
-            {
-                needs = true;
-                break;
-            }
-        }
-
-        if (!needs)
-        {
-            return trimmed.Length == original.Length ? original : new string(trimmed);
-        }
-
-        var sb = new StringBuilder(trimmed.Length);
-        var space = false;
-        foreach (var c in trimmed)
-        {
-            if (char.IsWhiteSpace(c))
-            {
-                space = true;
-                continue;
-            }
-
-            if (space)
-            {
-                sb.Append(' ');
-                space = false;
-            }
-
-            sb.Append(c);
-        }
-
-        return sb.ToString();
-    }
-
-    /// <summary>Lower-cased address, or null when it is not a plausible <c>local@domain.tld</c>.</summary>
-    internal static string? NormalizeEmail(ReadOnlySpan<char> s)
-    {
-        if (s.Length is < 3 or > MaxEmailLength)
-        {
-            return null;
-        }
-
-        var at = s.IndexOf('@');
-        if (at <= 0 || at > 64 || s.LastIndexOf('@') != at)
-        {
-            return null;
-        }
-
-        var local = s[..at];
-        var domain = s[(at + 1)..];
-        if (local[0] == '.' || local[^1] == '.' || local.Contains("..", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        foreach (var c in local)
-        {
-            if (c <= ' ' || c is '"' or '(' or ')' or ',' or ':' or ';' or '<' or '>' or '[' or '\\' or ']' || char.IsWhiteSpace(c))
-            {
-                return null;
-            }
-        }
-
-        var labels = 0;
-        var tld = ReadOnlySpan<char>.Empty;
-        foreach (var range in domain.Split('.'))
-        {
-            var label = domain[range];
-            if (label.IsEmpty || label.Length > 63 || label[0] == '-' || label[^1] == '-')
-            {
-                return null;
-            }
-
-            foreach (var c in label)
-            {
-                if (!char.IsLetterOrDigit(c) && c != '-')
-                {
-                    return null;
-                }
-            }
-
-            labels++;
-            tld = label;
-        }
-
-        if (labels < 2 || tld.Length < 2 || (!tld.StartsWith("xn--", StringComparison.OrdinalIgnoreCase) && !IsLetters(tld)))
-        {
-            return null;
-        }
-
-        return s.ToString().ToLowerInvariant();
-    }
-
-    /// <summary><c>male|female|unknown</c>, or null when the value is not recognised.</summary>
-    internal static string? NormalizeGender(ReadOnlySpan<char> s)
-    {
-        s = s.TrimEnd('.').Trim();
-        return _genders.TryGetValue(s, out var gender) ? gender : null;
-    }
-
-    /// <summary>
-    /// <c>yyyy-MM-dd</c> (a time part is ignored), <c>dd.MM.yyyy</c>, <c>dd/MM/yyyy</c>, or an Excel serial day number
-    /// of five digits (10000 = 1927-05-18 … ); a four-digit number is taken for a bare year and refused. Dates before
-    /// 1900 or after <paramref name="today"/> are refused.
-    /// </summary>
-    internal static DateOnly? ParseBirthDate(ReadOnlySpan<char> s, DateOnly today)
-    {
-        DateOnly date;
-        if (s.Length == 5 && IsDigits(s))
-        {
-            date = _excelEpoch.AddDays(int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture));
-        }
-        else
-        {
-            if (s.Length > 10 && s[4] == '-' && (s[10] == ' ' || s[10] == 'T'))
-            {
-                s = s[..10];
-            }
-
-            if (!DateOnly.TryParseExact(s, _dateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
-            {
-                return null;
-            }
-        }
-
-        return date < _minBirthDate || date > today ? null : date;
     }
 
     /// <summary>Splits on <c>|</c>, <c>,</c> or <c>;</c>; trimmed, lower-case, distinct. Sets a reason when a limit is broken.</summary>
@@ -397,14 +248,14 @@ public sealed class ImportRowNormalizer
                 continue;
             }
 
-            if (part.Length > MaxTagLength * 4)
+            if (part.Length > ContactFields.TagMax * 4)
             {
                 error = ImportRejectReasons.FieldTooLong(ImportField.Tags);
                 return [];
             }
 
-            var tag = CollapseWhitespace(part, "").ToLowerInvariant();
-            if (tag.Length > MaxTagLength)
+            var tag = ContactFields.NormalizeTag(part);
+            if (tag.Length > ContactFields.TagMax)
             {
                 error = ImportRejectReasons.FieldTooLong(ImportField.Tags);
                 return [];
@@ -416,59 +267,12 @@ public sealed class ImportRowNormalizer
             }
         }
 
-        if (tags.Count > MaxTags)
+        if (tags.Count > ContactFields.TagsMax)
         {
             error = ImportRejectReasons.TooManyTags;
             return [];
         }
 
         return tags.ToArray();
-    }
-
-    private static bool IsDigits(ReadOnlySpan<char> s)
-    {
-        foreach (var c in s)
-        {
-            if (c is < '0' or > '9')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool IsLetters(ReadOnlySpan<char> s)
-    {
-        foreach (var c in s)
-        {
-            if (!char.IsLetter(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> BuildGenders()
-    {
-        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var s in new[] { "м", "муж", "мужской", "мужчина", "male", "m", "man" })
-        {
-            map[s] = "male";
-        }
-
-        foreach (var s in new[] { "ж", "жен", "женский", "женщина", "female", "f", "woman", "w" })
-        {
-            map[s] = "female";
-        }
-
-        foreach (var s in new[] { "unknown", "u", "не указан", "не указано", "неизвестно", "другое", "other" })
-        {
-            map[s] = "unknown";
-        }
-
-        return map.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 }

@@ -9,7 +9,7 @@ namespace PhoneCrm.Infrastructure.Contacts.Import;
 /// so the report can warn, and the contact keeps whatever it had.
 /// </summary>
 /// <param name="Gender"><c>male|female|unknown</c>, or null when not given.</param>
-/// <param name="Tags">Trimmed, lower-case, distinct, in file order (at most <see cref="ImportRowNormalizer.MaxTags"/>).</param>
+/// <param name="Tags">Trimmed, lower-case, distinct, in file order (at most <see cref="PhoneCrm.Domain.Contacts.ContactFields.TagsMax"/>).</param>
 /// <param name="InvalidFields">Wire names (<c>email</c>, <c>birth_date</c>, <c>gender</c>) of values that were dropped.</param>
 public sealed record NormalizedImportRow(
     int Line,

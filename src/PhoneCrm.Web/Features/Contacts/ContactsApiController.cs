@@ -71,7 +71,7 @@ public sealed class ContactsApiController(ContactService contacts, AuditLog audi
             SourceDetail = request.Source?.Detail,
             Attributes = request.Attributes,
         }, ct);
-        if (!result.IsValid) return Invalid(result.Errors);
+        if (!result.IsValid) return Invalid(result.Errors.ByField);
 
         var contact = result.Contact!;
         await audit.WriteAsync(result.Created ? AuditActions.Create : AuditActions.Update, "contact", contact.Id.ToString(),

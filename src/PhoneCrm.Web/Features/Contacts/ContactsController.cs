@@ -131,14 +131,14 @@ public sealed class ContactsController(
         if (valid is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View(nameof(New), new NewModel(form, Localize(errors), null));
+            return View(nameof(New), new NewModel(form, Localize(errors.ByField), null));
         }
 
         var result = await contacts.UpsertAsync(input, ct);
         if (!result.IsValid)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View(nameof(New), new NewModel(form, Localize(result.Errors), null));
+            return View(nameof(New), new NewModel(form, Localize(result.Errors.ByField), null));
         }
 
         var contact = result.Contact!;
@@ -170,7 +170,7 @@ public sealed class ContactsController(
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
             var current = contacts.View(result.Contact, scope);
-            return View(nameof(Card), await CardModelAsync(current, form, Localize(result.Errors), scope, null, ct));
+            return View(nameof(Card), await CardModelAsync(current, form, Localize(result.Errors.ByField), scope, null, ct));
         }
 
         await audit.WriteAsync(AuditActions.Update, "contact", id.ToString(), "ui edit", ct);

@@ -8,6 +8,9 @@ namespace PhoneCrm.Infrastructure.Consent;
 public sealed record CaptureFormInput(string? Name, bool AskName, IReadOnlyList<string> PurposeCodes, Guid? TextVersionId, string? ThankYouText,
     string? RedirectUrl, string? PrivacyPolicyUrl, bool Active);
 
+/// <summary>A public form with its consent text and the purposes it offers, in the form's order.</summary>
+public sealed record PublicCaptureForm(CaptureForm Form, ConsentTextVersion Text, IReadOnlyList<ConsentPurpose> Purposes);
+
 /// <summary>The Admin's capture forms. Errors are keyed by the input property names.</summary>
 public sealed class CaptureForms(PhoneCrmDbContext db, ConsentPurposes purposes, TimeProvider clock)
 {
@@ -17,8 +20,20 @@ public sealed class CaptureForms(PhoneCrmDbContext db, ConsentPurposes purposes,
     public Task<CaptureForm?> GetAsync(Guid id, CancellationToken ct = default) =>
         db.CaptureForms.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
 
-    public Task<CaptureForm?> FindByKeyAsync(string key, CancellationToken ct = default) =>
-        db.CaptureForms.AsNoTracking().SingleOrDefaultAsync(f => f.Key == key, ct);
+    /// <summary>
+    /// The active form behind a public URL, for an anonymous visitor: the URL names the tenant, which is set here for the
+    /// rest of the request. Null for an unknown, overlong or inactive key.
+    /// </summary>
+    public async Task<PublicCaptureForm?> OpenPublicAsync(Guid tenantId, string key, CancellationToken ct = default)
+    {
+        if (key.Length > 32) return null;
+        db.Tenant.Set(tenantId);
+        var form = await db.CaptureForms.AsNoTracking().SingleOrDefaultAsync(f => f.Key == key, ct);
+        if (form is null || !form.Active) return null;
+        var text = await db.ConsentTextVersions.AsNoTracking().SingleAsync(v => v.Id == form.TextVersionId, ct);
+        var all = await purposes.ListAsync(ct);
+        return new PublicCaptureForm(form, text, form.PurposeCodes.Select(c => all.FirstOrDefault(p => p.Code == c)).OfType<ConsentPurpose>().ToList());
+    }
 
     /// <summary>Creates (id null) or edits a form; an edit bumps the version that evidence cites.</summary>
     public async Task<(CaptureForm? Form, IReadOnlyDictionary<string, string> Errors)> SaveAsync(Guid? id, CaptureFormInput input,

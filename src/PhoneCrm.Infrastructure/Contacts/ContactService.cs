@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
+using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Tenancy;
 using PhoneCrm.Domain.Validation;
@@ -30,6 +31,9 @@ public sealed record ContactView(
 }
 
 public sealed record NoteView(Guid Id, string Text, string AuthorName, DateTimeOffset CreatedAt);
+
+/// <summary>A user who may own contacts (a sales manager of the tenant).</summary>
+public sealed record ContactOwner(Guid Id, string Email);
 
 public sealed class ContactFilter
 {
@@ -234,6 +238,22 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         var notes = await db.ContactNotes.AsNoTracking().Where(n => n.ContactId == id).OrderByDescending(n => n.CreatedAt).ToListAsync(ct);
         return notes.Select(n => new NoteView(n.Id, protector.Decrypt(n.TextCipher, NoteContext)!, n.AuthorName, n.CreatedAt)).ToList();
     }
+
+    /// <summary>The tenant's sales managers: who can own contacts.</summary>
+    public async Task<IReadOnlyList<ContactOwner>> OwnersAsync(CancellationToken ct = default)
+    {
+        var members = await (
+                from m in db.Memberships.AsNoTracking()
+                join u in db.Users.AsNoTracking() on m.UserId equals u.Id
+                where m.IsActive
+                select new { m.Roles, u.Id, u.Email })
+            .ToListAsync(ct);
+        return members.Where(m => m.Roles.Contains(Role.SalesManager)).Select(m => new ContactOwner(m.Id, m.Email ?? m.Id.ToString()))
+            .OrderBy(o => o.Email, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The cities of the tenant's contacts (erased ones aside), smallest first, at most <paramref name="limit"/>.</summary>
+    public Task<List<string>> CitiesAsync(int limit, CancellationToken ct = default) => DistinctValues.CitiesAsync(db, limit, ct);
 
     public ContactView View(Contact c, ContactScope scope)
     {

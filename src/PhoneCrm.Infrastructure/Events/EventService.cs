@@ -13,6 +13,10 @@ public enum EventOutcome { Created, Duplicate, Conflict, Invalid }
 
 public sealed record EventResult(EventOutcome Outcome, Guid? Id, Guid? ContactId, IReadOnlyDictionary<string, string[]> Errors);
 
+/// <summary>One line of a contact's events timeline.</summary>
+public sealed record TimelineEvent(string Type, DateTimeOffset OccurredAt, decimal? Amount, string? Currency, string? OrderId,
+    IReadOnlyList<string> Categories, string ExternalId);
+
 /// <summary>
 /// Records events idempotently by external id and keeps the contact's computed attributes current in the same
 /// transaction. Concurrent senders of the same id meet at the unique index: one inserts, the rest read its row.
@@ -121,6 +125,35 @@ public sealed class EventService(PhoneCrmDbContext db, ContactService contacts, 
         var touched = results.Where(r => r.Outcome == EventOutcome.Created).Select(r => r.ContactId!.Value).Distinct().ToArray();
         if (touched.Length > 0) await ContactStatsUpdater.RecomputeAsync(conn, tenantId, touched, ct);
         return results;
+    }
+
+    /// <summary>A contact's latest events, newest first, with the currency, order id and categories read from their data.</summary>
+    public async Task<IReadOnlyList<TimelineEvent>> TimelineAsync(Guid contactId, int limit, CancellationToken ct = default)
+    {
+        var rows = await db.ContactEvents.AsNoTracking().Where(e => e.ContactId == contactId)
+            .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Take(limit)
+            .Select(e => new { e.Type, e.OccurredAt, e.Amount, e.Data, e.ExternalId }).ToListAsync(ct);
+        return rows.Select(e => ToTimelineEvent(e.Type, e.OccurredAt, e.Amount, e.Data, e.ExternalId)).ToList();
+    }
+
+    private static TimelineEvent ToTimelineEvent(string type, DateTimeOffset at, decimal? amount, string data, string externalId)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(data);
+        var root = doc.RootElement;
+        string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+        var categories = new List<string>();
+        if (root.TryGetProperty("items", out var items) && items.ValueKind == System.Text.Json.JsonValueKind.Array)
+        {
+            foreach (var item in items.EnumerateArray())
+            {
+                if (item.ValueKind == System.Text.Json.JsonValueKind.Object && item.TryGetProperty("category", out var c)
+                    && c.ValueKind == System.Text.Json.JsonValueKind.String
+                    && EventInput.NormalizeCategory(c.GetString()!) is { Length: > 0 } name && !categories.Contains(name))
+                    categories.Add(name);
+            }
+        }
+
+        return new TimelineEvent(type, at, amount, Text("currency"), Text("orderId"), categories, externalId);
     }
 
     private async Task<EventResult?> ExistingAsync(EventInput.Valid valid, CancellationToken ct)

@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 
 namespace PhoneCrm.Infrastructure.Messaging;
 
 /// <summary>The tenant's saved SMS templates.</summary>
-public sealed class MessageTemplates(PhoneCrmDbContext db, TimeProvider clock)
+public sealed class MessageTemplates(PhoneCrmDbContext db, ContactService contacts, TimeProvider clock)
 {
     public Task<List<MessageTemplate>> ListAsync(CancellationToken ct) =>
         db.MessageTemplates.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
@@ -46,4 +47,12 @@ public sealed class MessageTemplates(PhoneCrmDbContext db, TimeProvider clock)
 
     public async Task<bool> DeleteAsync(Guid id, CancellationToken ct) =>
         await db.MessageTemplates.Where(t => t.Id == id).ExecuteDeleteAsync(ct) > 0;
+
+    /// <summary>The newest active contact with a first name, decrypted, to preview a text with (the caller audits the read); null when none.</summary>
+    public async Task<ContactView?> PreviewContactAsync(CancellationToken ct)
+    {
+        var contact = await db.Contacts.AsNoTracking().Where(c => c.FirstNameCipher != null && c.Status == "active")
+            .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(ct);
+        return contact is null ? null : contacts.View(contact, ContactScope.Full);
+    }
 }

@@ -84,6 +84,31 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
             sql, r => r.GetGuid(0), ct);
     }
 
+    /// <summary>Some matching contacts (newest first) as the scope may see them: masked without personal access, a sales manager's own only.</summary>
+    public async Task<IReadOnlyList<ContactView>> SampleContactsAsync(RuleNode rule, IReadOnlyList<Guid> exclude, int limit, ContactScope scope,
+        CancellationToken ct = default)
+    {
+        var ids = (await SampleAsync(rule, exclude, limit, scope, ct)).ToList();
+        var rows = await contacts.GetManyAsync(ids, scope, ct);
+        return rows.OrderBy(c => ids.IndexOf(c.Id)).Select(c => contacts.View(c, scope)).ToList();
+    }
+
+    /// <summary>What the visual builder offers to choose from: the categories bought and the consent purposes of the tenant.</summary>
+    public async Task<(IReadOnlyList<string> Categories, IReadOnlyList<string> PurposeCodes)> BuilderChoicesAsync(CancellationToken ct = default)
+    {
+        var categories = await DistinctValues.CategoriesAsync(db, 300, ct);
+        var purposes = await db.ConsentPurposes.AsNoTracking().OrderBy(p => p.Code).Select(p => p.Code).ToListAsync(ct);
+        return (categories, purposes);
+    }
+
+    /// <summary>City autocomplete: existing cities starting with <paramref name="prefix"/> (case-insensitive, current culture), at most 20.</summary>
+    public async Task<IReadOnlyList<string>> CitiesStartingWithAsync(string prefix, CancellationToken ct = default)
+    {
+        // All the tenant's cities by a loose index scan (a few thousand at most), matched here case-insensitively.
+        var cities = await contacts.CitiesAsync(5000, ct);
+        return cities.Where(c => c.StartsWith(prefix, StringComparison.CurrentCultureIgnoreCase)).Take(20).ToList();
+    }
+
     /// <summary>
     /// The membership of a saved segment now, as joins and a WHERE fragment over <c>contacts c</c> (without the tenant and erased
     /// guards, which <see cref="SnapshotAsync"/> and the counts add): its rule AND NOT the membership of each excluded

@@ -5,7 +5,7 @@ using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Consent;
-using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Tenancy;
 using PhoneCrm.Web.Features.Access;
 
 namespace PhoneCrm.Web.Features.Consent;
@@ -16,7 +16,7 @@ public sealed class CaptureFormsController(
     CaptureForms forms,
     ConsentPurposes purposes,
     ConsentTexts texts,
-    PhoneCrmDbContext db,
+    TenantContext tenant,
     AuditLog audit,
     IStringLocalizer<SharedResource> t) : UiController
 {
@@ -86,6 +86,6 @@ public sealed class CaptureFormsController(
     }
 
     private async Task<IndexModel> ModelAsync(CaptureForm? editing, EditForm input, IReadOnlyDictionary<string, string> errors, CancellationToken ct) =>
-        new(await forms.ListAsync(ct), editing, input, await purposes.ListAsync(ct), await texts.ListAsync(ct), errors, db.Tenant.RequireTenant(),
+        new(await forms.ListAsync(ct), editing, input, await purposes.ListAsync(ct), await texts.ListAsync(ct), errors, tenant.RequireTenant(),
             $"{Request.Scheme}://{Request.Host}");
 }

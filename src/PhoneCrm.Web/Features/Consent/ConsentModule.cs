@@ -15,6 +15,7 @@ public static class ConsentModule
         services.AddScoped<FormSubmissions>();
         services.AddScoped<IConsentCodeSender, OutboxConsentCodeSender>();
         services.AddScoped<PreferenceLinks>();
+        services.AddScoped<ContactPreferences>();
         services.AddPublicFormLimits(config);
         return services;
     }

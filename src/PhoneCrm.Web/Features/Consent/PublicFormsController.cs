@@ -1,11 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Infrastructure.Consent;
-using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Web.Features.Access;
 
 namespace PhoneCrm.Web.Features.Consent;
@@ -19,10 +17,8 @@ namespace PhoneCrm.Web.Features.Consent;
 [AllowAnonymous, IgnoreAntiforgeryToken, EnableRateLimiting(PublicFormLimits.Policy)]
 [Route("f/{tenantId:guid}/{key}")]
 public sealed class PublicFormsController(
-    PhoneCrmDbContext db,
     CaptureForms forms,
     FormSubmissions submissions,
-    ConsentPurposes purposes,
     IStringLocalizer<SharedResource> t) : UiController
 {
     public const string HoneypotField = "website";
@@ -133,15 +129,9 @@ public sealed class PublicFormsController(
     private async Task<(CaptureForm Form, ConsentTextVersion Text, IReadOnlyList<PurposeOption> Purposes)?> LoadAsync(Guid tenantId, string key,
         CancellationToken ct)
     {
-        if (key.Length > 32) return null;
-        db.Tenant.Set(tenantId);
-        var form = await forms.FindByKeyAsync(key, ct);
-        if (form is null || !form.Active) return null;
-        var text = await db.ConsentTextVersions.AsNoTracking().SingleAsync(v => v.Id == form.TextVersionId, ct);
-        var all = await purposes.ListAsync(ct);
-        var options = form.PurposeCodes.Select(c => all.FirstOrDefault(p => p.Code == c)).OfType<ConsentPurpose>()
-            .Select(p => new PurposeOption(p.Code, p.BuiltIn ? t.Code("purpose", p.Code) : p.Name, p.ValidityDays)).ToList();
-        return (form, text, options);
+        if (await forms.OpenPublicAsync(tenantId, key, ct) is not { } open) return null;
+        var options = open.Purposes.Select(p => new PurposeOption(p.Code, p.BuiltIn ? t.Code("purpose", p.Code) : p.Name, p.ValidityDays)).ToList();
+        return (open.Form, open.Text, options);
     }
 
     /// <summary>The form read by hand, so an oversized or malformed body is a clear 413 rather than a binding failure.</summary>

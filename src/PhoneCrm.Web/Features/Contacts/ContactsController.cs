@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using ClosedXML.Excel;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
@@ -10,7 +9,7 @@ using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
-using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Events;
 using PhoneCrm.Infrastructure.Export;
 using PhoneCrm.Web.Features.Access;
 using PhoneCrm.Web.Features.Consent;
@@ -21,7 +20,7 @@ namespace PhoneCrm.Web.Features.Contacts;
 [Route("contacts"), RequirePermission(Permission.ContactsRead)]
 public sealed class ContactsController(
     ContactService contacts,
-    PhoneCrmDbContext db,
+    EventService timeline,
     AuditLog audit,
     AuditActor actor,
     ConsentLedger ledger,
@@ -77,18 +76,12 @@ public sealed class ContactsController(
         };
     }
 
-    public sealed record Owner(Guid Id, string Email);
-
     public sealed record IndexModel(ContactFilter Filter, IReadOnlyList<ContactView> Rows, string? NextCursor, bool Personal,
-        bool OwnOnly, IReadOnlyList<Owner> Owners, IReadOnlyList<string> Cities);
+        bool OwnOnly, IReadOnlyList<ContactOwner> Owners, IReadOnlyList<string> Cities);
 
     public sealed record CardModel(ContactView Contact, ContactForm Form, IReadOnlyDictionary<string, string> Errors,
-        IReadOnlyList<NoteView> Notes, IReadOnlyList<Owner> Owners, bool CanWrite, bool CanAssign, string? Tab,
-        ConsentTab? Consents = null, IReadOnlyList<EventRow>? Events = null);
-
-    /// <summary>One line of the card's events timeline.</summary>
-    public sealed record EventRow(string Type, DateTimeOffset OccurredAt, decimal? Amount, string? Currency, string? OrderId,
-        IReadOnlyList<string> Categories, string ExternalId);
+        IReadOnlyList<NoteView> Notes, IReadOnlyList<ContactOwner> Owners, bool CanWrite, bool CanAssign, string? Tab,
+        ConsentTab? Consents = null, IReadOnlyList<TimelineEvent>? Events = null);
 
     public const int TimelineSize = 100;
 
@@ -100,9 +93,9 @@ public sealed class ContactsController(
         var scope = ContactAccess.ScopeFor(User);
         var page = await contacts.PageAsync(filter, scope, PageSize, ct);
         await audit.WriteAsync(AuditActions.Read, "contact_list", null, $"{filter.Describe(page.SearchKind)};rows={page.Items.Count}", ct);
-        var cities = await DistinctValues.CitiesAsync(db, 300, ct);
+        var cities = await contacts.CitiesAsync(300, ct);
         return View(new IndexModel(filter, page.Items.Select(c => contacts.View(c, scope)).ToList(), page.NextCursor, scope.Personal,
-            scope.OwnerOnly is not null, await OwnersAsync(ct), cities));
+            scope.OwnerOnly is not null, await contacts.OwnersAsync(ct), cities));
     }
 
     [HttpGet("new"), RequirePermission(Permission.ContactsWrite)]
@@ -206,7 +199,7 @@ public sealed class ContactsController(
             return Redirect($"/contacts/{id}");
         }
 
-        if (ownerId is { } o && (await OwnersAsync(ct)).All(x => x.Id != o))
+        if (ownerId is { } o && (await contacts.OwnersAsync(ct)).All(x => x.Id != o))
         {
             Flash(t["Choose a sales manager of this company."]);
             return Redirect($"/contacts/{id}");
@@ -289,51 +282,15 @@ public sealed class ContactsController(
             await audit.WriteAsync(AuditActions.Read, "consent", view.Id.ToString(), $"card tab; records={consents.History.Count}", ct);
         }
 
-        List<EventRow>? events = null;
+        IReadOnlyList<TimelineEvent>? events = null;
         if (tab == "orders")
         {
-            var rows = await db.ContactEvents.AsNoTracking().Where(e => e.ContactId == view.Id)
-                .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Take(TimelineSize)
-                .Select(e => new { e.Type, e.OccurredAt, e.Amount, e.Data, e.ExternalId }).ToListAsync(ct);
-            events = rows.Select(e => ToRow(e.Type, e.OccurredAt, e.Amount, e.Data, e.ExternalId)).ToList();
+            events = await timeline.TimelineAsync(view.Id, TimelineSize, ct);
             await audit.WriteAsync(AuditActions.Read, "contact_events", view.Id.ToString(), $"card tab; rows={events.Count}", ct);
         }
 
-        return new CardModel(view, form, errors, await contacts.NotesAsync(view.Id, scope, ct), await OwnersAsync(ct), canWrite,
+        return new CardModel(view, form, errors, await contacts.NotesAsync(view.Id, scope, ct), await contacts.OwnersAsync(ct), canWrite,
             canWrite && scope.OwnerOnly is null, tab, consents, events);
-    }
-
-    private static EventRow ToRow(string type, DateTimeOffset at, decimal? amount, string data, string externalId)
-    {
-        using var doc = System.Text.Json.JsonDocument.Parse(data);
-        var root = doc.RootElement;
-        string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
-        var categories = new List<string>();
-        if (root.TryGetProperty("items", out var items) && items.ValueKind == System.Text.Json.JsonValueKind.Array)
-        {
-            foreach (var item in items.EnumerateArray())
-            {
-                if (item.ValueKind == System.Text.Json.JsonValueKind.Object && item.TryGetProperty("category", out var c)
-                    && c.ValueKind == System.Text.Json.JsonValueKind.String
-                    && Infrastructure.Events.EventInput.NormalizeCategory(c.GetString()!) is { Length: > 0 } name && !categories.Contains(name))
-                    categories.Add(name);
-            }
-        }
-
-        return new EventRow(type, at, amount, Text("currency"), Text("orderId"), categories, externalId);
-    }
-
-    /// <summary>The tenant's sales managers: who can own contacts.</summary>
-    private async Task<IReadOnlyList<Owner>> OwnersAsync(CancellationToken ct)
-    {
-        var members = await (
-                from m in db.Memberships.AsNoTracking()
-                join u in db.Users.AsNoTracking() on m.UserId equals u.Id
-                where m.IsActive
-                select new { m.Roles, u.Id, u.Email })
-            .ToListAsync(ct);
-        return members.Where(m => m.Roles.Contains(Role.SalesManager)).Select(m => new Owner(m.Id, m.Email ?? m.Id.ToString()))
-            .OrderBy(o => o.Email, StringComparer.Ordinal).ToList();
     }
 
     private Dictionary<string, string> Localize(IReadOnlyDictionary<string, string[]> errors) =>

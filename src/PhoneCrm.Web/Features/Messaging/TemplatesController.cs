@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
@@ -7,8 +6,6 @@ using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Consent;
-using PhoneCrm.Infrastructure.Contacts;
-using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Web.Features.Access;
 
@@ -16,8 +13,7 @@ namespace PhoneCrm.Web.Features.Messaging;
 
 /// <summary>Saved SMS templates with a live character/segment counter and a preview rendered for a sample contact.</summary>
 [Route("templates")]
-public sealed class TemplatesController(MessageTemplates templates, ConsentPurposes purposes, PhoneCrmDbContext db, ContactService contacts,
-    AuditLog audit, IStringLocalizer<SharedResource> t) : UiController
+public sealed class TemplatesController(MessageTemplates templates, ConsentPurposes purposes, AuditLog audit, IStringLocalizer<SharedResource> t) : UiController
 {
     public sealed class TemplateForm
     {
@@ -106,11 +102,9 @@ public sealed class TemplatesController(MessageTemplates templates, ConsentPurpo
             ["unsubscribeLink"] = "https://s.example/u/x1",
         };
         if (!User.Has(Permission.ContactsReadPersonal)) return (t["sample values"], values);
-        var contact = await db.Contacts.AsNoTracking().Where(c => c.FirstNameCipher != null && c.Status == "active")
-            .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(ct);
-        if (contact is null) return (t["sample values"], values);
-        var view = contacts.View(contact, ContactScope.Full);
-        await audit.WriteAsync(AuditActions.Read, "contact", contact.Id.ToString(), "template preview", ct);
+        var view = await templates.PreviewContactAsync(ct);
+        if (view is null) return (t["sample values"], values);
+        await audit.WriteAsync(AuditActions.Read, "contact", view.Id.ToString(), "template preview", ct);
         values["firstName"] = view.FirstName;
         values["lastName"] = view.LastName;
         return (view.FullName, values);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
@@ -8,7 +7,6 @@ using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Segments;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Contacts;
-using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Segments;
 using PhoneCrm.Web.Features.Access;
 using PhoneCrm.Web.Features.Contacts;
@@ -22,8 +20,6 @@ namespace PhoneCrm.Web.Features.Segments;
 [Route("segments"), RequirePermission(Permission.SegmentsRead)]
 public sealed class SegmentsController(
     SegmentService segments,
-    ContactService contacts,
-    PhoneCrmDbContext db,
     AuditLog audit,
     IStringLocalizer<SharedResource> t) : UiController
 {
@@ -91,9 +87,7 @@ public sealed class SegmentsController(
         var node = SegmentService.Validate(Parse(rule), out _);
         if (node is null) return PartialView("_Sample", new SampleModel([], null));
         var scope = ContactAccess.ScopeFor(User);
-        var ids = (await segments.SampleAsync(node, exclude ?? [], SampleSize, scope, ct)).ToList();
-        var rows = await db.Contacts.AsNoTracking().Where(c => ids.Contains(c.Id)).ToListAsync(ct);
-        var views = rows.OrderBy(c => ids.IndexOf(c.Id)).Select(c => contacts.View(c, scope)).ToList();
+        var views = await segments.SampleContactsAsync(node, exclude ?? [], SampleSize, scope, ct);
         await audit.WriteAsync(AuditActions.Read, "contact_list", null, $"segment sample;rows={views.Count};personal={scope.Personal}", ct);
         return PartialView("_Sample", new SampleModel(views, views.Count));
     }
@@ -102,10 +96,7 @@ public sealed class SegmentsController(
     [HttpGet("cities")]
     public async Task<IActionResult> CitiesAsync(string? q, CancellationToken ct)
     {
-        var prefix = (q ?? "").Trim();
-        // All the tenant's cities by a loose index scan (a few thousand at most), matched here case-insensitively.
-        var cities = await DistinctValues.CitiesAsync(db, 5000, ct);
-        return Json(cities.Where(c => c.StartsWith(prefix, StringComparison.CurrentCultureIgnoreCase)).Take(20).ToList());
+        return Json(await segments.CitiesStartingWithAsync((q ?? "").Trim(), ct));
     }
 
     [HttpGet("{id:guid}/count")]
@@ -116,8 +107,7 @@ public sealed class SegmentsController(
         IReadOnlyDictionary<string, string[]> errors, CancellationToken ct)
     {
         var others = (await segments.ListAsync(ct)).Where(s => s.Id != id).OrderBy(s => s.Name, StringComparer.CurrentCulture).ToList();
-        var categories = await DistinctValues.CategoriesAsync(db, 300, ct);
-        var purposes = await db.ConsentPurposes.AsNoTracking().OrderBy(p => p.Code).Select(p => p.Code).ToListAsync(ct);
+        var (categories, purposes) = await segments.BuilderChoicesAsync(ct);
         var builder = SegmentBuilderMeta.Build(t, categories, purposes);
         return new EditModel(id, name, rule, exclude, errors, others, builder);
     }

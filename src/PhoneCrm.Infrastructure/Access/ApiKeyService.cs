@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Access;
+using PhoneCrm.Domain.Audit;
+using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Database;
 
 namespace PhoneCrm.Infrastructure.Access;
@@ -10,11 +12,21 @@ namespace PhoneCrm.Infrastructure.Access;
 /// Issues and checks integration keys of the form <c>pcrm_{tenant}_{keyId}_{secret}</c>. The tenant part lets the
 /// key be checked under row-level security; only SHA-256 of the 256-bit secret is stored.
 /// </summary>
-public sealed class ApiKeyService(PhoneCrmDbContext db, TimeProvider clock)
+public sealed class ApiKeyService(PhoneCrmDbContext db, TimeProvider clock, AuditLog audit, AuditActor actor)
 {
     private const string Prefix = "pcrm";
 
     public sealed record Issued(ApiKey Key, string Token);
+
+    public Task<List<ApiKey>> ListAsync() => db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync();
+
+    /// <summary>A key the acting user asked for, audited with its scopes; returns the token, shown this once.</summary>
+    public async Task<string> IssueAsync(string name, IReadOnlyCollection<string> scopes)
+    {
+        var issued = await CreateAsync(name, scopes, actor.UserId);
+        await audit.WriteAsync(AuditActions.ApiKeyCreated, "api_key", issued.Key.Id.ToString(), string.Join(",", scopes));
+        return issued.Token;
+    }
 
     public async Task<Issued> CreateAsync(string name, IEnumerable<string> scopes, Guid? createdBy, CancellationToken ct = default)
     {
@@ -68,6 +80,7 @@ public sealed class ApiKeyService(PhoneCrmDbContext db, TimeProvider clock)
         if (key is null || key.RevokedAt is not null) return false;
         key.RevokedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        await audit.WriteAsync(AuditActions.ApiKeyRevoked, "api_key", id.ToString(), ct: ct);
         return true;
     }
 

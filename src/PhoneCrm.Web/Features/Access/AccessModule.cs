@@ -12,6 +12,7 @@ public static class AccessModule
         services.AddScoped<ApiKeyService>();
         services.AddScoped<AccountEvents>();
         services.AddScoped<CurrentTenant>();
+        services.AddScoped<UserAdministration>();
         services.AddScoped<TenantProvisioner>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<PiiRotation>();

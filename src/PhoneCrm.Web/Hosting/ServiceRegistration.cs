@@ -22,6 +22,7 @@ using PhoneCrm.Web.Features.Access;
 using PhoneCrm.Web.Features.Audit;
 using PhoneCrm.Web.Features.Consent;
 using PhoneCrm.Web.Features.Contacts;
+using PhoneCrm.Web.Features.Dashboard;
 using PhoneCrm.Web.Features.Events;
 using PhoneCrm.Web.Features.Messaging;
 using PhoneCrm.Web.Features.Operations;
@@ -43,6 +44,7 @@ public static class ServiceRegistration
         var jobServer = config.GetValue("Jobs:Server", true);
         services.AddAuditModule()
             .AddAccessModule()
+            .AddDashboardModule()
             .AddContactsModule(jobServer)
             .AddEventsModule()
             .AddSegmentsModule()

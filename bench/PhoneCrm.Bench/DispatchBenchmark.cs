@@ -25,8 +25,8 @@ namespace PhoneCrm.Bench;
 
 /// <summary>
 /// A marketing campaign to a saved segment of every contact, through the real services on a private PostgreSQL:
-/// <see cref="CampaignService"/> creates and starts it (as the API does), then the Hangfire jobs it enqueues —
-/// <see cref="CampaignJobs.PlanAsync"/> and one <see cref="CampaignJobs.RunBatchAsync"/> per batch (policy, render,
+/// <see cref="CampaignService"/> creates and starts it (as the API does), then the Hangfire jobs enqueued through
+/// <see cref="ICampaignScheduler"/> — <see cref="CampaignJobs.PlanAsync"/> and one <see cref="CampaignJobs.RunBatchAsync"/> per batch (policy, render,
 /// <see cref="SmsOutbox"/>, <see cref="SmsDelivery"/> to the simulator provider) — are run in-process by
 /// <see cref="Workers"/> workers, each job in its own DI scope, as Hangfire's server would (no Hangfire storage).
 /// Baseline, same run: a raw binary COPY of exactly the <c>sms_messages</c> rows the run created (dumped after it)
@@ -154,7 +154,7 @@ public sealed class DispatchBenchmark(int recipients) : IBenchmark
     private static int BatchSize(ServiceProvider services)
     {
         using var scope = services.CreateScope();
-        return scope.ServiceProvider.GetRequiredService<CampaignService>().BatchSize;
+        return scope.ServiceProvider.GetRequiredService<CampaignPlanner>().BatchSize;
     }
 
     private static PhoneCrmDbContext Tenant(AsyncServiceScope scope, Guid tenantId)

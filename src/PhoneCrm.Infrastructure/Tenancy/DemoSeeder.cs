@@ -24,7 +24,7 @@ namespace PhoneCrm.Infrastructure.Tenancy;
 public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provisioner, ContactService contacts,
     PhoneCrm.Infrastructure.Consent.ConsentLedger ledger, PhoneCrm.Infrastructure.Events.EventService events,
     PhoneCrm.Infrastructure.Messaging.MessageTemplates templates, PhoneCrm.Infrastructure.Messaging.Automations.AutomationSettings automations,
-    SegmentService segments, PiiProtector protector, CampaignDispatcher dispatcher)
+    SegmentService segments, PiiProtector protector, ShortLinks links)
 {
     public const string TenantName = "Демо: Сад и огород";
     public const string Password = "Demo-Pass-2026!";
@@ -205,7 +205,6 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
         var finish = begin.AddMinutes(14);
         const string url = "https://sad-ogorod.example/teplicy";
         const string text = "{{firstName|Здравствуйте}}, теплицы со скидкой до 20% до воскресенья: " + url + " Отписка: СТОП";
-        var linkBase = dispatcher.LinkBaseUrl;
 
         using var rule = JsonDocument.Parse("""{"field":"tags","op":"in","value":["garden","seeds","greenhouse","flowers"]}""");
         var segment = await segments.SaveAsync(null, CampaignSegmentName, rule.RootElement, null, ct);
@@ -266,7 +265,7 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
             var rendered = SmsTemplate.Render(text, new Dictionary<string, string?>
             {
                 ["firstName"] = protector.Decrypt(r.FirstNameCipher, ContactService.FirstNameContext),
-            }, CampaignDispatcher.Fallbacks).Replace(url, $"{linkBase}/r/{codes[i]}", StringComparison.Ordinal);
+            }, CampaignDispatcher.Fallbacks).Replace(url, links.LinkFor(codes[i]), StringComparison.Ordinal);
             var e164 = protector.Decrypt(r.PhoneCipher, ContactService.PhoneContext)!;
             var segmentsOf = SmsText.Measure(rendered).Segments;
             ids[i] = r.MessageId!.Value;

@@ -69,7 +69,7 @@ public sealed class DemoSeederTests(AppFixture app)
         {
             var db = sp.GetRequiredService<PhoneCrmDbContext>();
             var c = await db.Campaigns.AsNoTracking().SingleAsync();
-            var stats = await sp.GetRequiredService<CampaignService>().StatsAsync(c);
+            var stats = await sp.GetRequiredService<CampaignReports>().StatsAsync(c);
             var count = await sp.GetRequiredService<SegmentService>().CountByIdAsync(c.SegmentId);
             var byStatus = await db.SmsMessages.AsNoTracking().Where(m => m.CampaignId == c.Id)
                 .GroupBy(m => m.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count);

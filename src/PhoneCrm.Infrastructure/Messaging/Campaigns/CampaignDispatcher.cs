@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -18,13 +15,13 @@ namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 /// outcomes recorded, then the batch's queued messages are delivered. Every step is idempotent, so a batch re-run
 /// after a crash at any point produces no second message; a session advisory lock keeps two workers off one batch.
 /// </summary>
-public sealed partial class CampaignDispatcher(
+public sealed class CampaignDispatcher(
     PhoneCrmDbContext db,
     SendPolicyService policy,
     SmsOutbox outbox,
     SmsDelivery delivery,
     PiiProtector protector,
-    IConfiguration config,
+    ShortLinks shortLinks,
     ILogger<CampaignDispatcher> logger)
 {
     public static readonly IReadOnlyDictionary<string, string> Fallbacks = new Dictionary<string, string>
@@ -34,8 +31,6 @@ public sealed partial class CampaignDispatcher(
     };
 
     public static string IdempotencyKey(Guid campaignId, Guid contactId) => $"campaign:{campaignId}:{contactId}";
-
-    public string LinkBaseUrl => config.GetValue("Links:BaseUrl", "http://localhost:5000")!.TrimEnd('/');
 
     public async Task RunBatchAsync(Guid tenantId, Guid campaignId, int batch, CancellationToken ct = default)
     {
@@ -73,7 +68,7 @@ public sealed partial class CampaignDispatcher(
 
             await Sql.ExecAsync(conn, "UPDATE campaign_batches SET done_at = now(), updated_at = now() WHERE campaign_id = @c AND batch = @b", ct,
                 Sql.P("c", campaignId), Sql.P("b", batch));
-            await CompleteIfDoneAsync(conn, campaignId, ct);
+            await CampaignPlanner.CompleteIfDoneAsync(db, campaignId, ct);
         }
         finally
         {
@@ -81,14 +76,6 @@ public sealed partial class CampaignDispatcher(
             await db.Database.CloseConnectionAsync();
         }
     }
-
-    /// <summary>Completed when nothing is left to send or wait for.</summary>
-    public static Task<int> CompleteIfDoneAsync(NpgsqlConnection conn, Guid campaignId, CancellationToken ct) => Sql.ExecAsync(conn, """
-        UPDATE campaigns SET status = 'completed', completed_at = now(), updated_at = now()
-        WHERE id = @c AND status = ANY(@from)
-          AND NOT EXISTS (SELECT 1 FROM campaign_batches b WHERE b.campaign_id = @c AND b.done_at IS NULL)
-          AND NOT EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = @c AND r.outcome IN ('pending','held','deferred'))
-        """, ct, Sql.P("c", campaignId), Sql.P("from", CampaignMoves.Complete.From.ToArray()));
 
     private sealed record BatchRow(Guid ContactId, string Outcome, string? Variant, Guid? MessageId);
 
@@ -139,7 +126,7 @@ public sealed partial class CampaignDispatcher(
         {
             var contacts = await db.Contacts.AsNoTracking().Where(c => toSend.Contains(c.Id))
                 .Select(c => new { c.Id, c.PhoneCipher, c.FirstNameCipher, c.LastNameCipher }).ToListAsync(ct);
-            var links = await ShortLinksAsync(conn, campaign, contacts.Select(c => (c.Id, pending[c.Id])).ToList(), ct);
+            var links = await shortLinks.CreateAsync(campaign, contacts.Select(c => (c.Id, pending[c.Id])).ToList(), ct);
             var batch = new List<OutgoingSms>(contacts.Count);
             foreach (var c in contacts)
             {
@@ -149,7 +136,7 @@ public sealed partial class CampaignDispatcher(
                     ["lastName"] = protector.Decrypt(c.LastNameCipher, ContactService.LastNameContext),
                 };
                 var text = SmsTemplate.Render(campaign.TextOf(pending[c.Id]), values, Fallbacks);
-                if (links.TryGetValue(c.Id, out var map)) text = Url().Replace(text, m => map.TryGetValue(m.Value, out var code) ? $"{LinkBaseUrl}/r/{code}" : m.Value);
+                if (links.TryGetValue(c.Id, out var codes)) text = shortLinks.Shorten(text, url => codes.GetValueOrDefault(url));
                 batch.Add(new OutgoingSms(c.Id, protector.Decrypt(c.PhoneCipher, ContactService.PhoneContext)!, text, campaign.Purpose,
                     campaign.Category, SmsKinds.Campaign, IdempotencyKey(campaign.Id, c.Id), campaign.Id));
             }
@@ -225,64 +212,4 @@ public sealed partial class CampaignDispatcher(
         while (await r.ReadAsync(ct)) result[r.GetString(0)] = r.GetGuid(1);
         return result;
     }
-
-    /// <summary>One short code per (recipient, URL in the text); existing codes are reused on a re-run.</summary>
-    private static async Task<Dictionary<Guid, Dictionary<string, string>>> ShortLinksAsync(
-        NpgsqlConnection conn, Campaign campaign, List<(Guid ContactId, string? Variant)> recipients, CancellationToken ct)
-    {
-        var result = new Dictionary<Guid, Dictionary<string, string>>();
-        var urlsA = Url().Matches(campaign.Text).Select(m => m.Value).Distinct().ToList();
-        var urlsB = campaign.VariantB is null ? [] : Url().Matches(campaign.VariantB).Select(m => m.Value).Distinct().ToList();
-        if (urlsA.Count == 0 && urlsB.Count == 0) return result;
-
-        var codes = new List<string>();
-        var contacts = new List<Guid>();
-        var variants = new List<string?>();
-        var urls = new List<string>();
-        foreach (var (contactId, variant) in recipients)
-        {
-            foreach (var url in variant == CampaignVariants.B ? urlsB : urlsA)
-            {
-                codes.Add(NewCode());
-                contacts.Add(contactId);
-                variants.Add(variant);
-                urls.Add(url);
-            }
-        }
-
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO short_links (code, owner_tenant_id, campaign_id, contact_id, variant, url, clicks, created_at)
-            SELECT x.code, app_current_tenant(), @c, x.contact, x.variant, x.url, 0, now()
-            FROM unnest(@codes, @contacts, @variants, @urls) AS x(code, contact, variant, url)
-            ON CONFLICT DO NOTHING
-            """, conn))
-        {
-            insert.Parameters.Add(new NpgsqlParameter("c", campaign.Id));
-            insert.Parameters.Add(new NpgsqlParameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = codes.ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter("contacts", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = contacts.ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter("variants", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = variants.Select(v => (object?)v ?? DBNull.Value).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter("urls", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = urls.ToArray() });
-            await insert.ExecuteNonQueryAsync(ct);
-        }
-
-        await using var select = new NpgsqlCommand(
-            "SELECT contact_id, url, code FROM short_links WHERE owner_tenant_id = app_current_tenant() AND campaign_id = @c AND contact_id = ANY(@ids)", conn);
-        select.Parameters.Add(new NpgsqlParameter("c", campaign.Id));
-        select.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = recipients.Select(r => r.ContactId).ToArray() });
-        await using var r = await select.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            if (!result.TryGetValue(r.GetGuid(0), out var map)) result[r.GetGuid(0)] = map = new Dictionary<string, string>(StringComparer.Ordinal);
-            map[r.GetString(1)] = r.GetString(2);
-        }
-
-        return result;
-    }
-
-    private const string Alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-
-    private static string NewCode() => RandomNumberGenerator.GetString(Alphabet, 10);
-
-    [GeneratedRegex(@"https?://[^\s]+[^\s.,;:!?)»""']")]
-    public static partial Regex Url();
 }

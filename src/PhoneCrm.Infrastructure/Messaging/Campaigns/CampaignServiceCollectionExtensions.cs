@@ -10,8 +10,12 @@ public static class CampaignServiceCollectionExtensions
     {
         services.AddScoped<SendingSettingsService>();
         services.AddScoped<SendPolicyService>();
+        services.AddScoped<ICampaignScheduler, HangfireCampaignScheduler>();
         services.AddScoped<CampaignService>();
+        services.AddScoped<CampaignPlanner>();
+        services.AddScoped<CampaignReports>();
         services.AddScoped<CampaignDispatcher>();
+        services.AddScoped<ShortLinks>();
         services.AddScoped<CampaignJobs>();
         services.AddScoped<CampaignTestSender>();
         if (config.GetValue("Jobs:Server", true)) services.AddHostedService<CampaignSweeper>();

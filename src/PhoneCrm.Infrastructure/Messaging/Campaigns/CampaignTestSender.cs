@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Protection;
@@ -8,7 +7,7 @@ namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 public sealed record TestSendResult(string Phone, string Outcome, string? Reason, Guid? MessageId);
 
 /// <summary>Test sends of a campaign to 1–5 team numbers: through the send policy (kind test), sample values for the variables.</summary>
-public sealed class CampaignTestSender(SendPolicyService policy, SmsOutbox outbox, SmsDelivery delivery, BlindIndex index, IConfiguration config)
+public sealed class CampaignTestSender(SendPolicyService policy, SmsOutbox outbox, SmsDelivery delivery, BlindIndex index, ShortLinks shortLinks)
 {
     public const int MaxPhones = 5;
 
@@ -28,7 +27,6 @@ public sealed class CampaignTestSender(SendPolicyService policy, SmsOutbox outbo
         var results = new List<TestSendResult>();
         var ids = new List<Guid>();
         var intent = new SendIntent(campaign.Purpose, campaign.Category, SmsKinds.Test);
-        var baseUrl = config.GetValue("Links:BaseUrl", "http://localhost:5000")!.TrimEnd('/');
         foreach (var phone in parsed.DistinctBy(p => p.E164))
         {
             var decision = await policy.DecideTestAsync(intent, index.Phone(phone.E164), phone.Type, ct);
@@ -42,7 +40,7 @@ public sealed class CampaignTestSender(SendPolicyService policy, SmsOutbox outbo
             {
                 var text = SmsTemplate.Render(template, new Dictionary<string, string?> { ["firstName"] = "Иван", ["lastName"] = "Петров" },
                     CampaignDispatcher.Fallbacks);
-                text = CampaignDispatcher.Url().Replace(text, _ => $"{baseUrl}/r/test");
+                text = shortLinks.Shorten(text, _ => "test");
                 var message = await outbox.QueueAsync(new OutgoingSms(null, phone.E164, text, campaign.Purpose, campaign.Category, SmsKinds.Test,
                     $"test:{campaign.Id}:{variant}:{Guid.NewGuid():N}", campaign.Id), ct);
                 ids.Add(message.Id);

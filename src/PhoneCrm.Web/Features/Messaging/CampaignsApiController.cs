@@ -16,7 +16,7 @@ namespace PhoneCrm.Web.Features.Messaging;
 [Route("api/v1/campaigns")]
 [Tags("Campaigns")]
 public sealed class CampaignsApiController(
-    CampaignService campaigns, CampaignTestSender tests, PiiProtector protector, TenantContext tenant, AuditLog audit) : ApiV1Controller
+    CampaignService campaigns, CampaignReports reports, CampaignTestSender tests, PiiProtector protector, TenantContext tenant, AuditLog audit) : ApiV1Controller
 {
     public sealed record CreatedResponse(Guid Id, string Status, int SegmentsPerMessage);
 
@@ -62,12 +62,12 @@ public sealed class CampaignsApiController(
     {
         var c = await campaigns.GetAsync(id, ct);
         if (c is null) return NotFoundProblem("Campaign");
-        return Ok(await ResponseAsync(campaigns, c, ct));
+        return Ok(await ResponseAsync(reports, c, ct));
     }
 
-    public static async Task<CampaignResponse> ResponseAsync(CampaignService campaigns, Campaign c, CancellationToken ct)
+    public static async Task<CampaignResponse> ResponseAsync(CampaignReports reports, Campaign c, CancellationToken ct)
     {
-        var s = await campaigns.StatsAsync(c, ct);
+        var s = await reports.StatsAsync(c, ct);
         var skipped = new SkippedDto(s.Skipped[SendReasons.NoConsent], s.Skipped[SendReasons.Suppressed], s.Skipped[SendReasons.FrequencyCap],
             s.Skipped[SendReasons.InvalidPhone], s.Skipped[SendReasons.Erased]);
         return new CampaignResponse(c.Id, c.Name, c.SegmentId, c.Purpose, c.Category, c.Text, c.SegmentsPerMessage, c.Status,
@@ -151,7 +151,7 @@ public sealed class CampaignsApiController(
 
         if (await campaigns.GetAsync(id, ct) is null) return NotFoundProblem("Campaign");
         var take = Math.Clamp(limit ?? 1000, 1, 5000);
-        var rows = await campaigns.RecipientsAsync(id, outcome, after, take, ct);
+        var rows = await reports.RecipientsAsync(id, outcome, after, take, ct);
         var personal = User.Has(Permission.ContactsReadPersonal);
         var items = rows.Select(r =>
         {

@@ -23,6 +23,7 @@ namespace PhoneCrm.Web.Features.Messaging;
 [Route("campaigns"), RequirePermission(Permission.CampaignsRead)]
 public sealed class CampaignsController(
     CampaignService campaigns,
+    CampaignReports reports,
     CampaignTestSender tests,
     SegmentService segments,
     ConsentPurposes purposes,
@@ -55,7 +56,7 @@ public sealed class CampaignsController(
     public async Task<IActionResult> IndexAsync(CancellationToken ct)
     {
         var list = new List<ListItem>();
-        foreach (var c in await campaigns.ListAsync(ct)) list.Add(new ListItem(c, await campaigns.StatsAsync(c, ct)));
+        foreach (var c in await campaigns.ListAsync(ct)) list.Add(new ListItem(c, await reports.StatsAsync(c, ct)));
         return View("Index", list);
     }
 
@@ -109,7 +110,7 @@ public sealed class CampaignsController(
 
     private async Task<AudienceModel> AudienceModelAsync(Guid segmentId, string purpose, string category, int segmentsPerMessage, CancellationToken ct)
     {
-        var (audience, eligible, deferred, skipped) = await campaigns.PreviewAsync(segmentId, purpose, category, 20_000, ct);
+        var (audience, eligible, deferred, skipped) = await reports.PreviewAsync(segmentId, purpose, category, 20_000, ct);
         return new AudienceModel(audience, eligible, deferred, skipped, segmentsPerMessage,
             SmsCost.Estimate(segmentsPerMessage, (int)Math.Min(int.MaxValue, eligible + deferred), PricePerSegment), PricePerSegment);
     }
@@ -123,8 +124,8 @@ public sealed class CampaignsController(
         if (c is null) return NotFound();
         var audience = c.Status is CampaignStatus.Draft or CampaignStatus.Scheduled
             ? await AudienceModelAsync(c.SegmentId, c.Purpose, c.Category, c.SegmentsPerMessage, ct) : null;
-        return View("Detail", new DetailModel(c, await campaigns.StatsAsync(c, ct), audience, testResults,
-            c.IsAbTest ? await campaigns.VariantStatsAsync(c.Id, ct) : []));
+        return View("Detail", new DetailModel(c, await reports.StatsAsync(c, ct), audience, testResults,
+            c.IsAbTest ? await reports.VariantStatsAsync(c.Id, ct) : []));
     }
 
     /// <summary>The progress panel, polled by htmx while the campaign sends.</summary>
@@ -135,8 +136,8 @@ public sealed class CampaignsController(
         if (c is null) return NotFound();
         // The status changed since the page was drawn: reload it so the actions match (htmx).
         if (shown is not null && shown != c.Status) Response.Headers["HX-Refresh"] = "true";
-        return PartialView("_Progress", new DetailModel(c, await campaigns.StatsAsync(c, ct), null, null,
-            c.IsAbTest ? await campaigns.VariantStatsAsync(c.Id, ct) : []));
+        return PartialView("_Progress", new DetailModel(c, await reports.StatsAsync(c, ct), null, null,
+            c.IsAbTest ? await reports.VariantStatsAsync(c.Id, ct) : []));
     }
 
     [HttpPost("{id:guid}/test")]
@@ -189,7 +190,7 @@ public sealed class CampaignsController(
         if (c is null) return NotFound();
         outcome = string.IsNullOrEmpty(outcome) ? null : outcome;
         const int page = 200;
-        var rows = await campaigns.RecipientsAsync(id, outcome, after, page, ct);
+        var rows = await reports.RecipientsAsync(id, outcome, after, page, ct);
         var personal = User.Has(Permission.ContactsReadPersonal);
         var items = rows.Select(r =>
         {

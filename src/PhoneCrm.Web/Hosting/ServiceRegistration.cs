@@ -24,6 +24,7 @@ using PhoneCrm.Web.Features.Consent;
 using PhoneCrm.Web.Features.Contacts;
 using PhoneCrm.Web.Features.Dashboard;
 using PhoneCrm.Web.Features.Events;
+using PhoneCrm.Web.Features.Imports;
 using PhoneCrm.Web.Features.Messaging;
 using PhoneCrm.Web.Features.Operations;
 using PhoneCrm.Web.Features.Requests;
@@ -45,7 +46,8 @@ public static class ServiceRegistration
         services.AddAuditModule()
             .AddAccessModule()
             .AddDashboardModule()
-            .AddContactsModule(jobServer)
+            .AddContactsModule()
+            .AddImportsModule(jobServer)
             .AddEventsModule()
             .AddSegmentsModule()
             .AddConsentModule(config)

@@ -4,18 +4,13 @@ using PhoneCrm.Infrastructure.Imports;
 
 namespace PhoneCrm.Web.Features.Contacts;
 
-/// <summary>Contacts: the contact service and the import pipeline (its jobs run on job-server nodes only).</summary>
+/// <summary>Contacts: the contact service and what contact files become in the import pipeline.</summary>
 public static class ContactsModule
 {
-    public static IServiceCollection AddContactsModule(this IServiceCollection services, bool jobServer)
+    public static IServiceCollection AddContactsModule(this IServiceCollection services)
     {
         services.AddScoped<ContactService>();
-        services.AddScoped<ImportFileStore>();
-        services.AddScoped<ImportRun>();
         services.AddScoped<IImportRowHandler, ContactImportHandler>();
-        services.AddScoped<ImportService>();
-        services.AddScoped<ImportJobs>();
-        if (jobServer) services.AddHostedService<ImportRecoveryService>();
         return services;
     }
 }

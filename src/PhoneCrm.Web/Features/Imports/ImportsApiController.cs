@@ -1,15 +1,13 @@
-using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Contacts.Imports;
 using PhoneCrm.Infrastructure.Audit;
-using PhoneCrm.Infrastructure.Contacts.Import;
 using PhoneCrm.Infrastructure.Imports;
 using PhoneCrm.Web.Features.Access;
 using PhoneCrm.Web.Hosting.Api;
 
-namespace PhoneCrm.Web.Features.Contacts;
+namespace PhoneCrm.Web.Features.Imports;
 
 /// <summary>Contact imports over the API: upload a CSV, poll its counts, fetch the rejected rows.</summary>
 [Tags("Imports")]
@@ -59,12 +57,7 @@ public sealed class ImportsApiController(ImportService imports, AuditLog audit) 
     {
         var job = await imports.FindAsync(id, ct);
         if (job is null) return NotFoundProblem("Import");
-        await audit.WriteAsync(AuditActions.Export, "import_rejections", id.ToString(), $"rows={job.Rejected}", ct);
-        Response.ContentType = "text/csv; charset=utf-8";
-        Response.Headers.ContentDisposition = $"attachment; filename=\"rejected-{id:N}.csv\"";
-        await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(false));
-        await imports.WriteRejectedCsvAsync(id, writer, ct);
-        return new EmptyResult();
+        return await RejectedRowsDownload.SendAsync(Response, imports, audit, job, byteOrderMark: false, ct);
     }
 
     /// <summary>api-v1.md statuses; a wizard draft has not started yet, so it reads as queued.</summary>

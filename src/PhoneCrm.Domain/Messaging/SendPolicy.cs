@@ -1,3 +1,4 @@
+using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
 
 namespace PhoneCrm.Domain.Messaging;
@@ -9,6 +10,22 @@ public sealed record SendIntent(string Purpose, string Category, string Kind, bo
     public const string Channel = "sms";
 
     public bool IsMarketing => Category != SmsCategories.Transactional;
+
+    /// <summary>The kinds that answer what the recipient has just done themselves (a code they asked for on a form or by
+    /// SMS, the steps of their number change, the confirmation of their STOP).</summary>
+    public static readonly IReadOnlySet<string> AnswerKinds =
+        new HashSet<string>(StringComparer.Ordinal) { SmsKinds.ConsentCode, SmsKinds.NumberChange, SmsKinds.OptOutConfirmation };
+
+    /// <summary>
+    /// An answer to the recipient's own action: transactional and urgent (the person is waiting for it, at night too). The
+    /// action is its basis, so no consent is looked for; erasure, the phone and a suppression of everything still stop it.
+    /// </summary>
+    public static SendIntent Answer(string kind) => AnswerKinds.Contains(kind)
+        ? new SendIntent(ConsentTerms.Transactional, SmsCategories.Transactional, kind, Urgent: true)
+        : throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an answer to the recipient's own action.");
+
+    /// <summary>A transactional answer to the recipient's own action: sent without looking for consent.</summary>
+    public bool AnswersRecipient => AnswerKinds.Contains(Kind) && !IsMarketing;
 }
 
 /// <summary>
@@ -60,7 +77,8 @@ public static class SendReasons
 }
 
 /// <summary>
-/// The one send policy (PRODUCT.md §2.4) for campaigns, automations and test sends. Pure: facts in, decision out.
+/// The one send policy (PRODUCT.md §2.4) for every SMS: campaigns, automations, test sends, and the answers to a person's
+/// own action (<see cref="SendIntent.Answer"/>: consent codes, number-change messages, STOP confirmations). Pure: facts in, decision out.
 /// Checks in order: erased → invalid phone → suppressed → consent (purpose + SMS, active and unexpired now) →
 /// caps (marketing only: per day overall, informational per week, promotional per month, the contact's own
 /// weekly/monthly preference) → window in the recipient's local time. Outside the window the message is deferred to
@@ -89,7 +107,7 @@ public static class SendPolicy
         if (facts.SuppressionScope == SuppressionScopes.All || (facts.SuppressionScope == SuppressionScopes.Marketing && intent.IsMarketing))
             return SendDecision.Skip(SendReasons.Suppressed);
         if (intent.Kind == SmsKinds.Test) return SendDecision.Send;
-        if (!facts.HasConsent) return SendDecision.Skip(SendReasons.NoConsent);
+        if (!facts.HasConsent && !intent.AnswersRecipient) return SendDecision.Skip(SendReasons.NoConsent);
 
         if (intent.IsMarketing && OverCap(intent, facts, settings.Caps)) return SendDecision.Skip(SendReasons.FrequencyCap);
 

@@ -26,7 +26,9 @@ public sealed record ConfirmResult(CodeOutcome Outcome, int AttemptsLeft, IReadO
 /// <summary>Sends the double opt-in code. Implemented over the Messaging outbox (kind consent_code, purpose transactional).</summary>
 public interface IConsentCodeSender
 {
-    Task<Guid> SendAsync(Guid? contactId, string e164, string text, string idempotencyKey, CancellationToken ct);
+    /// <returns>The message, or null when the send policy refused the number (suppressed for everything, erased, no SMS):
+    /// the visitor is told nothing about it, the code simply never comes.</returns>
+    Task<Guid?> SendAsync(Guid? contactId, string e164, string text, string idempotencyKey, CancellationToken ct);
 }
 
 /// <summary>

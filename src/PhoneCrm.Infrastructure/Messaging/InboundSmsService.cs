@@ -37,7 +37,7 @@ public sealed record InboxItem(Guid Id, string From, string? To, string Text, st
 /// back for the provider's next retry. Delivery jobs are enqueued only after the commit.</para>
 /// </summary>
 public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protector, BlindIndex index, ConsentLedger ledger,
-    ContactService contacts, SmsOutbox outbox, NumberChangeService numberChanges, IBackgroundJobClient jobs, TimeProvider clock,
+    ContactService contacts, SmsAnswers answers, NumberChangeService numberChanges, IBackgroundJobClient jobs, TimeProvider clock,
     ILogger<InboundSmsService> logger)
 {
     public const int MaxTextLength = 2000;
@@ -174,10 +174,8 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
         // One confirmation per number and day, whatever the provider resends; the key makes a repeat a no-op.
         var tenant = await db.Tenants.AsNoTracking().Where(t => t.Id == db.Tenant.RequireTenant()).Select(t => t.Name).SingleAsync(ct);
         var key = $"stop-confirm:{Convert.ToHexString(phoneIndex)}:{now:yyyyMMdd}";
-        var sms = await outbox.QueueAsync(new OutgoingSms(contact?.Id, e164,
-            $"{tenant}: вы отписались от рекламных SMS. Больше не пришлём.", "transactional", SmsCategories.Transactional,
-            SmsKinds.OptOutConfirmation, key), ct);
-        return sms.Id;
+        return await answers.QueueAsync(contact?.Id, e164, $"{tenant}: вы отписались от рекламных SMS. Больше не пришлём.",
+            SmsKinds.OptOutConfirmation, key, ct);
     }
 
     public async Task<IReadOnlyList<InboxItem>> ListAsync(string? kind, bool includeHandled, int limit, CancellationToken ct)

@@ -15,6 +15,7 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton<SmsWorkSignal>();
         services.AddScoped<SmsSettingsStore>();
         services.AddScoped<SmsOutbox>();
+        services.AddScoped<SmsAnswers>();
         services.AddScoped<SmsDelivery>();
         services.AddScoped<SmsDeliveryJobs>();
         services.AddScoped<SmsStatusUpdater>();

@@ -33,13 +33,14 @@ public sealed record NumberChangeItem(Guid Id, Guid ContactId, string? NewPhone,
 /// <item>The code from the new number changes the contact's phone (cipher + blind index), audited; a number that belongs to
 /// another contact is refused and the reply left in the inbox for a person with the reason.</item>
 /// </list>
-/// Every SMS it sends has an idempotency key derived from the request, so a retried webhook or job never sends twice.
+/// Every SMS it sends is decided by the send policy as an answer (a number suppressed for everything gets none) and has an
+/// idempotency key derived from the request, so a retried webhook or job never sends twice.
 /// <para>Consent: ledger records belong to the contact, not to the number, so they stay as they are. A number is not given
 /// the contact's SMS consents until it has confirmed: the code reply from the new number is that confirmation (the person
 /// holding the new number proves it and, having asked from the old one, that they are the same person). Before it, nothing
 /// is sent to the new number but the code. The change is in the audit log; suppressions stay with the old number.</para>
 /// </summary>
-public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtector protector, BlindIndex index, SmsOutbox outbox,
+public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtector protector, BlindIndex index, SmsAnswers answers,
     ContactService contacts, AuditLog audit, TimeProvider clock)
 {
     public static readonly TimeSpan NumberWindow = TimeSpan.FromHours(24);
@@ -72,7 +73,7 @@ public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtect
 
         var ask = await SendAsync(contact.Id, e164, $"{await TenantNameAsync(ct)}: пришлите ответным SMS ваш новый номер телефона, "
             + "например +79161234567. Мы отправим на него код подтверждения.", $"number-change:{request.Id}:ask", ct);
-        return new NumberChangeOutcome(true, false, contact.Id, [ask]);
+        return new NumberChangeOutcome(true, false, contact.Id, ask);
     }
 
     /// <summary>A reply that is neither STOP nor «НОВЫЙ»: the new number (from the old one) or the code (from the new one).</summary>
@@ -118,7 +119,7 @@ public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtect
         await db.SaveChangesAsync(ct);
         var sent = await SendAsync(contact.Id, phone.E164, $"{await TenantNameAsync(ct)}: код для смены номера {code}. "
             + "Ответьте на это SMS этим кодом, чтобы подтвердить новый номер.", $"number-change:{request.Id}:code", ct);
-        return new NumberChangeOutcome(true, false, contact.Id, [sent]);
+        return new NumberChangeOutcome(true, false, contact.Id, sent);
     }
 
     private async Task<NumberChangeOutcome> ConfirmAsync(NumberChangeRequest request, string e164, string code, DateTimeOffset now,
@@ -131,7 +132,7 @@ public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtect
             await db.SaveChangesAsync(ct);
             var expired = await SendAsync(request.ContactId, e164, $"{tenant}: срок действия кода истёк. Чтобы сменить номер, "
                 + "отправьте НОВЫЙ со старого номера ещё раз.", $"number-change:{request.Id}:expired", ct);
-            return new NumberChangeOutcome(true, true, request.ContactId, [expired]);
+            return new NumberChangeOutcome(true, true, request.ContactId, expired);
         }
 
         if (!CryptographicOperations.FixedTimeEquals(CodeHash(request.Id, code), request.CodeHash))
@@ -144,7 +145,7 @@ public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtect
                     ? $"{tenant}: неверный код. Осталось попыток: {left}."
                     : $"{tenant}: неверный код, попытки закончились. Номер не изменён.",
                 $"number-change:{request.Id}:wrong:{request.CodeAttempts}", ct);
-            return new NumberChangeOutcome(true, left == 0, request.ContactId, [wrong]);
+            return new NumberChangeOutcome(true, left == 0, request.ContactId, wrong);
         }
 
         var contact = await db.Contacts.SingleOrDefaultAsync(c => c.Id == request.ContactId, ct);
@@ -171,7 +172,7 @@ public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtect
             + "consents stay with the contact (the new number confirmed); suppressions stay with the old number", ct);
         var done = await SendAsync(contact.Id, phone.E164, $"{tenant}: номер изменён, теперь пишем вам на этот номер.",
             $"number-change:{request.Id}:done", ct);
-        return new NumberChangeOutcome(true, false, contact.Id, [done]);
+        return new NumberChangeOutcome(true, false, contact.Id, done);
     }
 
     /// <summary>The contact's open request; one whose step timed out is closed as expired first.</summary>
@@ -204,9 +205,9 @@ public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtect
         request.ClosedAt = now;
     }
 
-    private async Task<Guid> SendAsync(Guid contactId, string e164, string text, string key, CancellationToken ct) =>
-        (await outbox.QueueAsync(new OutgoingSms(contactId, e164, text, "transactional", SmsCategories.Transactional,
-            SmsKinds.NumberChange, key), ct)).Id;
+    /// <summary>Through the send policy as an answer (<see cref="SmsAnswers"/>): none to a number it refuses.</summary>
+    private async Task<IReadOnlyList<Guid>> SendAsync(Guid contactId, string e164, string text, string key, CancellationToken ct) =>
+        await answers.QueueAsync(contactId, e164, text, SmsKinds.NumberChange, key, ct) is { } id ? [id] : [];
 
     private Task<string> TenantNameAsync(CancellationToken ct) =>
         db.Tenants.AsNoTracking().Where(t => t.Id == db.Tenant.RequireTenant()).Select(t => t.Name).SingleAsync(ct);

@@ -1,17 +1,19 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
+using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Protection;
 
 namespace PhoneCrm.Infrastructure.Messaging;
 
 /// <summary>
 /// The infrastructure half of <see cref="SendPolicy"/>: loads the facts of many contacts in one set-based query
 /// (consent state, suppression by phone index, message counts over rolling windows) and applies the pure decision.
-/// Used by campaigns, automations and test sends alike.
+/// Used by campaigns, automations, test sends and the answers to a person's own action (<see cref="SmsAnswers"/>) alike.
 /// </summary>
-public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsService settings, TimeProvider clock)
+public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsService settings, BlindIndex index, TimeProvider clock)
 {
     /// <summary>Kinds that count against the caps (consent codes, confirmations and tests do not).</summary>
     public static readonly string[] CountedKinds = [SmsKinds.Campaign, SmsKinds.Automation];
@@ -124,20 +126,23 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
         }
     }
 
-    /// <summary>A test send to a team number: the policy with kind test (erasure, phone type and suppression apply).</summary>
-    public async Task<SendDecision> DecideTestAsync(SendIntent intent, byte[] phoneIndex, string phoneType, CancellationToken ct = default)
+    /// <summary>
+    /// A message to one number (a test send to a team number, a code, a confirmation): decided on the facts of the contact
+    /// holding the number, or, when none does, of the bare number (its type, its suppression; no consent).
+    /// </summary>
+    public async Task<SendDecision> DecideNumberAsync(SendIntent intent, string e164, CancellationToken ct = default)
     {
-        var test = intent with { Kind = SmsKinds.Test };
+        if (!PhoneParser.TryParse(e164, out var phone)) return SendDecision.Skip(SendReasons.InvalidPhone);
+        var phoneIndex = index.Phone(phone.E164);
         var contactId = await db.Contacts.AsNoTracking().Where(c => c.PhoneIndex == phoneIndex).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(ct);
         if (contactId is { } id)
         {
-            var decisions = await DecideAsync(test, [id], null, ct);
+            var decisions = await DecideAsync(intent, [id], null, ct);
             if (decisions.TryGetValue(id, out var d)) return d;
         }
 
         var scope = await db.Suppressions.AsNoTracking().Where(s => s.PhoneIndex == phoneIndex).Select(s => s.Scope).SingleOrDefaultAsync(ct);
-        var facts = new RecipientFacts(Guid.Empty, Domain.Contacts.ContactStatus.Active, phoneType, "",
-            null, false, scope, 0, 0, 0, 0, 0);
-        return SendPolicy.Decide(test, facts, await settings.GetAsync(ct), clock.GetUtcNow());
+        var facts = new RecipientFacts(Guid.Empty, ContactStatus.Active, phone.Type, "", null, false, scope, 0, 0, 0, 0, 0);
+        return SendPolicy.Decide(intent, facts, await settings.GetAsync(ct), clock.GetUtcNow());
     }
 }

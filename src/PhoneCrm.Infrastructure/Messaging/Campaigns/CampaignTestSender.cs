@@ -1,13 +1,12 @@
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
-using PhoneCrm.Infrastructure.Protection;
 
 namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 
 public sealed record TestSendResult(string Phone, string Outcome, string? Reason, Guid? MessageId);
 
 /// <summary>Test sends of a campaign to 1–5 team numbers: through the send policy (kind test), sample values for the variables.</summary>
-public sealed class CampaignTestSender(SendPolicyService policy, SmsOutbox outbox, SmsDelivery delivery, BlindIndex index, ShortLinks shortLinks)
+public sealed class CampaignTestSender(SendPolicyService policy, SmsOutbox outbox, SmsDelivery delivery, ShortLinks shortLinks)
 {
     public const int MaxPhones = 5;
 
@@ -29,7 +28,7 @@ public sealed class CampaignTestSender(SendPolicyService policy, SmsOutbox outbo
         var intent = new SendIntent(campaign.Purpose, campaign.Category, SmsKinds.Test);
         foreach (var phone in parsed.DistinctBy(p => p.E164))
         {
-            var decision = await policy.DecideTestAsync(intent, index.Phone(phone.E164), phone.Type, ct);
+            var decision = await policy.DecideNumberAsync(intent, phone.E164, ct);
             if (decision.Outcome != SendOutcome.Send)
             {
                 results.Add(new TestSendResult(phone.E164, RecipientOutcome.Skipped, decision.Reason, null));

@@ -1,10 +1,7 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Bogus;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
-using NpgsqlTypes;
+using Microsoft.Extensions.DependencyInjection;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
@@ -12,6 +9,7 @@ using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Messaging.Campaigns;
+using PhoneCrm.Infrastructure.Messaging.Providers;
 using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.Infrastructure.Segments;
 
@@ -24,7 +22,7 @@ namespace PhoneCrm.Infrastructure.Tenancy;
 public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provisioner, ContactService contacts,
     PhoneCrm.Infrastructure.Consent.ConsentLedger ledger, PhoneCrm.Infrastructure.Events.EventService events,
     PhoneCrm.Infrastructure.Messaging.MessageTemplates templates, PhoneCrm.Infrastructure.Messaging.Automations.AutomationSettings automations,
-    SegmentService segments, PiiProtector protector, ShortLinks links)
+    SegmentService segments, PiiProtector protector, IServiceProvider services)
 {
     public const string TenantName = "Демо: Сад и огород";
     public const string Password = "Demo-Pass-2026!";
@@ -41,6 +39,8 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
     ];
 
     public const int ContactCount = 300;
+
+    private readonly HashSet<string> _bouncing = new(StringComparer.Ordinal);
 
     private static readonly string[] _tags = ["garden", "kitchen", "tools", "seeds", "greenhouse", "flowers", "vip", "wholesale"];
     private static readonly string[] _sources = [ContactSources.Website, ContactSources.WebShop, ContactSources.Social,
@@ -94,7 +94,7 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
             if (!result.IsValid) continue;
             if (!result.Created) continue;
             if (salesManager is not null && f.Random.Bool(0.15f)) result.Contact!.OwnerId = salesManager;
-            if (f.Random.Bool(0.05f)) result.Contact!.Status = ContactStatus.Unreachable;
+            if (f.Random.Bool(0.05f)) _bouncing.Add(input.Phone!); // unreachable: the finished campaign's SMS bounces
             phones.Add(input.Phone!);
             made++;
         }
@@ -190,11 +190,13 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
     public const decimal PricePerSegment = 3.95m;
 
     /// <summary>
-    /// A campaign sent five days ago, as the dispatcher would have left it (api-v1: "a finished campaign"): the segment's
-    /// members snapshotted in one statement and decided as at the send time (no consent then → <c>noConsent</c>, a few
-    /// <c>frequencyCap</c>), one message per sent recipient (delivered, undelivered for unreachable numbers, a few failed),
-    /// per-recipient short links with some clicks, a few orders in the week after and a few STOP replies. Written directly
-    /// and set-based: nothing waits for quiet hours or a background job.
+    /// A campaign sent five days ago (api-v1: "a finished campaign"), made by the real services run as at its send time on a
+    /// back-dated clock: <see cref="CampaignService"/> creates and starts it, <see cref="CampaignPlanner"/> snapshots the
+    /// segment and the policy decides for everyone (no consent → <c>noConsent</c>; the few who had two cart reminders that
+    /// month → <c>frequencyCap</c>), <see cref="CampaignDispatcher"/> renders, shortens links, queues and delivers. Only the
+    /// network is played here (<see cref="PastNetwork"/>: a few refused, the bouncing numbers undelivered, receipts back-dated),
+    /// then some recipients follow their links (<see cref="ShortLinks"/>), order within the week, and three answer STOP the
+    /// next day. Nothing waits for quiet hours or a background job.
     /// </summary>
     private async Task SeedFinishedCampaignAsync(CancellationToken ct)
     {
@@ -203,153 +205,102 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
         var now = DateTimeOffset.UtcNow;
         var begin = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-5).AddHours(7); // 10:00 Moscow
         var finish = begin.AddMinutes(14);
-        const string url = "https://sad-ogorod.example/teplicy";
-        const string text = "{{firstName|Здравствуйте}}, теплицы со скидкой до 20% до воскресенья: " + url + " Отписка: СТОП";
+        const string text = "{{firstName|Здравствуйте}}, теплицы со скидкой до 20% до воскресенья: https://sad-ogorod.example/teplicy Отписка: СТОП";
 
         using var rule = JsonDocument.Parse("""{"field":"tags","op":"in","value":["garden","seeds","greenhouse","flowers"]}""");
         var segment = await segments.SaveAsync(null, CampaignSegmentName, rule.RootElement, null, ct);
         if (!segment.IsValid) throw new InvalidOperationException("Demo segment: " + string.Join("; ", segment.Errors.SelectMany(e => e.Value)));
+        var segmentId = segment.Segment!.Id;
         var marketer = await db.Users.AsNoTracking().Where(u => u.Email == _staff[0].Email).Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct);
-
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (!await db.SmsProviderSettings.AnyAsync(ct))
-            db.SmsProviderSettings.Add(new SmsProviderSettings { Sender = "SadOgorod", PricePerSegment = PricePerSegment, UpdatedAt = now });
-        var campaign = new Campaign
         {
-            Name = CampaignName, SegmentId = segment.Segment!.Id, Purpose = "marketing", Category = SmsCategories.Promotional, Text = text,
-            SegmentsPerMessage = SmsText.Measure(SmsTemplate.Render(text, new Dictionary<string, string?>(), CampaignDispatcher.Fallbacks)).Segments,
-            Status = CampaignStatus.Completed, ThrottlePerMinute = 600, CreatedBy = marketer, CreatedAt = begin.AddHours(-20),
-            UpdatedAt = finish, StartedAt = begin, CompletedAt = finish,
-        };
-        db.Campaigns.Add(campaign);
-        db.CampaignBatches.Add(new CampaignBatch { CampaignId = campaign.Id, Batch = 0, DueAt = begin, DoneAt = finish, UpdatedAt = finish });
-        await db.SaveChangesAsync(ct);
+            db.SmsProviderSettings.Add(new SmsProviderSettings { Sender = "SadOgorod", PricePerSegment = PricePerSegment, UpdatedAt = now });
+            await db.SaveChangesAsync(ct);
+        }
 
-        // Decided as at the send time: consent granted before it and still active then (a later STOP counts as an opt-out).
-        // About 4 % of the consented were over their frequency cap (a stable pick by the contact id).
-        await segments.SnapshotAsync(segment.Segment.Id, """
-            , decided AS (
-                SELECT m.id, s.contact_id IS NOT NULL AS consented, get_byte(decode(md5(m.id::text), 'hex'), 0) < 10 AS capped
-                FROM members m
-                LEFT JOIN consent_states s ON s.tenant_id = @tenant AND s.contact_id = m.id AND s.purpose = 'marketing'
-                    AND s.channel = 'sms' AND s.granted_at <= @begin
-                    AND (s.status = 'active' OR (s.status = 'withdrawn' AND s.withdrawn_at >= @begin)))
-            INSERT INTO campaign_recipients (tenant_id, campaign_id, contact_id, outcome, reason, message_id, batch, updated_at)
-            SELECT @tenant, @campaign, d.id,
-                CASE WHEN d.consented AND NOT d.capped THEN 'sent' ELSE 'skipped' END,
-                CASE WHEN NOT d.consented THEN 'noConsent' WHEN d.capped THEN 'frequencyCap' END,
-                CASE WHEN d.consented AND NOT d.capped THEN gen_random_uuid() END,
-                0, @finish
-            FROM decided d
-            """, [
-                new NpgsqlParameter("campaign", campaign.Id),
-                new NpgsqlParameter("begin", NpgsqlDbType.TimestampTz) { Value = begin },
-                new NpgsqlParameter("finish", NpgsqlDbType.TimestampTz) { Value = finish },
-            ], ct);
+        // The real services on a clock set to the past, delivering to the network of the past.
+        var clock = new PastClock(begin);
+        var network = new PastNetwork(await services.GetRequiredService<SmsSettingsStore>().ProviderNameAsync(ct), _bouncing);
+        var scheduler = new InlineScheduler();
+        var policy = ActivatorUtilities.CreateInstance<SendPolicyService>(services, clock);
+        var outbox = ActivatorUtilities.CreateInstance<SmsOutbox>(services, clock);
+        var delivery = ActivatorUtilities.CreateInstance<SmsDelivery>(services, clock,
+            new SmsProviderResolver([network], services.GetRequiredService<SmsSettingsStore>()));
+        var planner = ActivatorUtilities.CreateInstance<CampaignPlanner>(services, policy, (ICampaignScheduler)scheduler, clock);
+        var campaigns = ActivatorUtilities.CreateInstance<CampaignService>(services, planner, (ICampaignScheduler)scheduler, clock);
+        var dispatcher = ActivatorUtilities.CreateInstance<CampaignDispatcher>(services, policy, outbox, delivery);
+
+        // Earlier that month a few subscribers had two abandoned-cart reminders: the promotional cap (2 a month) skips them.
+        var members = await segments.ReadMembersAsync(segmentId, "SELECT id FROM members ORDER BY id", [], r => r.GetGuid(0), ct) ?? [];
+        var subscribed = (await db.ConsentStates.AsNoTracking()
+            .Where(x => x.Purpose == "marketing" && x.Channel == "sms" && x.Status == PhoneCrm.Domain.Consent.ConsentStatus.Active)
+            .Select(x => x.ContactId).ToListAsync(ct)).ToHashSet();
+        var capped = members.Where(subscribed.Contains).Where((_, i) => i % 25 == 7).ToList();
+        var reminders = await db.Contacts.AsNoTracking().Where(c => capped.Contains(c.Id)).Select(c => new { c.Id, c.PhoneCipher }).ToListAsync(ct);
+        foreach (var daysBefore in new[] { 12, 3 })
+        {
+            clock.Now = begin.AddDays(-daysBefore).AddHours(9);
+            var keys = reminders.Select(c => $"demo-cart:{c.Id:N}:{daysBefore}").ToList();
+            await outbox.QueueManyAsync(reminders.Select((c, i) => new OutgoingSms(c.Id, protector.Decrypt(c.PhoneCipher, ContactService.PhoneContext)!,
+                "Вы оставили товары в корзине — они ждут вас на sad-ogorod.example. Отписка: СТОП", "marketing", SmsCategories.Promotional,
+                SmsKinds.Automation, keys[i])).ToList(), ct);
+            await delivery.DeliverAsync(await db.SmsMessages.AsNoTracking().Where(m => keys.Contains(m.IdempotencyKey)).Select(m => m.Id).ToListAsync(ct), ct);
+        }
+
+        clock.Now = begin.AddHours(-20);
+        var (campaign, errors) = await campaigns.CreateAsync(new CampaignInput
+        {
+            Name = CampaignName, SegmentId = segmentId, Purpose = "marketing", Category = SmsCategories.Promotional, Text = text,
+            ThrottlePerMinute = 600,
+        }, marketer, ct);
+        if (campaign is null) throw new InvalidOperationException("Demo campaign: " + string.Join("; ", errors.SelectMany(e => e.Value)));
+        clock.Now = begin;
+        if (await campaigns.StartAsync(campaign.Id, ct) != CampaignCommandResult.Ok) throw new InvalidOperationException("Demo campaign: start refused.");
+        await planner.PlanAsync(campaign.Id, ct);
+        foreach (var batch in scheduler.Batches) await dispatcher.RunBatchAsync(tenantId, campaign.Id, batch, ct);
+        await ReportReceiptsAsync(network, ct);
+        await FollowLinksAsync(campaign.Id, begin, ct);
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE campaigns SET completed_at = {finish}, updated_at = {finish} WHERE id = {campaign.Id};
+            UPDATE campaign_batches SET due_at = {begin}, done_at = {finish}, updated_at = {finish} WHERE campaign_id = {campaign.Id};
+            UPDATE campaign_recipients SET updated_at = {begin} WHERE campaign_id = {campaign.Id};
+            UPDATE short_links SET created_at = {begin} WHERE owner_tenant_id = {tenantId} AND campaign_id = {campaign.Id};
+            """, ct);
+        // The shop marked the numbers the campaign's receipts found undelivered unreachable.
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE contacts c SET status = {ContactStatus.Unreachable} FROM sms_messages m
+            WHERE m.tenant_id = c.tenant_id AND m.contact_id = c.id AND m.campaign_id = {campaign.Id} AND m.status = {SmsStatus.Undelivered}
+            """, ct);
 
         var sent = await (from r in db.CampaignRecipients.AsNoTracking()
                           join c in db.Contacts.AsNoTracking() on r.ContactId equals c.Id
+                          join m in db.SmsMessages.AsNoTracking() on r.MessageId equals m.Id
+                          join l in db.ShortLinks.AsNoTracking() on new { r.CampaignId, r.ContactId } equals new { l.CampaignId, l.ContactId }
                           where r.CampaignId == campaign.Id && r.Outcome == RecipientOutcome.Sent
                           orderby r.ContactId
-                          select new { r.ContactId, r.MessageId, c.PhoneCipher, c.PhoneIndex, c.FirstNameCipher, c.Status }).ToListAsync(ct);
-        var n = sent.Count;
-        var (ids, contactIds, phones, indexes, texts, segmentCounts, costs, keys, statuses, providerIds, errors, sentAts, statusAts) =
-            (new Guid[n], new Guid[n], new byte[n][], new byte[n][], new byte[n][], new int[n], new decimal[n], new string[n],
-             new string[n], new string?[n], new string?[n], new DateTime[n], new DateTime[n]);
-        var (codes, clicks, clickedAt) = (new string[n], new int[n], new DateTime?[n]);
-        var f = new Faker("ru") { Random = new Randomizer(2027) };
-        for (var i = 0; i < n; i++)
+                          select new { r.ContactId, c.PhoneCipher, c.PhoneIndex, m.Status, l.Clicks }).ToListAsync(ct);
+
+        // A few recipients answered STOP the next day: suppressed and their consent withdrawn through the ledger, so the
+        // campaign's opt-out count is real.
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var r = sent[i];
-            codes[i] = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 10);
-            var rendered = SmsTemplate.Render(text, new Dictionary<string, string?>
+            foreach (var r in sent.Where(r => r.Status == SmsStatus.Delivered && r.Clicks == 0 && subscribed.Contains(r.ContactId)).Take(3))
             {
-                ["firstName"] = protector.Decrypt(r.FirstNameCipher, ContactService.FirstNameContext),
-            }, CampaignDispatcher.Fallbacks).Replace(url, links.LinkFor(codes[i]), StringComparison.Ordinal);
-            var e164 = protector.Decrypt(r.PhoneCipher, ContactService.PhoneContext)!;
-            var segmentsOf = SmsText.Measure(rendered).Segments;
-            ids[i] = r.MessageId!.Value;
-            contactIds[i] = r.ContactId;
-            phones[i] = protector.Encrypt(e164, SmsPii.Phone)!;
-            indexes[i] = r.PhoneIndex; // sms_messages use the contacts' phone index key
-            texts[i] = protector.Encrypt(rendered, SmsPii.Text)!;
-            segmentCounts[i] = segmentsOf;
-            keys[i] = CampaignDispatcher.IdempotencyKey(campaign.Id, r.ContactId);
-            var sentAt = begin.AddSeconds(i * 14 * 60.0 / Math.Max(1, n));
-            sentAts[i] = sentAt.UtcDateTime;
-            statusAts[i] = sentAt.AddSeconds(f.Random.Number(3, 40)).UtcDateTime;
-            (statuses[i], errors[i]) = r.Status == ContactStatus.Unreachable ? (SmsStatus.Undelivered, "absent_subscriber")
-                : f.Random.Bool(0.03f) ? (SmsStatus.Failed, "provider_rejected")
-                : (SmsStatus.Delivered, null);
-            providerIds[i] = statuses[i] == SmsStatus.Failed ? null : $"sim-{ids[i]:N}";
-            costs[i] = statuses[i] == SmsStatus.Failed ? 0m : SmsCost.Estimate(segmentsOf, 1, PricePerSegment);
-            if (statuses[i] == SmsStatus.Delivered && f.Random.Bool(0.18f))
-            {
-                clicks[i] = f.Random.Number(1, 3);
-                clickedAt[i] = sentAt.AddMinutes(f.Random.Number(1, 600)).UtcDateTime;
+                var at = begin.AddDays(1).AddHours(2);
+                await ledger.WithdrawAsync(r.ContactId, "marketing", "sms", new PhoneCrm.Infrastructure.Consent.ConsentEvidence("sms_reply", at), ct);
+                await db.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO suppressions (tenant_id, phone_index, scope, reason, created_at)
+                    VALUES ({tenantId}, {r.PhoneIndex}, {SuppressionScopes.Marketing}, 'stop_reply', {at})
+                    ON CONFLICT (tenant_id, phone_index) DO NOTHING
+                    """, ct);
             }
-        }
 
-        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO sms_messages (tenant_id, id, contact_id, campaign_id, kind, purpose, category, phone_cipher, phone_index,
-                text_cipher, segments, cost, idempotency_key, provider, provider_message_id, status, error_code, last_error, attempts,
-                created_at, sent_at, status_at)
-            SELECT @tenant, u.id, u.contact_id, @campaign, 'campaign', 'marketing', 'promotional', u.phone, u.idx, u.txt, u.segs, u.cost,
-                u.key, 'Simulator', u.pid, u.status, u.err, CASE WHEN u.status = 'failed' THEN 'provider rejected the message' END,
-                CASE WHEN u.status = 'failed' THEN 10 ELSE 1 END, @begin, CASE WHEN u.status <> 'failed' THEN u.sent_at END, u.status_at
-            FROM unnest(@ids, @contacts, @phones, @indexes, @texts, @segs, @costs, @keys, @pids, @statuses, @errs, @sent, @statusAt)
-                AS u(id, contact_id, phone, idx, txt, segs, cost, key, pid, status, err, sent_at, status_at);
-            INSERT INTO short_links (code, owner_tenant_id, campaign_id, contact_id, variant, url, clicks, created_at, first_clicked_at)
-            SELECT u.code, @tenant, @campaign, u.contact_id, NULL, @url, u.clicks, u.sent_at, u.clicked_at
-            FROM unnest(@codes, @contacts, @clicks, @sent, @clickedAt) AS u(code, contact_id, clicks, sent_at, clicked_at);
-            """, conn))
-        {
-            insert.Transaction = (NpgsqlTransaction)tx.GetDbTransaction();
-            insert.Parameters.Add(new NpgsqlParameter("tenant", tenantId));
-            insert.Parameters.Add(new NpgsqlParameter("campaign", campaign.Id));
-            insert.Parameters.Add(new NpgsqlParameter("begin", NpgsqlDbType.TimestampTz) { Value = begin });
-            insert.Parameters.Add(new NpgsqlParameter("url", url));
-            insert.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
-            insert.Parameters.Add(new NpgsqlParameter("contacts", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = contactIds });
-            insert.Parameters.Add(new NpgsqlParameter("phones", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = phones });
-            insert.Parameters.Add(new NpgsqlParameter("indexes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = indexes });
-            insert.Parameters.Add(new NpgsqlParameter("texts", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = texts });
-            insert.Parameters.Add(new NpgsqlParameter("segs", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = segmentCounts });
-            insert.Parameters.Add(new NpgsqlParameter("costs", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = costs });
-            insert.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys });
-            insert.Parameters.Add(new NpgsqlParameter("pids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = providerIds });
-            insert.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = statuses });
-            insert.Parameters.Add(new NpgsqlParameter("errs", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = errors });
-            insert.Parameters.Add(new NpgsqlParameter("sent", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = sentAts });
-            insert.Parameters.Add(new NpgsqlParameter("statusAt", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = statusAts });
-            insert.Parameters.Add(new NpgsqlParameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = codes });
-            insert.Parameters.Add(new NpgsqlParameter("clicks", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = clicks });
-            insert.Parameters.Add(new NpgsqlParameter("clickedAt", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = clickedAt });
-            await insert.ExecuteNonQueryAsync(ct);
+            await tx.CommitAsync(ct);
         }
-
-        // A few recipients answered STOP the next day: suppressed and their consent withdrawn through the ledger (it joins
-        // this transaction), so the campaign's opt-out count is real.
-        var active = (await db.ConsentStates.AsNoTracking()
-            .Where(x => x.Purpose == "marketing" && x.Channel == "sms" && x.Status == PhoneCrm.Domain.Consent.ConsentStatus.Active)
-            .Select(x => x.ContactId).ToListAsync(ct)).ToHashSet();
-        foreach (var r in sent.Where((r, i) => statuses[i] == SmsStatus.Delivered && clicks[i] == 0 && active.Contains(r.ContactId)).Take(3))
-        {
-            var at = begin.AddDays(1).AddHours(2);
-            await ledger.WithdrawAsync(r.ContactId, "marketing", "sms", new PhoneCrm.Infrastructure.Consent.ConsentEvidence("sms_reply", at), ct);
-            await db.Database.ExecuteSqlInterpolatedAsync($"""
-                INSERT INTO suppressions (tenant_id, phone_index, scope, reason, created_at)
-                VALUES ({tenantId}, {r.PhoneIndex}, {SuppressionScopes.Marketing}, 'stop_reply', {at})
-                ON CONFLICT (tenant_id, phone_index) DO NOTHING
-                """, ct);
-        }
-
-        await tx.CommitAsync(ct);
 
         // Orders from people who clicked, within the week after: the campaign's revenue and ROI.
         var order = 90_000;
-        foreach (var r in sent.Where((_, i) => clicks[i] > 0).Take(6))
+        foreach (var r in sent.Where(r => r.Clicks > 0).Take(6))
         {
             order++;
             var product = _products[2 + order % 2 * 3]; // the greenhouse or a rose seedling
@@ -365,6 +316,85 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
                     ["currency"] = "RUB", ["utmCampaign"] = "teplicy-spring",
                 },
             }, ct);
+        }
+    }
+
+    /// <summary>The network's receipts, seconds after sending: undelivered for the bouncing numbers, delivered for the rest.</summary>
+    private async Task ReportReceiptsAsync(PastNetwork network, CancellationToken ct)
+    {
+        var ids = network.Accepted.Keys.ToList();
+        var accepted = await db.SmsMessages.AsNoTracking().Where(m => ids.Contains(m.ProviderMessageId!))
+            .Select(m => new { m.ProviderMessageId, m.SentAt }).ToListAsync(ct);
+        await services.GetRequiredService<SmsStatusUpdater>().ApplyManyAsync(accepted.Select(m => network.Accepted[m.ProviderMessageId!]
+            ? new SmsReceipt(m.ProviderMessageId!, SmsStatus.Undelivered, "absent_subscriber", m.SentAt!.Value.AddSeconds(40))
+            : new SmsReceipt(m.ProviderMessageId!, SmsStatus.Delivered, null, m.SentAt!.Value.AddSeconds(3 + m.ProviderMessageId!.Length % 30))).ToList(), ct);
+    }
+
+    /// <summary>About one in six delivered recipients follows the link (one to three times) within hours: counted by
+    /// <see cref="ShortLinks"/> as any visitor's click is, then dated back.</summary>
+    private async Task FollowLinksAsync(Guid campaignId, DateTimeOffset sentAt, CancellationToken ct)
+    {
+        var links = services.GetRequiredService<ShortLinks>();
+        var codes = await (from l in db.ShortLinks.AsNoTracking()
+                           join r in db.CampaignRecipients.AsNoTracking() on new { l.CampaignId, l.ContactId } equals new { r.CampaignId, r.ContactId }
+                           join m in db.SmsMessages.AsNoTracking() on r.MessageId equals m.Id
+                           where l.CampaignId == campaignId && m.Status == SmsStatus.Delivered
+                           orderby l.ContactId
+                           select l.Code).ToListAsync(ct);
+        var f = new Faker { Random = new Randomizer(2027) };
+        foreach (var code in codes.Where(_ => f.Random.Bool(0.18f)))
+        {
+            for (var i = f.Random.Number(1, 3); i > 0; i--) await links.FollowAsync(code, ct);
+        }
+
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE short_links SET first_clicked_at = {sentAt}
+                + make_interval(mins => 1 + get_byte(decode(md5(code), 'hex'), 0) * 2)
+            WHERE owner_tenant_id = app_current_tenant() AND campaign_id = {campaignId} AND clicks > 0
+            """, ct);
+    }
+
+    /// <summary>The clock the services run on while the demo's past is made.</summary>
+    private sealed class PastClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    /// <summary>Runs nothing in the background: the seeder runs the batches the planner asks for itself.</summary>
+    private sealed class InlineScheduler : ICampaignScheduler
+    {
+        public List<int> Batches { get; } = [];
+
+        public void Plan(Guid tenantId, Guid campaignId)
+        {
+        }
+
+        public void RunBatch(Guid tenantId, Guid campaignId, int batch, DateTimeOffset? dueAt = null) => Batches.Add(batch);
+
+        public void DecideWinner(Guid tenantId, Guid campaignId)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The operator network of five days ago under the tenant's provider name: accepts, except about 3 % refused for good
+    /// (a stable pick by the message id); numbers in <paramref name="bouncing"/> are accepted and later reported undelivered.
+    /// </summary>
+    private sealed class PastNetwork(string name, IReadOnlySet<string> bouncing) : ISmsProvider
+    {
+        public string Name => name;
+
+        /// <summary>The provider ids it accepted, each with whether it will bounce.</summary>
+        public Dictionary<string, bool> Accepted { get; } = new(StringComparer.Ordinal);
+
+        public Task<SmsSendResult> SendAsync(SmsSendRequest request, CancellationToken ct)
+        {
+            if (request.MessageId.ToByteArray()[15] < 8) return Task.FromResult(SmsSendResult.Refused("provider rejected the message", "provider_rejected"));
+            var id = $"sim-{request.MessageId:N}";
+            Accepted[id] = bouncing.Contains(request.Phone);
+            return Task.FromResult(SmsSendResult.Accepted(id));
         }
     }
 

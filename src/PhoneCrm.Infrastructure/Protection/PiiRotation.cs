@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 
@@ -13,7 +14,13 @@ namespace PhoneCrm.Infrastructure.Protection;
 /// stored value under it, tenant by tenant in keyset batches. Old keys stay in the ring so nothing becomes unreadable
 /// while the job runs; blind indexes use their own key and do not change.
 /// </summary>
-public sealed class PiiRotation(PhoneCrmDbContext db, PiiKeyRing ring, PiiProtector pii, ILogger<PiiRotation> logger)
+public sealed class PiiRotation(
+    PhoneCrmDbContext db,
+    PiiKeyRing ring,
+    PiiProtector pii,
+    IBackgroundJobClient jobs,
+    AuditLog audit,
+    ILogger<PiiRotation> logger)
 {
     private const int BatchSize = 2000;
 
@@ -25,15 +32,22 @@ public sealed class PiiRotation(PhoneCrmDbContext db, PiiKeyRing ring, PiiProtec
         ("contact_notes", [("text_cipher", ContactService.NoteContext)]),
     ];
 
-    public string Rotate(IBackgroundJobClient jobs)
+    public sealed record KeyStatus(string ActiveKeyId, IReadOnlyCollection<string> KeyIds, IReadOnlyDictionary<string, long> ValuesByKey);
+
+    /// <summary>For the settings page: the active key, every key the ring holds, and how many stored values each protects.</summary>
+    public async Task<KeyStatus> StatusAsync(CancellationToken ct) => new(ring.ActiveKeyId, ring.KeyIds, await CountByKeyAsync(ct));
+
+    /// <summary>Activates a new key, queues the re-encryption and audits the rotation; returns the new key id.</summary>
+    public async Task<string> RotateAsync(CancellationToken ct)
     {
         var keyId = ring.Rotate();
         jobs.Enqueue<PiiRotation>(r => r.ReencryptAllAsync(CancellationToken.None));
+        await audit.WriteAsync("encryption.key_rotated", "pii_key", keyId, ct: ct);
         return keyId;
     }
 
-    /// <summary>Stored values per key id, for the settings page (the key id sits in bytes 3.. of each value).</summary>
-    public async Task<Dictionary<string, long>> CountByKeyAsync(CancellationToken ct)
+    /// <summary>Stored values per key id (the key id sits in bytes 3.. of each value).</summary>
+    private async Task<Dictionary<string, long>> CountByKeyAsync(CancellationToken ct)
     {
         var counts = new Dictionary<string, long>();
         await db.Database.OpenConnectionAsync(ct);

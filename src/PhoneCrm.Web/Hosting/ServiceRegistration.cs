@@ -82,6 +82,7 @@ public static class ServiceRegistration
         services.AddControllersWithViews(o =>
             {
                 o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+                o.Filters.Add(new ControlCharacterFilter());
                 o.ModelMetadataDetailsProviders.Add(new SystemTextJsonValidationMetadataProvider());
             })
             .ConfigureApiBehaviorOptions(o =>

@@ -99,27 +99,15 @@ internal sealed class CsvRecordParser
         }
 
         // Unquoted (or the rest after a closing quote).
-        while (EnsureData())
+        var c = AppendUntil(_unquotedStops);
+        if (c == _delimiter)
         {
-            var span = _buffer.AsSpan(_pos, _len - _pos);
-            var stop = span.IndexOfAny(_unquotedStops);
-            if (stop < 0)
-            {
-                Append(span);
-                _pos = _len;
-                continue;
-            }
+            return false;
+        }
 
-            Append(span[..stop]);
-            var c = span[stop];
-            _pos += stop + 1;
-            if (c == _delimiter)
-            {
-                return false;
-            }
-
-            ConsumeLineEnd(c, keepInField: false);
-            return true;
+        if (c >= 0)
+        {
+            ConsumeLineEnd((char)c, keepInField: false);
         }
 
         return true;
@@ -128,20 +116,9 @@ internal sealed class CsvRecordParser
     // After the opening quote; returns true if the input ended inside the quotes.
     private bool ReadQuoted()
     {
-        while (EnsureData())
+        int c;
+        while ((c = AppendUntil(_quotedStops)) >= 0)
         {
-            var span = _buffer.AsSpan(_pos, _len - _pos);
-            var stop = span.IndexOfAny(_quotedStops);
-            if (stop < 0)
-            {
-                Append(span);
-                _pos = _len;
-                continue;
-            }
-
-            Append(span[..stop]);
-            var c = span[stop];
-            _pos += stop + 1;
             if (c == '"')
             {
                 if (EnsureData() && _buffer[_pos] == '"')
@@ -154,10 +131,32 @@ internal sealed class CsvRecordParser
                 return false;
             }
 
-            ConsumeLineEnd(c, keepInField: true);
+            ConsumeLineEnd((char)c, keepInField: true);
         }
 
         return true;
+    }
+
+    // Appends the field's characters up to the first of stops and consumes it; returns it, or -1 at the end of input.
+    private int AppendUntil(SearchValues<char> stops)
+    {
+        while (EnsureData())
+        {
+            var span = _buffer.AsSpan(_pos, _len - _pos);
+            var stop = span.IndexOfAny(stops);
+            if (stop < 0)
+            {
+                Append(span);
+                _pos = _len;
+                continue;
+            }
+
+            Append(span[..stop]);
+            _pos += stop + 1;
+            return span[stop];
+        }
+
+        return -1;
     }
 
     // c (CR or LF) was consumed; counts one line and swallows the LF of a CRLF.

@@ -74,20 +74,12 @@ public sealed class ImportFileStore(PhoneCrmDbContext db)
         await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM import_file_chunks WHERE import_id = {importId}", ct);
 
     /// <summary>The chunks in order as one forward-only stream; <c>readChunk</c> gives chunk n, or nothing after the last.</summary>
-    private sealed class ChunkStream(Func<int, byte[]> readChunk) : Stream
+    private sealed class ChunkStream(Func<int, byte[]> readChunk) : ForwardOnlyStream
     {
         private byte[] _current = [];
         private int _offset;
         private int _next;
         private bool _ended;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -106,13 +98,5 @@ public sealed class ImportFileStore(PhoneCrmDbContext db)
             _ended = _current.Length == 0;
             return !_ended;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -239,7 +239,9 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
         var reminders = await db.Contacts.AsNoTracking().Where(c => capped.Contains(c.Id)).Select(c => new { c.Id, c.PhoneCipher }).ToListAsync(ct);
         foreach (var daysBefore in new[] { 12, 3 })
         {
-            clock.Now = begin.AddDays(-daysBefore).AddHours(9);
+            clock.Now = begin.AddDays(-daysBefore);
+            var allowed = await policy.DecideAsync(new SendIntent("marketing", SmsCategories.Promotional, SmsKinds.Automation), capped, null, ct);
+            reminders.RemoveAll(c => allowed.GetValueOrDefault(c.Id)?.Outcome != SendOutcome.Send);
             var keys = reminders.Select(c => $"demo-cart:{c.Id:N}:{daysBefore}").ToList();
             await outbox.QueueManyAsync(reminders.Select((c, i) => new OutgoingSms(c.Id, protector.Decrypt(c.PhoneCipher, ContactService.PhoneContext)!,
                 "Вы оставили товары в корзине — они ждут вас на sad-ogorod.example. Отписка: СТОП", "marketing", SmsCategories.Promotional,

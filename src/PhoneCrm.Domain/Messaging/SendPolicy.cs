@@ -1,5 +1,6 @@
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Time;
 
 namespace PhoneCrm.Domain.Messaging;
 
@@ -154,7 +155,7 @@ public static class SendPolicy
             if (!window.Days.Contains(day.DayOfWeek)) continue;
             var start = day.ToDateTime(window.From);
             if (start <= local.DateTime) continue;
-            return ToUtc(start, zone);
+            return WallClock.ToUtc(start, zone);
         }
 
         return DateTimeOffset.MaxValue;
@@ -166,13 +167,5 @@ public static class SendPolicy
         if (w.From < w.To) return w.Days.Contains(date.DayOfWeek) && time >= w.From && time < w.To;
         // Across midnight: the evening part belongs to today's window, the morning part to yesterday's.
         return (time >= w.From && w.Days.Contains(date.DayOfWeek)) || (time < w.To && w.Days.Contains(date.AddDays(-1).DayOfWeek));
-    }
-
-    private static DateTimeOffset ToUtc(DateTime local, TimeZoneInfo zone)
-    {
-        var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-        // A start that falls into a DST gap moves forward to the first valid local time.
-        while (zone.IsInvalidTime(unspecified)) unspecified = unspecified.AddMinutes(30);
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(unspecified, zone), TimeSpan.Zero);
     }
 }

@@ -42,6 +42,7 @@ public static class ServiceRegistration
         var connectionString = config.GetConnectionString(DatabaseSetup.ConnectionName)!;
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<TenantContext>();
+        services.AddScoped<TenantClock>();
         var jobServer = config.GetValue("Jobs:Server", true);
         services.AddAuditModule()
             .AddAccessModule()

@@ -73,7 +73,9 @@ public sealed class ConsentProofDocumentTests(AppFixture app)
         Assert.Contains($"data-contact=\"{second}\"", html);
         Assert.Contains("не найдено: 1", html);
 
-        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        // The range is in days of the tenant's zone (Moscow by default), not UTC days.
+        var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow"))
+            .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var byRange = await session.PostFormAsync("/consent/proofs",
             new() { ["From"] = today, ["To"] = today, ["Format"] = "json" }, tokenFrom: "/consent");
         Assert.Equal(HttpStatusCode.OK, byRange.StatusCode);

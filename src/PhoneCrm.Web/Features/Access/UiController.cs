@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using PhoneCrm.Web.Hosting;
 
 namespace PhoneCrm.Web.Features.Access;
 
@@ -7,4 +9,12 @@ namespace PhoneCrm.Web.Features.Access;
 public abstract class UiController : Controller
 {
     protected void Flash(string message) => TempData["Flash"] = message;
+
+    /// <summary>Pages show and read times in the tenant's zone; views format synchronously, so the zone is read first.</summary>
+    public override async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        await HttpContext.RequestServices.GetRequiredService<TenantClock>().LoadAsync(HttpContext.RequestAborted);
+        await next();
+    }
 }

@@ -7,6 +7,7 @@ using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
+using PhoneCrm.Web.Hosting;
 using PhoneCrm.Web.Hosting.Api;
 using PhoneCrm.Web.Features.Access;
 using PhoneCrm.Web.Features.Contacts;
@@ -24,6 +25,7 @@ public sealed class ConsentProofController(
     ProofPdf pdf,
     AuditLog audit,
     TimeProvider clock,
+    TenantClock tenantClock,
     IStringLocalizer<SharedResource> t) : UiController
 {
     public sealed class BulkForm
@@ -54,7 +56,7 @@ public sealed class ConsentProofController(
         return Render(ConsentProof.Single(proof, t["One contact"]), format, $"consent-proof-{id}");
     }
 
-    /// <summary>Bulk: the phones listed (one a line) or every contact with a record captured in the date range (UTC).</summary>
+    /// <summary>Bulk: the phones listed (one a line) or every contact with a record captured in the date range (days in the tenant's zone).</summary>
     [HttpPost("consent/proofs"), RequirePermission(Permission.ContactsExport)]
     public async Task<IActionResult> Bulk(BulkForm form, CancellationToken ct)
     {
@@ -84,15 +86,14 @@ public sealed class ConsentProofController(
         else if (form.From is { } from && form.To is { } to)
         {
             if (to < from) return Problem400(t["The end of the range is before its start."]);
-            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var (start, end) = tenantClock.Days(from, to);
             var ids = await ledger.ContactsWithRecordsAsync(start, end, ConsentProof.BulkMaxContacts, ct);
             if (ids.Count > ConsentProof.BulkMaxContacts)
                 return Problem400(string.Format(CultureInfo.CurrentCulture, t["More than {0} contacts in this range: narrow it."], ConsentProof.BulkMaxContacts));
             found = await contacts.GetManyAsync(ids, scope, ct);
             records = await ledger.RecordsInRangeAsync(found.Select(c => c.Id).ToList(), start, end, ct);
-            selection = string.Format(CultureInfo.CurrentCulture, t["Records captured {0} – {1} (UTC)"], from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            selection = string.Format(CultureInfo.CurrentCulture, t["Records captured {0} – {1} ({2})"], from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), tenantClock.ZoneName);
         }
         else
         {

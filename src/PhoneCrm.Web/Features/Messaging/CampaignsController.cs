@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using PhoneCrm.Domain.Access;
@@ -15,6 +14,7 @@ using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.Infrastructure.Segments;
 using PhoneCrm.Infrastructure.Tenancy;
 using PhoneCrm.Web.Features.Access;
+using PhoneCrm.Web.Hosting;
 
 namespace PhoneCrm.Web.Features.Messaging;
 
@@ -32,6 +32,7 @@ public sealed class CampaignsController(
     TenantContext tenant,
     AuditLog audit,
     IConfiguration config,
+    TenantClock clock,
     IStringLocalizer<SharedResource> t) : UiController
 {
     public sealed record ListItem(Campaign Campaign, CampaignStats Stats);
@@ -86,10 +87,15 @@ public sealed class CampaignsController(
         var input = new CampaignInput
         {
             Name = name, SegmentId = segmentId, Purpose = purpose, Category = category, Text = text, ThrottlePerMinute = throttlePerMinute,
-            SendAt = DateTimeOffset.TryParse(sendAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var at) ? at : null,
             AbTest = string.IsNullOrWhiteSpace(variantB) ? null
                 : new AbTestInput { VariantB = variantB, TestPercent = testPercent ?? 10, DecideAfterMinutes = decideAfterMinutes ?? 60 },
         };
+        // The time is typed on the tenant's clock; a minute already begun is not "in the past" yet.
+        if (!clock.TryParse(sendAt, out var at))
+            return View("New", await EditModelAsync(input, new Dictionary<string, string[]> { ["sendAt"] = [t["Enter a date and time."]] }, ct));
+        input.SendAt = at;
+        if (at is { } due && due.AddMinutes(1) <= clock.Now)
+            return View("New", await EditModelAsync(input, new Dictionary<string, string[]> { ["sendAt"] = [t["The send time is in the past."]] }, ct));
         var (campaign, errors) = await campaigns.CreateAsync(input, tenant.UserId, ct);
         if (campaign is null) return View("New", await EditModelAsync(input, errors, ct));
         await audit.WriteAsync(AuditActions.Create, "campaign", campaign.Id.ToString(), "ui", ct);

@@ -2,8 +2,11 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
+using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.Infrastructure.Segments;
 
 namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
@@ -14,11 +17,12 @@ public sealed record CampaignStats(
 
 public sealed record VariantStats(string Variant, long Sent, long Clicks);
 
-public sealed record RecipientRow(Guid ContactId, byte[] PhoneCipher, string Outcome, string? Reason, Guid? MessageId, string? Variant,
+/// <param name="Phone">E.164 for a reader with personal access, masked otherwise.</param>
+public sealed record RecipientRow(Guid ContactId, string Phone, string Outcome, string? Reason, Guid? MessageId, string? Variant,
     DateTimeOffset? DeferredUntil);
 
 /// <summary>What a campaign would do (preview) and what it did: stats, A/B variant stats, recipients. Reads only.</summary>
-public sealed class CampaignReports(PhoneCrmDbContext db, SegmentService segments, SendPolicyService policy)
+public sealed class CampaignReports(PhoneCrmDbContext db, SegmentService segments, SendPolicyService policy, PiiProtector protector)
 {
     /// <summary>Before sending: the segment's size and how many the policy would send now (or later: deferred).</summary>
     public async Task<(long Audience, long Eligible, long Deferred, Dictionary<string, long> Skipped)> PreviewAsync(
@@ -119,15 +123,21 @@ public sealed class CampaignReports(PhoneCrmDbContext db, SegmentService segment
     }
 
     /// <summary>Recipients in contact-id order after <paramref name="after"/>; the caller decrypts and audits the phones.</summary>
-    public Task<List<RecipientRow>> RecipientsAsync(Guid campaignId, string? outcome, Guid? after, int limit, CancellationToken ct = default)
+    public async Task<List<RecipientRow>> RecipientsAsync(Guid campaignId, string? outcome, Guid? after, int limit, bool personal,
+        CancellationToken ct = default)
     {
         var q = db.CampaignRecipients.AsNoTracking().Where(r => r.CampaignId == campaignId);
         if (outcome is not null) q = q.Where(r => r.Outcome == outcome);
         if (after is { } a) q = q.Where(r => r.ContactId.CompareTo(a) > 0);
-        return q.Join(db.Contacts, r => new { r.TenantId, r.ContactId }, c => new { c.TenantId, ContactId = c.Id },
+        var rows = await q.Join(db.Contacts, r => new { r.TenantId, r.ContactId }, c => new { c.TenantId, ContactId = c.Id },
                 (r, c) => new { r.ContactId, c.PhoneCipher, r.Outcome, r.Reason, r.MessageId, r.Variant, r.DeferredUntil })
             .OrderBy(x => x.ContactId).Take(limit)
-            .Select(x => new RecipientRow(x.ContactId, x.PhoneCipher, x.Outcome, x.Reason, x.MessageId, x.Variant, x.DeferredUntil))
             .ToListAsync(ct);
+        return rows.Select(x =>
+        {
+            var e164 = protector.Decrypt(x.PhoneCipher, ContactService.PhoneContext)!;
+            return new RecipientRow(x.ContactId, personal ? e164 : PhoneMasking.Mask(e164), x.Outcome, x.Reason, x.MessageId, x.Variant,
+                x.DeferredUntil);
+        }).ToList();
     }
 }

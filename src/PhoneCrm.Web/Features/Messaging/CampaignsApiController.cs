@@ -3,9 +3,7 @@ using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Audit;
-using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Messaging.Campaigns;
-using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.Infrastructure.Tenancy;
 using PhoneCrm.Web.Features.Access;
 using PhoneCrm.Web.Hosting.Api;
@@ -16,7 +14,7 @@ namespace PhoneCrm.Web.Features.Messaging;
 [Route("api/v1/campaigns")]
 [Tags("Campaigns")]
 public sealed class CampaignsApiController(
-    CampaignService campaigns, CampaignReports reports, CampaignTestSender tests, PiiProtector protector, TenantContext tenant, AuditLog audit) : ApiV1Controller
+    CampaignService campaigns, CampaignReports reports, CampaignTestSender tests, TenantContext tenant, AuditLog audit) : ApiV1Controller
 {
     public sealed record CreatedResponse(Guid Id, string Status, int SegmentsPerMessage);
 
@@ -151,14 +149,9 @@ public sealed class CampaignsApiController(
 
         if (await campaigns.GetAsync(id, ct) is null) return NotFoundProblem("Campaign");
         var take = Math.Clamp(limit ?? 1000, 1, 5000);
-        var rows = await reports.RecipientsAsync(id, outcome, after, take, ct);
-        var personal = User.Has(Permission.ContactsReadPersonal);
-        var items = rows.Select(r =>
-        {
-            var e164 = protector.Decrypt(r.PhoneCipher, ContactService.PhoneContext)!;
-            return new RecipientDto(r.ContactId, personal ? e164 : Domain.Contacts.PhoneMasking.Mask(e164), r.Outcome, r.Reason, r.MessageId, r.Variant,
-                r.DeferredUntil?.UtcDateTime);
-        }).ToList();
+        var rows = await reports.RecipientsAsync(id, outcome, after, take, User.Has(Permission.ContactsReadPersonal), ct);
+        var items = rows.Select(r => new RecipientDto(r.ContactId, r.Phone, r.Outcome, r.Reason, r.MessageId, r.Variant, r.DeferredUntil?.UtcDateTime))
+            .ToList();
         if (items.Count > 0) await audit.WriteAsync(AuditActions.Read, "campaign_recipients", id.ToString(), $"{items.Count} phones", ct);
         return Ok(new RecipientList(items, rows.Count == take ? rows[^1].ContactId.ToString() : null));
     }

@@ -8,9 +8,7 @@ using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Segments;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Consent;
-using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Messaging.Campaigns;
-using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.Infrastructure.Segments;
 using PhoneCrm.Infrastructure.Tenancy;
 using PhoneCrm.Web.Features.Access;
@@ -28,7 +26,6 @@ public sealed class CampaignsController(
     SegmentService segments,
     ConsentPurposes purposes,
     PhoneCrm.Infrastructure.Messaging.MessageTemplates templates,
-    PiiProtector protector,
     TenantContext tenant,
     AuditLog audit,
     IConfiguration config,
@@ -196,14 +193,10 @@ public sealed class CampaignsController(
         if (c is null) return NotFound();
         outcome = string.IsNullOrEmpty(outcome) ? null : outcome;
         const int page = 200;
-        var rows = await reports.RecipientsAsync(id, outcome, after, page, ct);
         var personal = User.Has(Permission.ContactsReadPersonal);
-        var items = rows.Select(r =>
-        {
-            var e164 = protector.Decrypt(r.PhoneCipher, ContactService.PhoneContext)!;
-            return new RecipientView(r.ContactId, personal ? PhoneFormatting.Display(e164) : PhoneMasking.Mask(e164), r.Outcome, r.Reason,
-                r.DeferredUntil, r.Variant);
-        }).ToList();
+        var rows = await reports.RecipientsAsync(id, outcome, after, page, personal, ct);
+        var items = rows.Select(r => new RecipientView(r.ContactId, personal ? PhoneFormatting.Display(r.Phone) : r.Phone, r.Outcome, r.Reason,
+            r.DeferredUntil, r.Variant)).ToList();
         if (items.Count > 0 && personal) await audit.WriteAsync(AuditActions.Read, "campaign_recipients", id.ToString(), $"{items.Count} phones", ct);
         return View("Recipients", new RecipientsModel(c, outcome, items, rows.Count == page ? rows[^1].ContactId.ToString() : null));
     }

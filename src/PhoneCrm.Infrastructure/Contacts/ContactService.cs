@@ -341,7 +341,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         }
 
         var tokens = BlindIndex.TokenizeName(text, null).Select(index.NameToken).ToArray();
-        var names = new NpgsqlParameter("names", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = tokens };
+        var names = Sql.ArrayOf("names", tokens);
         var tagValue = new NpgsqlParameter("tag", ContactFields.NormalizeTag(text));
         return (db.Contacts.FromSqlRaw(
             "SELECT * FROM contacts WHERE (cardinality(@names) > 0 AND name_token_indexes @> @names) OR tags @> ARRAY[@tag]::text[]",

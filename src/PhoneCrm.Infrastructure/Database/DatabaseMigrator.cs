@@ -47,7 +47,7 @@ public sealed class DatabaseMigrator(string connectionString, ILogger<DatabaseMi
     {
         await using var conn = new NpgsqlConnection(MigratorConnectionString(connectionString));
         await conn.OpenAsync(ct);
-        await ExecAsync(conn, $"""
+        await Sql.ExecAsync(conn, $"""
             DO $$ BEGIN
               IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{TenantConnectionInterceptor.AppRole}') THEN
                 CREATE ROLE {TenantConnectionInterceptor.AppRole} NOLOGIN NOSUPERUSER NOBYPASSRLS;
@@ -87,7 +87,7 @@ public sealed class DatabaseMigrator(string connectionString, ILogger<DatabaseMi
         foreach (var table in tables)
         {
             var predicate = _customPolicies.GetValueOrDefault(table, "tenant_id = app_current_tenant()");
-            await ExecAsync(conn, $"""
+            await Sql.ExecAsync(conn, $"""
                 ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY;
                 ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY;
                 DROP POLICY IF EXISTS tenant_isolation ON "{table}";
@@ -96,11 +96,5 @@ public sealed class DatabaseMigrator(string connectionString, ILogger<DatabaseMi
         }
 
         logger.LogInformation("Row-level security applied to {Count} tenant tables", tables.Count);
-    }
-
-    private static async Task ExecAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -31,7 +31,7 @@ public sealed class ContactStatsUpdater(PhoneCrmDbContext db)
                 ON CONFLICT (tenant_id, contact_id, category) DO UPDATE
                   SET last_purchased_at = GREATEST(cc.last_purchased_at, EXCLUDED.last_purchased_at)
                 """, ct,
-                P("t", tenantId), P("c", contactId), P("categories", NpgsqlDbType.Array | NpgsqlDbType.Text, categories), P("at", e.OccurredAt));
+                P("t", tenantId), P("c", contactId), ArrayOf("categories", categories), P("at", e.OccurredAt));
         }
 
         // Events may arrive out of order: recency uses GREATEST (which skips NULLs), and the unanswered run is recounted
@@ -58,7 +58,7 @@ public sealed class ContactStatsUpdater(PhoneCrmDbContext db)
             P("t", tenantId), P("c", contactId), P("purchase", NpgsqlDbType.TimestampTz, isOrder ? e.OccurredAt : null),
             P("orders", isOrder ? 1 : 0), P("amount", NpgsqlDbType.Numeric, isOrder ? e.Amount ?? 0m : 0m),
             P("engaged", NpgsqlDbType.TimestampTz, engaged), P("unanswered", NpgsqlDbType.TimestampTz, unanswered),
-            P("categories", NpgsqlDbType.Array | NpgsqlDbType.Text, categories));
+            ArrayOf("categories", categories));
     }
 
     /// <summary>Recomputes the tenant's attributes from its events, set-based, in one transaction (the backfill).</summary>
@@ -88,7 +88,7 @@ public sealed class ContactStatsUpdater(PhoneCrmDbContext db)
     public static async Task<int> RecomputeAsync(NpgsqlConnection conn, Guid tenantId, Guid[]? contactIds, CancellationToken ct)
     {
         string Only(string column) => contactIds is null ? "" : $" AND {column} = ANY(@c)";
-        NpgsqlParameter[] Args() => [P("t", tenantId), P("c", NpgsqlDbType.Array | NpgsqlDbType.Uuid, contactIds ?? [])];
+        NpgsqlParameter[] Args() => [P("t", tenantId), ArrayOf("c", contactIds ?? [])];
         await ExecAsync(conn, $"DELETE FROM contact_categories WHERE tenant_id = @t{Only("contact_id")}", ct, Args());
         await ExecAsync(conn, $"""
             INSERT INTO contact_categories (tenant_id, contact_id, category, last_purchased_at)

@@ -97,13 +97,13 @@ public sealed class EventService(PhoneCrmDbContext db, ContactService contacts, 
             EventInput.Valid V(int i) => valid[i]!;
             cmd.Parameters.AddRange(new[]
             {
-                P("t", tenantId), P("now", now), P("ids", ids),
-                P("contacts", leaders.Select(i => contactIds[V(i).Phone.E164]).ToArray()),
-                P("types", leaders.Select(i => V(i).Type).ToArray()), P("xids", leaders.Select(i => V(i).ExternalId).ToArray()),
-                P("at", leaders.Select(i => V(i).OccurredAt).ToArray()),
+                P("t", tenantId), P("now", now), ArrayOf("ids", ids),
+                ArrayOf("contacts", leaders.Select(i => contactIds[V(i).Phone.E164])),
+                ArrayOf("types", leaders.Select(i => V(i).Type)), ArrayOf("xids", leaders.Select(i => V(i).ExternalId)),
+                ArrayOf("at", leaders.Select(i => V(i).OccurredAt)),
                 P("data", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, leaders.Select(i => V(i).Data.ToJsonString()).ToArray()),
-                P("amounts", NpgsqlDbType.Array | NpgsqlDbType.Numeric, leaders.Select(i => V(i).Amount).ToArray()),
-                P("hashes", leaders.Select(i => V(i).Hash).ToArray()),
+                ArrayOf("amounts", leaders.Select(i => V(i).Amount)),
+                ArrayOf("hashes", leaders.Select(i => V(i).Hash)),
             });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) inserted.Add(reader.GetString(0));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PhoneCrm.Domain.Contacts.Imports;
+using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Tenancy;
 
 namespace PhoneCrm.Infrastructure.Imports;
@@ -36,7 +37,7 @@ public sealed class ImportRecoveryService(
                     .Select(i => i.Id).ToListAsync(ct);
                 foreach (var importId in stale)
                 {
-                    if (!await ImportRun.IsIdleAsync(db, importId, ct)) continue;
+                    if (await AdvisoryLock.Import(importId).IsHeldAsync(db, ct)) continue;
                     Logger.LogInformation("Re-enqueuing stalled import {ImportId}", importId);
                     await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE imports SET updated_at = now() WHERE id = {importId}", ct);
                     ImportJobs.Enqueue(jobs, tenantId, importId);

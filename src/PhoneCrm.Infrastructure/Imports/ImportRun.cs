@@ -27,53 +27,25 @@ public sealed class ImportRun(
 
     private const int PrefetchedBatches = 2;
 
-    private const string LockKey = "hashtextextended(@id, 7)";
-
     public async Task RunAsync(Guid tenantId, Guid importId, CancellationToken ct = default)
     {
         db.Tenant.Set(tenantId);
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-            if (await ScalarAsync(conn, $"SELECT pg_try_advisory_lock({LockKey})", ct, P("id", importId.ToString())) is not true)
-            {
-                logger.LogInformation("Import {ImportId} is being processed elsewhere", importId);
-                return;
-            }
-
-            var job = await db.Set<ImportJob>().AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
-            if (job is null || job.Status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Draft) return;
-            try
-            {
-                await ProcessAsync(conn, job, handlers.Single(h => h.Kind == job.Kind), ct);
-            }
-            catch (ImportFormatException e)
-            {
-                await ExecAsync(conn, "UPDATE imports SET status = 'Failed', error = @e, completed_at = now(), updated_at = now() WHERE id = @id",
-                    ct, P("e", e.Message), P("id", importId));
-            }
-        }
-        finally
-        {
-            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-            if (conn.State == System.Data.ConnectionState.Open) await ExecAsync(conn, "SELECT pg_advisory_unlock_all()", CancellationToken.None);
-            await db.Database.CloseConnectionAsync();
-        }
+        if (!await AdvisoryLock.Import(importId).TryRunAsync(db, conn => RunLockedAsync(conn, importId, ct), ct))
+            logger.LogInformation("Import {ImportId} is being processed elsewhere", importId);
     }
 
-    /// <summary>True when no live worker holds the import (its session would hold the lock).</summary>
-    public static async Task<bool> IsIdleAsync(PhoneCrmDbContext db, Guid importId, CancellationToken ct)
+    private async Task RunLockedAsync(NpgsqlConnection conn, Guid importId, CancellationToken ct)
     {
-        await db.Database.OpenConnectionAsync(ct);
+        var job = await db.Set<ImportJob>().AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
+        if (job is null || job.Status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Draft) return;
         try
         {
-            return await ScalarAsync((NpgsqlConnection)db.Database.GetDbConnection(),
-                $"SELECT pg_try_advisory_lock({LockKey}) AND pg_advisory_unlock({LockKey})", ct, P("id", importId.ToString())) is true;
+            await ProcessAsync(conn, job, handlers.Single(h => h.Kind == job.Kind), ct);
         }
-        finally
+        catch (ImportFormatException e)
         {
-            await db.Database.CloseConnectionAsync();
+            await ExecAsync(conn, "UPDATE imports SET status = 'Failed', error = @e, completed_at = now(), updated_at = now() WHERE id = @id",
+                ct, P("e", e.Message), P("id", importId));
         }
     }
 
@@ -179,9 +151,9 @@ public sealed class ImportRun(
                 INSERT INTO import_rejections (tenant_id, import_id, line, value_enc, reason)
                 SELECT app_current_tenant(), @import, l, v, r FROM unnest(@lines, @values, @reasons) AS x(l, v, r)
                 ON CONFLICT DO NOTHING
-                """, ct, P("import", job.Id), P("lines", counts.Rejected.Select(r => r.Line).ToArray()),
-                P("values", counts.Rejected.Select(r => pii.Encrypt(r.Value, RejectionContext)).ToArray()),
-                P("reasons", counts.Rejected.Select(r => r.Reason).ToArray()));
+                """, ct, P("import", job.Id), ArrayOf("lines", counts.Rejected.Select(r => r.Line)),
+                ArrayOf("values", counts.Rejected.Select(r => pii.Encrypt(r.Value, RejectionContext))),
+                ArrayOf("reasons", counts.Rejected.Select(r => r.Reason)));
         }
 
         await ExecAsync(conn, """

@@ -102,7 +102,7 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
                 """, (NpgsqlConnection)db.Database.GetDbConnection());
             if (contactIds.Count >= BulkFrom) cmd.CommandTimeout = 600;
             cmd.Parameters.Add(new NpgsqlParameter("tenant", db.Tenant.RequireTenant()));
-            cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = contactIds.ToArray() });
+            cmd.Parameters.Add(Sql.ArrayOf("ids", contactIds));
             cmd.Parameters.Add(new NpgsqlParameter("purpose", intent.Purpose));
             cmd.Parameters.Add(new NpgsqlParameter("channel", SendIntent.Channel));
             cmd.Parameters.Add(new NpgsqlParameter("now", now));

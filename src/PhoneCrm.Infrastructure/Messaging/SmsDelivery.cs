@@ -91,7 +91,7 @@ public sealed class SmsDelivery(PhoneCrmDbContext db, PiiProtector protector, Sm
             FOR UPDATE SKIP LOCKED
             """, conn, tx);
         cmd.Parameters.Add(new NpgsqlParameter("tenant", tenant));
-        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
+        cmd.Parameters.Add(Sql.ArrayOf("ids", ids));
         var list = new List<Claimed>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -138,12 +138,12 @@ public sealed class SmsDelivery(PhoneCrmDbContext db, PiiProtector protector, Sm
         cmd.Parameters.Add(new NpgsqlParameter("max", Math.Max(1, o.MaxAttempts)));
         cmd.Parameters.Add(new NpgsqlParameter("baseMs", (double)Math.Max(1, o.RetryBaseMs)));
         cmd.Parameters.Add(new NpgsqlParameter("maxMs", (double)Math.Max(o.RetryBaseMs, o.RetryMaxMs)));
-        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = claimed.Select(c => c.Id).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("outcomes", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = outcomes });
-        cmd.Parameters.Add(new NpgsqlParameter("pmids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = results.Select(r => r.ProviderMessageId).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = results.Select(r => r.ErrorCode).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("errors", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = results.Select(r => r.Error).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("jitter", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = jitter });
+        cmd.Parameters.Add(Sql.ArrayOf("ids", claimed.Select(c => c.Id)));
+        cmd.Parameters.Add(Sql.ArrayOf("outcomes", outcomes));
+        cmd.Parameters.Add(Sql.ArrayOf("pmids", results.Select(r => r.ProviderMessageId)));
+        cmd.Parameters.Add(Sql.ArrayOf("codes", results.Select(r => r.ErrorCode)));
+        cmd.Parameters.Add(Sql.ArrayOf("errors", results.Select(r => r.Error)));
+        cmd.Parameters.Add(Sql.ArrayOf("jitter", jitter));
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

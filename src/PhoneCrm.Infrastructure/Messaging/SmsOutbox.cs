@@ -107,19 +107,19 @@ public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, Blin
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter("tenant", tenant));
         cmd.Parameters.Add(new NpgsqlParameter("now", now));
-        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
-        cmd.Parameters.Add(new NpgsqlParameter("contacts", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = contacts });
-        cmd.Parameters.Add(new NpgsqlParameter("campaigns", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = campaigns });
-        cmd.Parameters.Add(new NpgsqlParameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = kinds });
-        cmd.Parameters.Add(new NpgsqlParameter("purposes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = purposes });
-        cmd.Parameters.Add(new NpgsqlParameter("categories", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = categories });
-        cmd.Parameters.Add(new NpgsqlParameter("phones", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = phones });
-        cmd.Parameters.Add(new NpgsqlParameter("indexes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = indexes });
-        cmd.Parameters.Add(new NpgsqlParameter("texts", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = texts });
-        cmd.Parameters.Add(new NpgsqlParameter("segments", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = segments });
-        cmd.Parameters.Add(new NpgsqlParameter("costs", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = costs });
-        cmd.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys });
-        cmd.Parameters.Add(new NpgsqlParameter("due", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = due });
+        cmd.Parameters.Add(Sql.ArrayOf("ids", ids));
+        cmd.Parameters.Add(Sql.ArrayOf("contacts", contacts));
+        cmd.Parameters.Add(Sql.ArrayOf("campaigns", campaigns));
+        cmd.Parameters.Add(Sql.ArrayOf("kinds", kinds));
+        cmd.Parameters.Add(Sql.ArrayOf("purposes", purposes));
+        cmd.Parameters.Add(Sql.ArrayOf("categories", categories));
+        cmd.Parameters.Add(Sql.ArrayOf("phones", phones));
+        cmd.Parameters.Add(Sql.ArrayOf("indexes", indexes));
+        cmd.Parameters.Add(Sql.ArrayOf("texts", texts));
+        cmd.Parameters.Add(Sql.ArrayOf("segments", segments));
+        cmd.Parameters.Add(Sql.ArrayOf("costs", costs));
+        cmd.Parameters.Add(Sql.ArrayOf("keys", keys));
+        cmd.Parameters.Add(Sql.ArrayOf("due", due));
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -57,10 +57,10 @@ public sealed class SmsStatusUpdater(PhoneCrmDbContext db)
             var conn = (NpgsqlConnection)db.Database.GetDbConnection();
             await using var cmd = new NpgsqlCommand(sql, conn);
             cmd.Parameters.Add(new NpgsqlParameter("tenant", tenant));
-            cmd.Parameters.Add(new NpgsqlParameter("pmids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = receipts.Select(r => r.ProviderMessageId).ToArray() });
-            cmd.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = receipts.Select(r => r.Status).ToArray() });
-            cmd.Parameters.Add(new NpgsqlParameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = receipts.Select(r => r.ErrorCode).ToArray() });
-            cmd.Parameters.Add(new NpgsqlParameter("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = receipts.Select(r => r.At.UtcDateTime).ToArray() });
+            cmd.Parameters.Add(Sql.ArrayOf("pmids", receipts.Select(r => r.ProviderMessageId)));
+            cmd.Parameters.Add(Sql.ArrayOf("statuses", receipts.Select(r => r.Status)));
+            cmd.Parameters.Add(Sql.ArrayOf("codes", receipts.Select(r => r.ErrorCode)));
+            cmd.Parameters.Add(Sql.ArrayOf("ats", receipts.Select(r => r.At.UtcDateTime)));
             var matched = new HashSet<string>(StringComparer.Ordinal);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) matched.Add(reader.GetString(0));

@@ -121,15 +121,12 @@ public sealed class PiiRotation(
                 var aliases = string.Join(", ", columns.Select((_, i) => $"c{i}"));
                 await using var update = new NpgsqlCommand(
                     $"UPDATE {table} t SET {sets} FROM unnest(@ids, {unnest}) AS u(id, {aliases}) WHERE t.id = u.id", conn);
-                update.Parameters.AddWithValue("ids", stale.Select(r => ids[r]).ToArray());
+                update.Parameters.Add(Sql.ArrayOf("ids", stale.Select(r => ids[r])));
                 for (var i = 0; i < columns.Length; i++)
                 {
                     var (_, context) = columns[i];
                     var column = values[i];
-                    update.Parameters.Add(new NpgsqlParameter($"c{i}", NpgsqlDbType.Array | NpgsqlDbType.Bytea)
-                    {
-                        Value = stale.Select(r => column[r] is { } v ? pii.Reencrypt(v, context) : null).ToArray(),
-                    });
+                    update.Parameters.Add(Sql.ArrayOf($"c{i}", stale.Select(r => column[r] is { } v ? pii.Reencrypt(v, context) : null)));
                 }
 
                 changed += await update.ExecuteNonQueryAsync(ct);

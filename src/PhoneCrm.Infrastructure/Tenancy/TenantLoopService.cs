@@ -76,38 +76,20 @@ public abstract class TenantLoopService(IServiceScopeFactory scopes, ILogger log
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in a new scope whose tenant is <paramref name="tenantId"/>. With a lock, the connection is
-    /// held open and the work runs under <c>pg_try_advisory_lock(hashtextextended(key, seed))</c>; when another session holds
-    /// it, nothing runs and the result is <c>default</c>.
+    /// Runs <paramref name="work"/> in a new scope whose tenant is <paramref name="tenantId"/>. With a lock, the work runs
+    /// only while this session holds it (<see cref="AdvisoryLock.TryRunAsync"/>); when another session holds it, nothing
+    /// runs and the result is <c>default</c>.
     /// </summary>
-    protected async Task<T?> InTenantAsync<T>(Guid tenantId, (string Key, int Seed)? advisoryLock,
+    protected async Task<T?> InTenantAsync<T>(Guid tenantId, AdvisoryLock? exclusive,
         Func<IServiceProvider, PhoneCrmDbContext, Task<T>> work, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PhoneCrmDbContext>();
         db.Tenant.Set(tenantId);
-        if (advisoryLock is not { } l) return await work(scope.ServiceProvider, db);
+        if (exclusive is null) return await work(scope.ServiceProvider, db);
 
-        // One connection for the whole pass: the advisory lock is held by this session until it is released.
-        await db.Database.OpenConnectionAsync(ct);
-        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-        try
-        {
-            if (await Sql.ScalarAsync(conn, "SELECT pg_try_advisory_lock(hashtextextended(@k, @s))", ct, Sql.P("k", l.Key), Sql.P("s", (long)l.Seed))
-                is not true) return default;
-            try
-            {
-                return await work(scope.ServiceProvider, db);
-            }
-            finally
-            {
-                await Sql.ExecAsync(conn, "SELECT pg_advisory_unlock(hashtextextended(@k, @s))", CancellationToken.None,
-                    Sql.P("k", l.Key), Sql.P("s", (long)l.Seed));
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        var result = default(T);
+        await exclusive.TryRunAsync(db, async _ => result = await work(scope.ServiceProvider, db), ct);
+        return result;
     }
 }

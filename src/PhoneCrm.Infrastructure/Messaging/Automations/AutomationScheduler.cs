@@ -130,13 +130,13 @@ public sealed class AutomationScheduler(PhoneCrmDbContext db, TimeProvider clock
             ON CONFLICT (tenant_id, dedupe_key) DO NOTHING
             """, ct,
             P("t", db.Tenant.RequireTenant()), P("now", now),
-            P("ids", runs.Select(_ => Guid.CreateVersion7()).ToArray()),
-            P("kinds", runs.Select(x => x.Run.Kind).ToArray()),
-            P("contacts", runs.Select(x => x.Trigger.ContactId).ToArray()),
-            P("events", runs.Select(x => x.Trigger.EventId).ToArray()),
-            P("steps", runs.Select(x => x.Run.Step).ToArray()),
-            P("keys", runs.Select(x => x.Run.DedupeKey).ToArray()),
-            P("dues", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, runs.Select(x => x.Run.DueAt).ToArray()));
+            ArrayOf("ids", runs.Select(_ => Guid.CreateVersion7())),
+            ArrayOf("kinds", runs.Select(x => x.Run.Kind)),
+            ArrayOf("contacts", runs.Select(x => x.Trigger.ContactId)),
+            ArrayOf("events", runs.Select(x => x.Trigger.EventId)),
+            ArrayOf("steps", runs.Select(x => x.Run.Step)),
+            ArrayOf("keys", runs.Select(x => x.Run.DedupeKey)),
+            ArrayOf("dues", runs.Select(x => x.Run.DueAt)));
     }
 
     /// <summary>Contacts whose birthday is today in their own zone get one run, due at local midnight plus the delay.</summary>

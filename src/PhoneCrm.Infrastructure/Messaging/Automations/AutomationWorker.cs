@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Tenancy;
 
 namespace PhoneCrm.Infrastructure.Messaging.Automations;
@@ -25,7 +26,7 @@ public sealed class AutomationWorker(IServiceScopeFactory scopes, IConfiguration
     }
 
     public Task RunTenantAsync(Guid tenantId, CancellationToken ct) =>
-        InTenantAsync(tenantId, ($"automations:{tenantId}", 11), async (sp, db) =>
+        InTenantAsync(tenantId, AdvisoryLock.Automations(tenantId), async (sp, db) =>
         {
             await sp.GetRequiredService<AutomationScheduler>().ScheduleAsync(ct);
             var runner = sp.GetRequiredService<AutomationRunner>();

@@ -35,46 +35,35 @@ public sealed class CampaignDispatcher(
     public async Task RunBatchAsync(Guid tenantId, Guid campaignId, int batch, CancellationToken ct = default)
     {
         db.Tenant.Set(tenantId);
-        await db.Database.OpenConnectionAsync(ct);
-        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-        try
+        if (!await AdvisoryLock.CampaignBatch(campaignId, batch).TryRunAsync(db, conn => RunLockedBatchAsync(conn, campaignId, batch, ct), ct))
+            logger.LogInformation("Batch {Batch} of campaign {CampaignId} is running elsewhere", batch, campaignId);
+    }
+
+    private async Task RunLockedBatchAsync(NpgsqlConnection conn, Guid campaignId, int batch, CancellationToken ct)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == campaignId, ct);
+        if (campaign is null || campaign.Status != CampaignStatus.Sending) return;
+        await Sql.ExecAsync(conn, "UPDATE campaign_batches SET updated_at = now() WHERE campaign_id = @c AND batch = @b", ct,
+            Sql.P("c", campaignId), Sql.P("b", batch));
+
+        // The batch's rows by the batch index alone; outcomes are filtered here (an outcome predicate could lead the
+        // planner to the campaign-wide outcome index, whose scan grows with the campaign).
+        var rows = await BatchRowsAsync(conn, campaignId, batch, ct);
+        var pending = rows.Where(r => r.Outcome == RecipientOutcome.Pending).ToDictionary(r => r.ContactId, r => r.Variant);
+        if (pending.Count > 0)
         {
-            var lockKey = $"campaign:{campaignId}:{batch}";
-            if (!(bool)(await Sql.ScalarAsync(conn, "SELECT pg_try_advisory_lock(hashtextextended(@k, 11))", ct, Sql.P("k", lockKey)))!)
-            {
-                logger.LogInformation("Batch {Batch} of campaign {CampaignId} is running elsewhere", batch, campaignId);
-                return;
-            }
-
-            var campaign = await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == campaignId, ct);
-            if (campaign is null || campaign.Status != CampaignStatus.Sending) return;
-            await Sql.ExecAsync(conn, "UPDATE campaign_batches SET updated_at = now() WHERE campaign_id = @c AND batch = @b", ct,
-                Sql.P("c", campaignId), Sql.P("b", batch));
-
-            // The batch's rows by the batch index alone; outcomes are filtered here (an outcome predicate could lead the
-            // planner to the campaign-wide outcome index, whose scan grows with the campaign).
-            var rows = await BatchRowsAsync(conn, campaignId, batch, ct);
-            var pending = rows.Where(r => r.Outcome == RecipientOutcome.Pending).ToDictionary(r => r.ContactId, r => r.Variant);
-            if (pending.Count > 0)
-            {
-                await DispatchAsync(conn, campaign, batch, pending, ct);
-                rows = await BatchRowsAsync(conn, campaignId, batch, ct);
-            }
-
-            // Deliver whatever of this batch is still queued (also after a crash between queuing and delivery).
-            var sent = rows.Where(r => r.Outcome == RecipientOutcome.Sent && r.MessageId is not null).Select(r => r.MessageId!.Value).ToArray();
-            var queued = await QueuedAsync(conn, sent, ct);
-            if (queued.Count > 0) await delivery.DeliverAsync(queued, ct);
-
-            await Sql.ExecAsync(conn, "UPDATE campaign_batches SET done_at = now(), updated_at = now() WHERE campaign_id = @c AND batch = @b", ct,
-                Sql.P("c", campaignId), Sql.P("b", batch));
-            await CampaignPlanner.CompleteIfDoneAsync(db, campaignId, ct);
+            await DispatchAsync(conn, campaign, batch, pending, ct);
+            rows = await BatchRowsAsync(conn, campaignId, batch, ct);
         }
-        finally
-        {
-            if (conn.State == System.Data.ConnectionState.Open) await Sql.ExecAsync(conn, "SELECT pg_advisory_unlock_all()", CancellationToken.None);
-            await db.Database.CloseConnectionAsync();
-        }
+
+        // Deliver whatever of this batch is still queued (also after a crash between queuing and delivery).
+        var sent = rows.Where(r => r.Outcome == RecipientOutcome.Sent && r.MessageId is not null).Select(r => r.MessageId!.Value).ToArray();
+        var queued = await QueuedAsync(conn, sent, ct);
+        if (queued.Count > 0) await delivery.DeliverAsync(queued, ct);
+
+        await Sql.ExecAsync(conn, "UPDATE campaign_batches SET done_at = now(), updated_at = now() WHERE campaign_id = @c AND batch = @b", ct,
+            Sql.P("c", campaignId), Sql.P("b", batch));
+        await CampaignPlanner.CompleteIfDoneAsync(db, campaignId, ct);
     }
 
     private sealed record BatchRow(Guid ContactId, string Outcome, string? Variant, Guid? MessageId);
@@ -104,7 +93,7 @@ public sealed class CampaignDispatcher(
         if (messageIds.Length == 0) return result;
         await using var cmd = new NpgsqlCommand(
             "SELECT id FROM sms_messages WHERE tenant_id = app_current_tenant() AND id = ANY(@ids) AND status = 'queued'", conn);
-        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = messageIds });
+        cmd.Parameters.Add(Sql.ArrayOf("ids", messageIds));
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) result.Add(r.GetGuid(0));
         return result;
@@ -179,17 +168,11 @@ public sealed class CampaignDispatcher(
         // pending recipient of the campaign per batch); the rows are found by key or by the batch index.
         cmd.Parameters.Add(new NpgsqlParameter("c", campaign.Id));
         cmd.Parameters.Add(new NpgsqlParameter("b", batchNumber));
-        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = contactIds.ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("outcomes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = outcomes.ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("reasons", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = reasons.Select(r => (object?)r ?? DBNull.Value).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("until", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
-        {
-            Value = until.Select(u => u is { } v ? (object)v : DBNull.Value).ToArray(),
-        });
-        cmd.Parameters.Add(new NpgsqlParameter("messages", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
-        {
-            Value = messages.Select(m => m is { } v ? (object)v : DBNull.Value).ToArray(),
-        });
+        cmd.Parameters.Add(Sql.ArrayOf("ids", contactIds));
+        cmd.Parameters.Add(Sql.ArrayOf("outcomes", outcomes));
+        cmd.Parameters.Add(Sql.ArrayOf("reasons", reasons));
+        cmd.Parameters.Add(Sql.ArrayOf("until", until));
+        cmd.Parameters.Add(Sql.ArrayOf("messages", messages));
         await cmd.ExecuteNonQueryAsync(ct);
 
         void Add(Guid id, string outcome, string? reason, DateTimeOffset? deferred, Guid? message)
@@ -207,7 +190,7 @@ public sealed class CampaignDispatcher(
         var result = new Dictionary<string, Guid>(StringComparer.Ordinal);
         if (keys.Length == 0) return result;
         await using var cmd = new NpgsqlCommand("SELECT idempotency_key, id FROM sms_messages WHERE tenant_id = app_current_tenant() AND idempotency_key = ANY(@k)", conn);
-        cmd.Parameters.Add(new NpgsqlParameter("k", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys });
+        cmd.Parameters.Add(Sql.ArrayOf("k", keys));
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) result[r.GetString(0)] = r.GetGuid(1);
         return result;

@@ -115,18 +115,12 @@ public sealed class CampaignPlanner(
                     """, conn, tx);
                 cmd.Parameters.Add(new NpgsqlParameter("tenant", c.TenantId));
                 cmd.Parameters.Add(new NpgsqlParameter("campaign", id));
-                cmd.Parameters.Add(new NpgsqlParameter("contacts", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
-                {
-                    Value = audience.GetRange(start, count).Select(a => a.ContactId).ToArray(),
-                });
-                cmd.Parameters.Add(new NpgsqlParameter("outcomes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = outcomes[start..(start + count)] });
-                cmd.Parameters.Add(new NpgsqlParameter("reasons", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = reasons[start..(start + count)] });
-                cmd.Parameters.Add(new NpgsqlParameter("until", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
-                {
-                    Value = until[start..(start + count)].Select(u => u is { } v ? (object)v : DBNull.Value).ToArray(),
-                });
-                cmd.Parameters.Add(new NpgsqlParameter("variants", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = variants[start..(start + count)] });
-                cmd.Parameters.Add(new NpgsqlParameter("batches", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = batches[start..(start + count)] });
+                cmd.Parameters.Add(Sql.ArrayOf("contacts", audience.GetRange(start, count).Select(a => a.ContactId).ToArray()));
+                cmd.Parameters.Add(Sql.ArrayOf("outcomes", outcomes[start..(start + count)]));
+                cmd.Parameters.Add(Sql.ArrayOf("reasons", reasons[start..(start + count)]));
+                cmd.Parameters.Add(Sql.ArrayOf("until", until[start..(start + count)]));
+                cmd.Parameters.Add(Sql.ArrayOf("variants", variants[start..(start + count)]));
+                cmd.Parameters.Add(Sql.ArrayOf("batches", batches[start..(start + count)]));
                 cmd.CommandTimeout = 600;
                 await cmd.ExecuteNonQueryAsync(ct);
             }

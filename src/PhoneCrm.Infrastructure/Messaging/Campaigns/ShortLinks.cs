@@ -88,17 +88,17 @@ public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration conf
             """, conn))
         {
             insert.Parameters.Add(new NpgsqlParameter("c", campaign.Id));
-            insert.Parameters.Add(new NpgsqlParameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = codes.ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter("contacts", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = contacts.ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter("variants", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = variants.Select(v => (object?)v ?? DBNull.Value).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter("urls", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = urls.ToArray() });
+            insert.Parameters.Add(Sql.ArrayOf("codes", codes));
+            insert.Parameters.Add(Sql.ArrayOf("contacts", contacts));
+            insert.Parameters.Add(Sql.ArrayOf("variants", variants));
+            insert.Parameters.Add(Sql.ArrayOf("urls", urls));
             await insert.ExecuteNonQueryAsync(ct);
         }
 
         await using var select = new NpgsqlCommand(
             "SELECT contact_id, url, code FROM short_links WHERE owner_tenant_id = app_current_tenant() AND campaign_id = @c AND contact_id = ANY(@ids)", conn);
         select.Parameters.Add(new NpgsqlParameter("c", campaign.Id));
-        select.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = recipients.Select(r => r.ContactId).ToArray() });
+        select.Parameters.Add(Sql.ArrayOf("ids", recipients.Select(r => r.ContactId).ToArray()));
         await using var r = await select.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {

@@ -104,14 +104,14 @@ public sealed class SimulatorSmsProvider(PhoneCrmDbContext db, PiiProtector prot
         cmd.Parameters.Add(new NpgsqlParameter("tenant", tenant));
         cmd.Parameters.Add(new NpgsqlParameter("now", now));
         cmd.Parameters.Add(new NpgsqlParameter("deliverAt", now.AddMilliseconds(Math.Max(0, delayMs))));
-        cmd.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys });
-        cmd.Parameters.Add(new NpgsqlParameter("pmids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = pmids });
-        cmd.Parameters.Add(new NpgsqlParameter("mids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = messageIds });
-        cmd.Parameters.Add(new NpgsqlParameter("phones", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = phones });
-        cmd.Parameters.Add(new NpgsqlParameter("indexes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = indexes });
-        cmd.Parameters.Add(new NpgsqlParameter("texts", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = texts });
-        cmd.Parameters.Add(new NpgsqlParameter("senders", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = senders });
-        cmd.Parameters.Add(new NpgsqlParameter("segments", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = segments });
+        cmd.Parameters.Add(Sql.ArrayOf("keys", keys));
+        cmd.Parameters.Add(Sql.ArrayOf("pmids", pmids));
+        cmd.Parameters.Add(Sql.ArrayOf("mids", messageIds));
+        cmd.Parameters.Add(Sql.ArrayOf("phones", phones));
+        cmd.Parameters.Add(Sql.ArrayOf("indexes", indexes));
+        cmd.Parameters.Add(Sql.ArrayOf("texts", texts));
+        cmd.Parameters.Add(Sql.ArrayOf("senders", senders));
+        cmd.Parameters.Add(Sql.ArrayOf("segments", segments));
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -97,7 +97,7 @@ public sealed class ImportBenchmark(int rows) : IBenchmark
         await using (var db = CreateContext(connectionString, tenantId))
         {
             var run = new ImportRun(db, new ImportFileStore(db), [new ContactImportHandler(db, pii, blind)], pii, NullLogger<ImportRun>.Instance);
-            await run.RunAsync(tenantId, importId);
+            await run.RunAsync(importId);
         }
 
         var pipeline = sw.Elapsed.TotalSeconds;

@@ -64,7 +64,6 @@ public sealed class ContactStatsUpdater(PhoneCrmDbContext db)
     /// <summary>Recomputes the tenant's attributes from its events, set-based, in one transaction (the backfill).</summary>
     public async Task<int> RebuildAsync(Guid tenantId, CancellationToken ct = default)
     {
-        db.Tenant.Set(tenantId);
         await db.Database.OpenConnectionAsync(ct);
         try
         {

@@ -27,9 +27,8 @@ public sealed class ImportRun(
 
     private const int PrefetchedBatches = 2;
 
-    public async Task RunAsync(Guid tenantId, Guid importId, CancellationToken ct = default)
+    public async Task RunAsync(Guid importId, CancellationToken ct = default)
     {
-        db.Tenant.Set(tenantId);
         if (!await AdvisoryLock.Import(importId).TryRunAsync(db, conn => RunLockedAsync(conn, importId, ct), ct))
             logger.LogInformation("Import {ImportId} is being processed elsewhere", importId);
     }

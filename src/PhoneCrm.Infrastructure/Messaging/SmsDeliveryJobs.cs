@@ -12,16 +12,15 @@ using PhoneCrm.Infrastructure.Tenancy;
 
 namespace PhoneCrm.Infrastructure.Messaging;
 
-/// <summary>Hangfire entry point: deliver one batch of a tenant's queued messages (a batch per job, never one per message).</summary>
-public sealed class SmsDeliveryJobs(TenantContext tenant, SmsDelivery delivery)
+/// <summary>
+/// Hangfire entry point: deliver one batch of a tenant's queued messages (a batch per job, never one per message). The job
+/// runs for its <c>tenantId</c> argument (<see cref="TenantJobFilter"/>).
+/// </summary>
+public sealed class SmsDeliveryJobs(SmsDelivery delivery)
 {
     [Queue("critical")]
     [AutomaticRetry(Attempts = 5, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    public Task DeliverAsync(Guid tenantId, Guid[] messageIds, CancellationToken ct)
-    {
-        tenant.Set(tenantId);
-        return delivery.DeliverAsync(messageIds, ct);
-    }
+    public Task DeliverAsync(Guid tenantId, Guid[] messageIds, CancellationToken ct) => delivery.DeliverAsync(messageIds, ct);
 
     public static string Enqueue(IBackgroundJobClient jobs, Guid tenantId, IReadOnlyList<Guid> messageIds)
     {

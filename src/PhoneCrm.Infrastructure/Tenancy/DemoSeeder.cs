@@ -259,7 +259,7 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
         clock.Now = begin;
         if (await campaigns.StartAsync(campaign.Id, ct) != CampaignCommandResult.Ok) throw new InvalidOperationException("Demo campaign: start refused.");
         await planner.PlanAsync(campaign.Id, ct);
-        foreach (var batch in scheduler.Batches) await dispatcher.RunBatchAsync(tenantId, campaign.Id, batch, ct);
+        foreach (var batch in scheduler.Batches) await dispatcher.RunBatchAsync(campaign.Id, batch, ct);
         await ReportReceiptsAsync(network, ct);
         await FollowLinksAsync(campaign.Id, begin, ct);
         await db.Database.ExecuteSqlInterpolatedAsync($"""

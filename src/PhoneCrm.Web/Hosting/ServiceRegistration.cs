@@ -41,7 +41,13 @@ public static class ServiceRegistration
     {
         var connectionString = config.GetConnectionString(DatabaseSetup.ConnectionName)!;
         services.AddSingleton(TimeProvider.System);
-        services.AddScoped<TenantContext>();
+        // A Hangfire job's scope starts as the job's tenant (TenantJobFilter); a request's is set once it is authenticated.
+        services.AddScoped(_ =>
+        {
+            var tenant = new TenantContext();
+            tenant.Set(TenantJobFilter.CurrentJobTenant);
+            return tenant;
+        });
         services.AddScoped<TenantClock>();
         var jobServer = config.GetValue("Jobs:Server", true);
         services.AddAuditModule()
@@ -155,6 +161,8 @@ public static class ServiceRegistration
 
     private static void AddJobs(IServiceCollection services, IConfiguration config, string connectionString)
     {
+        // Global and static in Hangfire: added once even when a process builds several hosts (the tests do).
+        if (!GlobalJobFilters.Filters.Any(f => f.Instance is TenantJobFilter)) GlobalJobFilters.Filters.Add(new TenantJobFilter());
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

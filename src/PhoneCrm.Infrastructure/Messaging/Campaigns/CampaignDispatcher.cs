@@ -32,9 +32,8 @@ public sealed class CampaignDispatcher(
 
     public static string IdempotencyKey(Guid campaignId, Guid contactId) => $"campaign:{campaignId}:{contactId}";
 
-    public async Task RunBatchAsync(Guid tenantId, Guid campaignId, int batch, CancellationToken ct = default)
+    public async Task RunBatchAsync(Guid campaignId, int batch, CancellationToken ct = default)
     {
-        db.Tenant.Set(tenantId);
         if (!await AdvisoryLock.CampaignBatch(campaignId, batch).TryRunAsync(db, conn => RunLockedBatchAsync(conn, campaignId, batch, ct), ct))
             logger.LogInformation("Batch {Batch} of campaign {CampaignId} is running elsewhere", batch, campaignId);
     }

@@ -10,30 +10,24 @@ using PhoneCrm.Infrastructure.Tenancy;
 
 namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 
-/// <summary>Hangfire entry points (enqueued by <see cref="HangfireCampaignScheduler"/>): each sets the tenant and calls one
-/// service. All idempotent.</summary>
-public sealed class CampaignJobs(PhoneCrmDbContext db, CampaignPlanner planner, CampaignDispatcher dispatcher)
+/// <summary>
+/// Hangfire entry points (enqueued by <see cref="HangfireCampaignScheduler"/>): each calls one service, for the tenant of
+/// its <c>tenantId</c> argument (<see cref="TenantJobFilter"/>). All idempotent.
+/// </summary>
+public sealed class CampaignJobs(CampaignPlanner planner, CampaignDispatcher dispatcher)
 {
     [Queue("bulk")]
     [AutomaticRetry(Attempts = 10)]
-    public Task PlanAsync(Guid tenantId, Guid campaignId, CancellationToken ct)
-    {
-        db.Tenant.Set(tenantId);
-        return planner.PlanAsync(campaignId, ct);
-    }
+    public Task PlanAsync(Guid tenantId, Guid campaignId, CancellationToken ct) => planner.PlanAsync(campaignId, ct);
 
     [Queue("default")]
     [AutomaticRetry(Attempts = 10)]
     public Task RunBatchAsync(Guid tenantId, Guid campaignId, int batch, CancellationToken ct) =>
-        dispatcher.RunBatchAsync(tenantId, campaignId, batch, ct);
+        dispatcher.RunBatchAsync(campaignId, batch, ct);
 
     [Queue("default")]
     [AutomaticRetry(Attempts = 10)]
-    public Task DecideAsync(Guid tenantId, Guid campaignId, CancellationToken ct)
-    {
-        db.Tenant.Set(tenantId);
-        return planner.DecideWinnerAsync(campaignId, ct);
-    }
+    public Task DecideAsync(Guid tenantId, Guid campaignId, CancellationToken ct) => planner.DecideWinnerAsync(campaignId, ct);
 }
 
 /// <summary>

@@ -14,6 +14,10 @@ public static class ConsentStatus
     public const string Withdrawn = "withdrawn";
     /// <summary>Never stored: computed as active with <c>expires_at &lt;= now()</c>.</summary>
     public const string Expired = "expired";
+
+    /// <summary>A stored status as it stands at <paramref name="now"/>: an active consent past its expiry has expired.</summary>
+    public static string At(string status, DateTimeOffset? expiresAt, DateTimeOffset now) =>
+        status == Active && expiresAt is { } e && e <= now ? Expired : status;
 }
 
 /// <summary>One grant or withdrawal in the append-only, hash-chained ledger of a tenant.</summary>
@@ -71,6 +75,5 @@ public sealed class ConsentState : ITenantOwned
     public string? LegalBasis { get; set; }
     public Guid LastRecordId { get; set; }
 
-    public string EffectiveStatus(DateTimeOffset now) =>
-        Status == ConsentStatus.Active && ExpiresAt is { } e && e <= now ? ConsentStatus.Expired : Status;
+    public string EffectiveStatus(DateTimeOffset now) => ConsentStatus.At(Status, ExpiresAt, now);
 }

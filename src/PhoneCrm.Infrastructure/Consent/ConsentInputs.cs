@@ -42,7 +42,7 @@ public sealed record ConsentHistoryItem(ConsentRecord Record, string Status, Dat
             if (r.Action == ConsentActions.Grant)
             {
                 lastGrant[(r.Purpose, r.Channel)] = r.CapturedAt;
-                var status = r.ExpiresAt is { } e && e <= now ? ConsentStatus.Expired : ConsentStatus.Active;
+                var status = ConsentStatus.At(ConsentStatus.Active, r.ExpiresAt, now);
                 items.Add(new(r, status, r.CapturedAt, null, r.ExpiresAt));
             }
             else

@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Protection;
 
@@ -59,13 +60,13 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
             // every batch of a large campaign cost as much as the whole audience. A whole audience (planning) is one
             // set-based join, where hashing is the right plan.
             var joins = contactIds.Count >= BulkFrom
-                ? """
+                ? $"""
                   JOIN contacts c ON c.tenant_id = @tenant AND c.id = x.id
                   LEFT JOIN consent_states s ON s.tenant_id = c.tenant_id AND s.contact_id = c.id AND s.purpose = @purpose AND s.channel = @channel
-                    AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > @now)
+                    AND {ConsentSql.IsActive("s", "@now")}
                   LEFT JOIN suppressions sup ON sup.tenant_id = c.tenant_id AND sup.phone_index = c.phone_index
                   """
-                : """
+                : $"""
                   JOIN LATERAL (
                     SELECT c.tenant_id, c.id, c.status, c.phone_type, c.time_zone, c.marketing_frequency, c.phone_index
                     FROM contacts c WHERE c.tenant_id = @tenant AND c.id = x.id LIMIT 1
@@ -73,7 +74,7 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
                   LEFT JOIN LATERAL (
                     SELECT s.status FROM consent_states s
                     WHERE s.tenant_id = c.tenant_id AND s.contact_id = c.id AND s.purpose = @purpose AND s.channel = @channel
-                      AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > @now)
+                      AND {ConsentSql.IsActive("s", "@now")}
                     LIMIT 1
                   ) s ON TRUE
                   LEFT JOIN LATERAL (

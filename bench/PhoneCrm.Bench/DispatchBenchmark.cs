@@ -84,7 +84,7 @@ public sealed class DispatchBenchmark(int recipients) : IBenchmark
                     MarketingWindow = new SendingSettingsDto.WindowDto { From = "00:00", To = "00:00", Days = [.. WeekDays.All] },
                     Caps = new SendingSettingsDto.CapsDto { PerDay = 2, InformationalPerWeek = 2, PromotionalPerMonth = 2 },
                 });
-                if (errors.Count > 0) throw new InvalidOperationException(string.Join("; ", errors.SelectMany(e => e.Value)));
+                if (!errors.IsValid) throw new InvalidOperationException(string.Join("; ", errors.ByField.SelectMany(e => e.Value)));
                 using var rule = JsonDocument.Parse("""{"all":[]}""");
                 var segment = await scope.ServiceProvider.GetRequiredService<SegmentService>().SaveAsync(null, "Все", rule.RootElement.Clone(), null);
                 var campaigns = scope.ServiceProvider.GetRequiredService<CampaignService>();
@@ -96,7 +96,7 @@ public sealed class DispatchBenchmark(int recipients) : IBenchmark
                     Category = SmsCategories.Promotional,
                     Text = Text,
                 }, null);
-                if (campaign is null) throw new InvalidOperationException(string.Join("; ", campaignErrors.SelectMany(e => e.Value)));
+                if (campaign is null) throw new InvalidOperationException(string.Join("; ", campaignErrors.ByField.SelectMany(e => e.Value)));
                 campaignId = campaign.Id;
                 Console.WriteLine($"   sending window set to 00:00–00:00 every day (open all day: nothing deferred whatever the hour); caps 2/day, 2 promotional/month; "
                     + $"campaign text {SmsText.Measure(Text).Segments} segment(s), UCS-2");

@@ -1,5 +1,7 @@
+using FluentValidation;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Tenancy;
+using PhoneCrm.Domain.Validation;
 
 namespace PhoneCrm.Domain.Messaging;
 
@@ -22,21 +24,37 @@ public sealed class MessageTemplate : ITenantOwned
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
-    /// <summary>What is wrong with a template, keyed by field; empty when it can be saved.</summary>
-    public static Dictionary<string, string> Validate(string? name, string? purpose, string? category, string? text)
+    /// <summary>What is wrong with a template (<see cref="MessageTemplateValidator"/>); valid when it can be saved.</summary>
+    public static ValidationErrors Validate(string? name, string? purpose, string? category, string? text) =>
+        MessageTemplateValidator.Instance.Check(new MessageTemplateInput(name, purpose, category, text));
+}
+
+/// <summary>A template as the form states it.</summary>
+public sealed record MessageTemplateInput(string? Name, string? Purpose, string? Category, string? Text);
+
+/// <summary>A named template with a purpose, a category and a text whose variables are known and which, for marketing, tells how to opt out.</summary>
+public sealed class MessageTemplateValidator : InputValidator<MessageTemplateInput>
+{
+    public static MessageTemplateValidator Instance { get; } = new();
+
+    private MessageTemplateValidator()
     {
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(name)) errors["name"] = "Enter a name.";
-        else if (name.Trim().Length > NameMax) errors["name"] = $"At most {NameMax} characters.";
-        if (string.IsNullOrWhiteSpace(purpose)) errors["purpose"] = "Choose a purpose.";
-        if (category is not (SmsCategories.Promotional or SmsCategories.Informational or SmsCategories.Transactional))
-            errors["category"] = "Choose a category.";
-        if (string.IsNullOrWhiteSpace(text)) errors["text"] = "Enter the message text.";
-        else if (text.Length > TextMax) errors["text"] = $"At most {TextMax} characters.";
-        else if (SmsTemplate.Variables(text).Any(v => !KnownVariables.Contains(v)))
-            errors["text"] = "The text uses an unknown variable: use only those listed under the field.";
-        else if ((purpose == ConsentTerms.Marketing || category == SmsCategories.Promotional) && !OptOutRule.HasOptOutInstruction(text))
-            errors["text"] = "A marketing message must say how to opt out (for example «Отписка: СТОП»).";
-        return errors;
+        Field(x => x.Name, "name")
+            .Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Enter a name.")
+            .MaxTrimmed(MessageTemplate.NameMax)
+            .NoControlCharacters();
+        Field(x => x.Purpose, "purpose").Must(p => !string.IsNullOrWhiteSpace(p)).WithMessage("Choose a purpose.").NoControlCharacters();
+        Field(x => x.Category, "category")
+            .Must(c => c is SmsCategories.Promotional or SmsCategories.Informational or SmsCategories.Transactional)
+            .WithMessage("Choose a category.");
+        Field(x => x.Text, "text")
+            .Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("Enter the message text.")
+            .Must(t => t!.Length <= MessageTemplate.TextMax).WithMessage($"At most {MessageTemplate.TextMax} characters.")
+            .Must(t => SmsTemplate.Variables(t!).All(v => MessageTemplate.KnownVariables.Contains(v)))
+            .WithMessage("The text uses an unknown variable: use only those listed under the field.")
+            .Must((input, t) => !(input.Purpose == ConsentTerms.Marketing || input.Category == SmsCategories.Promotional)
+                || OptOutRule.HasOptOutInstruction(t!))
+            .WithMessage("A marketing message must say how to opt out (for example «Отписка: СТОП»).")
+            .NoControlCharacters();
     }
 }

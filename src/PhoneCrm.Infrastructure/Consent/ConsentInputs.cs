@@ -1,4 +1,5 @@
 using PhoneCrm.Domain.Consent;
+using PhoneCrm.Domain.Validation;
 
 namespace PhoneCrm.Infrastructure.Consent;
 
@@ -17,14 +18,14 @@ public sealed record GrantInput(string? Phone, string? Purpose, string? Channel,
     ConsentEvidence Evidence);
 
 /// <summary>Errors are keyed by the API field name (<c>legalBasis</c>, <c>evidence.capturedAt</c>).</summary>
-public sealed record GrantResult(ConsentRecord? Record, IReadOnlyDictionary<string, string[]> Errors)
+public sealed record GrantResult(ConsentRecord? Record, ValidationErrors Errors)
 {
-    public bool IsValid => Errors.Count == 0;
+    public bool IsValid => Errors.IsValid;
 }
 
-public sealed record WithdrawResult(int Withdrawn, IReadOnlyDictionary<string, string[]> Errors)
+public sealed record WithdrawResult(int Withdrawn, ValidationErrors Errors)
 {
-    public bool IsValid => Errors.Count == 0;
+    public bool IsValid => Errors.IsValid;
 }
 
 public sealed record ChainVerification(bool Valid, long? FirstBrokenSeq, long Records);

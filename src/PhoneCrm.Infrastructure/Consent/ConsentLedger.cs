@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 
@@ -12,38 +13,32 @@ namespace PhoneCrm.Infrastructure.Consent;
 /// </summary>
 public sealed class ConsentLedger(PhoneCrmDbContext db, ContactService contacts, ConsentPurposes purposes, TimeProvider clock)
 {
-    /// <summary>Clients' clocks drift; a capture time this far ahead is still taken as "now-ish".</summary>
-    private static readonly TimeSpan _clockSkew = TimeSpan.FromMinutes(5);
-
     public async Task<GrantResult> GrantAsync(GrantInput input, CancellationToken ct = default)
     {
-        var e = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var now = Micro(clock.GetUtcNow());
-        if (string.IsNullOrWhiteSpace(input.Phone)) e["phone"] = ["Phone is required."];
-        else if (!PhoneParser.Parse(input.Phone, await contacts.DefaultRegionAsync(ct)).IsSuccess) e["phone"] = ["Enter a valid phone number."];
+        var e = new GrantInputValidator(now).CheckAll(input);
+        if (!e.Has("phone") && !PhoneParser.Parse(input.Phone!, await contacts.DefaultRegionAsync(ct)).IsSuccess)
+            e.Add("phone", "Enter a valid phone number.");
 
-        var purpose = string.IsNullOrWhiteSpace(input.Purpose) ? null : await purposes.FindAsync(input.Purpose, ct);
-        if (purpose is null) e["purpose"] = [$"Unknown purpose '{input.Purpose}'."];
-        if (!ConsentTerms.Channels.Contains(input.Channel ?? "")) e["channel"] = ["Channel must be one of: " + string.Join(", ", ConsentTerms.Channels) + "."];
-        if (!ConsentTerms.LegalBases.Contains(input.LegalBasis ?? ""))
-            e["legalBasis"] = ["Legal basis must be one of: " + string.Join(", ", ConsentTerms.LegalBases) + "."];
-        else if (purpose is not null && !e.ContainsKey("channel") && purpose.Rule().RefuseGrant(input.LegalBasis!, input.Channel!) is { } refusal)
-            e["legalBasis"] = [refusal];
-        ValidateEvidence(input.Evidence, now, e);
+        var purpose = e.Has("purpose") ? null : await purposes.FindAsync(input.Purpose!, ct);
+        if (purpose is null && !e.Has("purpose")) e.Add("purpose", ConsentInputRules.UnknownPurpose(input.Purpose));
+        if (purpose is not null && !e.Has("channel") && !e.Has("legalBasis")
+            && purpose.Rule().RefuseGrant(input.LegalBasis!, input.Channel!) is { } refusal)
+            e.Add("legalBasis", refusal);
 
         ConsentTextVersion? text = null;
         if (input.TextVersionId is { } textId)
         {
             text = await db.ConsentTextVersions.SingleOrDefaultAsync(v => v.Id == textId, ct);
-            if (text is null) e["textVersionId"] = ["Unknown consent text version."];
+            if (text is null) e.Add("textVersionId", "Unknown consent text version.");
             else if (purpose is not null && text.PurposeCodes.Count > 0 && !text.PurposeCodes.Contains(purpose.Code))
-                e["textVersionId"] = [$"This text version does not cover the purpose '{purpose.Code}'."];
+                e.Add("textVersionId", $"This text version does not cover the purpose '{purpose.Code}'.");
         }
 
-        if (e.Count > 0) return new GrantResult(null, e);
+        if (!e.IsValid) return new GrantResult(null, e);
 
         var upsert = await contacts.UpsertAsync(new ContactInput { Phone = input.Phone, SourceChannel = SourceOf(input.Evidence.Method!) }, ct);
-        if (!upsert.IsValid) return new GrantResult(null, upsert.Errors.ByField);
+        if (!upsert.IsValid) return new GrantResult(null, upsert.Errors);
         var contactId = upsert.Contact!.Id;
         var capturedAt = Micro(input.Evidence.CapturedAt ?? now);
         var rule = purpose!.Rule();
@@ -84,13 +79,13 @@ public sealed class ConsentLedger(PhoneCrmDbContext db, ContactService contacts,
     public async Task<WithdrawResult> WithdrawAsync(Guid contactId, string? purpose, string? channel, ConsentEvidence evidence,
         CancellationToken ct = default)
     {
-        var e = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var now = Micro(clock.GetUtcNow());
-        if (purpose is not null && await purposes.FindAsync(purpose, ct) is null) e["purpose"] = [$"Unknown purpose '{purpose}'."];
+        var e = new ConsentEvidenceValidator(now, "method").Check(evidence);
+        if (purpose is not null && (ControlCharacters.AreIn(purpose) || await purposes.FindAsync(purpose, ct) is null))
+            e.Add("purpose", ConsentInputRules.UnknownPurpose(purpose));
         if (channel is not null && !ConsentTerms.Channels.Contains(channel))
-            e["channel"] = ["Channel must be one of: " + string.Join(", ", ConsentTerms.Channels) + "."];
-        ValidateEvidence(evidence, now, e, "method");
-        if (e.Count > 0) return new WithdrawResult(0, e);
+            e.Add("channel", "Channel must be one of: " + string.Join(", ", ConsentTerms.Channels) + ".");
+        if (!e.IsValid) return new WithdrawResult(0, e);
         var capturedAt = Micro(evidence.CapturedAt ?? now);
 
         // Joins the caller's transaction when there is one (an inbound STOP commits its inbox row, the withdrawal and the
@@ -194,26 +189,6 @@ public sealed class ConsentLedger(PhoneCrmDbContext db, ContactService contacts,
 
         var total = broken is null ? verifier.Count : await db.ConsentRecords.LongCountAsync(ct);
         return new ChainVerification(broken is null, broken, total);
-    }
-
-    private static void ValidateEvidence(ConsentEvidence evidence, DateTimeOffset now, Dictionary<string, string[]> e,
-        string methodField = "evidence.method")
-    {
-        if (!ConsentTerms.EvidenceMethods.Contains(evidence.Method ?? ""))
-            e[methodField] = ["Method must be one of: " + string.Join(", ", ConsentTerms.EvidenceMethods) + "."];
-        if (evidence.CapturedAt is { } at && at > now + _clockSkew) e["evidence.capturedAt"] = ["The capture time cannot be in the future."];
-        if (evidence.CapturedAt is { } old && old.Year < 2000) e["evidence.capturedAt"] = ["The capture time is not plausible."];
-        Max(evidence.Ip, 64, "evidence.ip", e);
-        Max(evidence.UserAgent, 512, "evidence.userAgent", e);
-        Max(evidence.SourceUrl, 2048, "evidence.sourceUrl", e);
-        Max(evidence.FormVersion, 64, "evidence.formVersion", e);
-        Max(evidence.RecordingId, 200, "evidence.recordingId", e);
-        Max(evidence.PaperReference, 200, "evidence.paperReference", e);
-    }
-
-    private static void Max(string? value, int max, string field, Dictionary<string, string[]> e)
-    {
-        if (value is not null && value.Length > max) e[field] = [$"At most {max} characters."];
     }
 
     private static string SourceOf(string method) => method switch

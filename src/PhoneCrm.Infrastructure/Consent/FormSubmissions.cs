@@ -71,7 +71,7 @@ public sealed class FormSubmissions(
         {
             var result = await ledger.GrantAsync(new GrantInput(e164, purpose, "sms", "consent", form.TextVersionId,
                 new ConsentEvidence("web_form", Ip: input.Ip, UserAgent: userAgent, SourceUrl: sourceUrl, FormVersion: form.FormVersion)), ct);
-            if (!result.IsValid) return new SubmissionResult(result.Errors.ToDictionary(e => e.Key, e => e.Value[0]), granted, null, null);
+            if (!result.IsValid) return new SubmissionResult(result.Errors.ByField.ToDictionary(e => e.Key, e => e.Value[0]), granted, null, null);
             granted.Add(purpose);
             contactId = result.Record!.ContactId;
         }

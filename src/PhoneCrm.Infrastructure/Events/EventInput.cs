@@ -4,10 +4,11 @@ using System.Text;
 using System.Text.Json.Nodes;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Events;
+using PhoneCrm.Domain.Validation;
 
 namespace PhoneCrm.Infrastructure.Events;
 
-/// <summary>An event as the API or a CSV row states it. Errors are keyed by the API field name.</summary>
+/// <summary>An event as the API or a CSV row states it. Its rules: <see cref="EventInputValidator"/>.</summary>
 public sealed class EventInput
 {
     public const int ExternalIdMax = 200;
@@ -26,44 +27,31 @@ public sealed class EventInput
     public sealed record Valid(string Type, string ExternalId, NormalizedPhone Phone, DateTimeOffset OccurredAt, JsonObject Data,
         decimal? Amount, IReadOnlyList<string> Categories, byte[] Hash);
 
-    public Valid? Validate(string defaultRegion, DateTimeOffset now, out Dictionary<string, string[]> errors)
+    /// <summary>Checks the event (<see cref="EventInputValidator"/>) and parses its phone in the tenant's region.</summary>
+    public Valid? Validate(string defaultRegion, DateTimeOffset now, out ValidationErrors errors)
     {
-        var e = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var type = Type?.Trim().ToLowerInvariant();
-        if (string.IsNullOrEmpty(type)) e["type"] = ["Type is required."];
-        else if (!EventTypes.All.Contains(type)) e["type"] = ["Unknown event type. Use one of: " + string.Join(", ", EventTypes.All) + "."];
+        errors = EventInputValidator.Instance.Check(this);
+        var parsed = string.IsNullOrWhiteSpace(Phone) ? null : PhoneParser.Parse(Phone, defaultRegion);
+        if (parsed is { IsSuccess: false }) errors.Add("phone", "Enter a valid phone number.");
+        if (!errors.IsValid) return null;
 
-        var externalId = ExternalId?.Trim();
-        if (string.IsNullOrEmpty(externalId)) e["externalId"] = ["External id is required (it is the idempotency key)."];
-        else if (externalId.Length > ExternalIdMax) e["externalId"] = [$"At most {ExternalIdMax} characters."];
-
-        NormalizedPhone? phone = null;
-        if (string.IsNullOrWhiteSpace(Phone)) e["phone"] = ["Phone is required."];
-        else if (PhoneParser.Parse(Phone, defaultRegion) is { IsSuccess: true } parsed) phone = parsed.Phone;
-        else e["phone"] = ["Enter a valid phone number."];
-
+        var type = Type!.Trim().ToLowerInvariant();
         var data = Data ?? [];
-        if (Encoding.UTF8.GetByteCount(data.ToJsonString()) > DataMaxBytes) e["data"] = ["Data may take at most 64 kB."];
-        var amount = Amount(data, e);
-        var categories = Categories(data, e);
-
-        errors = e;
-        if (e.Count > 0) return null;
         var occurred = (OccurredAt ?? now).ToUniversalTime();
-        return new Valid(type!, externalId!, phone!, occurred, data, amount, categories, Hash(type!, phone!.E164, occurred, data));
+        var phone = parsed!.Phone!;
+        return new Valid(type, ExternalId!.Trim(), phone, occurred, data, ReadAmount(data).Amount, ReadCategories(data).Categories,
+            Hash(type, phone.E164, occurred, data));
     }
 
     /// <summary><c>data.amount</c> when given, else the items' sum (price × quantity); null when neither is present.</summary>
-    private static decimal? Amount(JsonObject data, Dictionary<string, string[]> e)
+    internal static (decimal? Amount, string? Error) ReadAmount(JsonObject data)
     {
         if (data["amount"] is { } a)
         {
-            if (Number(a) is { } v and >= 0) return v;
-            e["data.amount"] = ["Amount must be a non-negative number."];
-            return null;
+            return Number(a) is { } v and >= 0 ? (v, null) : (null, "Amount must be a non-negative number.");
         }
 
-        if (data["items"] is not JsonArray items) return null;
+        if (data["items"] is not JsonArray items) return (null, null);
         decimal sum = 0;
         var any = false;
         foreach (var item in items.OfType<JsonObject>())
@@ -71,50 +59,35 @@ public sealed class EventInput
             if (item["price"] is not { } price) continue;
             var p = Number(price);
             var q = item["quantity"] is { } qty ? Number(qty) : 1;
-            if (p is null || q is null || p < 0 || q < 0)
-            {
-                e["data.items"] = ["Item price and quantity must be non-negative numbers."];
-                return null;
-            }
-
+            if (p is null || q is null || p < 0 || q < 0) return (null, "Item price and quantity must be non-negative numbers.");
             sum += p.Value * q.Value;
             any = true;
         }
 
-        return any ? sum : null;
+        return (any ? sum : null, null);
     }
 
-    private static List<string> Categories(JsonObject data, Dictionary<string, string[]> e)
+    /// <summary>The items' categories, normalised and distinct, or why the items are unreadable.</summary>
+    internal static (List<string> Categories, string? Error) ReadCategories(JsonObject data)
     {
         var result = new List<string>();
         switch (data["items"])
         {
             case null:
-                return result;
+                return (result, null);
             case JsonArray items:
                 foreach (var item in items)
                 {
-                    if (item is not JsonObject o)
-                    {
-                        e["data.items"] = ["Items must be objects."];
-                        return result;
-                    }
-
+                    if (item is not JsonObject o) return (result, "Items must be objects.");
                     if (o["category"] is not { } c) continue;
                     var name = NormalizeCategory(c.GetValueKind() == System.Text.Json.JsonValueKind.String ? c.GetValue<string>() : "");
-                    if (name.Length is 0 or > CategoryMax)
-                    {
-                        e["data.items"] = [$"An item category must be text of 1 to {CategoryMax} characters."];
-                        return result;
-                    }
-
+                    if (name.Length is 0 or > CategoryMax) return (result, $"An item category must be text of 1 to {CategoryMax} characters.");
                     if (!result.Contains(name)) result.Add(name);
                 }
 
-                return result;
+                return (result, null);
             default:
-                e["data.items"] = ["Items must be an array."];
-                return result;
+                return (result, "Items must be an array.");
         }
     }
 

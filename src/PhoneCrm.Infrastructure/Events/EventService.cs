@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Events;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 using static PhoneCrm.Infrastructure.Database.Sql;
@@ -11,7 +12,7 @@ namespace PhoneCrm.Infrastructure.Events;
 
 public enum EventOutcome { Created, Duplicate, Conflict, Invalid }
 
-public sealed record EventResult(EventOutcome Outcome, Guid? Id, Guid? ContactId, IReadOnlyDictionary<string, string[]> Errors);
+public sealed record EventResult(EventOutcome Outcome, Guid? Id, Guid? ContactId, ValidationErrors Errors);
 
 /// <summary>One line of a contact's events timeline.</summary>
 public sealed record TimelineEvent(string Type, DateTimeOffset OccurredAt, decimal? Amount, string? Currency, string? OrderId,
@@ -119,7 +120,7 @@ public sealed class EventService(PhoneCrmDbContext db, ContactService contacts, 
             var created = first[v.ExternalId] == i && inserted.Contains(v.ExternalId);
             var outcome = created ? EventOutcome.Created
                 : row.BodyHash.AsSpan().SequenceEqual(v.Hash) ? EventOutcome.Duplicate : EventOutcome.Conflict;
-            results[i] = new EventResult(outcome, row.Id, row.ContactId, new Dictionary<string, string[]>());
+            results[i] = new EventResult(outcome, row.Id, row.ContactId, new ValidationErrors());
         }
 
         var touched = results.Where(r => r.Outcome == EventOutcome.Created).Select(r => r.ContactId!.Value).Distinct().ToArray();
@@ -163,7 +164,7 @@ public sealed class EventService(PhoneCrmDbContext db, ContactService contacts, 
         if (row is null) return null;
         var same = row.BodyHash.AsSpan().SequenceEqual(valid.Hash);
         return new EventResult(same ? EventOutcome.Duplicate : EventOutcome.Conflict, row.Id, row.ContactId,
-            new Dictionary<string, string[]>());
+            new ValidationErrors());
     }
 
     /// <summary>The contact with this number; an unknown number becomes a contact whose source is the event's sender.</summary>

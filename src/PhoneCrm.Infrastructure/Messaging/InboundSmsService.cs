@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
@@ -16,10 +17,10 @@ public sealed record InboundInput(string? From, string? To, string? Text, DateTi
 
 /// <param name="ConfirmationId">The opt-out confirmation queued for this STOP, if one was (never twice per number and day).</param>
 /// <param name="Duplicate">A provider's retry of a message already received: <paramref name="Message"/> is the first one, nothing was done again.</param>
-public sealed record InboundResult(InboundSms? Message, IReadOnlyDictionary<string, string[]> Errors, Guid? ConfirmationId = null,
+public sealed record InboundResult(InboundSms? Message, ValidationErrors Errors, Guid? ConfirmationId = null,
     bool Duplicate = false)
 {
-    public bool IsValid => Errors.Count == 0;
+    public bool IsValid => Errors.IsValid;
 }
 
 /// <summary>An inbox row decrypted for a reader.</summary>
@@ -40,19 +41,11 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
     ContactService contacts, SmsAnswers answers, NumberChangeService numberChanges, IBackgroundJobClient jobs, TimeProvider clock,
     ILogger<InboundSmsService> logger)
 {
-    public const int MaxTextLength = 2000;
-
     public async Task<InboundResult> ReceiveAsync(InboundInput input, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var from = input.From?.Trim();
-        if (string.IsNullOrEmpty(from)) errors["from"] = ["from is required."];
-        else if (from.Length > PhoneParser.MaxInputLength) errors["from"] = ["from is too long."];
-        if (input.Text is null) errors["text"] = ["text is required."];
-        else if (input.Text.Length > MaxTextLength) errors["text"] = [$"text is too long ({MaxTextLength} characters at most)."];
-        if (input.To is { Length: > 64 }) errors["to"] = ["to is too long."];
-        if (input.ProviderMessageId is { Length: > 100 }) errors["providerMessageId"] = ["providerMessageId is too long (100 characters at most)."];
-        if (errors.Count > 0) return new InboundResult(null, errors);
+        var errors = InboundInputValidator.Instance.Check(input);
+        if (!errors.IsValid) return new InboundResult(null, errors);
+        var from = input.From!.Trim();
 
         var now = clock.GetUtcNow();
         var receivedAt = input.ReceivedAt?.ToUniversalTime() ?? now; // PostgreSQL takes only UTC offsets; providers send local times
@@ -166,7 +159,7 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
                 withdrawn = await ledger.WithdrawAsync(contact.Id, ConsentTerms.Marketing, "sms", new ConsentEvidence("sms_reply"), ct);
             }
 
-            if (!withdrawn.IsValid) logger.LogWarning("STOP reply: consent withdrawal refused: {Errors}", string.Join("; ", withdrawn.Errors.Keys));
+            if (!withdrawn.IsValid) logger.LogWarning("STOP reply: consent withdrawal refused: {Errors}", string.Join("; ", withdrawn.Errors.ByField.Keys));
         }
 
         if (!newlySuppressed) return null;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 
@@ -15,13 +16,13 @@ public sealed class MessageTemplates(PhoneCrmDbContext db, ContactService contac
         db.MessageTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct);
 
     /// <summary>Creates (id null) or updates; errors keyed by field. An unknown id gives (null, no errors).</summary>
-    public async Task<(MessageTemplate? Saved, Dictionary<string, string> Errors)> SaveAsync(Guid? id, string? name, string? purpose,
+    public async Task<(MessageTemplate? Saved, ValidationErrors Errors)> SaveAsync(Guid? id, string? name, string? purpose,
         string? category, string? text, CancellationToken ct)
     {
         var errors = MessageTemplate.Validate(name, purpose, category, text);
-        if (purpose is not null && !errors.ContainsKey("purpose") && !await db.ConsentPurposes.AnyAsync(p => p.Code == purpose, ct))
-            errors["purpose"] = "Choose a purpose.";
-        if (errors.Count > 0) return (null, errors);
+        if (purpose is not null && !errors.Has("purpose") && !await db.ConsentPurposes.AnyAsync(p => p.Code == purpose, ct))
+            errors.Add("purpose", "Choose a purpose.");
+        if (!errors.IsValid) return (null, errors);
 
         var now = clock.GetUtcNow();
         MessageTemplate? row;

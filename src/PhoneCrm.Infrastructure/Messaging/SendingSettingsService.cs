@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Database;
 
 namespace PhoneCrm.Infrastructure.Messaging;
@@ -36,8 +37,6 @@ public sealed class SendingSettingsDto
 /// <summary>Reads and validates the tenant's send-policy settings; a change applies to every later decision.</summary>
 public sealed class SendingSettingsService(PhoneCrmDbContext db, TimeProvider clock)
 {
-    public const int CapMax = 1000;
-
     public async Task<SendingSettings> GetAsync(CancellationToken ct = default)
     {
         var tenantId = db.Tenant.RequireTenant();
@@ -47,56 +46,31 @@ public sealed class SendingSettingsService(PhoneCrmDbContext db, TimeProvider cl
         return SendingSettings.Defaults(tenantId, zone);
     }
 
-    public static Dictionary<string, string[]> Validate(SendingSettingsDto? dto, out SendingSettings parsed)
+    /// <summary>Checks the settings (<see cref="SendingSettingsValidator"/>); <paramref name="parsed"/> is meaningful only when valid.</summary>
+    public static ValidationErrors Validate(SendingSettingsDto? dto, out SendingSettings parsed)
     {
-        var errors = new Dictionary<string, string[]>();
-        var result = new SendingSettings();
-        parsed = result;
-        if (dto is null)
-        {
-            errors["body"] = ["A JSON body is required."];
-            return errors;
-        }
+        parsed = new SendingSettings();
+        if (dto is null) return ValidationErrors.Of("body", "A JSON body is required.");
+        var errors = SendingSettingsValidator.Instance.Check(dto);
+        if (!errors.IsValid) return errors;
 
-        if (string.IsNullOrWhiteSpace(dto.TimeZone) || !TimeZoneInfo.TryFindSystemTimeZoneById(dto.TimeZone.Trim(), out _))
-            errors["timeZone"] = ["An IANA time zone such as Europe/Moscow is required."];
-        else parsed.TimeZone = dto.TimeZone.Trim();
-
-        var w = dto.MarketingWindow;
-        if (w is null) errors["marketingWindow"] = ["The marketing window is required."];
-        else
-        {
-            if (WeekDays.TryParseTime(w.From, out var from)) parsed.WindowFrom = from;
-            else errors["marketingWindow.from"] = ["A time HH:mm is required."];
-            if (WeekDays.TryParseTime(w.To, out var to)) parsed.WindowTo = to;
-            else errors["marketingWindow.to"] = ["A time HH:mm is required."];
-            if (w.Days is null || w.Days.Count == 0 || w.Days.Any(d => WeekDays.Parse(d) is null))
-                errors["marketingWindow.days"] = ["One or more of mon, tue, wed, thu, fri, sat, sun."];
-            else parsed.WindowDays = w.Days.Select(d => d.Trim().ToLowerInvariant()).Distinct().OrderBy(d => WeekDays.All.ToList().IndexOf(d)).ToList();
-        }
-
-        var c = dto.Caps;
-        if (c is null) errors["caps"] = ["The caps are required."];
-        else
-        {
-            Cap(c.PerDay, "caps.perDay", v => result.CapPerDay = v);
-            Cap(c.InformationalPerWeek, "caps.informationalPerWeek", v => result.CapInformationalPerWeek = v);
-            Cap(c.PromotionalPerMonth, "caps.promotionalPerMonth", v => result.CapPromotionalPerMonth = v);
-        }
-
+        WeekDays.TryParseTime(dto.MarketingWindow!.From, out var from);
+        WeekDays.TryParseTime(dto.MarketingWindow.To, out var to);
+        parsed.TimeZone = dto.TimeZone!.Trim();
+        parsed.WindowFrom = from;
+        parsed.WindowTo = to;
+        parsed.WindowDays = dto.MarketingWindow.Days!.Select(d => d.Trim().ToLowerInvariant()).Distinct()
+            .OrderBy(d => WeekDays.All.ToList().IndexOf(d)).ToList();
+        parsed.CapPerDay = dto.Caps!.PerDay!.Value;
+        parsed.CapInformationalPerWeek = dto.Caps.InformationalPerWeek!.Value;
+        parsed.CapPromotionalPerMonth = dto.Caps.PromotionalPerMonth!.Value;
         return errors;
-
-        void Cap(int? value, string key, Action<int> set)
-        {
-            if (value is >= 0 and <= CapMax) set(value.Value);
-            else errors[key] = [$"A whole number from 0 to {CapMax} is required."];
-        }
     }
 
-    public async Task<(SendingSettings? Settings, Dictionary<string, string[]> Errors)> SaveAsync(SendingSettingsDto? dto, CancellationToken ct = default)
+    public async Task<(SendingSettings? Settings, ValidationErrors Errors)> SaveAsync(SendingSettingsDto? dto, CancellationToken ct = default)
     {
         var errors = Validate(dto, out var parsed);
-        if (errors.Count > 0) return (null, errors);
+        if (!errors.IsValid) return (null, errors);
         var row = await db.SendingSettings.SingleOrDefaultAsync(ct);
         if (row is null)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Requests;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Database;
 
@@ -48,24 +49,24 @@ public sealed class WorkingCalendars(PhoneCrmDbContext db, AuditLog audit, TimeP
     }
 
     /// <summary>Replaces the year's lists; on a refused input nothing is saved and the errors are keyed by field (<c>holidays[2]</c>).</summary>
-    public async Task<(YearCalendar? Saved, Dictionary<string, string[]> Errors)> SaveYearAsync(int year, CalendarYearDto? input,
+    public async Task<(YearCalendar? Saved, ValidationErrors Errors)> SaveYearAsync(int year, CalendarYearDto? input,
         string channel, CancellationToken ct = default)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new ValidationErrors();
         if (input is null)
         {
-            errors["body"] = ["A JSON body is required."];
+            errors.Add("body", "A JSON body is required.");
             return (null, errors);
         }
 
-        if (year is < 2000 or > 2100) errors["year"] = [YearOutOfRange];
-        else if (input.Year != 0 && input.Year != year) errors["year"] = [YearMismatch];
+        if (year is < 2000 or > 2100) errors.Add("year", YearOutOfRange);
+        else if (input.Year != 0 && input.Year != year) errors.Add("year", YearMismatch);
         var holidays = ParseDays(input.Holidays, "holidays", errors);
         var workingWeekends = ParseDays(input.WorkingWeekends, "workingWeekends", errors);
-        if (errors.Count > 0) return (null, errors);
+        if (!errors.IsValid) return (null, errors);
         foreach (var problem in YearCalendar.Validate(year, holidays, workingWeekends))
-            errors[problem.Field] = [$"{CalendarYearDto.Format(problem.Day)}: {problem.Message}"];
-        if (errors.Count > 0) return (null, errors);
+            errors.Add(problem.Field, $"{CalendarYearDto.Format(problem.Day)}: {problem.Message}");
+        if (!errors.IsValid) return (null, errors);
 
         var row = await db.CalendarYears.SingleOrDefaultAsync(y => y.Year == year, ct);
         if (row is null) db.CalendarYears.Add(row = new CalendarYear { Year = year });
@@ -86,14 +87,14 @@ public sealed class WorkingCalendars(PhoneCrmDbContext db, AuditLog audit, TimeP
 
     private static readonly string[] _formats = ["yyyy-MM-dd", "dd.MM.yyyy", "d.M.yyyy"];
 
-    private static List<DateOnly> ParseDays(List<string>? values, string field, Dictionary<string, string[]> errors)
+    private static List<DateOnly> ParseDays(List<string>? values, string field, ValidationErrors errors)
     {
         var days = new List<DateOnly>();
         for (var i = 0; i < (values?.Count ?? 0); i++)
         {
             var text = values![i]?.Trim();
             if (DateOnly.TryParseExact(text, _formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) days.Add(day);
-            else errors[$"{field}[{i}]"] = [$"{text}: {CalendarProblem.NotADate}"];
+            else errors.Add($"{field}[{i}]", $"{text}: {CalendarProblem.NotADate}");
         }
 
         return days;

@@ -3,34 +3,30 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using PhoneCrm.Domain.Segments;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 
 namespace PhoneCrm.Infrastructure.Segments;
 
-public sealed record SegmentResult(Segment? Segment, IReadOnlyDictionary<string, string[]> Errors)
+public sealed record SegmentResult(Segment? Segment, ValidationErrors Errors)
 {
-    public bool IsValid => Errors.Count == 0;
+    public bool IsValid => Errors.IsValid;
 }
 
-public sealed record CountResult(long Count, IReadOnlyDictionary<string, string[]> Errors)
+public sealed record CountResult(long Count, ValidationErrors Errors)
 {
-    public bool IsValid => Errors.Count == 0;
+    public bool IsValid => Errors.IsValid;
 }
 
 /// <summary>Saved segments and live counts. Erased contacts never match any segment.</summary>
 public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts, TimeProvider clock)
 {
-    public const int NameMax = 200;
+    public const int NameMax = SegmentInputValidator.NameMax;
 
     /// <summary>Parses and validates; errors are keyed <c>rule</c> (each message names its path).</summary>
-    public static RuleNode? Validate(JsonElement? rule, out Dictionary<string, string[]> errors)
-    {
-        var node = RuleParser.Parse(rule, out var messages);
-        errors = messages.Count == 0 ? [] : new Dictionary<string, string[]> { ["rule"] = messages.ToArray() };
-        return node;
-    }
+    public static RuleNode? Validate(JsonElement? rule, out ValidationErrors errors) => SegmentInputValidator.Parse(rule, out errors);
 
     /// <summary>
     /// The tenant's clock, zone and consent bits. Masks whose next consent expiry has passed are brought up to date first,
@@ -193,13 +189,12 @@ public sealed class SegmentService(PhoneCrmDbContext db, ContactService contacts
     /// <summary>Creates (id null) or updates a segment; excluded segments must exist and must not exclude this one back.</summary>
     public async Task<SegmentResult> SaveAsync(Guid? id, string? name, JsonElement? rule, IReadOnlyList<Guid>? exclude, CancellationToken ct = default)
     {
-        var node = Validate(rule, out var errors);
+        var errors = SegmentInputValidator.Instance.Check(new SegmentInput(name, rule));
+        var node = errors.Has("rule") ? null : RuleParser.Parse(rule, out _);
         var trimmed = name?.Trim();
-        if (string.IsNullOrEmpty(trimmed)) errors["name"] = ["Name is required."];
-        else if (trimmed.Length > NameMax) errors["name"] = [$"At most {NameMax} characters."];
         var excludeIds = (exclude ?? []).Distinct().ToList();
-        if (await ExclusionErrorAsync(id, excludeIds, ct) is { } exclusionError) errors["excludeSegmentIds"] = [exclusionError];
-        if (node is null || errors.Count > 0) return new SegmentResult(null, errors);
+        if (await ExclusionErrorAsync(id, excludeIds, ct) is { } exclusionError) errors.Add("excludeSegmentIds", exclusionError);
+        if (node is null || !errors.IsValid) return new SegmentResult(null, errors);
 
         var now = clock.GetUtcNow();
         var segment = id is { } existing ? await db.Segments.SingleOrDefaultAsync(s => s.Id == existing, ct) : null;

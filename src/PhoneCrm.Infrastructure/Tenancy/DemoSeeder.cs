@@ -209,7 +209,7 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
 
         using var rule = JsonDocument.Parse("""{"field":"tags","op":"in","value":["garden","seeds","greenhouse","flowers"]}""");
         var segment = await segments.SaveAsync(null, CampaignSegmentName, rule.RootElement, null, ct);
-        if (!segment.IsValid) throw new InvalidOperationException("Demo segment: " + string.Join("; ", segment.Errors.SelectMany(e => e.Value)));
+        if (!segment.IsValid) throw new InvalidOperationException("Demo segment: " + string.Join("; ", segment.Errors.ByField.SelectMany(e => e.Value)));
         var segmentId = segment.Segment!.Id;
         var marketer = await db.Users.AsNoTracking().Where(u => u.Email == _staff[0].Email).Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct);
         if (!await db.SmsProviderSettings.AnyAsync(ct))
@@ -255,7 +255,7 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
             Name = CampaignName, SegmentId = segmentId, Purpose = "marketing", Category = SmsCategories.Promotional, Text = text,
             ThrottlePerMinute = 600,
         }, marketer, ct);
-        if (campaign is null) throw new InvalidOperationException("Demo campaign: " + string.Join("; ", errors.SelectMany(e => e.Value)));
+        if (campaign is null) throw new InvalidOperationException("Demo campaign: " + string.Join("; ", errors.ByField.SelectMany(e => e.Value)));
         clock.Now = begin;
         if (await campaigns.StartAsync(campaign.Id, ct) != CampaignCommandResult.Ok) throw new InvalidOperationException("Demo campaign: start refused.");
         await planner.PlanAsync(campaign.Id, ct);

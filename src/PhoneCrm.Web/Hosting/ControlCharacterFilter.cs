@@ -32,7 +32,7 @@ public sealed class ControlCharacterFilter : IActionFilter, IOrderedFilter
             Walk(value, fromBody ? "" : parameter.BindingInfo?.BinderModelName ?? parameter.Name, errors, 0);
         }
 
-        if (!errors.IsValid) context.Result = Problems.Validation(context.HttpContext, errors.ByField);
+        if (!errors.IsValid) context.Result = Problems.Validation(context.HttpContext, errors);
     }
 
     public void OnActionExecuted(ActionExecutedContext context)

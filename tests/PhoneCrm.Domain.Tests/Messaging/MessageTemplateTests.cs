@@ -8,14 +8,14 @@ public sealed class MessageTemplateTests
     public void A_marketing_template_needs_an_opt_out_instruction()
     {
         var errors = MessageTemplate.Validate("Sale", "marketing", "promotional", "{{firstName}}, скидка 30% на семена");
-        Assert.Equal("A marketing message must say how to opt out (for example «Отписка: СТОП»).", errors["text"]);
-        Assert.Empty(MessageTemplate.Validate("Sale", "marketing", "promotional", "{{firstName}}, скидка 30%. Отписка: СТОП"));
+        Assert.Equal(["A marketing message must say how to opt out (for example «Отписка: СТОП»)."], errors.ByField["text"]);
+        Assert.Empty(MessageTemplate.Validate("Sale", "marketing", "promotional", "{{firstName}}, скидка 30%. Отписка: СТОП").ByField);
     }
 
     [Fact]
     public void A_transactional_template_needs_no_opt_out()
     {
-        Assert.Empty(MessageTemplate.Validate("Shipped", "transactional", "transactional", "Заказ №{{orderNumber}} отправлен"));
+        Assert.Empty(MessageTemplate.Validate("Shipped", "transactional", "transactional", "Заказ №{{orderNumber}} отправлен").ByField);
     }
 
     [Theory]
@@ -25,6 +25,6 @@ public sealed class MessageTemplateTests
     [InlineData("n", "", "promotional", "x Отписка: СТОП", "purpose")]
     public void Bad_fields_are_named(string? name, string purpose, string category, string text, string field)
     {
-        Assert.Contains(field, MessageTemplate.Validate(name, purpose, category, text).Keys);
+        Assert.Contains(field, MessageTemplate.Validate(name, purpose, category, text).ByField.Keys);
     }
 }

@@ -112,7 +112,7 @@ public sealed class EventImportHandler(EventService events) : IImportRowHandler
                         Reasons[g] = "external_id: already used by a different event.";
                         break;
                     default:
-                        Reasons[g] = string.Join(" ", results[k].Errors.Select(e => $"{Column(e.Key)}: {string.Join(" ", e.Value)}"));
+                        Reasons[g] = string.Join(" ", results[k].Errors.ByField.Select(e => $"{Column(e.Key)}: {string.Join(" ", e.Value)}"));
                         break;
                 }
             }

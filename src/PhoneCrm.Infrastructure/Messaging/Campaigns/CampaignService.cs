@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Segments;
@@ -46,44 +47,23 @@ public sealed class CampaignService(
     ICampaignScheduler scheduler,
     TimeProvider clock)
 {
-    public const int NameMax = 200;
-    public const int TextMax = 1000;
-
-    public async Task<(Campaign? Campaign, Dictionary<string, string[]> Errors)> CreateAsync(CampaignInput? input, Guid? userId, CancellationToken ct = default)
+    public async Task<(Campaign? Campaign, ValidationErrors Errors)> CreateAsync(CampaignInput? input, Guid? userId, CancellationToken ct = default)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (input is null) return (null, new() { ["body"] = ["A JSON body is required."] });
-        var name = input.Name?.Trim();
-        if (string.IsNullOrEmpty(name)) errors["name"] = ["Name is required."];
-        else if (name.Length > NameMax) errors["name"] = [$"At most {NameMax} characters."];
-
-        if (input.SegmentId is not { } segmentId || await segments.GetAsync(segmentId, ct) is null)
-            errors["segmentId"] = ["An existing segment is required."];
-
+        if (input is null) return (null, ValidationErrors.Of("body", "A JSON body is required."));
+        var errors = CampaignInputValidator.Instance.Check(input);
+        if (!errors.Has("segmentId") && await segments.GetAsync(input.SegmentId!.Value, ct) is null)
+            errors.Add("segmentId", "An existing segment is required.");
         var purpose = input.Purpose?.Trim();
-        if (string.IsNullOrEmpty(purpose) || await purposes.FindAsync(purpose, ct) is null) errors["purpose"] = ["A known consent purpose is required."];
+        if (!errors.Has("purpose") && await purposes.FindAsync(purpose!, ct) is null) errors.Add("purpose", CampaignInputValidator.PurposeMessage);
+        if (!errors.IsValid) return (null, errors);
 
-        var category = purpose == "transactional" ? SmsCategories.Transactional : input.Category?.Trim() ?? SmsCategories.Promotional;
-        if (purpose != "transactional" && category is not (SmsCategories.Promotional or SmsCategories.Informational))
-            errors["category"] = ["promotional or informational."];
-        var marketing = category != SmsCategories.Transactional;
-
-        CheckText(input.Text, "text", marketing, errors);
-        if (input.AbTest is { } ab)
-        {
-            CheckText(ab.VariantB, "abTest.variantB", marketing, errors);
-            if (ab.TestPercent is not (>= 1 and <= 50)) errors["abTest.testPercent"] = ["A whole number from 1 to 50."];
-            if (ab.DecideAfterMinutes is not (>= 1 and <= 10080)) errors["abTest.decideAfterMinutes"] = ["From 1 to 10080 minutes."];
-        }
-
-        if (input.ThrottlePerMinute is { } t && t is < 1 or > 1_000_000) errors["throttlePerMinute"] = ["From 1 to 1000000."];
-        if (errors.Count > 0) return (null, errors);
-
+        var name = input.Name!.Trim();
+        var category = CampaignInputValidator.CategoryOf(input);
         var now = clock.GetUtcNow();
         var text = input.Text!;
         var campaign = new Campaign
         {
-            Name = name!,
+            Name = name,
             SegmentId = input.SegmentId!.Value,
             Purpose = purpose!,
             Category = category,
@@ -101,14 +81,6 @@ public sealed class CampaignService(
         db.Campaigns.Add(campaign);
         await db.SaveChangesAsync(ct);
         return (campaign, errors);
-    }
-
-    private static void CheckText(string? text, string key, bool marketing, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(text)) errors[key] = ["Text is required."];
-        else if (text.Length > TextMax) errors[key] = [$"At most {TextMax} characters."];
-        else if (marketing && !OptOutRule.HasOptOutInstruction(text))
-            errors[key] = ["A marketing text must tell how to opt out, e.g. «Отписка: СТОП»."];
     }
 
     public Task<Campaign?> GetAsync(Guid id, CancellationToken ct = default) =>

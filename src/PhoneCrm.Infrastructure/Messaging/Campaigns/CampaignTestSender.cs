@@ -1,5 +1,6 @@
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Domain.Validation;
 
 namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 
@@ -10,19 +11,19 @@ public sealed class CampaignTestSender(SendPolicyService policy, SmsOutbox outbo
 {
     public const int MaxPhones = 5;
 
-    public async Task<(IReadOnlyList<TestSendResult> Results, Dictionary<string, string[]> Errors)> SendAsync(
+    public async Task<(IReadOnlyList<TestSendResult> Results, ValidationErrors Errors)> SendAsync(
         Campaign campaign, IReadOnlyList<string> phones, CancellationToken ct = default)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (phones.Count is 0 or > MaxPhones) errors["phones"] = [$"From 1 to {MaxPhones} team numbers."];
+        var errors = new ValidationErrors();
+        if (phones.Count is 0 or > MaxPhones) errors.Add("phones", $"From 1 to {MaxPhones} team numbers.");
         var parsed = new List<NormalizedPhone>();
         foreach (var p in phones)
         {
             if (PhoneParser.TryParse(p, out var n)) parsed.Add(n);
-            else errors["phones"] = [$"Not a phone number: {p}"];
+            else if (!errors.Has("phones")) errors.Add("phones", $"Not a phone number: {p}");
         }
 
-        if (errors.Count > 0) return ([], errors);
+        if (!errors.IsValid) return ([], errors);
         var results = new List<TestSendResult>();
         var ids = new List<Guid>();
         var intent = new SendIntent(campaign.Purpose, campaign.Category, SmsKinds.Test);

@@ -81,9 +81,9 @@ public sealed class ConsentsApiController(ConsentLedger ledger, ConsentTexts tex
     {
         request ??= new WithdrawRequest();
         if (string.IsNullOrWhiteSpace(request.Phone))
-            return ValidationProblemJson(new Dictionary<string, string[]> { ["phone"] = ["Phone is required."] });
+            return ValidationProblemJson("phone", "Phone is required.");
         var (contact, valid) = await contacts.FindByPhoneAsync(request.Phone, ContactScope.Full, ct);
-        if (!valid) return ValidationProblemJson(new Dictionary<string, string[]> { ["phone"] = ["Enter a valid phone number."] });
+        if (!valid) return ValidationProblemJson("phone", "Enter a valid phone number.");
         if (contact is null) return NotFoundProblem("Contact");
         var result = await ledger.WithdrawAsync(contact.Id, request.Purpose, request.Channel,
             new ConsentEvidence(request.Method ?? "api", Ip: HttpContext.Connection.RemoteIpAddress?.ToString()), ct);

@@ -71,7 +71,7 @@ public sealed class ContactsApiController(ContactService contacts, AuditLog audi
             SourceDetail = request.Source?.Detail,
             Attributes = request.Attributes,
         }, ct);
-        if (!result.IsValid) return Invalid(result.Errors.ByField);
+        if (!result.IsValid) return ValidationProblemJson(result.Errors);
 
         var contact = result.Contact!;
         await audit.WriteAsync(result.Created ? AuditActions.Create : AuditActions.Update, "contact", contact.Id.ToString(),
@@ -105,7 +105,7 @@ public sealed class ContactsApiController(ContactService contacts, AuditLog audi
         if (phone is not null)
         {
             var (found, valid) = await contacts.FindByPhoneAsync(phone, scope, ct);
-            if (!valid) return Invalid(new Dictionary<string, string[]> { ["phone"] = ["Enter a valid phone number."] });
+            if (!valid) return ValidationProblemJson("phone", "Enter a valid phone number.");
             await audit.WriteAsync(AuditActions.Read, "contact", found?.Id.ToString(), $"api lookup by phone; found={found is not null}", ct);
             return Ok(new ContactList(found is null ? [] : [ContactResponse.From(contacts.View(found, scope))], null));
         }
@@ -115,7 +115,6 @@ public sealed class ContactsApiController(ContactService contacts, AuditLog audi
         return Ok(new ContactList(page.Items.Select(c => ContactResponse.From(contacts.View(c, scope))).ToList(), page.NextCursor));
     }
 
-    private IActionResult Invalid(IReadOnlyDictionary<string, string[]> errors) => ValidationProblemJson(errors);
 
     private static IEnumerable<string> GivenFields(ContactRequest r)
     {

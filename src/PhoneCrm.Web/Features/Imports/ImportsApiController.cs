@@ -26,13 +26,13 @@ public sealed class ImportsApiController(ImportService imports, AuditLog audit) 
     public async Task<IActionResult> CreateAsync(IFormFile? file, [FromForm] string? sourceChannel, CancellationToken ct)
     {
         if (file is null || file.Length == 0)
-            return ValidationProblemJson(new Dictionary<string, string[]> { ["file"] = ["Attach a CSV file in the multipart field 'file'."] });
+            return ValidationProblemJson("file", "Attach a CSV file in the multipart field 'file'.");
         await using var content = file.OpenReadStream();
         var (job, error) = await imports.UploadAsync(file.FileName, content, sourceChannel, null, null, startNow: true, ct);
         if (job is null)
         {
             var field = error!.StartsWith("Unknown source channel", StringComparison.Ordinal) ? "sourceChannel" : "file";
-            return ValidationProblemJson(new Dictionary<string, string[]> { [field] = [error] });
+            return ValidationProblemJson(field, error);
         }
 
         await audit.WriteAsync(AuditActions.Create, "import", job.Id.ToString(), $"bytes={job.SizeBytes}", ct);

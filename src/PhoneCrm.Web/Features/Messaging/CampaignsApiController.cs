@@ -124,7 +124,7 @@ public sealed class CampaignsApiController(
         var c = await campaigns.GetAsync(id, ct);
         if (c is null) return NotFoundProblem("Campaign");
         var (results, errors) = await tests.SendAsync(c, request?.Phones ?? [], ct);
-        if (errors.Count > 0) return ValidationProblemJson(errors);
+        if (!errors.IsValid) return ValidationProblemJson(errors);
         await audit.WriteAsync(AuditActions.Create, "campaign_test", id.ToString(), "api", ct);
         return Ok(new { items = results });
     }
@@ -139,11 +139,11 @@ public sealed class CampaignsApiController(
     {
         if (outcome is not (null or RecipientOutcome.Sent or RecipientOutcome.Skipped or RecipientOutcome.Deferred or RecipientOutcome.Pending
             or RecipientOutcome.Held or RecipientOutcome.Cancelled))
-            return ValidationProblemJson(new Dictionary<string, string[]> { ["outcome"] = ["sent, skipped or deferred."] });
+            return ValidationProblemJson("outcome", "sent, skipped or deferred.");
         Guid? after = null;
         if (cursor is not null)
         {
-            if (!Guid.TryParse(cursor, out var a)) return ValidationProblemJson(new Dictionary<string, string[]> { ["cursor"] = ["Invalid cursor."] });
+            if (!Guid.TryParse(cursor, out var a)) return ValidationProblemJson("cursor", "Invalid cursor.");
             after = a;
         }
 

@@ -94,7 +94,7 @@ public sealed class CampaignsController(
         if (at is { } due && due.AddMinutes(1) <= clock.Now)
             return View("New", await EditModelAsync(input, new Dictionary<string, string[]> { ["sendAt"] = [t["The send time is in the past."]] }, ct));
         var (campaign, errors) = await campaigns.CreateAsync(input, tenant.UserId, ct);
-        if (campaign is null) return View("New", await EditModelAsync(input, errors, ct));
+        if (campaign is null) return View("New", await EditModelAsync(input, errors.ByField, ct));
         await audit.WriteAsync(AuditActions.Create, "campaign", campaign.Id.ToString(), "ui", ct);
         Flash(t["Campaign saved as a draft."]);
         return Redirect($"/campaigns/{campaign.Id}");
@@ -151,9 +151,9 @@ public sealed class CampaignsController(
         if (c is null) return NotFound();
         var list = (phones ?? "").Split([',', ';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var (results, errors) = await tests.SendAsync(c, list, ct);
-        if (errors.Count > 0)
+        if (!errors.IsValid)
         {
-            Flash(string.Join(" ", errors.Values.SelectMany(v => v)));
+            Flash(string.Join(" ", errors.ByField.Values.SelectMany(v => v)));
             return Redirect($"/campaigns/{id}");
         }
 

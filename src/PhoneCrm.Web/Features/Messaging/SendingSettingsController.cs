@@ -30,7 +30,7 @@ public sealed class SendingSettingsController(SendingSettingsService settings, A
             Caps = new SendingSettingsDto.CapsDto { PerDay = perDay, InformationalPerWeek = informationalPerWeek, PromotionalPerMonth = promotionalPerMonth },
         };
         var (saved, errors) = await settings.SaveAsync(dto, ct);
-        if (saved is null) return View("Index", new PageModel(dto, errors));
+        if (saved is null) return View("Index", new PageModel(dto, errors.ByField));
         await audit.WriteAsync(AuditActions.Update, "sending_settings", null, "ui", ct);
         Flash(t["Sending settings saved."]);
         return Redirect("/settings/sending");

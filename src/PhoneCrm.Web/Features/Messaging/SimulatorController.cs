@@ -35,7 +35,7 @@ public sealed class SimulatorController(SimulatorOutbox outbox, InboundSmsServic
         if (!result.IsValid)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            var errors = result.Errors.ToDictionary(e => e.Key switch { "from" => "From", "text" => "Text", _ => e.Key },
+            var errors = result.Errors.ByField.ToDictionary(e => e.Key switch { "from" => "From", "text" => "Text", _ => e.Key },
                 e => e.Key == "from" ? t["Enter the sender's phone number."].Value : t["The text is too long."].Value);
             return View(nameof(Index), await ModelAsync(form, errors, ct));
         }

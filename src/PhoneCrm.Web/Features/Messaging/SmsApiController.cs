@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Messaging.Providers;
@@ -56,15 +57,15 @@ public sealed class SmsApiController(SmsStatusUpdater statuses, SmsProviderResol
     public async Task<IActionResult> StatusAsync([FromBody] StatusRequest? request, CancellationToken ct)
     {
         request ??= new StatusRequest();
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var errors = new ValidationErrors();
         var id = request.ProviderMessageId?.Trim();
-        if (string.IsNullOrEmpty(id)) errors["providerMessageId"] = ["providerMessageId is required."];
-        else if (id.Length > 100) errors["providerMessageId"] = ["providerMessageId is too long."];
+        if (string.IsNullOrEmpty(id)) errors.Add("providerMessageId", "providerMessageId is required.");
+        else if (id.Length > 100) errors.Add("providerMessageId", "providerMessageId is too long.");
         var status = request.Status?.Trim().ToLowerInvariant();
         if (status is null || !SmsStatus.Receipts.Contains(status))
-            errors["status"] = ["Status must be one of: " + string.Join(", ", SmsStatus.Receipts) + "."];
-        if (request.ErrorCode is { Length: > 32 }) errors["errorCode"] = ["errorCode is too long (32 characters at most)."];
-        if (errors.Count > 0) return ValidationProblemJson(errors);
+            errors.Add("status", "Status must be one of: " + string.Join(", ", SmsStatus.Receipts) + ".");
+        if (request.ErrorCode is { Length: > 32 }) errors.Add("errorCode", "errorCode is too long (32 characters at most).");
+        if (!errors.IsValid) return ValidationProblemJson(errors);
 
         var at = request.At ?? clock.GetUtcNow();
         if (!await statuses.ApplyAsync(new SmsReceipt(id!, status!, request.ErrorCode, at), ct)) return NotFoundProblem("Message");

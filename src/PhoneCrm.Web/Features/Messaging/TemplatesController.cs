@@ -75,11 +75,11 @@ public sealed class TemplatesController(MessageTemplates templates, ConsentPurpo
     private async Task<IActionResult> SaveAsync(Guid? id, TemplateForm form, CancellationToken ct)
     {
         var (saved, errors) = await templates.SaveAsync(id, form.Name, form.Purpose, form.Category, form.Text, ct);
-        if (saved is null && errors.Count == 0) return NotFound();
+        if (saved is null && errors.IsValid) return NotFound();
         if (saved is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View("Edit", await ModelAsync(id, form, errors.ToDictionary(e => e.Key, e => t[e.Value].Value), ct));
+            return View("Edit", await ModelAsync(id, form, errors.ByField.ToDictionary(e => e.Key, e => t[e.Value[0]].Value), ct));
         }
 
         await audit.WriteAsync(id is null ? AuditActions.Create : AuditActions.Update, "message_template", saved.Id.ToString(), null, ct);

@@ -16,7 +16,7 @@ public sealed class CalendarApiController(WorkingCalendars calendars) : ApiV1Con
     [ProducesResponseType<CalendarYearDto>(StatusCodes.Status200OK)]
     public async Task<IActionResult> GetAsync(int year, CancellationToken ct) =>
         year is < 2000 or > 2100
-            ? ValidationProblemJson(new Dictionary<string, string[]> { ["year"] = [WorkingCalendars.YearOutOfRange] })
+            ? ValidationProblemJson("year", WorkingCalendars.YearOutOfRange)
             : Ok(CalendarYearDto.From((await calendars.GetYearAsync(year, ct)).Calendar));
 
     [HttpPut("{year:int}")]

@@ -31,7 +31,7 @@ public sealed class CalendarController(WorkingCalendars calendars, TimeProvider 
         if (saved is null)
         {
             var current = await calendars.GetYearAsync(year, ct);
-            var page = View("Index", new PageModel(year, current.Calendar, current.Entered, current.UpdatedAt, holidays ?? "", workingWeekends ?? "", errors));
+            var page = View("Index", new PageModel(year, current.Calendar, current.Entered, current.UpdatedAt, holidays ?? "", workingWeekends ?? "", errors.ByField));
             page.StatusCode = StatusCodes.Status400BadRequest;
             return page;
         }

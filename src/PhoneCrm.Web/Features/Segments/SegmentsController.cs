@@ -5,6 +5,7 @@ using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Segments;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Segments;
@@ -61,10 +62,9 @@ public sealed class SegmentsController(
         var result = await segments.SaveAsync(asNew ? null : id, name, parsed, exclude, ct);
         if (!result.IsValid || result.Segment is null)
         {
-            var errors = result.Errors.Count > 0 ? result.Errors
-                : new Dictionary<string, string[]> { ["rule"] = [t["The segment was not found."]] };
+            var errors = result.IsValid ? ValidationErrors.Of("rule", t["The segment was not found."]) : result.Errors;
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View("Edit", await EditModelAsync(id, name ?? "", rule ?? "", exclude ?? [], errors, ct));
+            return View("Edit", await EditModelAsync(id, name ?? "", rule ?? "", exclude ?? [], errors.ByField, ct));
         }
 
         await audit.WriteAsync(id is null || asNew ? AuditActions.Create : AuditActions.Update, "segment", result.Segment.Id.ToString(), "ui", ct);
@@ -77,7 +77,7 @@ public sealed class SegmentsController(
     public async Task<IActionResult> CountAsync(string? rule, List<Guid>? exclude, CancellationToken ct)
     {
         var result = await segments.CountAsync(Parse(rule), exclude, ct);
-        return PartialView("_Count", result.IsValid ? new CountModel(result.Count, []) : new CountModel(null, result.Errors["rule"]));
+        return PartialView("_Count", result.IsValid ? new CountModel(result.Count, []) : new CountModel(null, result.Errors.ByField["rule"]));
     }
 
     /// <summary>Some matching contacts, masked for roles without personal access (Analyst), limited to a SalesManager's own.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using PhoneCrm.Domain.Validation;
 
 namespace PhoneCrm.Web.Hosting.Api;
 
@@ -14,7 +15,10 @@ public abstract class ApiV1Controller : ControllerBase
         ProblemJson(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = $"{what} was not found." });
 
     /// <summary>400 with <c>errors</c> keyed by field (<c>errors.phone</c>).</summary>
-    protected IActionResult ValidationProblemJson(IReadOnlyDictionary<string, string[]> errors) => Problems.Validation(HttpContext, errors);
+    protected IActionResult ValidationProblemJson(ValidationErrors errors) => Problems.Validation(HttpContext, errors);
+
+    /// <summary>400 naming one field.</summary>
+    protected IActionResult ValidationProblemJson(string field, string message) => ValidationProblemJson(ValidationErrors.Of(field, message));
 
     protected IActionResult ProblemJson(ProblemDetails problem) => Problems.Result(HttpContext, problem);
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using PhoneCrm.Domain.Validation;
 
 namespace PhoneCrm.Web.Hosting.Api;
 
@@ -14,19 +15,25 @@ public static class Problems
     public static JsonResult Result(HttpContext http, ProblemDetails problem) =>
         new(Stamp(http, problem)) { StatusCode = problem.Status, ContentType = ContentType };
 
-    /// <summary>400 with <c>errors</c> keyed by field (<c>errors.phone</c>).</summary>
-    public static JsonResult Validation(HttpContext http, IReadOnlyDictionary<string, string[]> errors) =>
-        Result(http, new ValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
+    /// <summary>400 with <c>errors</c> keyed by field (<c>errors.phone</c>): every refused input, whoever refused it.</summary>
+    public static JsonResult Validation(HttpContext http, ValidationErrors errors) =>
+        Result(http, new ValidationProblemDetails(errors.ByField.ToDictionary(e => e.Key, e => e.Value))
         {
             Status = StatusCodes.Status400BadRequest,
             Title = "One or more fields are invalid.",
         });
 
     /// <summary>Automatic 400s of model binding speak like every other API error.</summary>
-    public static IActionResult InvalidModelState(ActionContext context) =>
-        Validation(context.HttpContext, context.ModelState.Where(e => e.Value?.Errors.Count > 0).ToDictionary(
-            e => e.Key.Length == 0 ? "body" : e.Key,
-            e => e.Value!.Errors.Select(x => x.ErrorMessage).ToArray()));
+    public static IActionResult InvalidModelState(ActionContext context)
+    {
+        var errors = new ValidationErrors();
+        foreach (var (key, entry) in context.ModelState)
+        {
+            foreach (var error in entry.Errors) errors.Add(key.Length == 0 ? "body" : key, error.ErrorMessage);
+        }
+
+        return Validation(context.HttpContext, errors);
+    }
 
     /// <summary>Outside MVC: writes the problem to the response.</summary>
     public static Task WriteAsync(HttpContext context, int status, string title, string detail)

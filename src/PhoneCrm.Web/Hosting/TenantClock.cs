@@ -38,6 +38,10 @@ public sealed class TenantClock(SendingSettingsService settings, TenantContext t
 
     public string Format(DateTimeOffset? instant) => instant is { } i ? Format(i) : "";
 
+    /// <summary>To the second and with its offset, for evidence that must stand alone on paper: «2026-12-04 20:42:05 UTC+03:00».</summary>
+    public string FormatStamp(DateTimeOffset instant) =>
+        ToLocal(instant).ToString("yyyy-MM-dd HH:mm:ss 'UTC'zzz", CultureInfo.InvariantCulture);
+
     /// <summary>The local calendar day of an instant (e.g. when a consent expires).</summary>
     public string FormatDate(DateTimeOffset instant) => ToLocal(instant).ToString("d", CultureInfo.CurrentCulture);
 

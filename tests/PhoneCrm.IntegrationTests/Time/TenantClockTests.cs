@@ -83,6 +83,33 @@ public sealed class TenantClockTests(AppFixture app)
         Assert.DoesNotContain("auth.sign_in</span>", yesterdays, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Europe/Moscow", "2026-12-01", "2026-12-01 18:30:00 UTC+03:00")]
+    [InlineData("Asia/Vladivostok", "2026-12-02", "2026-12-02 01:30:00 UTC+10:00")]
+    public async Task The_bulk_proof_takes_local_days_and_stamps_evidence_in_local_time(string zoneId, string localDay, string stamp)
+    {
+        var (tenant, _) = await TenantInAsync(zoneId);
+        var phone = Phone(5150);
+        var granted = await tenant.Api().PostAsync("/api/v1/consents", Json(new
+        {
+            phone, purpose = "marketing", channel = "sms", legalBasis = "consent",
+            evidence = new { method = "web_form", capturedAt = DateTimeOffset.Parse("2026-12-01T15:30:00Z", CultureInfo.InvariantCulture), ip = "203.0.113.5" },
+        }));
+        Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
+        using var officer = await tenant.SignInAsync(Role.ComplianceOfficer);
+
+        // 15:30Z on December 1 is still December 1 in Moscow, already December 2 in Vladivostok.
+        var proof = await officer.PostFormAsync("/consent/proofs", new() { ["From"] = localDay, ["To"] = localDay, ["Format"] = "html" }, tokenFrom: "/consent");
+        Assert.Equal(HttpStatusCode.OK, proof.StatusCode);
+        var html = WebUtility.HtmlDecode(await proof.Content.ReadAsStringAsync());
+        Assert.Contains("class=\"proof-contact\"", html, StringComparison.Ordinal);
+        Assert.Contains(stamp, html, StringComparison.Ordinal);
+        var otherDay = DateOnly.Parse(localDay, CultureInfo.InvariantCulture).AddDays(zoneId == "Europe/Moscow" ? 1 : -1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var none = await officer.PostFormAsync("/consent/proofs", new() { ["From"] = otherDay, ["To"] = otherDay, ["Format"] = "html" }, tokenFrom: "/consent");
+        Assert.Equal(HttpStatusCode.OK, none.StatusCode);
+        Assert.DoesNotContain("class=\"proof-contact\"", await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<(TestTenant Tenant, TimeZoneInfo Zone)> TenantInAsync(string zoneId)
     {
         var tenant = await app.CreateTenantAsync();

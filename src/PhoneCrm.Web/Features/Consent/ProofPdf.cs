@@ -3,6 +3,7 @@ using Microsoft.Extensions.Localization;
 using PdfSharp.Drawing;
 using PdfSharp.Fonts;
 using PdfSharp.Pdf;
+using PhoneCrm.Web.Hosting;
 using PhoneCrm.Web.Hosting.Api;
 namespace PhoneCrm.Web.Features.Consent;
 
@@ -35,7 +36,7 @@ public sealed class DejaVuFontResolver(string directory) : IFontResolver
 }
 
 /// <summary>The printable proof of consent as PDF (A4): the same content as the HTML document, laid out line by line.</summary>
-public sealed class ProofPdf(IConfiguration config, IStringLocalizer<SharedResource> t)
+public sealed class ProofPdf(IConfiguration config, TenantClock clock, IStringLocalizer<SharedResource> t)
 {
     private const double Margin = 40;
 
@@ -98,7 +99,7 @@ public sealed class ProofPdf(IConfiguration config, IStringLocalizer<SharedResou
         return stream.ToArray();
     }
 
-    private static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+    private string Time(DateTime utc) => clock.FormatStamp(new DateTimeOffset(utc, TimeSpan.Zero));
 
     /// <summary>A cursor over A4 pages: wraps by words (and inside over-long words), starts a new page when full.</summary>
     private sealed class Writer

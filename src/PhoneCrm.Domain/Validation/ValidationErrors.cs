@@ -36,6 +36,10 @@ public sealed class ValidationErrors
         return this;
     }
 
+    /// <summary><c>field: message; …</c> for logs and exceptions.</summary>
+    public override string ToString() =>
+        string.Join("; ", _byField.SelectMany(e => e.Value.Select(message => $"{e.Key}: {message}")));
+
     public static ValidationErrors Of(string field, string message) => new ValidationErrors().Add(field, message);
 
     /// <summary>FluentValidation's failures, keyed by each rule's property name (the validators name API fields).</summary>

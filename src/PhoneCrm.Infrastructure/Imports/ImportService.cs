@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Contacts.Imports;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Protection;
 
@@ -18,18 +19,18 @@ public sealed class ImportService(
 {
     public const long MaxFileBytes = 200L * 1024 * 1024;
 
-    /// <summary>Stores the upload and checks it can be read and has a phone column; returns the error otherwise.</summary>
-    public Task<(ImportJob? Job, string? Error)> UploadAsync(string fileName, Stream content, string? sourceChannel,
+    /// <summary>Stores the upload and checks it can be read and has a phone column; errors keyed <c>sourceChannel</c> or <c>file</c>.</summary>
+    public Task<(ImportJob? Job, ValidationErrors Errors)> UploadAsync(string fileName, Stream content, string? sourceChannel,
         string? sourceDetail, Guid? userId, bool startNow, CancellationToken ct) =>
         UploadAsync(ImportKinds.Contacts, fileName, content, sourceChannel, sourceDetail, userId, startNow, ct);
 
     /// <summary>Stores an upload of the given <see cref="ImportKinds">kind</see> (contacts or events).</summary>
-    public async Task<(ImportJob? Job, string? Error)> UploadAsync(string kind, string fileName, Stream content, string? sourceChannel,
+    public async Task<(ImportJob? Job, ValidationErrors Errors)> UploadAsync(string kind, string fileName, Stream content, string? sourceChannel,
         string? sourceDetail, Guid? userId, bool startNow, CancellationToken ct)
     {
         var channel = string.IsNullOrWhiteSpace(sourceChannel) ? ContactSources.Import : sourceChannel.Trim().ToLowerInvariant();
         if (!ContactSources.All.Contains(channel))
-            return (null, $"Unknown source channel '{channel}'. Use one of: {string.Join(", ", ContactSources.All)}.");
+            return (null, ValidationErrors.Of("sourceChannel", $"Unknown source channel '{channel}'. Use one of: {string.Join(", ", ContactSources.All)}."));
 
         var job = new ImportJob
         {
@@ -48,15 +49,15 @@ public sealed class ImportService(
         db.Add(job);
         await db.SaveChangesAsync(ct);
         job.SizeBytes = await files.SaveAsync(job.Id, content, ct);
-        if (job.SizeBytes == 0) return (null, "The file is empty.");
+        if (job.SizeBytes == 0) return (null, ValidationErrors.Of("file", "The file is empty."));
 
         var error = await CheckReadableAsync(job.Id, Handler(kind), ct);
-        if (error is not null) return (null, error);
+        if (error is not null) return (null, ValidationErrors.Of("file", error));
         if (startNow) job.Status = ImportStatus.Queued;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         if (startNow) ImportJobs.Enqueue(jobs, job.TenantId, job.Id);
-        return (job, null);
+        return (job, new ValidationErrors());
     }
 
     public async Task<ImportPreview> PreviewAsync(Guid importId, CancellationToken ct)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using FluentValidation;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Authentication;
@@ -101,7 +100,6 @@ public static class ServiceRegistration
             .AddRazorOptions(o => o.ViewLocationExpanders.Add(new FeatureViewLocationExpander()))
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));
-        services.AddValidatorsFromAssemblyContaining<Program>();
         services.AddProblemDetails();
         // Cyrillic stays readable in the HTML source instead of becoming &#x…; entities.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>

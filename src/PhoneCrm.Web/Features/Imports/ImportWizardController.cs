@@ -49,7 +49,7 @@ public abstract class ImportWizardController(ImportWizard wizard, ImportService 
                 return Redirect($"{wizard.Path}/{job.Id}/map");
             }
 
-            error = t[problem!];
+            error = string.Join(" ", problem.ByField.Values.SelectMany(m => m).Select(m => t[m].Value));
         }
 
         Response.StatusCode = StatusCodes.Status400BadRequest;

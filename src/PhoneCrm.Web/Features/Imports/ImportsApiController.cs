@@ -28,12 +28,8 @@ public sealed class ImportsApiController(ImportService imports, AuditLog audit) 
         if (file is null || file.Length == 0)
             return ValidationProblemJson("file", "Attach a CSV file in the multipart field 'file'.");
         await using var content = file.OpenReadStream();
-        var (job, error) = await imports.UploadAsync(file.FileName, content, sourceChannel, null, null, startNow: true, ct);
-        if (job is null)
-        {
-            var field = error!.StartsWith("Unknown source channel", StringComparison.Ordinal) ? "sourceChannel" : "file";
-            return ValidationProblemJson(field, error);
-        }
+        var (job, errors) = await imports.UploadAsync(file.FileName, content, sourceChannel, null, null, startNow: true, ct);
+        if (job is null) return ValidationProblemJson(errors);
 
         await audit.WriteAsync(AuditActions.Create, "import", job.Id.ToString(), $"bytes={job.SizeBytes}", ct);
         return Accepted($"/api/v1/imports/{job.Id}", new ImportAccepted(job.Id));

@@ -141,6 +141,16 @@ public sealed class ImportRowNormalizer
             }
         }
 
+        // A name or city keeps no control character (ContactFields); like a bad email, the value is dropped, not the row.
+        firstName = SingleLine(firstName, ImportField.FirstName, ref invalid);
+        lastName = SingleLine(lastName, ImportField.LastName, ref invalid);
+        city = SingleLine(city, ImportField.City, ref invalid);
+        if (tags.Any(t => !ContactFields.IsSingleLine(t)))
+        {
+            tags = tags.Where(t => ContactFields.IsSingleLine(t)).ToArray();
+            (invalid ??= []).Add(ImportField.Tags.Name());
+        }
+
         return new NormalizedImportRow(
             row.Line,
             parsed.Phone,
@@ -152,6 +162,13 @@ public sealed class ImportRowNormalizer
             normalizedBirthDate,
             tags,
             invalid is null ? [] : invalid.ToArray());
+    }
+
+    private static string? SingleLine(string? value, ImportField field, ref List<string>? invalid)
+    {
+        if (value is null || ContactFields.IsSingleLine(value)) return value;
+        (invalid ??= []).Add(field.Name());
+        return null;
     }
 
     /// <summary>Normalises a batch (a few thousand rows) on all cores; results are in the order of <paramref name="rows"/>.</summary>

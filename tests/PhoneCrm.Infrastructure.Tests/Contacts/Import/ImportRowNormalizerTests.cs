@@ -102,6 +102,17 @@ public class ImportRowNormalizerTests
         Assert.Equal("=cmd|' /C calc'!A0", Ok("89161234567", "=cmd|' /C calc'!A0").FirstName);
     }
 
+    [Fact]
+    public void Control_characters_drop_the_text_value_not_the_row()
+    {
+        var row = Ok("89161234567", "Ив\0ан", "Петров", "", "Мос\u0001ква", "", "", "garden|to\0ols");
+        Assert.Null(row.FirstName);
+        Assert.Equal("Петров", row.LastName);
+        Assert.Null(row.City);
+        Assert.Equal(["garden"], row.Tags);
+        Assert.Equal(["first_name", "city", "tags"], row.InvalidFields);
+    }
+
     [Theory]
     [InlineData("Ivan.Petrov@Mail.RU", "ivan.petrov@mail.ru")]
     [InlineData(" a@b.co ", "a@b.co")]

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Consent;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Database;
 
 namespace PhoneCrm.Infrastructure.Consent;
@@ -45,28 +46,26 @@ public sealed class ConsentPurposes(PhoneCrmDbContext db, TimeProvider clock)
     public const int NameMax = 200;
     public const int MaxValidityDays = 10 * 365;
 
+    public const string UnknownCode = "Unknown purpose.";
+
     /// <summary>
     /// Creates a custom purpose or edits one. Built-ins keep their code and name but their term and bases may be set;
-    /// marketing stays on consent only (38-FZ Art. 18). Errors keyed <c>Code</c>, <c>Name</c>, <c>ValidityDays</c>, <c>AllowedBases</c>.
+    /// marketing stays on consent only (38-FZ Art. 18). Errors keyed <c>Code</c>, <c>Name</c>, <c>ValidityDays</c>,
+    /// <c>AllowedBases</c> (<see cref="PurposeInputValidator"/>); editing a purpose that does not exist is <see cref="UnknownCode"/>.
     /// </summary>
-    public async Task<(ConsentPurpose? Purpose, IReadOnlyDictionary<string, string> Errors)> SaveAsync(string? code, string? name, int? validityDays,
+    public async Task<(ConsentPurpose? Purpose, ValidationErrors Errors)> SaveAsync(string? code, string? name, int? validityDays,
         IReadOnlyList<string> allowedBases, bool create, CancellationToken ct = default)
     {
         await EnsureBuiltInsAsync(ct);
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         code = code?.Trim() ?? "";
         name = name?.Trim() ?? "";
-        if (!System.Text.RegularExpressions.Regex.IsMatch(code, "^[a-z][a-z0-9_]{1,39}$")) errors["Code"] = "format";
-        if (validityDays is < 1 or > MaxValidityDays) errors["ValidityDays"] = "range";
         var bases = allowedBases.Distinct(StringComparer.Ordinal).ToList();
-        if (bases.Count == 0 || bases.Any(b => !ConsentTerms.LegalBases.Contains(b))) errors["AllowedBases"] = "required";
-        else if (code == ConsentTerms.Marketing && bases.Any(b => b != "consent")) errors["AllowedBases"] = "marketing";
-        var existing = errors.ContainsKey("Code") ? null : await db.ConsentPurposes.SingleOrDefaultAsync(p => p.Code == code, ct);
-        if (create && existing is not null) errors["Code"] = "taken";
-        if (!create && existing is null && !errors.ContainsKey("Code")) errors["Code"] = "unknown";
-        if ((create || existing is { BuiltIn: false }) && name.Length == 0) errors["Name"] = "required";
-        if (name.Length > NameMax) errors["Name"] = "too long";
-        if (errors.Count > 0) return (null, errors);
+        var errors = PurposeInputValidator.Instance.Check(new PurposeInput(code, name, validityDays, bases));
+        var existing = errors.Has("Code") ? null : await db.ConsentPurposes.SingleOrDefaultAsync(p => p.Code == code, ct);
+        if (create && existing is not null) errors.Add("Code", "This code is already used.");
+        if (!create && existing is null && !errors.Has("Code")) errors.Add("Code", UnknownCode);
+        if ((create || existing is { BuiltIn: false }) && name.Length == 0) errors.Add("Name", "Required.");
+        if (!errors.IsValid) return (null, errors);
 
         var purpose = existing ?? new ConsentPurpose { Code = code, Name = name, CreatedAt = clock.GetUtcNow() };
         if (!purpose.BuiltIn) purpose.Name = name;

@@ -123,4 +123,24 @@ public sealed class InputValidatorsTests
         var errors = InboundInputValidator.Instance.Check(new InboundInput(null, new string('t', 65), null, null, new string('p', 101)));
         Assert.Equal(["from", "providerMessageId", "text", "to"], errors.ByField.Keys.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Purpose_errors_are_keyed_by_the_settings_form_fields()
+    {
+        var errors = PurposeInputValidator.Instance.Check(new PurposeInput("Bad Code", new string('n', 201), 0, ["telepathy"]));
+        Assert.Equal(["AllowedBases", "Code", "Name", "ValidityDays"], errors.ByField.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([PurposeInputValidator.CodeFormat], errors.ByField["Code"]);
+        Assert.Equal(["Marketing may rest only on consent (38-FZ Art. 18)."],
+            PurposeInputValidator.Instance.Check(new PurposeInput("marketing", "", null, ["consent", "contract"])).ByField["AllowedBases"]);
+    }
+
+    [Fact]
+    public void Consent_text_errors_name_the_missing_parts_and_the_purposes()
+    {
+        var content = new PhoneCrm.Domain.Consent.ConsentTextContent("ООО", "", "p", "d", "a", "t", new string('w', ConsentTexts.PartMax + 1), "b");
+        var errors = ConsentTextInputValidator.Instance.Check(new ConsentTextInput(content, []));
+        Assert.Equal(["OperatorAddress", "PurposeCodes", "Withdrawal"], errors.ByField.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["the operator's address"], errors.ByField["OperatorAddress"]);
+        Assert.Equal([ConsentTextInputValidator.TooLong], errors.ByField["Withdrawal"]);
+    }
 }

@@ -248,7 +248,7 @@ public sealed partial class CaptureFormTests(AppFixture app)
         var (v, errors) = await sp.GetRequiredService<ConsentTexts>().CreateAsync(new ConsentTextContent("ООО «Ромашка»", "Москва, ул. Ленина, 1",
             "рассылка рекламы и опросы", "номер телефона, имя", "сбор, хранение, использование", "3 года", "ответьте СТОП или по ссылке",
             "Я согласен получать рекламу и опросы по SMS"), ["surveys", "marketing"]);
-        return v ?? throw new InvalidOperationException(string.Join(",", errors.Keys));
+        return v ?? throw new InvalidOperationException(errors.ToString());
     });
 
     public static async Task<CaptureForm> CreateFormAsync(TestTenant tenant)

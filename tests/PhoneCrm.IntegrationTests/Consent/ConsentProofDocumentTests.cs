@@ -161,7 +161,7 @@ public sealed class ConsentProofDocumentTests(AppFixture app)
             var (v, errors) = await sp.GetRequiredService<ConsentTexts>().CreateAsync(new ConsentTextContent("ООО «Ромашка»",
                 "Москва, ул. Ленина, 1", "рассылка рекламы", "номер телефона", "сбор, хранение", "3 года", "ответьте СТОП",
                 "Я согласен получать рекламу по SMS"), ["marketing"]);
-            return v ?? throw new InvalidOperationException(string.Join(",", errors.Keys));
+            return v ?? throw new InvalidOperationException(errors.ToString());
         });
         using var api = tenant.Api();
         var response = await api.PostAsJsonAsync("/api/v1/consents", new

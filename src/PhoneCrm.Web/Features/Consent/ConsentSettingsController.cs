@@ -98,17 +98,11 @@ public sealed class ConsentSettingsController(ConsentPurposes purposes, ConsentT
         var (purpose, errors) = await purposes.SaveAsync(form.Code, form.Name, form.ValidityDays, form.AllowedBases, create, ct);
         if (purpose is null)
         {
-            if (!create && errors.GetValueOrDefault("Code") == "unknown") return NotFound();
+            if (!create && errors.ByField.GetValueOrDefault("Code") is [ConsentPurposes.UnknownCode]) return NotFound();
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            var messages = errors.ToDictionary(e => e.Key, e => e.Value switch
-            {
-                "format" => t["Code: 2–40 lowercase Latin letters, digits or _, starting with a letter."].Value,
-                "taken" => t["This code is already used."].Value,
-                "range" => string.Format(System.Globalization.CultureInfo.CurrentCulture, t["From 1 to {0} days, or empty for no fixed term."].Value, ConsentPurposes.MaxValidityDays),
-                "marketing" => t["Marketing may rest only on consent (38-FZ Art. 18)."].Value,
-                "required" => t["Required."].Value,
-                _ => t["Too long."].Value,
-            });
+            var messages = errors.ByField.ToDictionary(e => e.Key, e => e.Value[0] == PurposeInputValidator.ValidityRange
+                ? string.Format(System.Globalization.CultureInfo.CurrentCulture, t[e.Value[0]].Value, ConsentPurposes.MaxValidityDays)
+                : t[e.Value[0]].Value);
             return View(nameof(Index), await ModelAsync(new TextForm(), new Dictionary<string, string>(), ct) with
             {
                 NewPurpose = create ? form : new PurposeForm { AllowedBases = ["consent"] }, PurposeErrors = messages,
@@ -130,9 +124,9 @@ public sealed class ConsentSettingsController(ConsentPurposes purposes, ConsentT
         if (version is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            var messages = errors.ToDictionary(e => e.Key, e => e.Value == "too long"
-                ? t["This part is too long."].Value
-                : string.Format(t["Required by 152-FZ Art. 9 p.4: {0}."].Value, t[e.Value].Value));
+            var messages = errors.ByField.ToDictionary(e => e.Key, e => e.Value[0] == ConsentTextInputValidator.TooLong
+                ? t[e.Value[0]].Value
+                : string.Format(t["Required by 152-FZ Art. 9 p.4: {0}."].Value, t[e.Value[0]].Value));
             return View(nameof(Index), await ModelAsync(form, messages, ct));
         }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Consent;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Database;
 
 namespace PhoneCrm.Infrastructure.Consent;
@@ -11,7 +12,7 @@ public sealed record CaptureFormInput(string? Name, bool AskName, IReadOnlyList<
 /// <summary>A public form with its consent text and the purposes it offers, in the form's order.</summary>
 public sealed record PublicCaptureForm(CaptureForm Form, ConsentTextVersion Text, IReadOnlyList<ConsentPurpose> Purposes);
 
-/// <summary>The Admin's capture forms. Errors are keyed by the input property names.</summary>
+/// <summary>The Admin's capture forms.</summary>
 public sealed class CaptureForms(PhoneCrmDbContext db, ConsentPurposes purposes, TimeProvider clock)
 {
     public async Task<IReadOnlyList<CaptureForm>> ListAsync(CancellationToken ct = default) =>
@@ -35,39 +36,41 @@ public sealed class CaptureForms(PhoneCrmDbContext db, ConsentPurposes purposes,
         return new PublicCaptureForm(form, text, form.PurposeCodes.Select(c => all.FirstOrDefault(p => p.Code == c)).OfType<ConsentPurpose>().ToList());
     }
 
-    /// <summary>Creates (id null) or edits a form; an edit bumps the version that evidence cites.</summary>
-    public async Task<(CaptureForm? Form, IReadOnlyDictionary<string, string> Errors)> SaveAsync(Guid? id, CaptureFormInput input,
+    public const string UnknownForm = "Unknown form.";
+
+    /// <summary>
+    /// Creates (id null) or edits a form; an edit bumps the version that evidence cites. Errors as
+    /// <see cref="CaptureFormInputValidator"/> keys them; editing a form that does not exist is <c>Id</c>: <see cref="UnknownForm"/>.
+    /// </summary>
+    public async Task<(CaptureForm? Form, ValidationErrors Errors)> SaveAsync(Guid? id, CaptureFormInput input,
         CancellationToken ct = default)
     {
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var errors = CaptureFormInputValidator.Instance.Check(input);
         var name = input.Name?.Trim() ?? "";
         var thanks = input.ThankYouText?.Trim() ?? "";
         var privacy = input.PrivacyPolicyUrl?.Trim() ?? "";
         var redirect = string.IsNullOrWhiteSpace(input.RedirectUrl) ? null : input.RedirectUrl.Trim();
-        if (name.Length == 0) errors[nameof(input.Name)] = "required";
-        else if (name.Length > CaptureForm.NameMax) errors[nameof(input.Name)] = "too long";
-        if (thanks.Length == 0) errors[nameof(input.ThankYouText)] = "required";
-        else if (thanks.Length > CaptureForm.ThankYouMax) errors[nameof(input.ThankYouText)] = "too long";
-        if (!IsWebUrl(privacy)) errors[nameof(input.PrivacyPolicyUrl)] = "url";
-        if (redirect is not null && !IsWebUrl(redirect)) errors[nameof(input.RedirectUrl)] = "url";
 
         var codes = input.PurposeCodes.Distinct(StringComparer.Ordinal).ToList();
         var known = (await purposes.ListAsync(ct)).Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
-        if (codes.Count == 0) errors[nameof(input.PurposeCodes)] = "required";
-        else if (codes.Any(c => !known.Contains(c))) errors[nameof(input.PurposeCodes)] = "unknown";
+        if (!errors.Has(nameof(input.PurposeCodes)) && codes.Any(c => !known.Contains(c))) errors.Add(nameof(input.PurposeCodes), "Choose known purposes.");
 
         ConsentTextVersion? text = null;
         if (input.TextVersionId is { } textId) text = await db.ConsentTextVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == textId, ct);
-        if (text is null) errors[nameof(input.TextVersionId)] = "required";
-        else if (text.PurposeCodes.Count > 0 && codes.Any(c => !text.PurposeCodes.Contains(c))) errors[nameof(input.TextVersionId)] = "coverage";
-        if (errors.Count > 0) return (null, errors);
+        if (text is null && !errors.Has(nameof(input.TextVersionId))) errors.Add(nameof(input.TextVersionId), CaptureFormInputValidator.Required);
+        else if (text is { PurposeCodes.Count: > 0 } && codes.Any(c => !text.PurposeCodes.Contains(c)))
+        {
+            errors.Add(nameof(input.TextVersionId), "This consent text does not cover every purpose offered.");
+        }
+
+        if (!errors.IsValid) return (null, errors);
 
         var now = clock.GetUtcNow();
         CaptureForm form;
         if (id is { } existing)
         {
             var found = await db.CaptureForms.SingleOrDefaultAsync(f => f.Id == existing, ct);
-            if (found is null) return (null, new Dictionary<string, string> { ["Id"] = "unknown" });
+            if (found is null) return (null, ValidationErrors.Of("Id", UnknownForm));
             form = found;
             form.Version++;
         }

@@ -143,4 +143,15 @@ public sealed class InputValidatorsTests
         Assert.Equal(["the operator's address"], errors.ByField["OperatorAddress"]);
         Assert.Equal([ConsentTextInputValidator.TooLong], errors.ByField["Withdrawal"]);
     }
+
+    [Fact]
+    public void Capture_form_errors_are_keyed_by_the_input_properties()
+    {
+        var errors = CaptureFormInputValidator.Instance.Check(new CaptureFormInput(" ", true, [], null, new string('t', 1001),
+            "ftp://shop.example", "privacy", true));
+        Assert.Equal(["Name", "PrivacyPolicyUrl", "PurposeCodes", "RedirectUrl", "TextVersionId", "ThankYouText"],
+            errors.ByField.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["Too long."], errors.ByField["ThankYouText"]);
+        Assert.Equal([CaptureFormInputValidator.WebAddress], errors.ByField["RedirectUrl"]);
+    }
 }

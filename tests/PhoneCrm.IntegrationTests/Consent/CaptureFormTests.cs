@@ -258,7 +258,7 @@ public sealed partial class CaptureFormTests(AppFixture app)
         {
             var (form, errors) = await sp.GetRequiredService<CaptureForms>().SaveAsync(null, new CaptureFormInput("Подписка", true,
                 ["surveys", "marketing"], text.Id, "Спасибо! Мы на связи.", null, "https://shop.example/privacy", true));
-            return form ?? throw new InvalidOperationException(string.Join(",", errors.Keys));
+            return form ?? throw new InvalidOperationException(errors.ToString());
         });
     }
 

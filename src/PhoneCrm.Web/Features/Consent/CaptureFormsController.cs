@@ -63,18 +63,11 @@ public sealed class CaptureFormsController(
     private async Task<IActionResult> SaveAsync(Guid? id, EditForm input, CancellationToken ct)
     {
         var (form, errors) = await forms.SaveAsync(id, input.ToInput(), ct);
-        if (errors.ContainsKey("Id")) return NotFound();
+        if (errors.Has("Id")) return NotFound();
         if (form is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            var messages = errors.ToDictionary(e => e.Key, e => e.Value switch
-            {
-                "required" => t["Required."].Value,
-                "too long" => t["Too long."].Value,
-                "url" => t["Enter a full web address (https://…)."].Value,
-                "coverage" => t["This consent text does not cover every purpose offered."].Value,
-                _ => t["Choose known purposes."].Value,
-            });
+            var messages = errors.ByField.ToDictionary(e => e.Key, e => t[e.Value[0]].Value);
             var editing = id is { } existing ? await forms.GetAsync(existing, ct) : null;
             return View(nameof(Index), await ModelAsync(editing, input, messages, ct));
         }

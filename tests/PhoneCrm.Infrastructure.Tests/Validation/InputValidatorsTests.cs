@@ -154,4 +154,16 @@ public sealed class InputValidatorsTests
         Assert.Equal(["Too long."], errors.ByField["ThankYouText"]);
         Assert.Equal([CaptureFormInputValidator.WebAddress], errors.ByField["RedirectUrl"]);
     }
+
+    [Fact]
+    public void Automation_errors_are_keyed_by_the_page_fields_and_marketing_needs_the_opt_out()
+    {
+        var errors = PhoneCrm.Infrastructure.Messaging.Automations.AutomationInputValidator.Service.Check(
+            new PhoneCrm.Infrastructure.Messaging.Automations.AutomationInput(true, " ", new string('f', 1001), -1, new string('c', 101), new string('p', 51)));
+        Assert.Equal(["category", "delayMinutes", "followUpText", "promoCode", "text"], errors.ByField.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["Enter the message text."], errors.ByField["text"]);
+        var marketing = PhoneCrm.Infrastructure.Messaging.Automations.AutomationInputValidator.Marketing.Check(
+            new PhoneCrm.Infrastructure.Messaging.Automations.AutomationInput(true, "Скидка 10%", null, null, null, null));
+        Assert.Equal(["text"], marketing.ByField.Keys);
+    }
 }

@@ -39,7 +39,7 @@ public sealed class AutomationTests(AppFixture app)
             var current = (await settings.GetAsync(kind, CancellationToken.None))!;
             var (saved, errors) = await settings.SaveAsync(kind, new AutomationInput(true, current.Text, current.FollowUpText,
                 delayMinutes ?? current.DelayMinutes, category, promo), CancellationToken.None);
-            Assert.Empty(errors);
+            Assert.True(errors.IsValid, errors.ToString());
             return saved;
         });
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Messaging.Automations;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Database;
 
 namespace PhoneCrm.Infrastructure.Messaging.Automations;
@@ -22,27 +23,16 @@ public sealed class AutomationSettings(PhoneCrmDbContext db, TimeProvider clock)
     public async Task<Automation?> GetAsync(string kind, CancellationToken ct) =>
         AutomationKind.Find(kind) is { } k ? await db.Automations.AsNoTracking().SingleOrDefaultAsync(a => a.Kind == k.Code, ct) ?? Automation.Default(k) : null;
 
-    /// <summary>Validates and stores; errors are keyed by field. Unknown kind → null result and no errors.</summary>
-    public async Task<(Automation? Saved, Dictionary<string, string> Errors)> SaveAsync(string kindCode, AutomationInput input, CancellationToken ct)
+    /// <summary>Validates (<see cref="AutomationInputValidator"/>) and stores. Unknown kind → null result and no errors.</summary>
+    public async Task<(Automation? Saved, ValidationErrors Errors)> SaveAsync(string kindCode, AutomationInput input, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (AutomationKind.Find(kindCode) is not { } kind) return (null, errors);
+        if (AutomationKind.Find(kindCode) is not { } kind) return (null, new ValidationErrors());
+        var errors = (kind.IsMarketing ? AutomationInputValidator.Marketing : AutomationInputValidator.Service).Check(input);
+        if (!errors.IsValid) return (null, errors);
 
-        var text = input.Text?.Trim() ?? "";
+        var text = input.Text!.Trim();
         var followUp = string.IsNullOrWhiteSpace(input.FollowUpText) ? null : input.FollowUpText.Trim();
-        if (text.Length == 0) errors["text"] = "Enter the message text.";
-        else if (text.Length > TextMax) errors["text"] = $"At most {TextMax} characters.";
-        else if (kind.IsMarketing && !OptOutRule.HasOptOutInstruction(text))
-            errors["text"] = "A marketing message must say how to opt out (for example «Отписка: СТОП»).";
-        if (followUp is { Length: > TextMax }) errors["followUpText"] = $"At most {TextMax} characters.";
-        else if (followUp is not null && kind.IsMarketing && !OptOutRule.HasOptOutInstruction(followUp))
-            errors["followUpText"] = "A marketing message must say how to opt out (for example «Отписка: СТОП»).";
         var delay = input.DelayMinutes ?? (int)kind.DefaultDelay.TotalMinutes;
-        if (delay is < 0 or > MaxDelayMinutes) errors["delayMinutes"] = "The delay must be between 0 minutes and one year.";
-        if (input.Category is { Length: > 100 }) errors["category"] = "At most 100 characters.";
-        if (input.PromoCode is { Length: > 50 }) errors["promoCode"] = "At most 50 characters.";
-        if (errors.Count > 0) return (null, errors);
-
         var row = await db.Automations.SingleOrDefaultAsync(a => a.Kind == kind.Code, ct);
         if (row is null)
         {

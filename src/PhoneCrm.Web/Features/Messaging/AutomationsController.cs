@@ -52,7 +52,7 @@ public sealed class AutomationsController(AutomationSettings settings, AuditLog 
         if (saved is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            var messages = errors.ToDictionary(e => e.Key, e => t[e.Value].Value);
+            var messages = errors.ByField.ToDictionary(e => e.Key, e => t[e.Value[0]].Value);
             return View(nameof(Edit), await EditModelAsync(kind, form, messages, ct));
         }
 

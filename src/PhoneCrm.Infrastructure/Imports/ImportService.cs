@@ -66,18 +66,25 @@ public sealed class ImportService(
         return ImportFileReader.ReadHeaderAndPreview(stream, maxRows: 5);
     }
 
-    /// <summary>Confirms the wizard's mapping and queues the import.</summary>
-    public async Task<bool> StartAsync(Guid importId, IReadOnlyDictionary<string, int> mapping, string? sourceChannel, CancellationToken ct)
+    /// <summary>
+    /// Confirms the wizard's mapping (file column per field, -1 = not imported) and queues the import. Not found: no
+    /// draft import with this id; a refused mapping leaves the draft as it was.
+    /// </summary>
+    public async Task<(bool Found, ValidationErrors Errors)> StartAsync(Guid importId, IReadOnlyDictionary<string, int> mapping,
+        string? sourceChannel, CancellationToken ct)
     {
         var job = await db.Set<ImportJob>().SingleOrDefaultAsync(i => i.Id == importId, ct);
-        if (job is null || job.Status != ImportStatus.Draft) return false;
-        job.Mapping = new Dictionary<string, int>(mapping);
+        if (job is null || job.Status != ImportStatus.Draft) return (false, new ValidationErrors());
+        var fileColumns = (await PreviewAsync(importId, ct)).Header.Fields.Length;
+        var errors = new ImportMappingValidator(Handler(job.Kind)).Check(new ImportMapping(mapping, fileColumns));
+        if (!errors.IsValid) return (true, errors);
+        job.Mapping = mapping.Where(m => m.Value >= 0).ToDictionary(m => m.Key, m => m.Value);
         if (!string.IsNullOrWhiteSpace(sourceChannel) && ContactSources.All.Contains(sourceChannel)) job.SourceChannel = sourceChannel;
         job.Status = ImportStatus.Queued;
         job.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
         ImportJobs.Enqueue(jobs, job.TenantId, job.Id);
-        return true;
+        return (true, errors);
     }
 
     public Task<ImportJob?> FindAsync(Guid importId, CancellationToken ct) =>

@@ -72,14 +72,17 @@ public abstract class ImportWizardController(ImportWizard wizard, ImportService 
         var job = await FindAsync(id, ct);
         if (job is null) return NotFound();
         // -1 means "do not import this column".
-        var mapping = map.Where(m => m.Value >= 0 && Handler.Columns.Contains(m.Key)).ToDictionary(m => m.Key, m => m.Value);
-        if (Handler.RequiredColumns.Any(r => !mapping.ContainsKey(r)))
+        var (found, errors) = await imports.StartAsync(id, map, sourceChannel, ct);
+        if (!found) return NotFound();
+        if (!errors.IsValid)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return MapPage(job, await imports.PreviewAsync(id, ct), mapping, t[wizard.MissingColumns]);
+            var missing = errors.ByField.Values.Any(m => m.Contains(ImportMappingValidator.RequiredMessage));
+            var message = missing ? t[wizard.MissingColumns].Value
+                : string.Join(" ", errors.ByField.Select(e => $"{e.Key["mapping.".Length..]}: {string.Join(" ", e.Value.Select(m => t[m].Value))}"));
+            return MapPage(job, await imports.PreviewAsync(id, ct), map.Where(m => m.Value >= 0).ToDictionary(m => m.Key, m => m.Value), message);
         }
 
-        if (!await imports.StartAsync(id, mapping, sourceChannel, ct)) return NotFound();
         return Redirect($"{wizard.Path}/{id}");
     }
 

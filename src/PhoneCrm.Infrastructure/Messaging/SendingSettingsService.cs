@@ -54,8 +54,9 @@ public sealed class SendingSettingsService(PhoneCrmDbContext db, TimeProvider cl
         var errors = SendingSettingsValidator.Instance.Check(dto);
         if (!errors.IsValid) return errors;
 
-        WeekDays.TryParseTime(dto.MarketingWindow!.From, out var from);
-        WeekDays.TryParseTime(dto.MarketingWindow.To, out var to);
+        // The validator has checked both times, so these parses succeed.
+        _ = WeekDays.TryParseTime(dto.MarketingWindow!.From, out var from);
+        _ = WeekDays.TryParseTime(dto.MarketingWindow.To, out var to);
         parsed.TimeZone = dto.TimeZone!.Trim();
         parsed.WindowFrom = from;
         parsed.WindowTo = to;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
@@ -115,13 +116,13 @@ public sealed class RuleSql(RuleContext context, string prefix = "p")
         var alias = $"{prefix}k{_categories++}";
         if (c.Op == Contains)
         {
-            _joins.Append($" LEFT JOIN contact_categories {alias} ON {alias}.tenant_id = c.tenant_id AND {alias}.contact_id = c.id")
+            _joins.Append(CultureInfo.InvariantCulture, $" LEFT JOIN contact_categories {alias} ON {alias}.tenant_id = c.tenant_id AND {alias}.contact_id = c.id")
                 .Append(CategoryFilter(alias, c));
         }
         else
         {
-            _joins.Append($" LEFT JOIN (SELECT DISTINCT cc.contact_id FROM contact_categories cc WHERE cc.tenant_id = @tenant")
-                .Append(CategoryFilter("cc", c)).Append($") {alias} ON {alias}.contact_id = c.id");
+            _joins.Append(CultureInfo.InvariantCulture, $" LEFT JOIN (SELECT DISTINCT cc.contact_id FROM contact_categories cc WHERE cc.tenant_id = @tenant")
+                .Append(CategoryFilter("cc", c)).Append(CultureInfo.InvariantCulture, $") {alias} ON {alias}.contact_id = c.id");
         }
 
         var bought = $"({Bought(c)} AND {alias}.contact_id IS NOT NULL)";
@@ -140,9 +141,9 @@ public sealed class RuleSql(RuleContext context, string prefix = "p")
     private string CategoryFilter(string alias, ConditionNode c)
     {
         var sql = new StringBuilder();
-        if (c.Op == Contains) sql.Append($" AND {alias}.category = @{Add(c.Value, NpgsqlDbType.Text)}");
-        if (c.Op == In) sql.Append($" AND {alias}.category = ANY(@{Add(c.Value, NpgsqlDbType.Array | NpgsqlDbType.Text)})");
-        sql.Append($" AND {alias}.last_purchased_at >= @{Add(context.Now.AddDays(-c.WithinDays!.Value), NpgsqlDbType.TimestampTz)}");
+        if (c.Op == Contains) sql.Append(CultureInfo.InvariantCulture, $" AND {alias}.category = @{Add(c.Value, NpgsqlDbType.Text)}");
+        if (c.Op == In) sql.Append(CultureInfo.InvariantCulture, $" AND {alias}.category = ANY(@{Add(c.Value, NpgsqlDbType.Array | NpgsqlDbType.Text)})");
+        sql.Append(CultureInfo.InvariantCulture, $" AND {alias}.last_purchased_at >= @{Add(context.Now.AddDays(-c.WithinDays!.Value), NpgsqlDbType.TimestampTz)}");
         return sql.ToString();
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -24,7 +25,7 @@ public static class Logging
             if (builder.Environment.IsProduction() && !quiet)
                 cfg.WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: stderrFrom);
             else
-                cfg.WriteTo.Console(standardErrorFromLevel: stderrFrom,
+                cfg.WriteTo.Console(standardErrorFromLevel: stderrFrom, formatProvider: CultureInfo.InvariantCulture,
                     outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
         });
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -99,7 +100,7 @@ public sealed class CampaignsApiTests(AppFixture app)
         var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, vladivostok);
         var opens = new DateTimeOffset(local.Year, local.Month, local.Day, local.Hour, 0, 0, local.Offset).AddHours(1);
         if (opens - local < TimeSpan.FromMinutes(1)) opens = opens.AddHours(1); // not at the edge
-        await OpenWindowAsync(api, from: opens.ToString("HH:mm"), to: opens.AddHours(1).ToString("HH:mm"));
+        await OpenWindowAsync(api, from: opens.ToString("HH:mm", CultureInfo.InvariantCulture), to: opens.AddHours(1).ToString("HH:mm", CultureInfo.InvariantCulture));
         await GrantAsync(api, Phone(1));
         await ContactAsync(api, Phone(1), "Иван", "Владивосток");
         var contact = await api.GetFromJsonAsync<JsonElement>($"/api/v1/contacts?phone={Uri.EscapeDataString(Phone(1))}");

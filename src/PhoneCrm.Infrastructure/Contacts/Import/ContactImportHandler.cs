@@ -37,7 +37,7 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == job.TenantId, ct);
         var mapping = ColumnMapper.Map(header, job.Mapping.Count == 0 ? null
             : job.Mapping.Where(m => ImportFields.TryParse(m.Key, out _))
-                .ToDictionary(m => { ImportFields.TryParse(m.Key, out var f); return f; }, m => m.Value));
+                .ToDictionary(m => { _ = ImportFields.TryParse(m.Key, out var f); return f; }, m => m.Value));
         return new ContactFile(this, job, new ImportRowNormalizer(mapping, tenant.DefaultRegion), tenant.TimeZone);
     }
 

@@ -60,6 +60,8 @@ public static class ConsentProof
         return new BulkProof(now.UtcDateTime, selection, proofs, chain.Valid, chain.FirstBrokenSeq, chain.Records);
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name",
+        Justification = "A bulk proof of a single contact; the word, not the type.")]
     public static BulkProof Single(Proof proof, string selection) =>
         new(proof.GeneratedAt, selection, [proof], proof.ChainValid, proof.FirstBrokenSeq, proof.ChainRecords);
 

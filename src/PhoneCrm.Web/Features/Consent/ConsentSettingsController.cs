@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using PhoneCrm.Domain.Access;
@@ -126,7 +127,7 @@ public sealed class ConsentSettingsController(ConsentPurposes purposes, ConsentT
             Response.StatusCode = StatusCodes.Status400BadRequest;
             var messages = errors.ByField.ToDictionary(e => e.Key, e => e.Value[0] == ConsentTextInputValidator.TooLong
                 ? t[e.Value[0]].Value
-                : string.Format(t["Required by 152-FZ Art. 9 p.4: {0}."].Value, t[e.Value[0]].Value));
+                : string.Format(CultureInfo.CurrentCulture, t["Required by 152-FZ Art. 9 p.4: {0}."].Value, t[e.Value[0]].Value));
             return View(nameof(Index), await ModelAsync(form, messages, ct));
         }
 

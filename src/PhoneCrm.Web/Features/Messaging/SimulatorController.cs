@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using PhoneCrm.Domain.Access;
@@ -41,7 +42,7 @@ public sealed class SimulatorController(SimulatorOutbox outbox, InboundSmsServic
         }
 
         await audit.WriteAsync(AuditActions.Create, "sms_inbound", result.Message!.Id.ToString(), $"simulator; kind={result.Message.Kind}", ct);
-        Flash(string.Format(t["Reply received: {0}."].Value, t.Code("inboundKind", result.Message.Kind)));
+        Flash(string.Format(CultureInfo.CurrentCulture, t["Reply received: {0}."].Value, t.Code("inboundKind", result.Message.Kind)));
         return Redirect("/messaging/simulator");
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Protection;
@@ -12,11 +13,12 @@ namespace PhoneCrm.Infrastructure.Consent;
 /// <summary>What a visitor sent, with the evidence the server saw (never what the browser claims).</summary>
 public sealed record FormSubmission(string? Phone, string? Name, IReadOnlyList<string> Purposes, string? Ip, string? UserAgent, string? SourceUrl);
 
-/// <summary>Errors keyed <c>phone</c>, <c>name</c>, <c>purposes</c>; granted purposes; a challenge when marketing awaits its SMS code.</summary>
-public sealed record SubmissionResult(IReadOnlyDictionary<string, string> Errors, IReadOnlyList<string> Granted, Guid? ChallengeId,
-    string? MaskedPhone)
+/// <summary>
+/// Errors as <see cref="SubmissionInputValidator"/> keys them; granted purposes; a challenge when marketing awaits its SMS code.
+/// </summary>
+public sealed record SubmissionResult(ValidationErrors Errors, IReadOnlyList<string> Granted, Guid? ChallengeId, string? MaskedPhone)
 {
-    public bool IsValid => Errors.Count == 0;
+    public bool IsValid => Errors.IsValid;
 }
 
 public enum CodeOutcome { Confirmed, Wrong, Expired, Used, TooManyAttempts, Unknown }
@@ -49,20 +51,14 @@ public sealed class FormSubmissions(
 
     public async Task<SubmissionResult> SubmitAsync(CaptureForm form, FormSubmission input, CancellationToken ct = default)
     {
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var phoneInput = input.Phone?.Trim() ?? "";
-        NormalizedPhone? phone = null;
-        if (phoneInput.Length == 0) errors["phone"] = "required";
-        else if (phoneInput.Length > PhoneParser.MaxInputLength || !PhoneParser.TryParse(phoneInput, out phone, await contacts.DefaultRegionAsync(ct)))
-            errors["phone"] = "invalid";
+        var region = await contacts.DefaultRegionAsync(ct);
         var name = form.AskName ? input.Name?.Trim() : null;
-        if (name is { Length: > ContactFields.NameMax }) errors["name"] = "too long";
         var purposes = input.Purposes.Distinct(StringComparer.Ordinal).ToList();
-        if (purposes.Count == 0) errors["purposes"] = "none";
-        else if (purposes.Any(p => !form.PurposeCodes.Contains(p))) errors["purposes"] = "unknown";
-        if (errors.Count > 0) return new SubmissionResult(errors, [], null, null);
+        var errors = SubmissionInputValidator.Instance.Check(new SubmissionInput(phoneInput, name, purposes, form.PurposeCodes, region));
+        if (!errors.IsValid || !PhoneParser.TryParse(phoneInput, out var phone, region)) return new SubmissionResult(errors, [], null, null);
 
-        var e164 = phone!.E164;
+        var e164 = phone.E164;
         var sourceUrl = input.SourceUrl is { Length: <= CaptureForm.UrlMax } u ? u : null;
         var userAgent = input.UserAgent is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null;
         var granted = new List<string>();
@@ -71,7 +67,7 @@ public sealed class FormSubmissions(
         {
             var result = await ledger.GrantAsync(new GrantInput(e164, purpose, "sms", "consent", form.TextVersionId,
                 new ConsentEvidence("web_form", Ip: input.Ip, UserAgent: userAgent, SourceUrl: sourceUrl, FormVersion: form.FormVersion)), ct);
-            if (!result.IsValid) return new SubmissionResult(result.Errors.ByField.ToDictionary(e => e.Key, e => e.Value[0]), granted, null, null);
+            if (!result.IsValid) return new SubmissionResult(LedgerRefusal(result.Errors), granted, null, null);
             granted.Add(purpose);
             contactId = result.Record!.ContactId;
         }
@@ -97,6 +93,14 @@ public sealed class FormSubmissions(
             $"{Shorten(text, 40)}: код подтверждения согласия на рекламные SMS {code}. Никому его не сообщайте.", $"consent-code:{challenge.Id:N}", ct);
         await db.SaveChangesAsync(ct);
         return new SubmissionResult(errors, granted, challenge.Id, PhoneMasking.Mask(e164));
+    }
+
+    /// <summary>The ledger's refusal in the visitor's terms: a phone it refuses is "not a phone", anything else "check the form".</summary>
+    private static ValidationErrors LedgerRefusal(ValidationErrors ledger)
+    {
+        var errors = new ValidationErrors();
+        foreach (var field in ledger.ByField.Keys) errors.Add(field, field == "phone" ? SubmissionInputValidator.NotAPhone : "Check the form.");
+        return errors;
     }
 
     /// <summary>

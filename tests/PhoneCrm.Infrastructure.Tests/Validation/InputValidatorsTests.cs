@@ -166,4 +166,14 @@ public sealed class InputValidatorsTests
             new PhoneCrm.Infrastructure.Messaging.Automations.AutomationInput(true, "Скидка 10%", null, null, null, null));
         Assert.Equal(["text"], marketing.ByField.Keys);
     }
+
+    [Fact]
+    public void Public_form_submission_errors_are_keyed_phone_name_purposes()
+    {
+        var errors = SubmissionInputValidator.Instance.Check(new SubmissionInput("12", new string('я', 101), ["marketing"], ["surveys"], "RU"));
+        Assert.Equal(["name", "phone", "purposes"], errors.ByField.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([SubmissionInputValidator.NotAPhone], errors.ByField["phone"]);
+        Assert.Equal(["This form does not offer that purpose."], errors.ByField["purposes"]);
+        Assert.True(SubmissionInputValidator.Instance.Check(new SubmissionInput("+7 916 123-45-67", null, ["surveys"], ["surveys"], "RU")).IsValid);
+    }
 }

@@ -78,15 +78,7 @@ public sealed class PublicFormsController(
             HttpContext.Connection.RemoteIpAddress?.ToString(), Request.Headers.UserAgent.ToString(), src ?? PageUrl(tenantId, key)), ct);
         if (!result.IsValid)
         {
-            return Again(result.Errors.ToDictionary(e => e.Key, e => (e.Key, e.Value) switch
-            {
-                ("phone", "required") => t["Enter your phone number."].Value,
-                ("phone", _) => t["This is not a phone number. Example: +7 (916) 123-45-67."].Value,
-                ("name", _) => t["The name is too long (at most 100 characters)."].Value,
-                ("purposes", "none") => t["Tick at least one consent: nothing was recorded, because consent is given only by ticking a box."].Value,
-                ("purposes", _) => t["This form does not offer that purpose."].Value,
-                _ => t["Check the form."].Value,
-            }));
+            return Again(result.Errors.ByField.ToDictionary(e => e.Key, e => t[e.Value[0]].Value));
         }
 
         if (result.ChallengeId is { } challenge)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Database;
@@ -7,7 +8,8 @@ using PhoneCrm.Infrastructure.Protection;
 namespace PhoneCrm.Infrastructure.Messaging;
 
 /// <summary>The current tenant's SMS gateway settings, with config defaults; credentials decrypted only on demand.</summary>
-public sealed class SmsSettingsStore(PhoneCrmDbContext db, PiiProtector protector, IOptionsMonitor<SmsOptions> options, TimeProvider clock)
+public sealed class SmsSettingsStore(PhoneCrmDbContext db, PiiProtector protector, IOptionsMonitor<SmsOptions> options, IConfiguration config,
+    TimeProvider clock)
 {
     private (Guid Tenant, SmsProviderSettings? Row)? _cached;
 
@@ -24,7 +26,14 @@ public sealed class SmsSettingsStore(PhoneCrmDbContext db, PiiProtector protecto
     public async Task<string> ProviderNameAsync(CancellationToken ct) =>
         (await GetAsync(ct))?.Provider is { Length: > 0 } p ? p : options.CurrentValue.Provider;
 
-    public async Task<decimal> PricePerSegmentAsync(CancellationToken ct) => (await GetAsync(ct))?.PricePerSegment ?? 0m;
+    public const decimal DefaultPricePerSegment = 3.50m;
+
+    /// <summary>
+    /// The one price of an SMS part for this tenant — the pre-send estimate and the cost of every queued message: the
+    /// tenant's own price, else <c>Campaigns:PricePerSegment</c>, so a tenant that never set one still has a cost.
+    /// </summary>
+    public async Task<decimal> PricePerSegmentAsync(CancellationToken ct) =>
+        (await GetAsync(ct))?.PricePerSegment is > 0m and var own ? own : config.GetValue("Campaigns:PricePerSegment", DefaultPricePerSegment);
 
     public async Task<string?> SenderAsync(CancellationToken ct) => (await GetAsync(ct))?.Sender;
 

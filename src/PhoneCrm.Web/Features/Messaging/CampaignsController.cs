@@ -8,6 +8,7 @@ using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Segments;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Consent;
+using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Messaging.Campaigns;
 using PhoneCrm.Infrastructure.Segments;
 using PhoneCrm.Infrastructure.Tenancy;
@@ -28,7 +29,7 @@ public sealed class CampaignsController(
     PhoneCrm.Infrastructure.Messaging.MessageTemplates templates,
     TenantContext tenant,
     AuditLog audit,
-    IConfiguration config,
+    SmsSettingsStore smsSettings,
     TenantClock clock,
     IStringLocalizer<SharedResource> t) : UiController
 {
@@ -47,8 +48,6 @@ public sealed class CampaignsController(
     public sealed record RecipientView(Guid ContactId, string Phone, string Outcome, string? Reason, DateTimeOffset? DeferredUntil, string? Variant);
 
     public sealed record RecipientsModel(Campaign Campaign, string? Outcome, IReadOnlyList<RecipientView> Items, string? NextCursor);
-
-    private decimal PricePerSegment => config.GetValue("Campaigns:PricePerSegment", 3.50m);
 
     [HttpGet("")]
     public async Task<IActionResult> IndexAsync(CancellationToken ct)
@@ -114,8 +113,9 @@ public sealed class CampaignsController(
     private async Task<AudienceModel> AudienceModelAsync(Guid segmentId, string purpose, string category, int segmentsPerMessage, CancellationToken ct)
     {
         var (audience, eligible, deferred, skipped) = await reports.PreviewAsync(segmentId, purpose, category, 20_000, ct);
+        var price = await smsSettings.PricePerSegmentAsync(ct);
         return new AudienceModel(audience, eligible, deferred, skipped, segmentsPerMessage,
-            SmsCost.Estimate(segmentsPerMessage, (int)Math.Min(int.MaxValue, eligible + deferred), PricePerSegment), PricePerSegment);
+            SmsCost.Estimate(segmentsPerMessage, (int)Math.Min(int.MaxValue, eligible + deferred), price), price);
     }
 
     [HttpGet("{id:guid}")]

@@ -35,7 +35,7 @@ public sealed class SmsSettingsController(SmsSettingsStore settings, AuditLog au
         {
             Provider = row?.Provider,
             Sender = row?.Sender,
-            PricePerSegment = (row?.PricePerSegment ?? 0m).ToString("0.####", CultureInfo.InvariantCulture),
+            PricePerSegment = (await settings.PricePerSegmentAsync(ct)).ToString("0.####", CultureInfo.InvariantCulture),
         };
         return View(await ModelAsync(form, new Dictionary<string, string>(), ct));
     }

@@ -72,6 +72,7 @@ public sealed class ConsentProofDocumentTests(AppFixture app)
         Assert.Contains($"data-contact=\"{first}\"", html);
         Assert.Contains($"data-contact=\"{second}\"", html);
         Assert.Contains("не найдено: 1", html);
+        Assert.Contains("+79990000000", html[html.IndexOf("id=\"proof-not-found\"", StringComparison.Ordinal)..]);
 
         // The range is in days of the tenant's zone (Moscow by default), not UTC days.
         var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow"))
@@ -89,11 +90,24 @@ public sealed class ConsentProofDocumentTests(AppFixture app)
         var nothing = await session.PostFormAsync("/consent/proofs", new() { ["Format"] = "html" }, tokenFrom: "/consent");
         Assert.Equal(HttpStatusCode.BadRequest, nothing.StatusCode);
         Assert.Contains("Укажите номера или выберите период", await nothing.Content.ReadAsStringAsync());
-        var junk = await session.PostFormAsync("/consent/proofs", new() { ["Phones"] = "hello" }, tokenFrom: "/consent");
+        var junk = await session.PostFormAsync("/consent/proofs", new() { ["Phones"] = "hello", ["Format"] = "pdf" }, tokenFrom: "/consent");
         Assert.Equal(HttpStatusCode.BadRequest, junk.StatusCode);
-        Assert.Contains("hello", await junk.Content.ReadAsStringAsync());
+        var junkPage = WebUtility.HtmlDecode(await junk.Content.ReadAsStringAsync());
+        Assert.Contains("id=\"bulk-proof-error\"", junkPage);
+        Assert.Contains("Не номер телефона: hello", junkPage);
+        Assert.Contains(">hello</textarea>", junkPage);
+        Assert.Contains("<option value=\"pdf\" selected=\"selected\">", junkPage);
 
-        Assert.Equal(3, await tenant.WithDbAsync(db => db.AuditLog.CountAsync(a => a.EntityType == "consent_proof" && a.Details!.StartsWith("ui bulk proof"))));
+        // One bad line does not throw away the good ones: they are proven, the rest are named in the document.
+        var mixed = await session.PostFormAsync("/consent/proofs",
+            new() { ["Phones"] = "8 916 123-45-67\nhello\n+79990000000", ["Format"] = "json" }, tokenFrom: "/consent");
+        Assert.Equal(HttpStatusCode.OK, mixed.StatusCode);
+        var mixedJson = await mixed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(first.ToString(), Assert.Single(mixedJson.GetProperty("contacts").EnumerateArray()).GetProperty("contactId").GetString());
+        Assert.Equal(["+79990000000"], mixedJson.GetProperty("notFound").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["hello"], mixedJson.GetProperty("notPhones").EnumerateArray().Select(e => e.GetString()));
+
+        Assert.Equal(4, await tenant.WithDbAsync(db => db.AuditLog.CountAsync(a => a.EntityType == "consent_proof" && a.Details!.StartsWith("ui bulk proof"))));
     }
 
     [Fact]

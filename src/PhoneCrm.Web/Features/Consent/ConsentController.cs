@@ -19,7 +19,12 @@ public sealed class ConsentController(
     AuditActor actor,
     IStringLocalizer<SharedResource> t) : UiController
 {
-    public sealed record IndexModel(string? Query, string? SearchError, ChainVerification Chain);
+    public sealed record IndexModel(string? Query, string? SearchError, ChainVerification Chain)
+    {
+        /// <summary>The bulk-proof form as the officer filled it, when it comes back with <see cref="BulkError"/>.</summary>
+        public ConsentProofController.BulkForm? Bulk { get; init; }
+        public string? BulkError { get; init; }
+    }
 
     [HttpGet("consent"), RequirePermission(Permission.ConsentRead)]
     public async Task<IActionResult> Index(string? q, CancellationToken ct)

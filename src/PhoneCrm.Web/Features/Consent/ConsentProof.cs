@@ -34,8 +34,16 @@ public static class ConsentProof
         IReadOnlyList<TextVersion> TextVersions, bool ChainValid, long? FirstBrokenSeq, long ChainRecords);
 
     /// <summary>Several contacts' proofs under one chain verification (a list of contacts or a time range).</summary>
+    /// <remarks>
+    /// <see cref="NotFound"/> and <see cref="NotPhones"/> name the listed lines that gave no contact, so the document says what
+    /// it does not cover instead of silently leaving it out.
+    /// </remarks>
     public sealed record BulkProof(DateTime GeneratedAt, string Selection, IReadOnlyList<Proof> Contacts, bool ChainValid, long? FirstBrokenSeq,
-        long ChainRecords);
+        long ChainRecords)
+    {
+        public IReadOnlyList<string> NotFound { get; init; } = [];
+        public IReadOnlyList<string> NotPhones { get; init; } = [];
+    }
 
     /// <summary>At most this many contacts per bulk export; narrow the range or split the list beyond it.</summary>
     public const int BulkMaxContacts = 1000;

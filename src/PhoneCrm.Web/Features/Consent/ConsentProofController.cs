@@ -66,30 +66,34 @@ public sealed class ConsentProofController(
         string selection;
         List<Contact> found;
         IReadOnlyList<Domain.Consent.ConsentRecord> records;
+        List<string> notFound = [], notPhones = [];
         var lines = (form.Phones ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (lines.Length > 0)
         {
-            if (lines.Length > ConsentProof.BulkMaxContacts) return Problem400(string.Format(CultureInfo.CurrentCulture, t["At most {0} phones at once."], ConsentProof.BulkMaxContacts));
+            if (lines.Length > ConsentProof.BulkMaxContacts)
+                return await FormErrorAsync(form, string.Format(CultureInfo.CurrentCulture, t["At most {0} phones at once."], ConsentProof.BulkMaxContacts), ct);
             found = [];
-            var missing = new List<string>();
             foreach (var line in lines.Distinct(StringComparer.Ordinal))
             {
                 var (contact, valid) = await contacts.FindByPhoneAsync(line, scope, ct);
-                if (!valid) return Problem400(string.Format(CultureInfo.CurrentCulture, t["Not a phone number: {0}"], line));
-                if (contact is null) missing.Add(line);
+                if (!valid) notPhones.Add(line);
+                else if (contact is null) notFound.Add(line);
                 else if (found.All(c => c.Id != contact.Id)) found.Add(contact);
             }
 
+            // Lines that are not numbers are named in the document; only a list with no number at all has nothing to prove.
+            if (notPhones.Count == lines.Distinct(StringComparer.Ordinal).Count())
+                return await FormErrorAsync(form, string.Format(CultureInfo.CurrentCulture, t["Not a phone number: {0}"], string.Join(", ", notPhones)), ct);
             records = await ledger.HistoryAsync(found.Select(c => c.Id).ToList(), ct);
-            selection = string.Format(CultureInfo.CurrentCulture, t["{0} phones listed, {1} not found"], lines.Length, missing.Count);
+            selection = string.Format(CultureInfo.CurrentCulture, t["{0} phones listed, {1} not found"], lines.Length, notFound.Count + notPhones.Count);
         }
         else if (form.From is { } from && form.To is { } to)
         {
-            if (to < from) return Problem400(t["The end of the range is before its start."]);
+            if (to < from) return await FormErrorAsync(form, t["The end of the range is before its start."], ct);
             var (start, end) = tenantClock.Days(from, to);
             var ids = await ledger.ContactsWithRecordsAsync(start, end, ConsentProof.BulkMaxContacts, ct);
             if (ids.Count > ConsentProof.BulkMaxContacts)
-                return Problem400(string.Format(CultureInfo.CurrentCulture, t["More than {0} contacts in this range: narrow it."], ConsentProof.BulkMaxContacts));
+                return await FormErrorAsync(form, string.Format(CultureInfo.CurrentCulture, t["More than {0} contacts in this range: narrow it."], ConsentProof.BulkMaxContacts), ct);
             found = await contacts.GetManyAsync(ids, scope, ct);
             records = await ledger.RecordsInRangeAsync(found.Select(c => c.Id).ToList(), start, end, ct);
             selection = string.Format(CultureInfo.CurrentCulture, t["Records captured {0} – {1} ({2})"], from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -97,11 +101,11 @@ public sealed class ConsentProofController(
         }
         else
         {
-            return Problem400(t["List phones or choose a date range."]);
+            return await FormErrorAsync(form, t["List phones or choose a date range."], ct);
         }
 
         var views = found.Select(c => contacts.View(c, ContactScope.Full)).ToList();
-        var proof = await ConsentProof.BuildBulkAsync(views, records, selection, ledger, texts, now, ct);
+        var proof = await ConsentProof.BuildBulkAsync(views, records, selection, ledger, texts, now, ct) with { NotFound = notFound, NotPhones = notPhones };
         await audit.WriteAsync(AuditActions.Export, "consent_proof", views.Count <= 50 ? string.Join(",", views.Select(v => v.Id)) : null,
             $"ui bulk proof; format={format};contacts={views.Count};records={records.Count};{selection};chainValid={proof.ChainValid}", ct);
         return Render(proof, format, $"consent-proof-bulk-{now:yyyyMMdd-HHmmss}");
@@ -122,6 +126,11 @@ public sealed class ConsentProofController(
         }
     }
 
-    private ContentResult Problem400(string message) =>
-        new() { StatusCode = StatusCodes.Status400BadRequest, Content = message, ContentType = "text/plain; charset=utf-8" };
+    /// <summary>The Consent page again, with the officer's input kept and the problem next to the form (400).</summary>
+    private async Task<IActionResult> FormErrorAsync(BulkForm form, string error, CancellationToken ct)
+    {
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        var chain = await ledger.VerifyChainAsync(ct);
+        return View("~/Features/Consent/Views/Consent/Index.cshtml", new ConsentController.IndexModel(null, null, chain) { Bulk = form, BulkError = error });
+    }
 }

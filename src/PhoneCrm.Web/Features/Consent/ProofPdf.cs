@@ -52,6 +52,8 @@ public sealed class ProofPdf(IConfiguration config, TenantClock clock, IStringLo
         w.Text(proof.ChainValid
             ? $"{t["Chain verification"]}: {t["The chain is intact"]} ({string.Format(CultureInfo.CurrentCulture, t["{0} records verified just now."], proof.ChainRecords)})"
             : $"{t["Chain verification"]}: {string.Format(CultureInfo.CurrentCulture, t["Broken from record {0}"], proof.FirstBrokenSeq)}", w.Bold);
+        if (proof.NotFound.Count > 0) w.Text($"{t["No contact with these numbers"]}: {string.Join(", ", proof.NotFound)}", w.Body);
+        if (proof.NotPhones.Count > 0) w.Text($"{t["Not phone numbers"]}: {string.Join(", ", proof.NotPhones)}", w.Body);
         foreach (var contact in proof.Contacts)
         {
             w.Gap(10);

@@ -8,6 +8,7 @@ public static class RequestsModule
     public static IServiceCollection AddRequestsModule(this IServiceCollection services)
     {
         services.AddScoped<WorkingCalendars>();
+        services.AddScoped<AccessReports>();
         return services;
     }
 }

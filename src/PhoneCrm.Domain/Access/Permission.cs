@@ -27,6 +27,10 @@ public enum Permission
     SmsWebhooks,
     AnalyticsRead,
     RequestsManage,
+    /// <summary>Keep the breach register and the notices to Roskomnadzor.</summary>
+    BreachesManage,
+    /// <summary>See the retention job's runs and who it will destroy next.</summary>
+    RetentionView,
     AuditRead,
     UsersManage,
     ApiKeysManage,

@@ -53,6 +53,7 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<InboundSms> InboundSms => Set<InboundSms>();
     public DbSet<NumberChangeRequest> NumberChangeRequests => Set<NumberChangeRequest>();
     public DbSet<CalendarYear> CalendarYears => Set<CalendarYear>();
+    public DbSet<BreachIncident> BreachIncidents => Set<BreachIncident>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -21,6 +21,7 @@ public static class NavItems
         new("SMS simulator", "/messaging/simulator", Permission.CampaignsWrite, true),
         new("Analytics", "/analytics", Permission.AnalyticsRead, false),
         new("Requests", "/requests", Permission.RequestsManage, false),
+        new("Breach register", "/breaches", Permission.BreachesManage, true),
         new("Audit log", "/audit", Permission.AuditRead, true),
         new("Users", "/settings/users", Permission.UsersManage, true, InSettings: true),
         new("Consent settings", "/settings/consent", Permission.ConsentManage, true, InSettings: true),

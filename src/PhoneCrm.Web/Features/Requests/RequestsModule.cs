@@ -9,6 +9,7 @@ public static class RequestsModule
     {
         services.AddScoped<WorkingCalendars>();
         services.AddScoped<AccessReports>();
+        services.AddScoped<BreachRegister>();
         return services;
     }
 }

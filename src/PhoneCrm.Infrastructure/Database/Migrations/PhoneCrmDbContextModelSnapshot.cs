@@ -2283,6 +2283,116 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.BreachIncident", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<List<string>>("Categories")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("categories");
+
+                    b.Property<string>("ContactPerson")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("contact_person");
+
+                    b.Property<string>("Culprits")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("culprits");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<DateTimeOffset>("DetectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("detected_at");
+
+                    b.Property<string>("Harm")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("harm");
+
+                    b.Property<DateTimeOffset?>("InitialNoticeSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("initial_notice_sent_at");
+
+                    b.Property<string>("InvestigationResults")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("investigation_results");
+
+                    b.Property<string>("Measures")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("measures");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("number");
+
+                    b.Property<DateTimeOffset?>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("PresumedCause")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("presumed_cause");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<DateTimeOffset?>("ResultsNoticeSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("results_notice_sent_at");
+
+                    b.Property<int>("SubjectsAffected")
+                        .HasColumnType("integer")
+                        .HasColumnName("subjects_affected");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_breach_incidents");
+
+                    b.HasIndex("TenantId", "DetectedAt")
+                        .HasDatabaseName("ix_breach_incidents_open")
+                        .HasFilter("initial_notice_sent_at IS NULL OR results_notice_sent_at IS NULL");
+
+                    b.HasIndex("TenantId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_breach_incidents_tenant_id_number");
+
+                    b.ToTable("breach_incidents", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_breach_incidents_subjects", "subjects_affected >= 0");
+                        });
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Requests.CalendarYear", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -2990,6 +3100,16 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_suppressions_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.BreachIncident", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_breach_incidents_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Requests.CalendarYear", b =>

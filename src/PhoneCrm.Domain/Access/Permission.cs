@@ -26,6 +26,9 @@ public enum Permission
     CampaignsWrite,
     SmsWebhooks,
     AnalyticsRead,
+    /// <summary>See data-subject requests and the overdue count.</summary>
+    RequestsView,
+    /// <summary>Take, verify, execute, reject, extend and assign data-subject requests.</summary>
     RequestsManage,
     /// <summary>Keep the breach register and the notices to Roskomnadzor.</summary>
     BreachesManage,

@@ -10,7 +10,7 @@ public static class RolePermissions
             Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
             Permission.ContactsImport, Permission.ContactsExport, Permission.ConsentRead, Permission.ConsentWrite,
             Permission.ConsentManage, Permission.EventsWrite, Permission.SegmentsRead, Permission.SegmentsWrite,
-            Permission.CampaignsRead, Permission.CampaignsWrite, Permission.AnalyticsRead, Permission.RequestsManage,
+            Permission.CampaignsRead, Permission.CampaignsWrite, Permission.AnalyticsRead, Permission.RequestsView, Permission.RequestsManage,
             Permission.BreachesManage, Permission.RetentionView, Permission.UsersManage, Permission.ApiKeysManage, Permission.SettingsManage, Permission.JobsDashboard,
         ],
         [Role.Marketer] =
@@ -35,7 +35,7 @@ public static class RolePermissions
         [Role.ComplianceOfficer] =
         [
             Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ConsentRead,
-            Permission.ConsentWrite, Permission.RequestsManage, Permission.AuditRead, Permission.ContactsExport,
+            Permission.ConsentWrite, Permission.RequestsView, Permission.RequestsManage, Permission.AuditRead, Permission.ContactsExport,
             Permission.BreachesManage, Permission.RetentionView,
         ],
         // Technical only: no customer content at all.

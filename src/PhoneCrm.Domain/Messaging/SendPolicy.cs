@@ -13,9 +13,11 @@ public sealed record SendIntent(string Purpose, string Category, string Kind, bo
     public bool IsMarketing => Category != SmsCategories.Transactional;
 
     /// <summary>The kinds that answer what the recipient has just done themselves (a code they asked for on a form or by
-    /// SMS, the steps of their number change, the confirmation of their STOP).</summary>
-    public static readonly IReadOnlySet<string> AnswerKinds =
-        new HashSet<string>(StringComparer.Ordinal) { SmsKinds.ConsentCode, SmsKinds.NumberChange, SmsKinds.OptOutConfirmation };
+    /// SMS, the steps of their number change, the confirmation of their STOP, the answers to their data-subject request).</summary>
+    public static readonly IReadOnlySet<string> AnswerKinds = new HashSet<string>(StringComparer.Ordinal)
+    {
+        SmsKinds.ConsentCode, SmsKinds.NumberChange, SmsKinds.OptOutConfirmation, SmsKinds.SubjectRequestCode, SmsKinds.SubjectRequestNotice,
+    };
 
     /// <summary>
     /// An answer to the recipient's own action: transactional and urgent (the person is waiting for it, at night too). The

@@ -66,6 +66,10 @@ public static class SmsKinds
     public const string Reply = "reply";
     /// <summary>The number-change flow's service messages (ask for the number, the code, the result).</summary>
     public const string NumberChange = "number_change";
+    /// <summary>The data-subject self-service page's code proving the number.</summary>
+    public const string SubjectRequestCode = "subject_request_code";
+    /// <summary>The acknowledgement, extension and final answer of a data-subject request.</summary>
+    public const string SubjectRequestNotice = "subject_request_notice";
 }
 
 /// <summary>Caps differ by category (PRODUCT §2.4): transactional ignores marketing caps.</summary>

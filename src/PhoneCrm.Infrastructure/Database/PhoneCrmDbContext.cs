@@ -54,6 +54,11 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<NumberChangeRequest> NumberChangeRequests => Set<NumberChangeRequest>();
     public DbSet<CalendarYear> CalendarYears => Set<CalendarYear>();
     public DbSet<BreachIncident> BreachIncidents => Set<BreachIncident>();
+    public DbSet<SubjectRequest> SubjectRequests => Set<SubjectRequest>();
+    public DbSet<SubjectRequestNotice> SubjectRequestNotices => Set<SubjectRequestNotice>();
+    public DbSet<SubjectRequestCounter> SubjectRequestCounters => Set<SubjectRequestCounter>();
+    public DbSet<SubjectRequestSettings> SubjectRequestSettings => Set<SubjectRequestSettings>();
+    public DbSet<SubjectRequestChallenge> SubjectRequestChallenges => Set<SubjectRequestChallenge>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

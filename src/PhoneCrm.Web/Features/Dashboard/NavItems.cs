@@ -20,7 +20,7 @@ public static class NavItems
         new("Inbox", "/inbox", Permission.ContactsWrite, true),
         new("SMS simulator", "/messaging/simulator", Permission.CampaignsWrite, true),
         new("Analytics", "/analytics", Permission.AnalyticsRead, false),
-        new("Requests", "/requests", Permission.RequestsManage, false),
+        new("Requests", "/requests", Permission.RequestsView, false),
         new("Breach register", "/breaches", Permission.BreachesManage, true),
         new("Audit log", "/audit", Permission.AuditRead, true),
         new("Users", "/settings/users", Permission.UsersManage, true, InSettings: true),

@@ -10,6 +10,9 @@ public static class RequestsModule
         services.AddScoped<WorkingCalendars>();
         services.AddScoped<AccessReports>();
         services.AddScoped<BreachRegister>();
+        services.AddScoped<SubjectRequests>();
+        services.AddScoped<RequestNotices>();
+        services.AddScoped<RequestExecution>();
         return services;
     }
 }

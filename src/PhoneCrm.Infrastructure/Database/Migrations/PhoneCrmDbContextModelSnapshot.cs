@@ -2426,6 +2426,380 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.SubjectRequest", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AssigneeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignee_id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<Guid?>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("DestructionActId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("destruction_act_id");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateTimeOffset?>("DueSoonMarkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_soon_marked_at");
+
+                    b.Property<byte[]>("EmailCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("email_cipher");
+
+                    b.Property<DateTimeOffset?>("ExtendedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("extended_at");
+
+                    b.Property<string>("ExtensionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("extension_reason");
+
+                    b.Property<byte[]>("FullNameCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("full_name_cipher");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("number");
+
+                    b.Property<DateTimeOffset?>("OverdueMarkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("overdue_marked_at");
+
+                    b.Property<byte[]>("PhoneCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_cipher");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_index");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<DateTimeOffset?>("RejectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rejected_at");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("rejection_reason");
+
+                    b.Property<byte[]>("ReportCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("report_cipher");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("resolution");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TakenBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("taken_by");
+
+                    b.Property<Guid?>("TakenByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("taken_by_user_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("type");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("VerificationMethod")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("verification_method");
+
+                    b.Property<string>("VerificationNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("verification_note");
+
+                    b.Property<DateTimeOffset?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_subject_requests");
+
+                    b.HasIndex("TenantId", "AssigneeId")
+                        .HasDatabaseName("ix_subject_requests_tenant_id_assignee_id");
+
+                    b.HasIndex("TenantId", "ContactId")
+                        .HasDatabaseName("ix_subject_requests_tenant_id_contact_id");
+
+                    b.HasIndex("TenantId", "DueAt")
+                        .HasDatabaseName("ix_subject_requests_open_due")
+                        .HasFilter("status IN ('received','verified')");
+
+                    b.HasIndex("TenantId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_subject_requests_tenant_id_number");
+
+                    b.HasIndex("TenantId", "PhoneIndex")
+                        .HasDatabaseName("ix_subject_requests_tenant_id_phone_index");
+
+                    b.HasIndex("TenantId", "DueAt", "Number")
+                        .HasDatabaseName("ix_subject_requests_tenant_id_due_at_number");
+
+                    b.ToTable("subject_requests", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_subject_requests_channel", "channel IN ('phone','email','web','chat','letter')");
+
+                            t.HasCheckConstraint("ck_subject_requests_number", "number ~ '^DSR-[0-9]{4}-[0-9]{6}$'");
+
+                            t.HasCheckConstraint("ck_subject_requests_status", "status IN ('received','verified','completed','rejected')");
+
+                            t.HasCheckConstraint("ck_subject_requests_type", "type IN ('access','withdraw_all','rectify','erasure')");
+                        });
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.SubjectRequestChallenge", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset?>("ConsumedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("consumed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("EmailCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("email_cipher");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<byte[]>("FullNameCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("full_name_cipher");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ip");
+
+                    b.Property<byte[]>("PhoneCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_cipher");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_index");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<Guid?>("SmsMessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sms_message_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("type");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_subject_request_challenges");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_subject_request_challenges_tenant_id_created_at");
+
+                    b.HasIndex("TenantId", "PhoneIndex", "CreatedAt")
+                        .HasDatabaseName("ix_subject_request_challenges_tenant_id_phone_index_created_at");
+
+                    b.ToTable("subject_request_challenges", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.SubjectRequestCounter", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<long>("LastNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_number");
+
+                    b.HasKey("TenantId", "Year")
+                        .HasName("pk_subject_request_counters");
+
+                    b.ToTable("subject_request_counters", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.SubjectRequestNotice", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Delivery")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("delivery");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<Guid?>("SmsMessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sms_message_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_subject_request_notices");
+
+                    b.HasIndex("TenantId", "RequestId", "CreatedAt")
+                        .HasDatabaseName("ix_subject_request_notices_tenant_id_request_id_created_at");
+
+                    b.ToTable("subject_request_notices", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_subject_request_notices_delivery", "delivery IN ('sms_queued','sms_refused','recorded')");
+                        });
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.SubjectRequestSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int?>("AccessDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("access_days");
+
+                    b.Property<int?>("ErasureDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("erasure_days");
+
+                    b.Property<int?>("RectifyDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("rectify_days");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int?>("WithdrawAllDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("withdraw_all_days");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_subject_request_settings");
+
+                    b.ToTable("subject_request_settings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_subject_request_settings_access_days", "access_days IS NULL OR access_days BETWEEN 1 AND 30");
+
+                            t.HasCheckConstraint("ck_subject_request_settings_erasure_days", "erasure_days IS NULL OR erasure_days BETWEEN 1 AND 30");
+
+                            t.HasCheckConstraint("ck_subject_request_settings_rectify_days", "rectify_days IS NULL OR rectify_days BETWEEN 1 AND 30");
+
+                            t.HasCheckConstraint("ck_subject_request_settings_withdraw_all_days", "withdraw_all_days IS NULL OR withdraw_all_days BETWEEN 1 AND 30");
+                        });
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Segments.Segment", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -3120,6 +3494,69 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_calendar_years_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.SubjectRequest", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_subject_requests_tenants_tenant_id");
+
+                    b.HasOne("PhoneCrm.Domain.Access.Membership", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "AssigneeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_subject_requests_memberships_tenant_id_assignee_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.SubjectRequestChallenge", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_subject_request_challenges_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.SubjectRequestCounter", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_subject_request_counters_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.SubjectRequestNotice", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_subject_request_notices_tenants_tenant_id");
+
+                    b.HasOne("PhoneCrm.Domain.Requests.SubjectRequest", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_subject_request_notices_subject_requests_tenant_id_request_");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.SubjectRequestSettings", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_subject_request_settings_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Segments.Segment", b =>

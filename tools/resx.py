@@ -3,6 +3,7 @@
 
 Usage: tools/resx.py 'English key=Русский перевод' ...   (or lines of key<TAB>value on stdin)
 Keys are the English texts used in T["..."]; English needs no resource file.
+       tools/resx.py --resolve   after a merge/rebase conflict in the file: keeps both sides' strings, sorted.
 """
 import sys, os, xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
@@ -30,7 +31,19 @@ def save(entries):
             f.write(f'  <data name="{escape(k, {chr(34): "&quot;"})}" xml:space="preserve"><value>{escape(entries[k])}</value></data>\n')
         f.write('</root>\n')
 
+def resolve():
+    """Two branches that each added strings conflict only because their lines are neighbours: keep every line."""
+    with open(PATH, encoding='utf-8') as f:
+        lines = [l for l in f if not l.startswith(('<<<<<<<', '=======', '>>>>>>>', '|||||||'))]
+    with open(PATH, 'w', encoding='utf-8') as f:
+        f.writelines(lines)
+    save(load())
+
 if __name__ == '__main__':
+    if sys.argv[1:] == ['--resolve']:
+        resolve()
+        print(f'{len(load())} strings')
+        sys.exit(0)
     entries = load()
     pairs = sys.argv[1:] or [l.rstrip('\n') for l in sys.stdin if l.strip()]
     for p in pairs:

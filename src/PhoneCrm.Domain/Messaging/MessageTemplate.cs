@@ -9,7 +9,7 @@ namespace PhoneCrm.Domain.Messaging;
 public sealed class MessageTemplate : ITenantOwned
 {
     public const int NameMax = 200;
-    public const int TextMax = 1000;
+    public const int TextMax = MessageTextRules.MaxLength;
 
     /// <summary>Variables a recipient's text can be rendered with (PRODUCT §2.4).</summary>
     public static readonly IReadOnlyList<string> KnownVariables =
@@ -47,14 +47,6 @@ public sealed class MessageTemplateValidator : InputValidator<MessageTemplateInp
         Field(x => x.Category, "category")
             .Must(c => c is SmsCategories.Promotional or SmsCategories.Informational or SmsCategories.Transactional)
             .WithMessage("Choose a category.");
-        Field(x => x.Text, "text")
-            .Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("Enter the message text.")
-            .Must(t => t!.Length <= MessageTemplate.TextMax).WithMessage($"At most {MessageTemplate.TextMax} characters.")
-            .Must(t => SmsTemplate.Variables(t!).All(v => MessageTemplate.KnownVariables.Contains(v)))
-            .WithMessage("The text uses an unknown variable: use only those listed under the field.")
-            .Must((input, t) => !(input.Purpose == ConsentTerms.Marketing || input.Category == SmsCategories.Promotional)
-                || OptOutRule.HasOptOutInstruction(t!))
-            .WithMessage("A marketing message must say how to opt out (for example «Отписка: СТОП»).")
-            .NoControlCharacters();
+        Field(x => x.Text, "text").MessageText(input => input.Purpose == ConsentTerms.Marketing || input.Category == SmsCategories.Promotional);
     }
 }

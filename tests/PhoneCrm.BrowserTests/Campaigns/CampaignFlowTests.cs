@@ -82,8 +82,30 @@ public sealed class CampaignFlowTests(BrowserFixture app)
         await Assertions.Expect(page.Locator("#test-results")).ToContainTextAsync("+79260000001: отправлено");
         await BrowserFixture.ScreenshotAsync(page, "campaign-02-test-sent");
 
+        // The draft stays editable, and the form refuses what the template editor refuses, in the same words.
+        await page.Locator("#edit-campaign").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Изменить кампанию");
+        var campaignText = page.GetByLabel("Текст", new() { Exact = true });
+        await campaignText.FillAsync("{{firstName|Друг}}, скидка 30% по коду {{promo}}. Отписка: СТОП");
+        await page.Locator("#save-campaign").ClickAsync();
+        await Assertions.Expect(page.Locator("#text-error")).ToHaveTextAsync("В тексте неизвестная переменная: используйте только перечисленные под полем.");
+        await campaignText.FillAsync("{{firstName|Друг}}, скидка 30% на семена по коду SNEG23. Отписка: СТОП");
+        await page.GetByLabel("Название рассылки").FillAsync("Семена -30% (весна)");
+        await page.Locator("#save-campaign").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Семена -30% (весна)");
+
+        // Sending asks once more, with the number of recipients and the cost; «Не сейчас» leaves the draft alone.
         await page.Locator("#start-campaign").ClickAsync();
+        await Assertions.Expect(page.Locator("#confirm-start-title")).ToHaveTextAsync("Отправить сейчас получателям: 5?");
+        await Assertions.Expect(page.Locator("#confirm-start-cost")).ToContainTextAsync("₽");
+        await BrowserFixture.ScreenshotAsync(page, "campaign-02b-confirm");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Не сейчас" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#confirm-start")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#campaign-status")).ToHaveTextAsync("Черновик");
+        await page.Locator("#start-campaign").ClickAsync();
+        await page.Locator("#confirm-start-button").ClickAsync();
         await Assertions.Expect(page.Locator("#campaign-status")).ToHaveTextAsync("Завершена", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("h2", new() { HasText = "Действия" })).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#stat-sent")).ToHaveTextAsync("5");
         await Assertions.Expect(page.Locator("#progress-bar")).ToHaveTextAsync("100%");
         await BrowserFixture.ScreenshotAsync(page, "campaign-03-progress");

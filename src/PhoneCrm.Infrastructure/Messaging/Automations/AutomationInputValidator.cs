@@ -10,18 +10,13 @@ namespace PhoneCrm.Infrastructure.Messaging.Automations;
 /// </summary>
 public sealed class AutomationInputValidator : InputValidator<AutomationInput>
 {
-    private const string OptOutMissing = "A marketing message must say how to opt out (for example «Отписка: СТОП»).";
-
     public static AutomationInputValidator Marketing { get; } = new(marketing: true);
     public static AutomationInputValidator Service { get; } = new(marketing: false);
 
     private AutomationInputValidator(bool marketing)
     {
-        Field(x => x.Text, "text").Must(v => !string.IsNullOrWhiteSpace(v)).WithMessage("Enter the message text.")
-            .MaxTrimmed(AutomationSettings.TextMax)
-            .Must(v => !marketing || OptOutRule.HasOptOutInstruction(v!.Trim())).WithMessage(OptOutMissing);
-        Field(x => x.FollowUpText, "followUpText").MaxTrimmed(AutomationSettings.TextMax)
-            .Must(v => !marketing || string.IsNullOrWhiteSpace(v) || OptOutRule.HasOptOutInstruction(v.Trim())).WithMessage(OptOutMissing);
+        Field(x => x.Text, "text").MessageText(_ => marketing);
+        Field(x => x.FollowUpText, "followUpText").OptionalMessageText(_ => marketing);
         // No delay given means the kind's default, which is always in range.
         Field(x => x.DelayMinutes, "delayMinutes").Must(d => d is null or (>= 0 and <= AutomationSettings.MaxDelayMinutes))
             .WithMessage("The delay must be between 0 minutes and one year.");

@@ -11,7 +11,6 @@ public sealed record AutomationInput(bool Enabled, string? Text, string? FollowU
 /// <summary>The tenant's automations: every built-in kind, stored on first save, defaults until then.</summary>
 public sealed class AutomationSettings(PhoneCrmDbContext db, TimeProvider clock)
 {
-    public const int TextMax = 1000;
     public const int MaxDelayMinutes = 60 * 24 * 365;
 
     public async Task<IReadOnlyList<Automation>> ListAsync(CancellationToken ct)

@@ -11,7 +11,6 @@ namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 public sealed class CampaignInputValidator : InputValidator<CampaignInput>
 {
     public const int NameMax = 200;
-    public const int TextMax = 1000;
     public const string PurposeMessage = "A known consent purpose is required.";
 
     public static CampaignInputValidator Instance { get; } = new();
@@ -30,10 +29,10 @@ public sealed class CampaignInputValidator : InputValidator<CampaignInput>
             .Must((input, _) => input.Purpose?.Trim() == "transactional"
                 || (input.Category?.Trim() ?? SmsCategories.Promotional) is SmsCategories.Promotional or SmsCategories.Informational)
             .WithMessage("promotional or informational.");
-        Field(x => x.Text, "text").SmsText(IsMarketing);
+        Field(x => x.Text, "text").MessageText(IsMarketing);
         When(x => x.AbTest is not null, () =>
         {
-            Field(x => x.AbTest!.VariantB, "abTest.variantB").SmsText(IsMarketing);
+            Field(x => x.AbTest!.VariantB, "abTest.variantB").MessageText(IsMarketing);
             Field(x => x.AbTest!.TestPercent, "abTest.testPercent").Must(p => p is >= 1 and <= 50).WithMessage("A whole number from 1 to 50.");
             Field(x => x.AbTest!.DecideAfterMinutes, "abTest.decideAfterMinutes")
                 .Must(m => m is >= 1 and <= 10080).WithMessage("From 1 to 10080 minutes.");
@@ -46,14 +45,4 @@ public sealed class CampaignInputValidator : InputValidator<CampaignInput>
         input.Purpose?.Trim() == "transactional" ? SmsCategories.Transactional : input.Category?.Trim() ?? SmsCategories.Promotional;
 
     private static bool IsMarketing(CampaignInput input) => CategoryOf(input) != SmsCategories.Transactional;
-}
-
-internal static class CampaignInputRules
-{
-    public static IRuleBuilderOptions<CampaignInput, string?> SmsText(this IRuleBuilder<CampaignInput, string?> rule, Func<CampaignInput, bool> marketing) =>
-        rule.Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("Text is required.")
-            .Must(t => t!.Length <= CampaignInputValidator.TextMax).WithMessage($"At most {CampaignInputValidator.TextMax} characters.")
-            .Must((input, t) => !marketing(input) || OptOutRule.HasOptOutInstruction(t!))
-            .WithMessage("A marketing text must tell how to opt out, e.g. «Отписка: СТОП».")
-            .NoControlCharacters();
 }

@@ -49,38 +49,70 @@ public sealed class CampaignService(
 {
     public async Task<(Campaign? Campaign, ValidationErrors Errors)> CreateAsync(CampaignInput? input, Guid? userId, CancellationToken ct = default)
     {
-        if (input is null) return (null, ValidationErrors.Of("body", "A JSON body is required."));
-        var errors = CampaignInputValidator.Instance.Check(input);
-        if (!errors.Has("segmentId") && await segments.GetAsync(input.SegmentId!.Value, ct) is null)
-            errors.Add("segmentId", "An existing segment is required.");
-        var purpose = input.Purpose?.Trim();
-        if (!errors.Has("purpose") && await purposes.FindAsync(purpose!, ct) is null) errors.Add("purpose", CampaignInputValidator.PurposeMessage);
+        var errors = await ValidateAsync(input, ct);
         if (!errors.IsValid) return (null, errors);
 
-        var name = input.Name!.Trim();
-        var category = CampaignInputValidator.CategoryOf(input);
         var now = clock.GetUtcNow();
-        var text = input.Text!;
-        var campaign = new Campaign
-        {
-            Name = name,
-            SegmentId = input.SegmentId!.Value,
-            Purpose = purpose!,
-            Category = category,
-            Text = text,
-            SegmentsPerMessage = Math.Max(SmsText.Measure(text).Segments, input.AbTest?.VariantB is { } b ? SmsText.Measure(b).Segments : 0),
-            SendAt = input.SendAt,
-            ThrottlePerMinute = input.ThrottlePerMinute,
-            VariantB = input.AbTest?.VariantB,
-            TestPercent = input.AbTest?.TestPercent,
-            DecideAfterMinutes = input.AbTest?.DecideAfterMinutes,
-            CreatedBy = userId,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var campaign = new Campaign { Name = "", Purpose = "", Text = "", CreatedBy = userId, CreatedAt = now };
+        Apply(input!, campaign, now);
         db.Campaigns.Add(campaign);
         await db.SaveChangesAsync(ct);
         return (campaign, errors);
+    }
+
+    /// <summary>
+    /// Rewrites a draft. The write is conditional on the campaign still being a draft, so an edit racing a start
+    /// never changes the text of a campaign that is already sending (<see cref="CampaignCommandResult.Conflict"/>).
+    /// </summary>
+    public async Task<(CampaignCommandResult Result, ValidationErrors Errors)> UpdateDraftAsync(Guid id, CampaignInput? input, CancellationToken ct = default)
+    {
+        var existing = await GetAsync(id, ct);
+        if (existing is null) return (CampaignCommandResult.NotFound, new ValidationErrors());
+        if (existing.Status != CampaignStatus.Draft) return (CampaignCommandResult.Conflict, new ValidationErrors());
+        var errors = await ValidateAsync(input, ct);
+        if (!errors.IsValid) return (CampaignCommandResult.Ok, errors);
+
+        var c = existing;
+        Apply(input!, c, clock.GetUtcNow());
+        var written = await db.Campaigns.Where(x => x.Id == id && x.Status == CampaignStatus.Draft).ExecuteUpdateAsync(u => u
+            .SetProperty(x => x.Name, c.Name).SetProperty(x => x.SegmentId, c.SegmentId).SetProperty(x => x.Purpose, c.Purpose)
+            .SetProperty(x => x.Category, c.Category).SetProperty(x => x.Text, c.Text).SetProperty(x => x.SegmentsPerMessage, c.SegmentsPerMessage)
+            .SetProperty(x => x.SendAt, c.SendAt).SetProperty(x => x.ThrottlePerMinute, c.ThrottlePerMinute).SetProperty(x => x.VariantB, c.VariantB)
+            .SetProperty(x => x.TestPercent, c.TestPercent).SetProperty(x => x.DecideAfterMinutes, c.DecideAfterMinutes)
+            .SetProperty(x => x.UpdatedAt, c.UpdatedAt), ct);
+        return (written == 1 ? CampaignCommandResult.Ok : CampaignCommandResult.Conflict, errors);
+    }
+
+    /// <summary>The validator's rules plus what needs the database or the clock: the segment exists, the purpose is known, the send time is ahead.</summary>
+    private async Task<ValidationErrors> ValidateAsync(CampaignInput? input, CancellationToken ct)
+    {
+        if (input is null) return ValidationErrors.Of("body", "A JSON body is required.");
+        var errors = CampaignInputValidator.Instance.Check(input);
+        if (!errors.Has("segmentId") && await segments.GetAsync(input.SegmentId!.Value, ct) is null)
+            errors.Add("segmentId", "An existing segment is required.");
+        if (!errors.Has("purpose") && await purposes.FindAsync(input.Purpose!.Trim(), ct) is null) errors.Add("purpose", CampaignInputValidator.PurposeMessage);
+        // A minute already begun is not "in the past" yet: the form's time has no seconds.
+        if (input.SendAt is { } due && due.AddMinutes(1) <= clock.GetUtcNow()) errors.Add("sendAt", SendTimeInThePast);
+        return errors;
+    }
+
+    public const string SendTimeInThePast = "The send time is in the past.";
+
+    private static void Apply(CampaignInput input, Campaign campaign, DateTimeOffset now)
+    {
+        var text = input.Text!;
+        campaign.Name = input.Name!.Trim();
+        campaign.SegmentId = input.SegmentId!.Value;
+        campaign.Purpose = input.Purpose!.Trim();
+        campaign.Category = CampaignInputValidator.CategoryOf(input);
+        campaign.Text = text;
+        campaign.SegmentsPerMessage = Math.Max(SmsText.Measure(text).Segments, input.AbTest?.VariantB is { } b ? SmsText.Measure(b).Segments : 0);
+        campaign.SendAt = input.SendAt;
+        campaign.ThrottlePerMinute = input.ThrottlePerMinute;
+        campaign.VariantB = input.AbTest?.VariantB;
+        campaign.TestPercent = input.AbTest?.TestPercent;
+        campaign.DecideAfterMinutes = input.AbTest?.DecideAfterMinutes;
+        campaign.UpdatedAt = now;
     }
 
     public Task<Campaign?> GetAsync(Guid id, CancellationToken ct = default) =>

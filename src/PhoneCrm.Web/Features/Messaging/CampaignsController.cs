@@ -36,14 +36,31 @@ public sealed class CampaignsController(
     public sealed record ListItem(Campaign Campaign, CampaignStats Stats);
 
     /// <param name="Purposes">Shown by their names as on the Consent pages (built-ins translated, custom ones as the Admin named them).</param>
+    /// <param name="CampaignId">The draft being edited; null for a new campaign.</param>
     public sealed record EditModel(CampaignInput Input, IReadOnlyList<Segment> Segments, IReadOnlyList<ConsentPurpose> Purposes,
-        IReadOnlyDictionary<string, string[]> Errors, IReadOnlyList<MessageTemplate> Templates, Guid? TemplateId = null);
+        IReadOnlyDictionary<string, string[]> Errors, IReadOnlyList<MessageTemplate> Templates, Guid? TemplateId = null, Guid? CampaignId = null);
+
+    /// <summary>The campaign form as posted (the send time is text on the tenant's clock).</summary>
+    public sealed class CampaignForm
+    {
+        public string? Name { get; set; }
+        public Guid? SegmentId { get; set; }
+        public string? Purpose { get; set; }
+        public string? Category { get; set; }
+        public string? Text { get; set; }
+        public string? SendAt { get; set; }
+        public int? ThrottlePerMinute { get; set; }
+        public string? VariantB { get; set; }
+        public int? TestPercent { get; set; }
+        public int? DecideAfterMinutes { get; set; }
+    }
 
     public sealed record AudienceModel(long Audience, long Eligible, long Deferred, IReadOnlyDictionary<string, long> Skipped, int SegmentsPerMessage,
         decimal Cost, decimal PricePerSegment);
 
+    /// <param name="Confirming">The Marketer pressed «Send now»/«Schedule»: the page asks once more with the count and the cost.</param>
     public sealed record DetailModel(Campaign Campaign, CampaignStats Stats, AudienceModel? Audience, IReadOnlyList<TestSendResult>? TestResults,
-        IReadOnlyList<VariantStats> Variants);
+        IReadOnlyList<VariantStats> Variants, bool Confirming = false);
 
     public sealed record RecipientView(Guid ContactId, string Phone, string Outcome, string? Reason, DateTimeOffset? DeferredUntil, string? Variant);
 
@@ -77,26 +94,84 @@ public sealed class CampaignsController(
 
     [HttpPost("create")]
     [RequirePermission(Permission.CampaignsWrite)]
-    public async Task<IActionResult> CreateAsync(string? name, Guid? segmentId, string? purpose, string? category, string? text, string? sendAt,
-        int? throttlePerMinute, string? variantB, int? testPercent, int? decideAfterMinutes, CancellationToken ct)
+    public async Task<IActionResult> CreateAsync(CampaignForm form, CancellationToken ct)
+    {
+        var (input, errors) = InputOf(form);
+        if (errors is null)
+        {
+            var (campaign, invalid) = await campaigns.CreateAsync(input, tenant.UserId, ct);
+            if (campaign is not null)
+            {
+                await audit.WriteAsync(AuditActions.Create, "campaign", campaign.Id.ToString(), "ui", ct);
+                Flash(t["Campaign saved as a draft."]);
+                return Redirect($"/campaigns/{campaign.Id}");
+            }
+
+            errors = invalid.ByField;
+        }
+
+        return View("New", await EditModelAsync(input, errors, ct));
+    }
+
+    [HttpGet("{id:guid}/edit")]
+    [RequirePermission(Permission.CampaignsWrite)]
+    public async Task<IActionResult> EditAsync(Guid id, CancellationToken ct)
+    {
+        var c = await campaigns.GetAsync(id, ct);
+        if (c is null) return NotFound();
+        if (c.Status != CampaignStatus.Draft) return OnlyDrafts(id);
+        var input = new CampaignInput
+        {
+            Name = c.Name, SegmentId = c.SegmentId, Purpose = c.Purpose, Category = c.Category, Text = c.Text, SendAt = c.SendAt,
+            ThrottlePerMinute = c.ThrottlePerMinute,
+            AbTest = c.VariantB is null ? null : new AbTestInput { VariantB = c.VariantB, TestPercent = c.TestPercent, DecideAfterMinutes = c.DecideAfterMinutes },
+        };
+        return View("New", (await EditModelAsync(input, new Dictionary<string, string[]>(), ct)) with { CampaignId = id });
+    }
+
+    [HttpPost("{id:guid}/edit")]
+    [RequirePermission(Permission.CampaignsWrite)]
+    public async Task<IActionResult> UpdateAsync(Guid id, CampaignForm form, CancellationToken ct)
+    {
+        var (input, errors) = InputOf(form);
+        if (errors is null)
+        {
+            var (result, invalid) = await campaigns.UpdateDraftAsync(id, input, ct);
+            if (result == CampaignCommandResult.NotFound) return NotFound();
+            if (result == CampaignCommandResult.Conflict) return OnlyDrafts(id);
+            if (invalid.IsValid)
+            {
+                await audit.WriteAsync(AuditActions.Update, "campaign", id.ToString(), "ui edit", ct);
+                Flash(t["Draft saved."]);
+                return Redirect($"/campaigns/{id}");
+            }
+
+            errors = invalid.ByField;
+        }
+
+        return View("New", (await EditModelAsync(input, errors, ct)) with { CampaignId = id });
+    }
+
+    private RedirectResult OnlyDrafts(Guid id)
+    {
+        Flash(t["Only a draft can be edited."]);
+        return Redirect($"/campaigns/{id}");
+    }
+
+    /// <summary>The form as the service's input; a send time that is not a date comes back as the field's error.</summary>
+    private (CampaignInput Input, IReadOnlyDictionary<string, string[]>? Errors) InputOf(CampaignForm form)
     {
         var input = new CampaignInput
         {
-            Name = name, SegmentId = segmentId, Purpose = purpose, Category = category, Text = text, ThrottlePerMinute = throttlePerMinute,
-            AbTest = string.IsNullOrWhiteSpace(variantB) ? null
-                : new AbTestInput { VariantB = variantB, TestPercent = testPercent ?? 10, DecideAfterMinutes = decideAfterMinutes ?? 60 },
+            Name = form.Name, SegmentId = form.SegmentId, Purpose = form.Purpose, Category = form.Category, Text = form.Text,
+            ThrottlePerMinute = form.ThrottlePerMinute,
+            AbTest = string.IsNullOrWhiteSpace(form.VariantB) ? null
+                : new AbTestInput { VariantB = form.VariantB, TestPercent = form.TestPercent ?? 10, DecideAfterMinutes = form.DecideAfterMinutes ?? 60 },
         };
-        // The time is typed on the tenant's clock; a minute already begun is not "in the past" yet.
-        if (!clock.TryParse(sendAt, out var at))
-            return View("New", await EditModelAsync(input, new Dictionary<string, string[]> { ["sendAt"] = [t["Enter a date and time."]] }, ct));
+        // The time is typed on the tenant's clock.
+        if (!clock.TryParse(form.SendAt, out var at)) return (input, new Dictionary<string, string[]> { ["sendAt"] = [t["Enter a date and time."]] });
         input.SendAt = at;
-        if (at is { } due && due.AddMinutes(1) <= clock.Now)
-            return View("New", await EditModelAsync(input, new Dictionary<string, string[]> { ["sendAt"] = [t["The send time is in the past."]] }, ct));
-        var (campaign, errors) = await campaigns.CreateAsync(input, tenant.UserId, ct);
-        if (campaign is null) return View("New", await EditModelAsync(input, errors.ByField, ct));
-        await audit.WriteAsync(AuditActions.Create, "campaign", campaign.Id.ToString(), "ui", ct);
-        Flash(t["Campaign saved as a draft."]);
-        return Redirect($"/campaigns/{campaign.Id}");
+        return (input, null);
     }
 
     /// <summary>The live counter and preview (htmx, as the text is typed).</summary>
@@ -119,16 +194,17 @@ public sealed class CampaignsController(
     }
 
     [HttpGet("{id:guid}")]
-    public async Task<IActionResult> DetailAsync(Guid id, CancellationToken ct) => await DetailViewAsync(id, null, ct);
+    public async Task<IActionResult> DetailAsync(Guid id, bool confirm, CancellationToken ct) =>
+        await DetailViewAsync(id, null, ct, confirming: confirm && User.Has(Permission.CampaignsWrite));
 
-    private async Task<IActionResult> DetailViewAsync(Guid id, IReadOnlyList<TestSendResult>? testResults, CancellationToken ct)
+    private async Task<IActionResult> DetailViewAsync(Guid id, IReadOnlyList<TestSendResult>? testResults, CancellationToken ct, bool confirming = false)
     {
         var c = await campaigns.GetAsync(id, ct);
         if (c is null) return NotFound();
         var audience = c.Status is CampaignStatus.Draft or CampaignStatus.Scheduled
             ? await AudienceModelAsync(c.SegmentId, c.Purpose, c.Category, c.SegmentsPerMessage, ct) : null;
         return View("Detail", new DetailModel(c, await reports.StatsAsync(c, ct), audience, testResults,
-            c.IsAbTest ? await reports.VariantStatsAsync(c.Id, ct) : []));
+            c.IsAbTest ? await reports.VariantStatsAsync(c.Id, ct) : [], confirming && c.Status == CampaignStatus.Draft));
     }
 
     /// <summary>The progress panel, polled by htmx while the campaign sends.</summary>
@@ -163,7 +239,9 @@ public sealed class CampaignsController(
 
     [HttpPost("{id:guid}/start")]
     [RequirePermission(Permission.CampaignsWrite)]
-    public Task<IActionResult> StartAsync(Guid id, CancellationToken ct) => CommandAsync(id, "start", campaigns.StartAsync, ct);
+    public async Task<IActionResult> StartAsync(Guid id, bool confirmed, CancellationToken ct) =>
+        // Sending costs money and cannot be taken back: the page asks first, with the eligible count and the cost.
+        confirmed ? await CommandAsync(id, "start", campaigns.StartAsync, ct) : Redirect($"/campaigns/{id}?confirm=true#confirm-start");
 
     [HttpPost("{id:guid}/pause")]
     [RequirePermission(Permission.CampaignsWrite)]

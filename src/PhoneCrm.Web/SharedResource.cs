@@ -1,3 +1,7 @@
+using System.Globalization;
+using Microsoft.Extensions.Localization;
+using PhoneCrm.Domain.Validation;
+
 namespace PhoneCrm.Web;
 
 /// <summary>Marker for the shared UI strings: keys are English, <c>Resources/SharedResource.ru.resx</c> has Russian.</summary>
@@ -13,4 +17,42 @@ public static class CodeLabels
         var s = localizer[kind + ":" + code];
         return s.ResourceNotFound ? code.Replace('_', ' ') : s.Value;
     }
+}
+
+/// <summary>
+/// Validation messages are English keys made by the services (and the API answers them as they are); a page shows them
+/// in the user's language through this one translation.
+/// </summary>
+public static class MessageLabels
+{
+    /// <summary>
+    /// The message translated: as a whole; else a message with a value after «: » through its pattern
+    /// (<c>Not a phone number: {0}</c>); else a path before «: » kept and the rest translated
+    /// (<c>rule.all[0].value: Expected a number.</c>); else unchanged.
+    /// </summary>
+    public static string Message(this IStringLocalizer localizer, string message)
+    {
+        ArgumentNullException.ThrowIfNull(localizer);
+        ArgumentNullException.ThrowIfNull(message);
+        var whole = localizer[message];
+        if (!whole.ResourceNotFound) return whole.Value;
+        var colon = message.IndexOf(": ", StringComparison.Ordinal);
+        if (colon <= 0) return message;
+        var (head, tail) = (message[..colon], message[(colon + 2)..]);
+        var pattern = localizer[head + ": {0}"];
+        if (!pattern.ResourceNotFound) return string.Format(CultureInfo.CurrentCulture, pattern.Value, tail);
+        var rest = localizer[tail];
+        return rest.ResourceNotFound ? message : $"{head}: {rest.Value}";
+    }
+
+    /// <summary>Each field's messages, translated and joined, for a form's inline errors.</summary>
+    public static Dictionary<string, string> Messages(this IStringLocalizer localizer, IReadOnlyDictionary<string, string[]> errors) =>
+        errors.ToDictionary(e => e.Key, e => string.Join(" ", e.Value.Select(localizer.Message)));
+
+    public static Dictionary<string, string> Messages(this IStringLocalizer localizer, ValidationErrors errors) =>
+        localizer.Messages(errors.ByField);
+
+    /// <summary>All messages in one line (a flash after a redirect).</summary>
+    public static string OneLine(this IStringLocalizer localizer, ValidationErrors errors) =>
+        string.Join(" ", errors.ByField.Values.SelectMany(v => v).Select(localizer.Message));
 }

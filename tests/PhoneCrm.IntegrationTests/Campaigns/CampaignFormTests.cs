@@ -101,6 +101,23 @@ public sealed class CampaignDraftTests(AppFixture app)
         Assert.True((await past.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("sendAt", out _));
     }
 
+    [Fact]
+    public async Task A_refused_test_send_is_a_red_alert_in_the_users_language()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var api = tenant.Api();
+        var id = await CampaignData.CampaignAsync(api, await CampaignData.SegmentAllAsync(api));
+        using var marketer = await tenant.SignInAsync(Role.Marketer);
+
+        var refused = await marketer.PostFormAsync($"/campaigns/{id}/test", new() { ["phones"] = "hello" }, tokenFrom: $"/campaigns/{id}");
+        Assert.Equal($"/campaigns/{id}", refused.Headers.Location?.OriginalString);
+        var page = WebUtility.HtmlDecode(await marketer.Client.GetStringAsync($"/campaigns/{id}"));
+        var alert = page[page.IndexOf("id=\"flash-error\"", StringComparison.Ordinal)..];
+        Assert.Contains("Не номер телефона: hello", alert[..200], StringComparison.Ordinal);
+        Assert.Contains("class=\"alert alert-danger", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("alert-success", page, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string> Form(string segmentId, string name, string text) => new()
     {
         ["name"] = name, ["segmentId"] = segmentId, ["purpose"] = "marketing", ["category"] = "promotional", ["text"] = text, ["sendAt"] = "",

@@ -10,6 +10,9 @@ public abstract class UiController : Controller
 {
     protected void Flash(string message) => TempData["Flash"] = message;
 
+    /// <summary>A refusal shown after a redirect: red and announced (role=alert), never in the green of a success.</summary>
+    protected void FlashError(string message) => TempData["FlashError"] = message;
+
     /// <summary>Pages show and read times in the tenant's zone; views format synchronously, so the zone is read first.</summary>
     public override async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {

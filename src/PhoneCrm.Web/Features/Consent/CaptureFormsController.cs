@@ -67,7 +67,7 @@ public sealed class CaptureFormsController(
         if (form is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            var messages = errors.ByField.ToDictionary(e => e.Key, e => t[e.Value[0]].Value);
+            var messages = t.Messages(errors);
             var editing = id is { } existing ? await forms.GetAsync(existing, ct) : null;
             return View(nameof(Index), await ModelAsync(editing, input, messages, ct));
         }

@@ -78,7 +78,7 @@ public sealed class PublicFormsController(
             HttpContext.Connection.RemoteIpAddress?.ToString(), Request.Headers.UserAgent.ToString(), src ?? PageUrl(tenantId, key)), ct);
         if (!result.IsValid)
         {
-            return Again(result.Errors.ByField.ToDictionary(e => e.Key, e => t[e.Value[0]].Value));
+            return Again(t.Messages(result.Errors));
         }
 
         if (result.ChallengeId is { } challenge)

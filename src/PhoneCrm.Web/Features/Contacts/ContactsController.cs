@@ -124,14 +124,14 @@ public sealed class ContactsController(
         if (valid is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View(nameof(New), new NewModel(form, Localize(errors.ByField), null));
+            return View(nameof(New), new NewModel(form, t.Messages(errors), null));
         }
 
         var result = await contacts.UpsertAsync(input, ct);
         if (!result.IsValid)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View(nameof(New), new NewModel(form, Localize(result.Errors.ByField), null));
+            return View(nameof(New), new NewModel(form, t.Messages(result.Errors), null));
         }
 
         var contact = result.Contact!;
@@ -163,7 +163,7 @@ public sealed class ContactsController(
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
             var current = contacts.View(result.Contact, scope);
-            return View(nameof(Card), await CardModelAsync(current, form, Localize(result.Errors.ByField), scope, null, ct));
+            return View(nameof(Card), await CardModelAsync(current, form, t.Messages(result.Errors), scope, null, ct));
         }
 
         await audit.WriteAsync(AuditActions.Update, "contact", id.ToString(), "ui edit", ct);
@@ -178,7 +178,7 @@ public sealed class ContactsController(
         if (await contacts.GetAsync(id, scope, ct) is null) return NotFound();
         if (string.IsNullOrWhiteSpace(text) || text.Length > 4000)
         {
-            Flash(t["A note must have 1 to 4000 characters."]);
+            FlashError(t["A note must have 1 to 4000 characters."]);
             return Redirect($"/contacts/{id}#notes");
         }
 
@@ -195,13 +195,13 @@ public sealed class ContactsController(
         if (await contacts.GetAsync(id, scope, ct) is null) return NotFound();
         if (scope.OwnerOnly is not null)
         {
-            Flash(t["Only a marketer or an admin can reassign contacts."]);
+            FlashError(t["Only a marketer or an admin can reassign contacts."]);
             return Redirect($"/contacts/{id}");
         }
 
         if (ownerId is { } o && (await contacts.OwnersAsync(ct)).All(x => x.Id != o))
         {
-            Flash(t["Choose a sales manager of this company."]);
+            FlashError(t["Choose a sales manager of this company."]);
             return Redirect($"/contacts/{id}");
         }
 
@@ -292,9 +292,6 @@ public sealed class ContactsController(
         return new CardModel(view, form, errors, await contacts.NotesAsync(view.Id, scope, ct), await contacts.OwnersAsync(ct), canWrite,
             canWrite && scope.OwnerOnly is null, tab, consents, events);
     }
-
-    private Dictionary<string, string> Localize(IReadOnlyDictionary<string, string[]> errors) =>
-        errors.ToDictionary(e => e.Key, e => string.Join(" ", e.Value.Select(m => t[m].Value)));
 
     internal Guid? CurrentUserId => Guid.TryParse(User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
 }

@@ -49,7 +49,7 @@ public abstract class ImportWizardController(ImportWizard wizard, ImportService 
                 return Redirect($"{wizard.Path}/{job.Id}/map");
             }
 
-            error = string.Join(" ", problem.ByField.Values.SelectMany(m => m).Select(m => t[m].Value));
+            error = t.OneLine(problem);
         }
 
         Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -79,7 +79,7 @@ public abstract class ImportWizardController(ImportWizard wizard, ImportService 
             Response.StatusCode = StatusCodes.Status400BadRequest;
             var missing = errors.ByField.Values.Any(m => m.Contains(ImportMappingValidator.RequiredMessage));
             var message = missing ? t[wizard.MissingColumns].Value
-                : string.Join(" ", errors.ByField.Select(e => $"{e.Key["mapping.".Length..]}: {string.Join(" ", e.Value.Select(m => t[m].Value))}"));
+                : string.Join(" ", errors.ByField.Select(e => $"{e.Key["mapping.".Length..]}: {string.Join(" ", e.Value.Select(t.Message))}"));
             return MapPage(job, await imports.PreviewAsync(id, ct), map.Where(m => m.Value >= 0).ToDictionary(m => m.Key, m => m.Value), message);
         }
 

@@ -52,7 +52,7 @@ public sealed class AutomationsController(AutomationSettings settings, AuditLog 
         if (saved is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            var messages = errors.ByField.ToDictionary(e => e.Key, e => t[e.Value[0]].Value);
+            var messages = t.Messages(errors);
             return View(nameof(Edit), await EditModelAsync(kind, form, messages, ct));
         }
 

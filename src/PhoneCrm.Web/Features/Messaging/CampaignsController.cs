@@ -154,7 +154,7 @@ public sealed class CampaignsController(
 
     private RedirectResult OnlyDrafts(Guid id)
     {
-        Flash(t["Only a draft can be edited."]);
+        FlashError(t["Only a draft can be edited."]);
         return Redirect($"/campaigns/{id}");
     }
 
@@ -229,7 +229,7 @@ public sealed class CampaignsController(
         var (results, errors) = await tests.SendAsync(c, list, ct);
         if (!errors.IsValid)
         {
-            Flash(string.Join(" ", errors.ByField.Values.SelectMany(v => v)));
+            FlashError(t.OneLine(errors));
             return Redirect($"/campaigns/{id}");
         }
 
@@ -259,7 +259,7 @@ public sealed class CampaignsController(
     {
         var result = await command(id, ct);
         if (result == CampaignCommandResult.NotFound) return NotFound();
-        if (result == CampaignCommandResult.Conflict) Flash(t["The campaign cannot do that in its current status."]);
+        if (result == CampaignCommandResult.Conflict) FlashError(t["The campaign cannot do that in its current status."]);
         else await audit.WriteAsync(AuditActions.Update, "campaign", id.ToString(), what, ct);
         return Redirect($"/campaigns/{id}");
     }

@@ -79,7 +79,7 @@ public sealed class TemplatesController(MessageTemplates templates, ConsentPurpo
         if (saved is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View("Edit", await ModelAsync(id, form, errors.ByField.ToDictionary(e => e.Key, e => t[e.Value[0]].Value), ct));
+            return View("Edit", await ModelAsync(id, form, t.Messages(errors), ct));
         }
 
         await audit.WriteAsync(id is null ? AuditActions.Create : AuditActions.Update, "message_template", saved.Id.ToString(), null, ct);

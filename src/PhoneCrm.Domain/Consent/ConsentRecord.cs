@@ -46,9 +46,22 @@ public sealed class ConsentRecord : ITenantOwned
     public required byte[] PrevHash { get; set; }
     public required byte[] Hash { get; set; }
 
+    /// <summary>The evidence as proofs and access reports show it.</summary>
+    public RecordEvidence Evidence() => new(Method, CapturedAt, RecordedAt, Ip, UserAgent, SourceUrl, FormVersion, RecordingId, PaperReference);
+
+    /// <summary>The consent text version shown, by id and the SHA-256 of its words; null when the record cites none.</summary>
+    public TextVersionRef? TextVersion() => TextVersionId is { } id ? new TextVersionRef(id, TextHash ?? "") : null;
+
     public ChainedFields Fields() => new(Seq, Id, ContactId, Purpose, Channel, Action, LegalBasis, Method, CapturedAt, RecordedAt, Ip,
         UserAgent, SourceUrl, TextVersionId, TextHash, FormVersion, RecordingId, PaperReference, ExpiresAt);
 }
+
+/// <summary>How and when a ledger record was captured: the evidence a proof or an access report shows.</summary>
+public sealed record RecordEvidence(string Method, DateTimeOffset CapturedAt, DateTimeOffset RecordedAt, string? Ip, string? UserAgent,
+    string? SourceUrl, string? FormVersion, string? RecordingId, string? PaperReference);
+
+/// <summary>A consent text version by id with the SHA-256 of its exact words.</summary>
+public sealed record TextVersionRef(Guid Id, string Sha256);
 
 /// <summary>The end of a tenant's chain. Appends lock this row, which serialises them per tenant.</summary>
 public sealed class ConsentChainHead : ITenantOwned

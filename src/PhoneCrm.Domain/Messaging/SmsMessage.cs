@@ -18,6 +18,12 @@ public sealed class SmsMessage : ITenantOwned
     /// <summary>Consent purpose the message is sent under (<c>marketing</c>, <c>transactional</c>, …).</summary>
     public required string Purpose { get; set; }
     public string Category { get; set; } = SmsCategories.Transactional;
+    /// <summary>
+    /// The consent ledger record (a grant, on consent or on a transactional basis such as a contract) that allowed this
+    /// message when it was queued: the proof behind the message. Null for a team test send and for an answer to the
+    /// person's own action (a code they asked for, their STOP confirmation), whose basis is that action.
+    /// </summary>
+    public Guid? ConsentRecordId { get; set; }
     /// <summary>E.164 encrypted with context <c>sms.phone</c>.</summary>
     public required byte[] PhoneCipher { get; set; }
     /// <summary>Blind index of the E.164 digits (same key as contacts), for lookup by phone.</summary>

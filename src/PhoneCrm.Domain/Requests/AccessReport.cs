@@ -1,3 +1,5 @@
+using PhoneCrm.Domain.Consent;
+
 namespace PhoneCrm.Domain.Requests;
 
 /// <summary>
@@ -58,23 +60,9 @@ public sealed record AccessReportConsent(
     string Purpose,
     string Channel,
     string? LegalBasis,
-    DateTimeOffset CapturedAt,
-    DateTimeOffset RecordedAt,
     DateTimeOffset? ExpiresAt,
-    AccessReportEvidence Evidence,
-    AccessReportTextVersion? TextVersion);
-
-public sealed record AccessReportEvidence(
-    string Method,
-    string? Ip,
-    string? UserAgent,
-    string? SourceUrl,
-    string? FormVersion,
-    string? RecordingId,
-    string? PaperReference);
-
-/// <summary>The consent text version by id and the SHA-256 of its exact words.</summary>
-public sealed record AccessReportTextVersion(Guid Id, string Sha256);
+    RecordEvidence Evidence,
+    TextVersionRef? TextVersion);
 
 /// <summary>
 /// One purpose × channel the person's data is processed for, as it stands now: its basis, since when, and until when it

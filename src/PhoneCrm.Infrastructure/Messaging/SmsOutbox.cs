@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Protection;
 
@@ -18,6 +19,9 @@ public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, Blin
     SmsWorkSignal signal, TimeProvider clock)
 {
     private const int ChunkSize = 5000;
+
+    /// <summary>Kinds sent without a consent record behind them: team test sends and the answers to the person's own action.</summary>
+    private static readonly string[] _kindsWithoutRecord = [SmsKinds.Test, .. SendIntent.AnswerKinds];
 
     /// <summary>Queues one message; the same key again returns the message already queued under it.</summary>
     public async Task<SmsMessage> QueueAsync(OutgoingSms sms, CancellationToken ct)
@@ -55,6 +59,8 @@ public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, Blin
         return inserted;
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
+        Justification = "The one interpolated fragment is the constant ConsentSql.IsActive; every value is a parameter.")]
     private async Task<int> InsertChunkAsync(NpgsqlConnection conn, Guid tenant, List<OutgoingSms> chunk, decimal price,
         DateTimeOffset now, CancellationToken ct)
     {
@@ -94,11 +100,18 @@ public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, Blin
             due[i] = (s.SendAfter ?? now).UtcDateTime;
         }
 
-        await using var cmd = new NpgsqlCommand("""
-            INSERT INTO sms_messages (tenant_id, id, contact_id, campaign_id, kind, purpose, category, phone_cipher, phone_index,
-                text_cipher, segments, cost, idempotency_key, status, attempts, next_attempt_at, created_at)
-            SELECT @tenant, u.id, u.contact_id, u.campaign_id, u.kind, u.purpose, u.category, u.phone_cipher, u.phone_index,
-                u.text_cipher, u.segments, u.cost, u.key, 'queued', 0, u.due, @now
+        // The proof behind each message is read in the same statement that queues it: the ledger record of the contact's
+        // active state for the message's purpose by SMS at this moment (ConsentSql.IsActive). Test sends and answers to
+        // the person's own action rest on that action, not on a record (SendIntent.AnswersRecipient).
+        await using var cmd = new NpgsqlCommand($"""
+            INSERT INTO sms_messages (tenant_id, id, contact_id, campaign_id, kind, purpose, category, consent_record_id, phone_cipher,
+                phone_index, text_cipher, segments, cost, idempotency_key, status, attempts, next_attempt_at, created_at)
+            SELECT @tenant, u.id, u.contact_id, u.campaign_id, u.kind, u.purpose, u.category,
+                CASE WHEN u.kind = ANY(@withoutRecord) THEN NULL ELSE (
+                    SELECT s.last_record_id FROM consent_states s
+                    WHERE s.tenant_id = @tenant AND s.contact_id = u.contact_id AND s.purpose = u.purpose AND s.channel = @channel
+                      AND {ConsentSql.IsActive("s", "@now")}) END,
+                u.phone_cipher, u.phone_index, u.text_cipher, u.segments, u.cost, u.key, 'queued', 0, u.due, @now
             FROM unnest(@ids, @contacts, @campaigns, @kinds, @purposes, @categories, @phones, @indexes, @texts, @segments,
                 @costs, @keys, @due)
                 AS u(id, contact_id, campaign_id, kind, purpose, category, phone_cipher, phone_index, text_cipher, segments,
@@ -107,6 +120,8 @@ public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, Blin
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter("tenant", tenant));
         cmd.Parameters.Add(new NpgsqlParameter("now", now));
+        cmd.Parameters.Add(new NpgsqlParameter("channel", SendIntent.Channel));
+        cmd.Parameters.Add(new NpgsqlParameter("withoutRecord", _kindsWithoutRecord));
         cmd.Parameters.Add(Sql.ArrayOf("ids", ids));
         cmd.Parameters.Add(Sql.ArrayOf("contacts", contacts));
         cmd.Parameters.Add(Sql.ArrayOf("campaigns", campaigns));

@@ -45,9 +45,8 @@ public sealed class AccessReports(
         var states = await ledger.StatesAsync(contactId, ct);
         var purposeRows = (await purposes.ListAsync(ct)).ToDictionary(p => p.Code, StringComparer.Ordinal);
 
-        var consents = records.Select(r => new AccessReportConsent(r.Id, r.Seq, r.Action, r.Purpose, r.Channel, r.LegalBasis, r.CapturedAt,
-            r.RecordedAt, r.ExpiresAt, new AccessReportEvidence(r.Method, r.Ip, r.UserAgent, r.SourceUrl, r.FormVersion, r.RecordingId, r.PaperReference),
-            r.TextVersionId is { } textId ? new AccessReportTextVersion(textId, r.TextHash ?? "") : null)).ToList();
+        var consents = records.Select(r => new AccessReportConsent(r.Id, r.Seq, r.Action, r.Purpose, r.Channel, r.LegalBasis, r.ExpiresAt,
+            r.Evidence(), r.TextVersion())).ToList();
 
         var firstGrant = records.Where(r => r.Action == ConsentActions.Grant)
             .GroupBy(r => (r.Purpose, r.Channel)).ToDictionary(g => g.Key, g => g.Min(r => r.CapturedAt));

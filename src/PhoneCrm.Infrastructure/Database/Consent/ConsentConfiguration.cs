@@ -48,7 +48,8 @@ internal sealed class ConsentRecordConfiguration : IEntityTypeConfiguration<Cons
         b.HasKey(r => new { r.TenantId, r.Seq });
         b.Property(r => r.Seq).ValueGeneratedNever();
         b.Property(r => r.Id).ValueGeneratedNever();
-        b.HasIndex(r => new { r.TenantId, r.Id }).IsUnique();
+        // Messages point at the record that allowed them (sms_messages.consent_record_id).
+        b.HasAlternateKey(r => new { r.TenantId, r.Id });
         b.HasIndex(r => new { r.TenantId, r.ContactId, r.Seq });
         // Bulk proof by time range.
         b.HasIndex(r => new { r.TenantId, r.CapturedAt });

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Tenancy;
@@ -38,6 +39,9 @@ internal sealed class SmsMessageConfiguration : IEntityTypeConfiguration<SmsMess
 
         b.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Contact>().WithMany().HasForeignKey(m => new { m.TenantId, m.ContactId }).OnDelete(DeleteBehavior.Restrict);
+        // The proof behind the message: the ledger keeps its records, so the link never dangles.
+        b.HasOne<ConsentRecord>().WithMany().HasForeignKey(m => new { m.TenantId, m.ConsentRecordId })
+            .HasPrincipalKey(r => new { r.TenantId, r.Id }).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

@@ -11,6 +11,9 @@ public static class ConsentModule
         services.AddScoped<ConsentTexts>();
         services.AddScoped<ConsentLedger>();
         services.AddScoped<ProofPdf>();
+        services.AddScoped<MessageConsentProofs>();
+        services.AddScoped<MessageProofPdf>();
+        services.AddScoped<CampaignProofArchive>();
         services.AddScoped<CaptureForms>();
         services.AddScoped<FormSubmissions>();
         services.AddScoped<IConsentCodeSender, OutboxConsentCodeSender>();

@@ -13,6 +13,7 @@ public static class RequestsModule
         services.AddScoped<SubjectRequests>();
         services.AddScoped<RequestNotices>();
         services.AddScoped<RequestExecution>();
+        services.AddScoped<AccessReportPdf>();
         return services;
     }
 }

@@ -628,12 +628,11 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.HasKey("TenantId", "Seq")
                         .HasName("pk_consent_records");
 
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_consent_records_tenant_id_id");
+
                     b.HasIndex("TenantId", "CapturedAt")
                         .HasDatabaseName("ix_consent_records_tenant_id_captured_at");
-
-                    b.HasIndex("TenantId", "Id")
-                        .IsUnique()
-                        .HasDatabaseName("ix_consent_records_tenant_id_id");
 
                     b.HasIndex("TenantId", "Purpose")
                         .HasDatabaseName("ix_consent_records_tenant_id_purpose");
@@ -2088,6 +2087,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("category");
 
+                    b.Property<Guid?>("ConsentRecordId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("consent_record_id");
+
                     b.Property<Guid?>("ContactId")
                         .HasColumnType("uuid")
                         .HasColumnName("contact_id");
@@ -2178,6 +2181,9 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_sms_messages");
+
+                    b.HasIndex("TenantId", "ConsentRecordId")
+                        .HasDatabaseName("ix_sms_messages_tenant_id_consent_record_id");
 
                     b.HasIndex("TenantId", "IdempotencyKey")
                         .IsUnique()
@@ -3448,6 +3454,13 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_sms_messages_tenants_tenant_id");
+
+                    b.HasOne("PhoneCrm.Domain.Consent.ConsentRecord", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ConsentRecordId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_sms_messages_consent_records_tenant_id_consent_record_id");
 
                     b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
                         .WithMany()

@@ -41,7 +41,7 @@ public sealed class AccessReportPdf(IConfiguration config, TenantClock clock, IS
         if (report.Purposes.Count == 0) w.Text(t["None."], w.Body);
         foreach (var p in report.Purposes)
         {
-            w.Text($"{p.Name} · {t.Code("channel", p.Channel)} · {t["Legal basis"]}: {t.Code("legalBasis", p.LegalBasis)} · {t.Code("consentStatus", p.Status)}", w.Bold);
+            w.Text($"{PurposeName(p)} · {t.Code("channel", p.Channel)} · {t["Legal basis"]}: {t.Code("legalBasis", p.LegalBasis)} · {t.Code("consentStatus", p.Status)}", w.Bold);
             w.Text($"{t["Since"]} {clock.FormatStamp(p.Since)}"
                 + (p.WithdrawnAt is { } wd ? $" · {t["Withdrawn on"]} {clock.FormatStamp(wd)}" : "")
                 + (p.ExpiresAt is { } x ? $" · {t["Expires"]} {clock.FormatStamp(x)}" : ""), w.Body);
@@ -85,6 +85,14 @@ public sealed class AccessReportPdf(IConfiguration config, TenantClock clock, IS
             : p.ValidityDays is { } days
                 ? string.Format(CultureInfo.CurrentCulture, t["Kept while the consent holds ({0} days from the grant), then destroyed within {1} days."], days, AccessReport.DestructionDays)
                 : string.Format(CultureInfo.CurrentCulture, t["Kept until the consent is withdrawn or the purpose is achieved, then destroyed within {0} days."], AccessReport.DestructionDays);
+    }
+
+    /// <summary>A built-in purpose in the reader's language; a tenant's own purpose by the name the Admin gave it.</summary>
+    public string PurposeName(AccessReportPurpose p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var translated = t["purpose:" + p.Purpose];
+        return translated.ResourceNotFound ? p.Name : translated.Value;
     }
 
     private static void Section(PdfPageWriter w, string title)

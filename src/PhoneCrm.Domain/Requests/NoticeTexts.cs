@@ -26,8 +26,10 @@ public static class NoticeTexts
     public static string Extension(string operatorName, SubjectRequest request, TimeZoneInfo zone) =>
         $"{operatorName}: срок ответа на запрос {request.Number} продлён до {Day(request.DueAt, zone)}. Причина: {request.ExtensionReason}";
 
-    public static string Completed(string operatorName, SubjectRequest request) => request.Type switch
+    /// <param name="nothingHeld">An access request of a person the operator holds nothing about: the answer says so.</param>
+    public static string Completed(string operatorName, SubjectRequest request, bool nothingHeld = false) => request.Type switch
     {
+        SubjectRequestTypes.Access when nothingHeld => $"{operatorName}: запрос {request.Number} выполнен, ваши персональные данные у нас не обрабатываются.",
         SubjectRequestTypes.Access => $"{operatorName}: запрос {request.Number} выполнен, сведения об обработке ваших данных подготовлены и направлены вам.",
         SubjectRequestTypes.WithdrawAll => $"{operatorName}: запрос {request.Number} выполнен, все ваши согласия отозваны.",
         SubjectRequestTypes.Rectify => $"{operatorName}: запрос {request.Number} выполнен, ваши данные уточнены.",

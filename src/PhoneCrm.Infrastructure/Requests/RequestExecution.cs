@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Requests;
 using PhoneCrm.Domain.Validation;
@@ -13,14 +14,15 @@ public sealed record ExecutionRefusal(ValidationErrors Errors, RequestConflict? 
 }
 
 /// <summary>What was done: the resolution recorded on the request, the access report (JSON), the erasure's act.</summary>
-public sealed record ExecutionOutcome(string Resolution, string? Report = null, Guid? DestructionActId = null);
+public sealed record ExecutionOutcome(string Resolution, string? Report = null, Guid? DestructionActId = null, bool NothingHeld = false);
 
 /// <summary>
 /// Carries out a verified request by its type: <c>withdraw_all</c> withdraws every active consent of the person through
 /// the consent ledger (evidence: the request's number); <c>rectify</c> records the staff's note of what was corrected
-/// (the correction itself is made on the card); <c>access</c> and <c>erasure</c> call the report and erasure services.
+/// (the correction itself is made on the card); <c>access</c> builds the report (<see cref="AccessReports"/>; a person the
+/// base does not know gets the report that nothing is held); <c>erasure</c> calls the erasure service.
 /// </summary>
-public sealed class RequestExecution(PhoneCrmDbContext db, ConsentLedger ledger)
+public sealed class RequestExecution(PhoneCrmDbContext db, ConsentLedger ledger, AccessReports reports, TimeProvider clock)
 {
     public static string NotAvailableYet(string type) =>
         $"Executing {type} requests is not available yet: answer the person by hand, or wait for the next release.";
@@ -29,7 +31,7 @@ public sealed class RequestExecution(PhoneCrmDbContext db, ConsentLedger ledger)
     {
         SubjectRequestTypes.Rectify when note is null =>
             new(ValidationErrors.Of("note", "Say what was corrected: the note is the record of the rectification."), null),
-        SubjectRequestTypes.Access or SubjectRequestTypes.Erasure =>
+        SubjectRequestTypes.Erasure =>
             new(new ValidationErrors(), new RequestConflict(NotAvailableYet(request.Type))),
         _ when note is { Length: > SubjectRequest.NoteMax } => new(ValidationErrors.Of("note", $"At most {SubjectRequest.NoteMax} characters."), null),
         _ => ExecutionRefusal.None,
@@ -45,8 +47,17 @@ public sealed class RequestExecution(PhoneCrmDbContext db, ConsentLedger ledger)
         {
             SubjectRequestTypes.WithdrawAll => await WithdrawAllAsync(request, note, ct),
             SubjectRequestTypes.Rectify => new ExecutionOutcome(note!),
+            SubjectRequestTypes.Access => await AccessAsync(request, note, ct),
             _ => throw new InvalidOperationException($"{request.Type} is refused by Check."),
         };
+    }
+
+    private async Task<ExecutionOutcome> AccessAsync(SubjectRequest request, string? note, CancellationToken ct)
+    {
+        var report = request.ContactId is { } contactId ? await reports.BuildAsync(contactId, ct) : AccessReport.NothingHeld(clock.GetUtcNow());
+        var resolution = report.Held ? "The report of the data held was prepared." : "Nothing is held about the person.";
+        return new ExecutionOutcome(note is null ? resolution : $"{resolution} {note}", JsonSerializer.Serialize(report, JsonSerializerOptions.Web),
+            NothingHeld: !report.Held);
     }
 
     private async Task<ExecutionOutcome> WithdrawAllAsync(SubjectRequest request, string? note, CancellationToken ct)

@@ -122,13 +122,21 @@ public sealed record CreatedRequestDto(Guid Id, string Number, string Type, stri
 
 public sealed record SubjectRequestPage(IReadOnlyList<SubjectRequestDto> Items, string? NextCursor);
 
-/// <summary>Query of the list: <c>status</c>, <c>overdue=true</c>, <c>type</c>, <c>assignee</c>, <c>cursor</c>, <c>limit</c>.</summary>
+/// <summary>Query of the list: <c>status</c>, <c>overdue=true</c>, <c>open=true</c> (received or verified), <c>type</c>,
+/// <c>assignee</c>, <c>cursor</c>, <c>limit</c>.</summary>
 public sealed class SubjectRequestFilter
 {
     public string? Status { get; set; }
+    public bool? Open { get; set; }
     public bool? Overdue { get; set; }
     public string? Type { get; set; }
     public Guid? Assignee { get; set; }
     public string? Cursor { get; set; }
     public int? Limit { get; set; }
 }
+
+/// <summary>A member who may handle requests, for the assignee choice.</summary>
+public sealed record RequestHandler(Guid UserId, string Email);
+
+/// <summary>An open request the dashboard shows: overdue, or due within a day; <paramref name="MarkedAt"/> is when the deadlines job recorded it.</summary>
+public sealed record RequestAttention(Guid Id, string Number, string Type, DateTimeOffset DueAt, bool Overdue, DateTimeOffset? MarkedAt);

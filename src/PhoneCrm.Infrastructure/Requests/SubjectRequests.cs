@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Requests;
@@ -178,6 +179,32 @@ public sealed class SubjectRequests(
         return (await open.CountAsync(r => r.DueAt < now, ct), await open.CountAsync(r => r.DueAt >= now && r.DueAt < soon, ct));
     }
 
+    /// <summary>
+    /// What the dashboard must not let anyone miss: open requests overdue or due within a day, most urgent first, with when
+    /// the deadlines job first marked them. Numbers and dates only, no personal data.
+    /// </summary>
+    public async Task<IReadOnlyList<RequestAttention>> AttentionAsync(int max, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var soon = now.AddDays(1);
+        var rows = await db.SubjectRequests.AsNoTracking()
+            .Where(r => (r.Status == SubjectRequestStatuses.Received || r.Status == SubjectRequestStatuses.Verified) && r.DueAt < soon)
+            .OrderBy(r => r.DueAt).Take(max)
+            .Select(r => new { r.Id, r.Number, r.Type, r.DueAt, r.OverdueMarkedAt, r.DueSoonMarkedAt }).ToListAsync(ct);
+        return [.. rows.Select(r => new RequestAttention(r.Id, r.Number, r.Type, r.DueAt, r.DueAt < now, r.DueAt < now ? r.OverdueMarkedAt : r.DueSoonMarkedAt))];
+    }
+
+    /// <summary>The active members whose roles may handle requests: whom a request can be assigned to.</summary>
+    public async Task<IReadOnlyList<RequestHandler>> HandlersAsync(CancellationToken ct = default)
+    {
+        var rows = await (from m in db.Memberships.AsNoTracking()
+                          join u in db.Users.AsNoTracking() on m.UserId equals u.Id
+                          where m.IsActive
+                          orderby u.Email
+                          select new { m.Roles, u.Id, u.Email }).ToListAsync(ct);
+        return [.. rows.Where(r => RolePermissions.AllowsAny(r.Roles, Permission.RequestsManage)).Select(r => new RequestHandler(r.Id, r.Email!))];
+    }
+
     public async Task<RequestResult> VerifyAsync(Guid id, VerifyInput? input, CancellationToken ct = default)
     {
         var errors = VerifyInputValidator.Instance.Check(input ?? new VerifyInput());
@@ -229,8 +256,9 @@ public sealed class SubjectRequests(
         if (refusal.Conflict is { } refused) return RequestResult.Refused(refused);
 
         // The final word goes out before an erasure forgets the number; everything else is told after it is done.
-        var finalText = NoticeTexts.Completed(await notices.OperatorNameAsync(ct), request);
-        if (request.Type == SubjectRequestTypes.Erasure) await notices.SendAsync(request, NoticeKinds.Final, finalText, e164, ct);
+        var operatorName = await notices.OperatorNameAsync(ct);
+        if (request.Type == SubjectRequestTypes.Erasure)
+            await notices.SendAsync(request, NoticeKinds.Final, NoticeTexts.Completed(operatorName, request), e164, ct);
         var outcome = await execution.RunAsync(request, note, ct);
         if (outcome.Report is { } report) request.ReportCipher = protector.Encrypt(report, ReportContext);
         request.DestructionActId = outcome.DestructionActId;
@@ -238,7 +266,8 @@ public sealed class SubjectRequests(
         if (request.Type == SubjectRequestTypes.Erasure) request.ForgetPerson();
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(AuditActions.Update, EntityType, request.Id.ToString(), $"completed: {outcome.Resolution}", ct);
-        if (request.Type != SubjectRequestTypes.Erasure) await notices.SendAsync(request, NoticeKinds.Final, finalText, e164, ct);
+        if (request.Type != SubjectRequestTypes.Erasure)
+            await notices.SendAsync(request, NoticeKinds.Final, NoticeTexts.Completed(operatorName, request, outcome.NothingHeld), e164, ct);
         return RequestResult.Ok(request);
     }
 
@@ -267,6 +296,7 @@ public sealed class SubjectRequests(
     {
         var query = db.SubjectRequests.AsNoTracking();
         if (filter.Status is { } status) query = query.Where(r => r.Status == status);
+        if (filter.Open == true) query = query.Where(r => r.Status == SubjectRequestStatuses.Received || r.Status == SubjectRequestStatuses.Verified);
         if (filter.Type is { } type) query = query.Where(r => r.Type == type);
         if (filter.Assignee is { } assignee) query = query.Where(r => r.AssigneeId == assignee);
         if (filter.Overdue == true)

@@ -143,6 +143,36 @@ public sealed partial class SubjectRequestsApiTests(AppFixture app)
     }
 
     [Fact]
+    public async Task An_executed_access_request_carries_the_report_and_a_stranger_is_told_nothing_is_held()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        const string phone = "+79161110015";
+        var granted = await api.PostAsJsonAsync("/api/v1/consents", new
+        {
+            phone, purpose = "marketing", channel = "sms", legalBasis = "consent", evidence = new { method = "web_form" },
+        });
+        Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
+        var known = (await AccessAsync(api, phone)).GetProperty("id").GetGuid();
+        var stranger = (await AccessAsync(api, "+79161110016")).GetProperty("id").GetGuid();
+
+        foreach (var id in new[] { known, stranger })
+        {
+            await api.PostAsJsonAsync($"/api/v1/subject-requests/{id}/verify", new { method = "sms_code" });
+            Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/v1/subject-requests/{id}/execute", null)).StatusCode);
+        }
+
+        var report = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/subject-requests/{known}")).GetProperty("report");
+        Assert.True(report.GetProperty("held").GetBoolean());
+        Assert.Equal(phone, report.GetProperty("subject").GetProperty("phone").GetString());
+        Assert.Equal("marketing", report.GetProperty("consents")[0].GetProperty("purpose").GetString());
+        var nothing = await api.GetFromJsonAsync<JsonElement>($"/api/v1/subject-requests/{stranger}");
+        Assert.Equal("completed", nothing.GetProperty("status").GetString());
+        Assert.False(nothing.GetProperty("report").GetProperty("held").GetBoolean());
+        Assert.Contains("не обрабатываются", nothing.GetProperty("notices")[1].GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rectify_is_completed_with_the_note_of_what_was_corrected()
     {
         var tenant = await app.CreateTenantAsync();

@@ -7,7 +7,8 @@ namespace PhoneCrm.Web.Features.Dashboard;
 /// <summary>The main menu by capability; an item shows only to those who hold its permission.</summary>
 public static class NavItems
 {
-    public sealed record Item(string Title, string Path, Permission Permission, bool Available, bool InSettings = false);
+    /// <param name="Badge">A view component drawing a count beside the title (e.g. overdue requests), or null.</param>
+    public sealed record Item(string Title, string Path, Permission Permission, bool Available, bool InSettings = false, string? Badge = null);
 
     private static readonly Item[] _items =
     [
@@ -20,7 +21,7 @@ public static class NavItems
         new("Inbox", "/inbox", Permission.ContactsWrite, true),
         new("SMS simulator", "/messaging/simulator", Permission.CampaignsWrite, true),
         new("Analytics", "/analytics", Permission.AnalyticsRead, false),
-        new("Requests", "/requests", Permission.RequestsView, false),
+        new("Requests", "/requests", Permission.RequestsView, true, Badge: "RequestsBadge"),
         new("Breach register", "/breaches", Permission.BreachesManage, true),
         new("Audit log", "/audit", Permission.AuditRead, true),
         new("Users", "/settings/users", Permission.UsersManage, true, InSettings: true),

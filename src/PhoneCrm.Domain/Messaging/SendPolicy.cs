@@ -13,10 +13,11 @@ public sealed record SendIntent(string Purpose, string Category, string Kind, bo
     public bool IsMarketing => Category != SmsCategories.Transactional;
 
     /// <summary>The kinds that answer what the recipient has just done themselves (a code they asked for on a form or by
-    /// SMS, the steps of their number change, the confirmation of their STOP, the answers to their data-subject request).</summary>
+    /// SMS, the steps of their number change, the confirmation of their STOP, the answers to their data-subject request,
+    /// a staff member's reply to the SMS they wrote).</summary>
     public static readonly IReadOnlySet<string> AnswerKinds = new HashSet<string>(StringComparer.Ordinal)
     {
-        SmsKinds.ConsentCode, SmsKinds.NumberChange, SmsKinds.OptOutConfirmation, SmsKinds.SubjectRequestCode, SmsKinds.SubjectRequestNotice,
+        SmsKinds.ConsentCode, SmsKinds.NumberChange, SmsKinds.OptOutConfirmation, SmsKinds.SubjectRequestCode, SmsKinds.SubjectRequestNotice, SmsKinds.Reply,
     };
 
     /// <summary>

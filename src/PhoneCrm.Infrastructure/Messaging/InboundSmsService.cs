@@ -23,6 +23,20 @@ public sealed record InboundResult(InboundSms? Message, ValidationErrors Errors,
     public bool IsValid => Errors.IsValid;
 }
 
+/// <summary>What became of a staff reply: queued (<paramref name="MessageId"/>), refused by the send policy (<paramref name="Refusal"/>), or invalid.</summary>
+public sealed record ReplyResult(Guid? MessageId, string? Refusal, ValidationErrors Errors);
+
+/// <summary>A staff member's answer to a person's SMS.</summary>
+public sealed record ReplyInput(string? Text);
+
+/// <summary>A staff reply: a plain text (no variables, nobody fills them), within one SMS text's limits.</summary>
+public sealed class ReplyInputValidator : InputValidator<ReplyInput>
+{
+    public static ReplyInputValidator Instance { get; } = new();
+
+    private ReplyInputValidator() => Field(x => x.Text, "text").MessageText(_ => false);
+}
+
 /// <summary>An inbox row decrypted for a reader.</summary>
 public sealed record InboxItem(Guid Id, string From, string? To, string Text, string Kind, Guid? ContactId, DateTimeOffset ReceivedAt,
     DateTimeOffset? HandledAt, string? HandledBy);
@@ -182,6 +196,27 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
 
     public InboxItem View(InboundSms m) => new(m.Id, protector.Decrypt(m.FromCipher, SmsPii.InboundFrom)!, m.To,
         protector.Decrypt(m.TextCipher, SmsPii.InboundText)!, m.Kind, m.ContactId, m.ReceivedAt, m.HandledAt, m.HandledBy);
+
+    /// <summary>
+    /// A staff member answers the person who wrote: a transactional SMS through the send policy (a number that is
+    /// erased, suppressed for everything or cannot take SMS gets none), idempotent per message and text so a double
+    /// click sends once; the reply marks the message handled. Null when the message is not this tenant's.
+    /// </summary>
+    public async Task<ReplyResult?> ReplyAsync(Guid id, string? text, string by, CancellationToken ct)
+    {
+        var message = await db.InboundSms.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
+        if (message is null) return null;
+        var errors = ReplyInputValidator.Instance.Check(new ReplyInput(text));
+        if (!errors.IsValid) return new ReplyResult(null, null, errors);
+        var from = protector.Decrypt(message.FromCipher, SmsPii.InboundFrom)!;
+        if (!PhoneParser.TryParse(from, out var phone)) return new ReplyResult(null, SendReasons.InvalidPhone, errors);
+
+        var key = $"inbox-reply:{id}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text!.Trim())))[..16]}";
+        var (queued, refusal) = await answers.TryQueueAsync(message.ContactId, phone.E164, text.Trim(), SmsKinds.Reply, key, ct);
+        if (queued is null) return new ReplyResult(null, refusal, errors);
+        await MarkHandledAsync(id, by, ct);
+        return new ReplyResult(queued, null, errors);
+    }
 
     public async Task<bool> MarkHandledAsync(Guid id, string by, CancellationToken ct) =>
         await db.InboundSms.Where(m => m.Id == id && m.HandledAt == null)

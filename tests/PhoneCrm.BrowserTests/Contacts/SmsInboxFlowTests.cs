@@ -39,7 +39,12 @@ public sealed class SmsInboxFlowTests(BrowserFixture app)
         await Assertions.Expect(row).ToContainTextAsync("неизвестный номер");
         await BrowserFixture.ScreenshotAsync(page, "sms-02-inbox");
 
-        await row.GetByRole(AriaRole.Button, new() { Name = "Обработано" }).ClickAsync();
+        // The answer goes back by SMS (transactional, so the earlier STOP for marketing does not stop it) and handles the reply.
+        await row.Locator("summary", new() { HasText = "Ответить" }).ClickAsync();
+        await row.GetByLabel("Ответ в SMS").FillAsync("Завтра до 18:00, курьер позвонит заранее.");
+        await BrowserFixture.ScreenshotAsync(page, "sms-02b-reply");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Отправить ответ" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("Ответ поставлен в очередь.");
         await Assertions.Expect(page.Locator("#inbox-empty")).ToBeVisibleAsync();
         await page.Locator("#toggle-handled").ClickAsync();
         await Assertions.Expect(page.Locator("#inbox-table .inbox-row")).ToHaveCountAsync(2);

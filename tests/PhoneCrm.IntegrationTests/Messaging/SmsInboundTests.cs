@@ -209,6 +209,40 @@ public sealed class SmsInboundTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Staff_reply_to_a_person_is_one_transactional_sms_through_the_policy_and_handles_the_message()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var phone = SmsTestData.Phone();
+        var contactId = await GrantMarketingAsync(api, phone);
+        var id = (await InboundAsync(api, phone, "Когда привезут заказ?")).GetProperty("id").GetGuid();
+        using var session = await tenant.SignInAsync(PhoneCrm.Domain.Access.Role.Marketer);
+
+        var empty = await session.PostFormAsync($"/inbox/{id}/reply", new() { ["text"] = " " }, tokenFrom: "/inbox");
+        Assert.Equal(HttpStatusCode.Redirect, empty.StatusCode);
+        Assert.Contains("Введите текст сообщения.", await (await session.GetAsync("/inbox")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // A double click sends once: the same text to the same message is the same outbox key.
+        for (var i = 0; i < 2; i++)
+        {
+            var sent = await session.PostFormAsync($"/inbox/{id}/reply", new() { ["text"] = "Завтра до 18:00." }, tokenFrom: "/inbox");
+            Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        }
+
+        var replies = await tenant.WithDbAsync(db => db.SmsMessages.AsNoTracking().Where(m => m.Kind == SmsKinds.Reply).ToListAsync());
+        var reply = Assert.Single(replies);
+        Assert.Equal(contactId, reply.ContactId);
+        Assert.Equal(SmsCategories.Transactional, reply.Category);
+        Assert.NotNull((await tenant.WithDbAsync(db => db.InboundSms.AsNoTracking().SingleAsync())).HandledAt);
+        var audited = await tenant.WithDbAsync(db => db.AuditLog.AsNoTracking().Where(a => a.EntityType == "sms_reply").Select(a => a.EntityIds).ToListAsync());
+        Assert.Equal([reply.Id.ToString(), reply.Id.ToString()], audited);
+
+        var other = await app.CreateTenantAsync();
+        using var stranger = await other.SignInAsync(PhoneCrm.Domain.Access.Role.Marketer);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostFormAsync($"/inbox/{id}/reply", new() { ["text"] = "Привет" }, tokenFrom: "/inbox")).StatusCode);
+    }
+
+    [Fact]
     public async Task Inbound_without_from_is_400()
     {
         var tenant = await app.CreateTenantAsync();

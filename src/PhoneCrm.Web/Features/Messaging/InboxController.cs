@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
@@ -29,6 +30,23 @@ public sealed class InboxController(InboundSmsService inbound, NumberChangeServi
         await audit.WriteAsync(AuditActions.Read, "sms_inbound", null,
             $"inbox; kind={kind}; all={all}; count={items.Count}; numberChanges={changes.Count}", ct);
         return View(new IndexModel(items, kind, all, changes));
+    }
+
+    /// <summary>Answers the person by SMS (transactional, through the send policy); the message is then handled.</summary>
+    [HttpPost("{id:guid}/reply")]
+    public async Task<IActionResult> Reply(Guid id, string? text, string? kind, bool all, CancellationToken ct)
+    {
+        var result = await inbound.ReplyAsync(id, text, User.FindFirstValue(ClaimTypes.Email) ?? User.Identity?.Name ?? "user", ct);
+        if (result is null) return NotFound();
+        if (!result.Errors.IsValid) FlashError(t.OneLine(result.Errors));
+        else if (result.Refusal is { } reason) FlashError(string.Format(CultureInfo.CurrentCulture, t["The reply was not sent: {0}."].Value, t["reason:" + reason].Value));
+        else
+        {
+            await audit.WriteAsync(AuditActions.Create, "sms_reply", result.MessageId.ToString(), $"inbox reply to {id}", ct);
+            Flash(t["Reply queued."]);
+        }
+
+        return Redirect($"/inbox?kind={kind}&all={all}");
     }
 
     [HttpPost("{id:guid}/handled")]

@@ -22,7 +22,7 @@ public static class ApiScope
         [Segments] = [Permission.SegmentsRead, Permission.SegmentsWrite],
         [Campaigns] = [Permission.CampaignsRead, Permission.CampaignsWrite, Permission.AnalyticsRead],
         [Sms] = [Permission.SmsWebhooks],
-        [Requests] = [Permission.RequestsView, Permission.RequestsManage, Permission.BreachesManage],
+        [Requests] = [Permission.RequestsView, Permission.RequestsManage, Permission.BreachesManage, Permission.DestructionActsRead],
         [Admin] = [Permission.SettingsManage],
     };
 

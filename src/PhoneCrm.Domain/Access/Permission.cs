@@ -34,6 +34,8 @@ public enum Permission
     BreachesManage,
     /// <summary>See the retention job's runs and who it will destroy next.</summary>
     RetentionView,
+    /// <summary>Read acts of destruction (Order No. 179): they name the erased subject, so compliance work only.</summary>
+    DestructionActsRead,
     AuditRead,
     UsersManage,
     ApiKeysManage,

@@ -11,7 +11,7 @@ public static class RolePermissions
             Permission.ContactsImport, Permission.ContactsExport, Permission.ConsentRead, Permission.ConsentWrite,
             Permission.ConsentManage, Permission.EventsWrite, Permission.SegmentsRead, Permission.SegmentsWrite,
             Permission.CampaignsRead, Permission.CampaignsWrite, Permission.AnalyticsRead, Permission.RequestsView, Permission.RequestsManage,
-            Permission.BreachesManage, Permission.RetentionView, Permission.UsersManage, Permission.ApiKeysManage, Permission.SettingsManage, Permission.JobsDashboard,
+            Permission.BreachesManage, Permission.RetentionView, Permission.DestructionActsRead, Permission.UsersManage, Permission.ApiKeysManage, Permission.SettingsManage, Permission.JobsDashboard,
         ],
         [Role.Marketer] =
         [
@@ -36,7 +36,7 @@ public static class RolePermissions
         [
             Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ConsentRead,
             Permission.ConsentWrite, Permission.RequestsView, Permission.RequestsManage, Permission.AuditRead, Permission.ContactsExport,
-            Permission.BreachesManage, Permission.RetentionView,
+            Permission.BreachesManage, Permission.RetentionView, Permission.DestructionActsRead,
         ],
         // Technical only: no customer content at all.
         [Role.SystemOperator] = [Permission.OwnAccount, Permission.DashboardView, Permission.JobsDashboard],

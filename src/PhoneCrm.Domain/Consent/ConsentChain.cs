@@ -24,7 +24,22 @@ public sealed record ChainedFields(
     string? FormVersion,
     string? RecordingId,
     string? PaperReference,
-    DateTimeOffset? ExpiresAt);
+    DateTimeOffset? ExpiresAt,
+    // Version 2 (null = a version-1 record): the salted digest of the personal evidence, which the hash covers instead
+    // of the evidence itself, so an erasure can drop the evidence and the chain still verifies (docs/consent-chain.md).
+    byte[]? EvidenceDigest = null,
+    byte[]? EvidenceSalt = null,
+    bool EvidenceErased = false)
+{
+    /// <summary>
+    /// True when the personal evidence no longer matches the digest the hash covers (a tampered IP, page, …), or when a
+    /// record marked erased still carries evidence (marking it erased must not become a way to change it unseen).
+    /// </summary>
+    public bool EvidenceTampered => EvidenceDigest is not null && (EvidenceErased
+        ? (Ip ?? UserAgent ?? SourceUrl ?? RecordingId ?? PaperReference) is not null
+        : EvidenceSalt is null || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(EvidenceDigest,
+            ConsentChain.EvidenceDigest(EvidenceSalt, Ip, UserAgent, SourceUrl, RecordingId, PaperReference)));
+}
 
 /// <summary>
 /// The tamper-evident ledger: each record's hash covers its own fields and the previous record's hash, per tenant.
@@ -34,9 +49,37 @@ public static class ConsentChain
 {
     public static readonly byte[] Genesis = new byte[32];
 
+    public const int SaltSize = 32;
+
+    /// <summary>
+    /// SHA-256 of a random per-record salt and the personal evidence (IP, user agent, page, recording id, paper reference).
+    /// The salt makes the digest useless for guessing the evidence (an IPv4 address alone is 2^32 guesses), and it is
+    /// erased with the evidence, so what remains after an erasure reveals nothing.
+    /// </summary>
+    public static byte[] EvidenceDigest(byte[] salt, string? ip, string? userAgent, string? sourceUrl, string? recordingId,
+        string? paperReference)
+    {
+        ArgumentNullException.ThrowIfNull(salt);
+        var canonical = Encoding.UTF8.GetBytes(string.Join('\u001f', ip ?? "", userAgent ?? "", sourceUrl ?? "", recordingId ?? "",
+            paperReference ?? ""));
+        var buffer = new byte[salt.Length + canonical.Length];
+        salt.CopyTo(buffer, 0);
+        canonical.CopyTo(buffer, salt.Length);
+        return SHA256.HashData(buffer);
+    }
+
+    public static byte[] NewSalt() => RandomNumberGenerator.GetBytes(SaltSize);
+
     public static byte[] Hash(byte[] previousHash, ChainedFields f)
     {
-        var canonical = string.Join('\u001f',
+        ArgumentNullException.ThrowIfNull(previousHash);
+        ArgumentNullException.ThrowIfNull(f);
+        var canonical = f.EvidenceDigest is { } digest
+            ? string.Join('\u001f', "v2",
+                f.Seq.ToString(CultureInfo.InvariantCulture), f.Id.ToString("N"), f.ContactId.ToString("N"), f.Purpose, f.Channel,
+                f.Action, f.LegalBasis ?? "", f.Method, Time(f.CapturedAt), Time(f.RecordedAt), Convert.ToHexString(digest),
+                f.TextVersionId?.ToString("N") ?? "", f.TextHash ?? "", f.FormVersion ?? "", f.ExpiresAt is { } x ? Time(x) : "")
+            : string.Join('\u001f',
             f.Seq.ToString(CultureInfo.InvariantCulture), f.Id.ToString("N"), f.ContactId.ToString("N"), f.Purpose, f.Channel,
             f.Action, f.LegalBasis ?? "", f.Method, Time(f.CapturedAt), Time(f.RecordedAt), f.Ip ?? "", f.UserAgent ?? "",
             f.SourceUrl ?? "", f.TextVersionId?.ToString("N") ?? "", f.TextHash ?? "", f.FormVersion ?? "", f.RecordingId ?? "",
@@ -80,7 +123,8 @@ public sealed class ChainVerifier
     {
         if (fields.Seq != LastSeq + 1
             || !CryptographicOperations.FixedTimeEquals(previousHash, LastHash)
-            || !CryptographicOperations.FixedTimeEquals(hash, ConsentChain.Hash(previousHash, fields)))
+            || !CryptographicOperations.FixedTimeEquals(hash, ConsentChain.Hash(previousHash, fields))
+            || fields.EvidenceTampered)
             return false;
         LastHash = hash;
         LastSeq = fields.Seq;

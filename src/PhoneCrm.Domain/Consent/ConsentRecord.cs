@@ -43,6 +43,15 @@ public sealed class ConsentRecord : ITenantOwned
     public string? RecordingId { get; set; }
     public string? PaperReference { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
+    /// <summary>Random salt of <see cref="EvidenceDigest"/>; erased with the evidence.</summary>
+    public byte[]? EvidenceSalt { get; set; }
+    /// <summary>
+    /// <see cref="ConsentChain.EvidenceDigest"/> of the personal evidence; the hash covers it instead of the evidence, so an
+    /// erasure drops the evidence and the chain still verifies. Null on records chained before version 2.
+    /// </summary>
+    public byte[]? EvidenceDigest { get; set; }
+    /// <summary>When an erasure dropped the personal evidence (IP, user agent, page, recording, paper reference).</summary>
+    public DateTimeOffset? EvidenceErasedAt { get; set; }
     public required byte[] PrevHash { get; set; }
     public required byte[] Hash { get; set; }
 
@@ -53,7 +62,15 @@ public sealed class ConsentRecord : ITenantOwned
     public TextVersionRef? TextVersion() => TextVersionId is { } id ? new TextVersionRef(id, TextHash ?? "") : null;
 
     public ChainedFields Fields() => new(Seq, Id, ContactId, Purpose, Channel, Action, LegalBasis, Method, CapturedAt, RecordedAt, Ip,
-        UserAgent, SourceUrl, TextVersionId, TextHash, FormVersion, RecordingId, PaperReference, ExpiresAt);
+        UserAgent, SourceUrl, TextVersionId, TextHash, FormVersion, RecordingId, PaperReference, ExpiresAt, EvidenceDigest, EvidenceSalt,
+        EvidenceErasedAt is not null);
+
+    /// <summary>Seals the personal evidence as it stands: a fresh salt and its digest (before the record is hashed).</summary>
+    public void SealEvidence()
+    {
+        EvidenceSalt = ConsentChain.NewSalt();
+        EvidenceDigest = ConsentChain.EvidenceDigest(EvidenceSalt, Ip, UserAgent, SourceUrl, RecordingId, PaperReference);
+    }
 }
 
 /// <summary>How and when a ledger record was captured: the evidence a proof or an access report shows.</summary>

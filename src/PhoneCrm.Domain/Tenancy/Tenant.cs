@@ -9,4 +9,8 @@ public sealed class Tenant
     public string DefaultRegion { get; set; } = "RU";
     public string TimeZone { get; set; } = "Europe/Moscow";
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The operator's legal name as documents name it (destruction acts, notices); null until the Admin enters it.</summary>
+    public string? LegalName { get; set; }
+    /// <summary>The operator's legal address for the same documents.</summary>
+    public string? LegalAddress { get; set; }
 }

@@ -216,6 +216,7 @@ public sealed class ConsentLedger(PhoneCrmDbContext db, ContactService contacts,
     {
         record.Seq = head.LastSeq + 1;
         record.PrevHash = head.LastHash;
+        record.SealEvidence();
         record.Hash = ConsentChain.Hash(record.PrevHash, record.Fields());
         head.LastSeq = record.Seq;
         head.LastHash = record.Hash;

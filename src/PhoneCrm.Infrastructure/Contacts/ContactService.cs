@@ -293,8 +293,13 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         return (Ordered(query, filter).AsAsyncEnumerable(), kind);
     }
 
-    private static IQueryable<Contact> Scoped(IQueryable<Contact> q, ContactScope scope) =>
-        scope.OwnerOnly is { } owner ? q.Where(c => c.OwnerId == owner) : q;
+    /// <summary>What a reader may see: never an erased contact (an anonymised shell kept for the ledger), and a sales
+    /// manager only their own.</summary>
+    private static IQueryable<Contact> Scoped(IQueryable<Contact> q, ContactScope scope)
+    {
+        q = q.Where(c => c.Status != ContactStatus.Erased);
+        return scope.OwnerOnly is { } owner ? q.Where(c => c.OwnerId == owner) : q;
+    }
 
     private async Task<(IQueryable<Contact> Query, string? Kind)> FilteredAsync(ContactFilter f, ContactScope scope, CancellationToken ct)
     {

@@ -69,6 +69,38 @@ public sealed class DatabaseMigrator(string connectionString, ILogger<DatabaseMi
             -- The consent ledger is evidence: appended, never rewritten. Text versions are cited by it, so never removed.
             REVOKE UPDATE, DELETE, TRUNCATE ON consent_records FROM {TenantConnectionInterceptor.AppRole};
             REVOKE DELETE, TRUNCATE ON consent_text_versions FROM {TenantConnectionInterceptor.AppRole};
+            -- Erasure (ContactErasure, docs/erasure.md) is the one exception to both, through two functions that run as the
+            -- owner and can only blank: the personal evidence of a contact's consent records (the chain hash covers the
+            -- evidence's salted digest, so the ledger still verifies), and given fragments of an audit entry's details
+            -- (each replaced by a fixed marker, so nothing can be written into the log this way). Row-level security
+            -- still applies inside them: the caller's tenant only.
+            CREATE OR REPLACE FUNCTION consent_erase_evidence(p_tenant uuid, p_contact uuid, p_at timestamptz) RETURNS integer
+              LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $f$
+              DECLARE n integer;
+              BEGIN
+                UPDATE consent_records SET ip = NULL, user_agent = NULL, source_url = NULL, recording_id = NULL,
+                  paper_reference = NULL, evidence_salt = NULL, evidence_erased_at = p_at
+                WHERE tenant_id = p_tenant AND contact_id = p_contact AND evidence_digest IS NOT NULL AND evidence_erased_at IS NULL;
+                GET DIAGNOSTICS n = ROW_COUNT;
+                RETURN n;
+              END $f$;
+            CREATE OR REPLACE FUNCTION audit_erase_values(p_tenant uuid, p_id bigint, p_fragments text[], p_erase_ip boolean)
+              RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $f$
+              DECLARE d text; f text; n integer;
+              BEGIN
+                SELECT details INTO d FROM audit_log WHERE tenant_id = p_tenant AND id = p_id;
+                FOREACH f IN ARRAY coalesce(p_fragments, ARRAY[]::text[]) LOOP
+                  IF length(f) > 0 THEN d := replace(d, f, '[erased]'); END IF;
+                END LOOP;
+                UPDATE audit_log SET details = d, ip = CASE WHEN p_erase_ip THEN NULL ELSE ip END
+                WHERE tenant_id = p_tenant AND id = p_id;
+                GET DIAGNOSTICS n = ROW_COUNT;
+                RETURN n;
+              END $f$;
+            REVOKE ALL ON FUNCTION consent_erase_evidence(uuid, uuid, timestamptz) FROM PUBLIC;
+            REVOKE ALL ON FUNCTION audit_erase_values(uuid, bigint, text[], boolean) FROM PUBLIC;
+            GRANT EXECUTE ON FUNCTION consent_erase_evidence(uuid, uuid, timestamptz) TO {TenantConnectionInterceptor.AppRole};
+            GRANT EXECUTE ON FUNCTION audit_erase_values(uuid, bigint, text[], boolean) TO {TenantConnectionInterceptor.AppRole};
             """, ct);
 
         var tables = new List<string>();

@@ -15,6 +15,8 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         b.Property(t => t.Name).HasMaxLength(200);
         b.Property(t => t.DefaultRegion).HasMaxLength(2);
         b.Property(t => t.TimeZone).HasMaxLength(64);
+        b.Property(t => t.LegalName).HasMaxLength(500);
+        b.Property(t => t.LegalAddress).HasMaxLength(500);
     }
 }
 

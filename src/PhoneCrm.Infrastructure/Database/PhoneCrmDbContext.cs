@@ -59,6 +59,8 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<SubjectRequestCounter> SubjectRequestCounters => Set<SubjectRequestCounter>();
     public DbSet<SubjectRequestSettings> SubjectRequestSettings => Set<SubjectRequestSettings>();
     public DbSet<SubjectRequestChallenge> SubjectRequestChallenges => Set<SubjectRequestChallenge>();
+    public DbSet<DestructionAct> DestructionActs => Set<DestructionAct>();
+    public DbSet<ErasureTombstone> ErasureTombstones => Set<ErasureTombstone>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -6,6 +6,7 @@ using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Protection;
+using PhoneCrm.Infrastructure.Requests;
 
 namespace PhoneCrm.Infrastructure.Messaging;
 
@@ -83,10 +84,11 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
                     SELECT sup.scope FROM suppressions sup WHERE sup.tenant_id = c.tenant_id AND sup.phone_index = c.phone_index LIMIT 1
                   ) sup ON TRUE
                   """;
+            var tombstones = await TombstonesAsync(ct);
             await using var cmd = new NpgsqlCommand($"""
                 SELECT c.id, c.status, c.phone_type, c.time_zone, c.marketing_frequency,
                   s.status IS NOT NULL,
-                  sup.scope,
+                  sup.scope, c.phone_index,
                   coalesce(m.day, 0), coalesce(m.info_week, 0), coalesce(m.promo_month, 0),
                   coalesce(m.marketing_week, 0), coalesce(m.marketing_month, 0)
                 FROM unnest(@ids) AS x(id)
@@ -119,8 +121,8 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
             {
                 onFacts(new RecipientFacts(
                     r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
-                    r.GetBoolean(5), r.IsDBNull(6) ? null : r.GetString(6),
-                    (int)r.GetInt64(7), (int)r.GetInt64(8), (int)r.GetInt64(9), (int)r.GetInt64(10), (int)r.GetInt64(11)));
+                    r.GetBoolean(5), Scope(r.IsDBNull(6) ? null : r.GetString(6), tombstones, (byte[])r[7]),
+                    (int)r.GetInt64(8), (int)r.GetInt64(9), (int)r.GetInt64(10), (int)r.GetInt64(11), (int)r.GetInt64(12)));
             }
         }
         finally
@@ -128,6 +130,21 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>
+    /// The tenant's erasure tombstones (none for most tenants: then nothing is hashed). A tombstoned number is a marketing
+    /// suppression whichever path brought it back (an import, the API, a form, an event): this is the one place it is honoured.
+    /// </summary>
+    private async Task<HashSet<byte[]>?> TombstonesAsync(CancellationToken ct)
+    {
+        var hashes = await db.ErasureTombstones.AsNoTracking().Select(t => t.PhoneHash).ToListAsync(ct);
+        return hashes.Count == 0 ? null : new HashSet<byte[]>(hashes, ByteArrayComparer.Instance);
+    }
+
+    /// <summary>The suppression a number is under: its own, else marketing when the number was erased once.</summary>
+    private string? Scope(string? suppression, HashSet<byte[]>? tombstones, byte[] phoneIndex) =>
+        suppression ?? (tombstones is not null && tombstones.Contains(index.Tombstone(db.Tenant.RequireTenant(), phoneIndex))
+            ? SuppressionScopes.Marketing : null);
 
     /// <summary>
     /// A message to one number (a test send to a team number, a code, a confirmation): decided on the facts of the contact
@@ -145,6 +162,8 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
         }
 
         var scope = await db.Suppressions.AsNoTracking().Where(s => s.PhoneIndex == phoneIndex).Select(s => s.Scope).SingleOrDefaultAsync(ct);
+        var tombstone = index.Tombstone(db.Tenant.RequireTenant(), phoneIndex);
+        scope ??= await db.ErasureTombstones.AnyAsync(t => t.PhoneHash == tombstone, ct) ? SuppressionScopes.Marketing : null;
         var facts = new RecipientFacts(Guid.Empty, ContactStatus.Active, phone.Type, "", null, false, scope, 0, 0, 0, 0, 0);
         return SendPolicy.Decide(intent, facts, await settings.GetAsync(ct), clock.GetUtcNow());
     }

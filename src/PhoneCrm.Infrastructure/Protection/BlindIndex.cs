@@ -17,19 +17,33 @@ public sealed class BlindIndex : IDisposable
     // A reused HMAC context is about twice as fast as HMACSHA256.HashData; contexts are per thread
     // because they are not thread-safe. The index key never changes in-process, so none goes stale.
     private readonly ThreadLocal<IncrementalHash> _hmacs;
+    private readonly byte[] _indexKey;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte[]> _tombstoneKeys = new();
 
     public BlindIndex(PiiKeyRing ring)
     {
         ArgumentNullException.ThrowIfNull(ring);
         var key = ring.Keys.IndexKey;
+        _indexKey = key;
         _hmacs = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key), trackAllValues: true);
     }
 
     /// <summary>Digits of an E.164 number; <c>+79161234567</c> and <c>79161234567</c> index the same.</summary>
     public byte[] Phone(string e164) => Compute("phone:"u8, Digits(e164, stackalloc char[32]));
 
-    /// <summary>Erasure tombstone for a number: unlinkable to <see cref="Phone"/> indexes.</summary>
-    public byte[] Suppression(string e164) => Compute("suppress:"u8, Digits(e164, stackalloc char[32]));
+    /// <summary>
+    /// Erasure tombstone of a number in one tenant: HMAC-SHA256 of the number's <see cref="Phone"/> index under a key derived
+    /// (HKDF) from the index key and the tenant id. Two tenants' tombstones of one number are unrelated, and none equals
+    /// an index, so a tombstone links the erased person to nothing; it is computed from the index, so the send policy
+    /// checks a contact's number without decrypting it.
+    /// </summary>
+    public byte[] Tombstone(Guid tenantId, byte[] phoneIndex)
+    {
+        ArgumentNullException.ThrowIfNull(phoneIndex);
+        var key = _tombstoneKeys.GetOrAdd(tenantId, static (t, indexKey) => HKDF.DeriveKey(HashAlgorithmName.SHA256, indexKey,
+            HMACSHA256.HashSizeInBytes, salt: [], info: Encoding.UTF8.GetBytes("tombstone:" + t.ToString("N"))), _indexKey);
+        return HMACSHA256.HashData(key, phoneIndex);
+    }
 
     /// <summary>Keyed hash of an arbitrary value (dedup keys of webhooks, one-time codes): not reversible without the index key.</summary>
     public byte[] Opaque(string value)

@@ -6,6 +6,7 @@ using PhoneCrm.Domain.Contacts.Imports;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Imports;
 using PhoneCrm.Infrastructure.Protection;
+using PhoneCrm.Infrastructure.Requests;
 using static PhoneCrm.Infrastructure.Database.Sql;
 
 namespace PhoneCrm.Infrastructure.Contacts.Import;
@@ -61,7 +62,7 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
             var normalized = results.OfType<NormalizedImportRow>().ToList();
             var valid = normalized.Where(r => _seen.Add(r.Phone)).ToList(); // in file order: the first line of a number wins
             var staged = new StagedRow[valid.Count];
-            Parallel.For(0, valid.Count, i => staged[i] = handler.Stage(valid[i], tenantZone));
+            Parallel.For(0, valid.Count, i => staged[i] = handler.Stage(valid[i], tenantZone, job.TenantId));
             return new ContactBatch(job, staged, normalized.Count - valid.Count, [.. results.OfType<RejectedRow>()]);
         }
     }
@@ -81,9 +82,16 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
                   first_tokens bytea[], last_tokens bytea[], city text, gender text, birth_date date, tags text[], time_zone text
                 ) ON COMMIT DROP
                 """, ct);
-            await CopyAsync(conn, Staged, ct);
+            // An erased person's number is never imported again: its rows are rejected with the reason (the tombstone is
+            // the tenant-keyed hash computed while staging, so no number is decrypted or sent to the database for this).
+            var tombstoned = await TombstonedAsync(conn, ct);
+            var staged = tombstoned.Count == 0 ? Staged : [.. Staged.Where(s => !tombstoned.Contains(s.Tombstone))];
+            var rejected = tombstoned.Count == 0 ? Rejected
+                : [.. Rejected, .. Staged.Where(s => tombstoned.Contains(s.Tombstone))
+                    .Select(s => new RejectedRow(s.Line, s.Row.Phone.E164, ErasureTombstones.ImportRejection))];
+            await CopyAsync(conn, staged, ct);
 
-            var newInFile = Staged.Length;
+            var newInFile = staged.Length;
             // The created rows leave the stage, so what remains are the numbers the tenant already had (usually none).
             var created = await ExecAsync(conn, """
                 WITH created AS (
@@ -118,18 +126,37 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
                 FROM import_stage s
                 WHERE c.phone_index = s.phone_index AND c.id <> s.id
                 """, ct);
-            return new ImportBatchCounts(created, updated, Duplicates, Rejected);
+            return new ImportBatchCounts(created, updated, Duplicates, rejected);
+        }
+
+        private async Task<HashSet<byte[]>> TombstonedAsync(NpgsqlConnection conn, CancellationToken ct)
+        {
+            var found = new HashSet<byte[]>(ByteArrayComparer.Instance);
+            if (Staged.Length == 0) return found;
+            await using var cmd = new NpgsqlCommand(
+                "SELECT phone_hash FROM erasure_tombstones WHERE tenant_id = app_current_tenant() AND phone_hash = ANY(@hashes)", conn);
+            cmd.Parameters.Add(Sql.ArrayOf("hashes", Staged.Select(s => s.Tombstone)));
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) found.Add((byte[])reader[0]);
+            return found;
         }
     }
 
     private sealed record StagedRow(int Line, Guid Id, byte[] PhoneIndex, byte[] PhoneCipher, NormalizedImportRow Row,
         byte[]? FirstName, byte[]? LastName, byte[]? Email, byte[]? EmailIndex, byte[][] FirstTokens, byte[][] LastTokens,
-        string TimeZone);
+        string TimeZone)
+    {
+        /// <summary>The number's erasure tombstone (<see cref="BlindIndex.Tombstone"/>), to reject an erased person's number.</summary>
+        public required byte[] Tombstone { get; init; }
+    }
 
-    private StagedRow Stage(NormalizedImportRow r, string tenantZone) => new(
+    private StagedRow Stage(NormalizedImportRow r, string tenantZone, Guid tenantId)
+    {
+        var phoneIndex = blind.Phone(r.Phone.E164);
+        return new StagedRow(
         r.Line,
         Guid.CreateVersion7(),
-        blind.Phone(r.Phone.E164),
+        phoneIndex,
         pii.Encrypt(r.Phone.E164, ContactService.PhoneContext)!,
         r,
         pii.Encrypt(r.FirstName, ContactService.FirstNameContext),
@@ -138,7 +165,8 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
         r.Email is null ? null : blind.Email(r.Email),
         [.. blind.NameTokens(r.FirstName, null)],
         [.. blind.NameTokens(null, r.LastName)],
-        TimeZoneResolver.Default.Resolve(r.City, null, r.Phone.E164, tenantZone).TimeZone);
+        TimeZoneResolver.Default.Resolve(r.City, null, r.Phone.E164, tenantZone).TimeZone) { Tombstone = blind.Tombstone(tenantId, phoneIndex) };
+    }
 
     private static async Task CopyAsync(NpgsqlConnection conn, StagedRow[] rows, CancellationToken ct)
     {

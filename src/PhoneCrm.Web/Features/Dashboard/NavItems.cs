@@ -24,6 +24,7 @@ public static class NavItems
         new("Requests", "/requests", Permission.RequestsView, true, Badge: "RequestsBadge"),
         new("Breach register", "/breaches", Permission.BreachesManage, true),
         new("Audit log", "/audit", Permission.AuditRead, true),
+        new("Compliance", "/compliance", Permission.DestructionActsRead, true),
         new("Users", "/settings/users", Permission.UsersManage, true, InSettings: true),
         new("Consent settings", "/settings/consent", Permission.ConsentManage, true, InSettings: true),
         new("API keys", "/settings/api-keys", Permission.ApiKeysManage, true, InSettings: true),
@@ -31,6 +32,7 @@ public static class NavItems
         new("Encryption", "/settings/encryption", Permission.SettingsManage, true, InSettings: true),
         new("SMS provider", "/settings/sms", Permission.SettingsManage, true, InSettings: true),
         new("Working-day calendar", "/settings/calendar", Permission.SettingsManage, true, InSettings: true),
+        new("Operator details", "/settings/operator", Permission.SettingsManage, true, InSettings: true),
         new("Jobs", "/jobs", Permission.JobsDashboard, true, InSettings: true),
     ];
 

@@ -14,6 +14,13 @@ public static class RequestsModule
         services.AddScoped<RequestNotices>();
         services.AddScoped<RequestExecution>();
         services.AddScoped<AccessReportPdf>();
+        services.AddScoped<ErasureTombstones>();
+        services.AddScoped<OperatorDetails>();
+        services.AddScoped<DestructionActs>();
+        services.AddScoped<DestructionActPdf>();
+        services.AddScoped<ContactErasure>();
+        services.AddScoped<DestructionActsPurgeJob>();
+        services.AddHostedService<RequestsRecurringJobs>();
         return services;
     }
 }

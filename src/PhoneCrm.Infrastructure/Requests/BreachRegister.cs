@@ -20,7 +20,7 @@ public sealed record BreachReminder(Guid Id, string Number, BreachClock Clock);
 /// The breach register (152-FZ Art. 21 p.3.1): record and amend incidents, mark the notices to Roskomnadzor sent, draft
 /// them for print, and remind of the clocks. No personal data of subjects is kept here, only counts and categories.
 /// </summary>
-public sealed class BreachRegister(PhoneCrmDbContext db, AuditLog audit, AuditActor actor, TimeProvider clock)
+public sealed class BreachRegister(PhoneCrmDbContext db, AuditLog audit, AuditActor actor, OperatorSettings operators, TimeProvider clock)
 {
     private const string Entity = "breach_incident";
 
@@ -101,21 +101,7 @@ public sealed class BreachRegister(PhoneCrmDbContext db, AuditLog audit, AuditAc
     public async Task<BreachNoticeDraft?> DraftAsync(Guid id, BreachNotice notice, CancellationToken ct = default)
     {
         var incident = await GetAsync(id, ct);
-        return incident is null ? null : new BreachNoticeDraft(incident, notice, await OperatorAsync(ct), clock.GetUtcNow());
-    }
-
-    /// <summary>
-    /// The operator's legal name and address as the tenant's current consent text states them (the words people
-    /// consented to name the operator); the tenant's name when no text exists yet, so a draft is never blocked.
-    /// </summary>
-    private async Task<OperatorDetails> OperatorAsync(CancellationToken ct)
-    {
-        var text = await db.ConsentTextVersions.AsNoTracking().OrderByDescending(v => v.CreatedAt)
-            .Select(v => new OperatorDetails(v.OperatorName, v.OperatorAddress)).FirstOrDefaultAsync(ct);
-        if (text is not null) return text;
-        var tenantId = db.Tenant.RequireTenant();
-        var name = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Name).SingleAsync(ct);
-        return new OperatorDetails(name, "");
+        return incident is null ? null : new BreachNoticeDraft(incident, notice, await operators.CurrentAsync(ct), clock.GetUtcNow());
     }
 
     private async Task<string> NextNumberAsync(DateTimeOffset detectedAt, CancellationToken ct)

@@ -29,7 +29,7 @@ public sealed record DestructionActRow(Guid Id, string Number, string Reason, Gu
 /// Acts of destruction (Order No. 179): numbered <c>ACT-YYYY-NNNNNN</c> per tenant and year, written in the transaction
 /// of the destruction they prove, read by the API, the Compliance page and the PDF, purged after three years.
 /// </summary>
-public sealed class DestructionActs(PhoneCrmDbContext db, PiiProtector pii, AuditLog audit, OperatorDetails operators, TimeProvider clock)
+public sealed class DestructionActs(PhoneCrmDbContext db, PiiProtector pii, AuditLog audit, OperatorSettings operators, TimeProvider clock)
 {
     public const string SubjectNameContext = "destruction_act.subject_name";
 
@@ -50,7 +50,7 @@ public sealed class DestructionActs(PhoneCrmDbContext db, PiiProtector pii, Audi
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"SELECT pg_advisory_xact_lock(hashtextextended({"destruction_acts:" + tenantId + ":" + year}, 0))", ct);
         var seq = await db.DestructionActs.Where(a => a.Year == year).MaxAsync(a => (int?)a.Seq, ct) ?? 0;
-        var op = await operators.GetAsync(ct);
+        var op = await operators.CurrentAsync(ct);
         var act = new DestructionAct
         {
             Year = year, Seq = seq + 1, ContactId = contactId, OperatorName = op.Name, OperatorAddress = op.Address,

@@ -338,7 +338,7 @@ public sealed class DestructionActsApiTests(AppFixture app)
         using var api = tenant.Api();
         await tenant.App.InTenantAsync(tenant.Id, async sp =>
         {
-            var errors = await sp.GetRequiredService<OperatorDetails>().SaveAsync("ООО «Сад и огород»", "г. Тула, ул. Садовая, д. 1");
+            var errors = await sp.GetRequiredService<OperatorSettings>().SaveAsync("ООО «Сад и огород»", "г. Тула, ул. Садовая, д. 1");
             return errors.IsValid;
         });
         var p = ErasureTests.Person.Make();

@@ -8,7 +8,7 @@ namespace PhoneCrm.Web.Features.Requests;
 
 /// <summary>The Admin's form for the operator's legal name and address, printed on acts of destruction.</summary>
 [Route("settings/operator"), RequirePermission(Permission.SettingsManage)]
-public sealed class OperatorController(OperatorDetails details, IStringLocalizer<SharedResource> t) : UiController
+public sealed class OperatorController(OperatorSettings details, IStringLocalizer<SharedResource> t) : UiController
 {
     public sealed record PageModel(string? LegalName, string? LegalAddress, string TenantName, IReadOnlyDictionary<string, string[]> Errors);
 

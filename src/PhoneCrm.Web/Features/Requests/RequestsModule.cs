@@ -15,7 +15,7 @@ public static class RequestsModule
         services.AddScoped<RequestExecution>();
         services.AddScoped<AccessReportPdf>();
         services.AddScoped<ErasureTombstones>();
-        services.AddScoped<OperatorDetails>();
+        services.AddScoped<OperatorSettings>();
         services.AddScoped<DestructionActs>();
         services.AddScoped<DestructionActPdf>();
         services.AddScoped<ContactErasure>();

@@ -6,16 +6,15 @@ using PhoneCrm.Infrastructure.Database;
 
 namespace PhoneCrm.Infrastructure.Requests;
 
-/// <summary>The operator of personal data as legal documents name it (acts of destruction, notices to persons).</summary>
-public sealed record OperatorView(string? LegalName, string? LegalAddress, string TenantName)
-{
-    /// <summary>The name a document prints: the legal name, else the tenant's name.</summary>
-    public string Name => string.IsNullOrWhiteSpace(LegalName) ? TenantName : LegalName;
-    public string Address => LegalAddress ?? "";
-}
+/// <summary>What the Admin entered on <c>/settings/operator</c> (nulls until then) and the tenant's name.</summary>
+public sealed record OperatorView(string? LegalName, string? LegalAddress, string TenantName);
 
-/// <summary>The tenant's legal name and address (Admin, <c>/settings/operator</c>).</summary>
-public sealed class OperatorDetails(PhoneCrmDbContext db, AuditLog audit)
+/// <summary>
+/// The operator of personal data as legal documents name it (acts of destruction, breach notices, notices to persons):
+/// the legal name and address the Admin entered, else those the tenant's current consent text states (the words people
+/// consented to name the operator), else the tenant's name — so a document is never blocked.
+/// </summary>
+public sealed class OperatorSettings(PhoneCrmDbContext db, AuditLog audit)
 {
     public const int MaxLength = 500;
 
@@ -24,6 +23,16 @@ public sealed class OperatorDetails(PhoneCrmDbContext db, AuditLog audit)
         var tenantId = db.Tenant.RequireTenant();
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenantId, ct);
         return new OperatorView(tenant.LegalName, tenant.LegalAddress, tenant.Name);
+    }
+
+    /// <summary>The operator a document prints now.</summary>
+    public async Task<OperatorDetails> CurrentAsync(CancellationToken ct = default)
+    {
+        var entered = await GetAsync(ct);
+        if (!string.IsNullOrWhiteSpace(entered.LegalName)) return new OperatorDetails(entered.LegalName, entered.LegalAddress ?? "");
+        var text = await db.ConsentTextVersions.AsNoTracking().OrderByDescending(v => v.CreatedAt)
+            .Select(v => new OperatorDetails(v.OperatorName, v.OperatorAddress)).FirstOrDefaultAsync(ct);
+        return text ?? new OperatorDetails(entered.TenantName, "");
     }
 
     /// <summary>Both are required; errors are keyed <c>legalName</c> / <c>legalAddress</c> and nothing is saved then.</summary>

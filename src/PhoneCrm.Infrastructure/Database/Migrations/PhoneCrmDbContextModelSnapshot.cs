@@ -547,6 +547,18 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("contact_id");
 
+                    b.Property<byte[]>("EvidenceDigest")
+                        .HasColumnType("bytea")
+                        .HasColumnName("evidence_digest");
+
+                    b.Property<DateTimeOffset?>("EvidenceErasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("evidence_erased_at");
+
+                    b.Property<byte[]>("EvidenceSalt")
+                        .HasColumnType("bytea")
+                        .HasColumnName("evidence_salt");
+
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
@@ -2432,6 +2444,125 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.DestructionAct", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<List<string>>("Categories")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("categories");
+
+                    b.Property<Guid?>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset>("DestroyedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("destroyed_at");
+
+                    b.Property<string>("DestroyedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("destroyed_by");
+
+                    b.Property<string>("InformationSystem")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("information_system");
+
+                    b.Property<string>("LogExtract")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("log_extract");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("method");
+
+                    b.Property<string>("OperatorAddress")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("operator_address");
+
+                    b.Property<string>("OperatorName")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("operator_name");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("integer")
+                        .HasColumnName("seq");
+
+                    b.Property<byte[]>("SubjectNameCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("subject_name_cipher");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_destruction_acts");
+
+                    b.HasIndex("TenantId", "ContactId")
+                        .HasDatabaseName("ix_destruction_acts_tenant_id_contact_id");
+
+                    b.HasIndex("TenantId", "DestroyedAt")
+                        .HasDatabaseName("ix_destruction_acts_tenant_id_destroyed_at");
+
+                    b.HasIndex("TenantId", "Year", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_destruction_acts_tenant_id_year_seq");
+
+                    b.ToTable("destruction_acts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_destruction_acts_reason", "reason IN ('subject_request','retention')");
+                        });
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.ErasureTombstone", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<byte[]>("PhoneHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("TenantId", "PhoneHash")
+                        .HasName("pk_erasure_tombstones");
+
+                    b.ToTable("erasure_tombstones", (string)null);
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Requests.SubjectRequest", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -2865,6 +2996,16 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasMaxLength(2)
                         .HasColumnType("character varying(2)")
                         .HasColumnName("default_region");
+
+                    b.Property<string>("LegalAddress")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("legal_address");
+
+                    b.Property<string>("LegalName")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("legal_name");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -3507,6 +3648,26 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_calendar_years_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.DestructionAct", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_destruction_acts_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.ErasureTombstone", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_erasure_tombstones_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Requests.SubjectRequest", b =>

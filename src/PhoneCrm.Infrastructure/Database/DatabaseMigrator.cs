@@ -33,6 +33,9 @@ public sealed class DatabaseMigrator(string connectionString, ILogger<DatabaseMi
         }
 
         await ApplySecurityAsync(ct);
+        await using var conn = new NpgsqlConnection(MigratorConnectionString(connectionString));
+        await conn.OpenAsync(ct);
+        await new PhoneCrm.Infrastructure.Consent.ConsentChainUpgrade(logger).RunAsync(conn, ct);
     }
 
     /// <summary>True when every migration is applied (the readiness check).</summary>

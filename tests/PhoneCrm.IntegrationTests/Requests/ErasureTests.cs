@@ -416,3 +416,76 @@ public sealed class DestructionActsApiTests(AppFixture app)
         Assert.False(await tenant.WithDbAsync(db => db.DestructionActs.AnyAsync()));
     }
 }
+
+/// <summary>Ledgers chained before evidence digests are re-chained once by the migrator, so their people can be erased too.</summary>
+[Collection(AppCollection.Name)]
+public sealed class ConsentChainUpgradeTests(AppFixture app)
+{
+    /// <summary>Rewrites the tenant's ledger the way version 1 chained it (hash over the evidence itself, no digest).</summary>
+    private async Task MakeVersionOneAsync(TestTenant tenant, NpgsqlConnection conn)
+    {
+        var records = await tenant.WithDbAsync(db => db.ConsentRecords.AsNoTracking().OrderBy(r => r.Seq).ToListAsync());
+        var previous = ConsentChain.Genesis;
+        foreach (var r in records)
+        {
+            r.EvidenceSalt = null;
+            r.EvidenceDigest = null;
+            r.PrevHash = previous;
+            r.Hash = ConsentChain.Hash(previous, r.Fields());
+            previous = r.Hash;
+            await using var cmd = new NpgsqlCommand(
+                "UPDATE consent_records SET evidence_salt = NULL, evidence_digest = NULL, prev_hash = @p, hash = @h WHERE tenant_id = @t AND seq = @s", conn);
+            cmd.Parameters.AddWithValue("p", r.PrevHash);
+            cmd.Parameters.AddWithValue("h", r.Hash);
+            cmd.Parameters.AddWithValue("t", tenant.Id);
+            cmd.Parameters.AddWithValue("s", r.Seq);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        await using var head = new NpgsqlCommand("UPDATE consent_chain_heads SET last_hash = @h WHERE tenant_id = @t", conn);
+        head.Parameters.AddWithValue("h", previous);
+        head.Parameters.AddWithValue("t", tenant.Id);
+        await head.ExecuteNonQueryAsync();
+    }
+
+    private Task<ChainVerification> VerifyAsync(TestTenant tenant) =>
+        app.InTenantAsync(tenant.Id, sp => sp.GetRequiredService<ConsentLedger>().VerifyChainAsync(CancellationToken.None));
+
+    [Fact]
+    public async Task A_version_one_ledger_is_re_chained_and_its_people_can_then_be_erased_with_the_chain_intact()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var broken = await app.CreateTenantAsync();
+        var p = ErasureTests.Person.Make();
+        var contactId = await ErasureTests.PopulateAsync(app, tenant, p);
+        using (var api = broken.Api())
+            await api.PostAsJsonAsync("/api/v1/consents", new
+            {
+                phone = SmsTestData.Phone(), purpose = "marketing", channel = "sms", legalBasis = "consent",
+                evidence = new { method = "web_form", ip = "203.0.113.9" },
+            });
+
+        await using var conn = new NpgsqlConnection(app.Factory.ConnectionString);
+        await conn.OpenAsync();
+        await using (var set = new NpgsqlCommand($"SELECT set_config('app.tenant_id', '{tenant.Id}', false)", conn)) await set.ExecuteNonQueryAsync();
+        await MakeVersionOneAsync(tenant, conn);
+        Assert.True((await VerifyAsync(tenant)).Valid);
+        Assert.True(await tenant.WithDbAsync(db => db.ConsentRecords.AllAsync(r => r.EvidenceDigest == null)));
+        await using (var set = new NpgsqlCommand($"SELECT set_config('app.tenant_id', '{broken.Id}', false)", conn)) await set.ExecuteNonQueryAsync();
+        await MakeVersionOneAsync(broken, conn);
+        await using (var tamper = new NpgsqlCommand($"UPDATE consent_records SET ip = '198.51.100.1' WHERE tenant_id = '{broken.Id}'", conn))
+            await tamper.ExecuteNonQueryAsync();
+
+        await new ConsentChainUpgrade(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).RunAsync(conn, CancellationToken.None);
+
+        Assert.True((await VerifyAsync(tenant)).Valid);
+        Assert.True(await tenant.WithDbAsync(db => db.ConsentRecords.AllAsync(r => r.EvidenceDigest != null)));
+        // A broken version-1 ledger is left as it was: its verification still names the broken record.
+        Assert.False((await VerifyAsync(broken)).Valid);
+        Assert.True(await broken.WithDbAsync(db => db.ConsentRecords.AllAsync(r => r.EvidenceDigest == null)));
+
+        await ErasureTests.EraseAsync(tenant, contactId);
+        Assert.True((await VerifyAsync(tenant)).Valid);
+        Assert.True(await tenant.WithDbAsync(db => db.ConsentRecords.Where(r => r.ContactId == contactId).AllAsync(r => r.Ip == null)));
+    }
+}

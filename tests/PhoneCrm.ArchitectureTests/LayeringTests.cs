@@ -31,6 +31,8 @@ public sealed class LayeringTests
         typeof(PhoneCrm.Web.Features.Contacts.ContactAccess).FullName!,
         // The consent tab of the contact card, shown by Contacts, built from the Consent ledger.
         typeof(PhoneCrm.Web.Features.Consent.ConsentTab).FullName!,
+        // The per-IP limit of every anonymous public page: capture forms and the data-subject self-service page.
+        typeof(PhoneCrm.Web.Features.Consent.PublicFormLimits).FullName!,
     ];
 
     [Fact]

@@ -13,6 +13,9 @@ public static class RequestsModule
         services.AddScoped<SubjectRequests>();
         services.AddScoped<RequestNotices>();
         services.AddScoped<RequestExecution>();
+        services.AddScoped<RequestDeadlineJobs>();
+        services.AddScoped<SelfServiceRequests>();
+        services.AddHostedService<RequestDeadlineSchedule>();
         services.AddScoped<AccessReportPdf>();
         services.AddScoped<ErasureTombstones>();
         services.AddScoped<OperatorSettings>();

@@ -259,12 +259,19 @@ public sealed class SubjectRequests(
         var operatorName = await notices.OperatorNameAsync(ct);
         if (request.Type == SubjectRequestTypes.Erasure)
             await notices.SendAsync(request, NoticeKinds.Final, NoticeTexts.Completed(operatorName, request), e164, ct);
-        var outcome = await execution.RunAsync(request, note, ct);
-        if (outcome.Report is { } report) request.ReportCipher = protector.Encrypt(report, ReportContext);
-        request.DestructionActId = outcome.DestructionActId;
-        request.Complete(outcome.Resolution, clock.GetUtcNow());
-        if (request.Type == SubjectRequestTypes.Erasure) request.ForgetPerson();
-        await db.SaveChangesAsync(ct);
+        var person = new Person(e164, protector.Decrypt(request.FullNameCipher, FullNameContext), protector.Decrypt(request.EmailCipher, EmailContext));
+        ExecutionOutcome outcome;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            outcome = await execution.RunAsync(request, person, note, ct);
+            if (outcome.Report is { } report) request.ReportCipher = protector.Encrypt(report, ReportContext);
+            request.DestructionActId = outcome.DestructionActId;
+            request.Complete(outcome.Resolution, clock.GetUtcNow());
+            if (request.Type == SubjectRequestTypes.Erasure) request.ForgetPerson();
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+
         await audit.WriteAsync(AuditActions.Update, EntityType, request.Id.ToString(), $"completed: {outcome.Resolution}", ct);
         if (request.Type != SubjectRequestTypes.Erasure)
             await notices.SendAsync(request, NoticeKinds.Final, NoticeTexts.Completed(operatorName, request, outcome.NothingHeld), e164, ct);

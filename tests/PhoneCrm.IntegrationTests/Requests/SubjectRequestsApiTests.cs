@@ -173,6 +173,45 @@ public sealed partial class SubjectRequestsApiTests(AppFixture app)
     }
 
     [Fact]
+    public async Task An_executed_erasure_carries_its_act_and_the_person_is_gone_from_the_contacts_and_the_requests()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        const string phone = "+79161110017";
+        var granted = await api.PostAsJsonAsync("/api/v1/consents", new
+        {
+            phone, purpose = "marketing", channel = "sms", legalBasis = "consent", evidence = new { method = "web_form" },
+        });
+        Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
+        var earlier = (await AccessAsync(api, phone)).GetProperty("id").GetGuid();
+        var id = (await CreateAsync(api, new { type = "erasure", phone, fullName = "Иван Петров", channel = "phone" })).GetProperty("id").GetGuid();
+        var stranger = (await CreateAsync(api, new { type = "erasure", phone = "+79161110018", fullName = "Никто", channel = "letter" })).GetProperty("id").GetGuid();
+
+        foreach (var request in new[] { id, stranger })
+        {
+            await api.PostAsJsonAsync($"/api/v1/subject-requests/{request}/verify", new { method = "document" });
+            var executed = await api.PostAsync($"/api/v1/subject-requests/{request}/execute", null);
+            Assert.Equal(HttpStatusCode.OK, executed.StatusCode);
+        }
+
+        var done = await api.GetFromJsonAsync<JsonElement>($"/api/v1/subject-requests/{id}");
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        var act = done.GetProperty("destructionActId").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/v1/destruction-acts/{act}")).StatusCode);
+        Assert.Equal(JsonValueKind.Null, done.GetProperty("phone").ValueKind);
+        Assert.Equal(JsonValueKind.Null, done.GetProperty("fullName").ValueKind);
+        // The final notice went out before the number was forgotten.
+        Assert.Equal("sms_queued", done.GetProperty("notices")[1].GetProperty("delivery").GetString());
+        var contacts = await api.GetFromJsonAsync<JsonElement>($"/api/v1/contacts?phone={Uri.EscapeDataString(phone)}");
+        Assert.Empty(contacts.GetProperty("items").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, (await api.GetFromJsonAsync<JsonElement>($"/api/v1/subject-requests/{earlier}")).GetProperty("phone").ValueKind);
+
+        var tombstoned = await api.GetFromJsonAsync<JsonElement>($"/api/v1/subject-requests/{stranger}");
+        Assert.Equal("completed", tombstoned.GetProperty("status").GetString());
+        Assert.NotEqual(JsonValueKind.Null, tombstoned.GetProperty("destructionActId").ValueKind);
+    }
+
+    [Fact]
     public async Task Rectify_is_completed_with_the_note_of_what_was_corrected()
     {
         var tenant = await app.CreateTenantAsync();

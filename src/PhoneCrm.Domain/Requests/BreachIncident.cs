@@ -101,6 +101,16 @@ public static class BreachClocks
         return new(notice, due, null, state, left);
     }
 
+    /// <summary>The notice's wire name: <c>initial</c> or <c>results</c>.</summary>
+    public static string Code(BreachNotice notice) => notice == BreachNotice.Initial ? "initial" : "results";
+
+    public static BreachNotice? ParseNotice(string? code) => code switch
+    {
+        "initial" => BreachNotice.Initial,
+        "results" => BreachNotice.Results,
+        _ => null,
+    };
+
     /// <summary>The incident number: <c>INC-{year}-{sequence:000}</c>.</summary>
     public static string Number(int year, int sequence) =>
         NumberPrefix(year) + sequence.ToString("000", System.Globalization.CultureInfo.InvariantCulture);

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.IntegrationTests.Infrastructure;
@@ -128,5 +131,43 @@ public sealed class BreachRegisterTests(AppFixture app)
         var mark = await stranger.PostFormAsync($"/breaches/{id}/notices/initial", new() { ["sentAt"] = "" }, tokenFrom: "/breaches/new");
         Assert.Equal(HttpStatusCode.NotFound, mark.StatusCode);
         Assert.Null((await owner.WithDbAsync(db => db.BreachIncidents.SingleAsync(i => i.Id == id))).InitialNoticeSentAt);
+    }
+
+    [Fact]
+    public async Task The_api_records_an_incident_lists_its_clocks_and_marks_a_notice_sent_for_its_tenant_only()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var other = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var detectedAt = DateTimeOffset.UtcNow.AddHours(-30).ToString("O", CultureInfo.InvariantCulture);
+
+        var created = await api.PostAsync("/api/v1/breaches", new StringContent($$"""
+            {"description":"Stolen laptop with an export","detectedAt":"{{detectedAt}}","categories":["phone","name"],
+             "subjectsAffected":250,"measures":"Disk encryption keys revoked","contactPerson":"DPO"}
+            """, Encoding.UTF8, "application/json"));
+        var refused = await api.PostAsync("/api/v1/breaches", new StringContent("{}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var incident = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var id = incident.GetProperty("id").GetGuid();
+        var clocks = incident.GetProperty("clocks");
+        Assert.Equal("overdue", clocks[0].GetProperty("state").GetString());
+        Assert.Equal("running", clocks[1].GetProperty("state").GetString());
+        Assert.InRange(clocks[1].GetProperty("hoursLeft").GetDouble(), 41.9, 42.1);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var errors = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        foreach (var field in new[] { "description", "detectedAt", "categories", "subjectsAffected", "measures", "contactPerson" })
+            Assert.True(errors.TryGetProperty(field, out _), field);
+
+        var sent = await api.PostAsync($"/api/v1/breaches/{id}/notices/initial", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        Assert.Equal("sent_late", (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clocks")[0].GetProperty("state").GetString());
+        var list = await api.GetFromJsonAsync<JsonElement>("/api/v1/breaches");
+        Assert.Equal(id, Assert.Single(list.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid());
+
+        using var stranger = other.Api();
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/v1/breaches/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync($"/api/v1/breaches/{id}/notices/results", null)).StatusCode);
+        Assert.Empty((await stranger.GetFromJsonAsync<JsonElement>("/api/v1/breaches")).GetProperty("items").EnumerateArray());
     }
 }

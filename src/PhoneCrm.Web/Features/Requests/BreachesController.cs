@@ -73,7 +73,7 @@ public sealed class BreachesController(BreachRegister register, TenantClock cloc
     [HttpPost("{id:guid}/notices/{notice}")]
     public async Task<IActionResult> MarkSent(Guid id, string notice, string? sentAt, CancellationToken ct)
     {
-        if (!TryNotice(notice, out var which)) return NotFound();
+        if (BreachClocks.ParseNotice(notice) is not { } which) return NotFound();
         if (!clock.TryParse(sentAt, out var at))
             return await ShowWithErrorAsync(id, "sentAt", t["Enter a date and time."], ct);
         var (saved, errors) = await register.MarkSentAsync(id, which, at, "ui", ct);
@@ -87,7 +87,7 @@ public sealed class BreachesController(BreachRegister register, TenantClock cloc
     [HttpGet("{id:guid}/notices/{notice}")]
     public async Task<IActionResult> Notice(Guid id, string notice, CancellationToken ct)
     {
-        if (!TryNotice(notice, out var which)) return NotFound();
+        if (BreachClocks.ParseNotice(notice) is not { } which) return NotFound();
         return await register.DraftAsync(id, which, ct) is { } draft ? View("Notice", draft) : NotFound();
     }
 
@@ -126,11 +126,5 @@ public sealed class BreachesController(BreachRegister register, TenantClock cloc
         var page = View("Show", new ShowModel(incident, time.GetUtcNow(), new Dictionary<string, string> { [field] = message }));
         page.StatusCode = StatusCodes.Status400BadRequest;
         return page;
-    }
-
-    private static bool TryNotice(string code, out BreachNotice notice)
-    {
-        notice = code == "results" ? BreachNotice.Results : BreachNotice.Initial;
-        return code is "initial" or "results";
     }
 }

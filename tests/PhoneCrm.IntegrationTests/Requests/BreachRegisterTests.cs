@@ -97,6 +97,11 @@ public sealed class BreachRegisterTests(AppFixture app)
         var results = await officer.Client.GetStringAsync($"/breaches/{id}/notices/results");
         Assert.Contains("id=\"notice-title\"", results, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync($"/breaches/{id}/notices/other")).StatusCode);
+        var pdf = await officer.GetAsync($"/breaches/{id}/notices/initial/pdf");
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+        var bytes = await pdf.Content.ReadAsByteArrayAsync();
+        Assert.Equal("%PDF", Encoding.ASCII.GetString(bytes, 0, 4));
+        Assert.True(bytes.Length > 5000, "fonts embedded");
     }
 
     [Fact]

@@ -10,7 +10,8 @@ namespace PhoneCrm.Web.Features.Requests;
 
 /// <summary>The compliance officer's breach register: incidents with their Roskomnadzor clocks, the record form, and the notice drafts.</summary>
 [Route("breaches"), RequirePermission(Permission.BreachesManage)]
-public sealed class BreachesController(BreachRegister register, TenantClock clock, TimeProvider time, IStringLocalizer<SharedResource> t)
+public sealed class BreachesController(
+    BreachRegister register, BreachNoticeContent notices, TenantClock clock, TimeProvider time, IStringLocalizer<SharedResource> t)
     : UiController
 {
     /// <summary>The form's fields as typed: times are local to the tenant's zone (<c>datetime-local</c>).</summary>
@@ -89,6 +90,16 @@ public sealed class BreachesController(BreachRegister register, TenantClock cloc
     {
         if (BreachClocks.ParseNotice(notice) is not { } which) return NotFound();
         return await register.DraftAsync(id, which, ct) is { } draft ? View("Notice", draft) : NotFound();
+    }
+
+    /// <summary>The same draft as a PDF (A4, Cyrillic embedded).</summary>
+    [HttpGet("{id:guid}/notices/{notice}/pdf")]
+    public async Task<IActionResult> NoticePdf(Guid id, string notice, CancellationToken ct)
+    {
+        if (BreachClocks.ParseNotice(notice) is not { } which) return NotFound();
+        return await register.DraftAsync(id, which, ct) is { } draft
+            ? File(notices.Pdf(draft), "application/pdf", $"{draft.Incident.Number}-{notice}.pdf")
+            : NotFound();
     }
 
     private async Task<IActionResult> SaveAsync(Guid? id, BreachForm form, CancellationToken ct)

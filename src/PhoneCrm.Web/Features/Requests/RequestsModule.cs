@@ -10,6 +10,7 @@ public static class RequestsModule
         services.AddScoped<WorkingCalendars>();
         services.AddScoped<AccessReports>();
         services.AddScoped<BreachRegister>();
+        services.AddScoped<BreachNoticeContent>();
         services.AddScoped<SubjectRequests>();
         services.AddScoped<RequestNotices>();
         services.AddScoped<RequestExecution>();

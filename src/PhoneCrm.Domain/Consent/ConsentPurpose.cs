@@ -10,6 +10,11 @@ public sealed class ConsentPurpose : ITenantOwned
     public required string Name { get; set; }
     /// <summary>Null: no fixed term (lasts until withdrawn or the contract ends).</summary>
     public int? ValidityDays { get; set; }
+    /// <summary>
+    /// Days within which a person's data held for this purpose is destroyed once the purpose ends (consent withdrawn or
+    /// expired); null: the law's 30 days (<see cref="Requests.RetentionPolicy.DestructionDays"/>). Only a shorter term counts.
+    /// </summary>
+    public int? RetentionDays { get; set; }
     public List<string> AllowedBases { get; set; } = [];
     public bool BuiltIn { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

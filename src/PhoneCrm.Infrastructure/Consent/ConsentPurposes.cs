@@ -50,17 +50,17 @@ public sealed class ConsentPurposes(PhoneCrmDbContext db, TimeProvider clock)
 
     /// <summary>
     /// Creates a custom purpose or edits one. Built-ins keep their code and name but their term and bases may be set;
-    /// marketing stays on consent only (38-FZ Art. 18). Errors keyed <c>Code</c>, <c>Name</c>, <c>ValidityDays</c>,
+    /// marketing stays on consent only (38-FZ Art. 18). Errors keyed <c>Code</c>, <c>Name</c>, <c>ValidityDays</c>, <c>RetentionDays</c>,
     /// <c>AllowedBases</c> (<see cref="PurposeInputValidator"/>); editing a purpose that does not exist is <see cref="UnknownCode"/>.
     /// </summary>
     public async Task<(ConsentPurpose? Purpose, ValidationErrors Errors)> SaveAsync(string? code, string? name, int? validityDays,
-        IReadOnlyList<string> allowedBases, bool create, CancellationToken ct = default)
+        IReadOnlyList<string> allowedBases, bool create, int? retentionDays = null, CancellationToken ct = default)
     {
         await EnsureBuiltInsAsync(ct);
         code = code?.Trim() ?? "";
         name = name?.Trim() ?? "";
         var bases = allowedBases.Distinct(StringComparer.Ordinal).ToList();
-        var errors = PurposeInputValidator.Instance.Check(new PurposeInput(code, name, validityDays, bases));
+        var errors = PurposeInputValidator.Instance.Check(new PurposeInput(code, name, validityDays, bases, retentionDays));
         var existing = errors.Has("Code") ? null : await db.ConsentPurposes.SingleOrDefaultAsync(p => p.Code == code, ct);
         if (create && existing is not null) errors.Add("Code", "This code is already used.");
         if (!create && existing is null && !errors.Has("Code")) errors.Add("Code", UnknownCode);
@@ -70,6 +70,7 @@ public sealed class ConsentPurposes(PhoneCrmDbContext db, TimeProvider clock)
         var purpose = existing ?? new ConsentPurpose { Code = code, Name = name, CreatedAt = clock.GetUtcNow() };
         if (!purpose.BuiltIn) purpose.Name = name;
         purpose.ValidityDays = validityDays;
+        purpose.RetentionDays = retentionDays;
         purpose.AllowedBases = bases;
         if (existing is null) db.ConsentPurposes.Add(purpose);
         await db.SaveChangesAsync(ct);

@@ -30,6 +30,9 @@ public sealed class AdvisoryLock
     /// <summary>One node at a time works a tenant's automations.</summary>
     public static AdvisoryLock Automations(Guid tenantId) => new($"automations:{tenantId}");
 
+    /// <summary>One retention run per tenant at a time.</summary>
+    public static AdvisoryLock Retention(Guid tenantId) => new($"retention:{tenantId}");
+
     /// <summary>
     /// Runs <paramref name="work"/> on the context's connection, held open, while this session holds the lock; returns
     /// false without running it when another session holds the lock (no waiting).

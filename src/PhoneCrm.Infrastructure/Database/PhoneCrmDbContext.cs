@@ -61,6 +61,7 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<SubjectRequestChallenge> SubjectRequestChallenges => Set<SubjectRequestChallenge>();
     public DbSet<DestructionAct> DestructionActs => Set<DestructionAct>();
     public DbSet<ErasureTombstone> ErasureTombstones => Set<ErasureTombstone>();
+    public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

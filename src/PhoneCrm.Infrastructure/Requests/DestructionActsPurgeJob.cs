@@ -1,8 +1,7 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Jobs;
 
 namespace PhoneCrm.Infrastructure.Requests;
 
@@ -16,6 +15,9 @@ public sealed class DestructionActsPurgeJob(PhoneCrmDbContext db, DestructionAct
 {
     public const string Id = "destruction-acts-purge";
 
+    public static RecurringJobDefinition Definition { get; } = new(Id, Cron.Daily(), "Deletes acts of destruction older than three years",
+        (manager, cron) => manager.AddOrUpdate<DestructionActsPurgeJob>(Id, j => j.RunAsync(CancellationToken.None), cron));
+
     /// <summary>Platform level: every tenant gets its own job.</summary>
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -27,17 +29,4 @@ public sealed class DestructionActsPurgeJob(PhoneCrmDbContext db, DestructionAct
 
     /// <param name="tenantId">Read by <c>TenantJobFilter</c>: the job's scope is this tenant's.</param>
     public Task<int> PurgeTenantAsync(Guid tenantId, CancellationToken ct) => acts.PurgeExpiredAsync(ct);
-}
-
-/// <summary>Registers the Requests capability's recurring jobs with their fixed ids when the host starts.</summary>
-public sealed class RequestsRecurringJobs(IRecurringJobManager recurring, IConfiguration config) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        recurring.AddOrUpdate<DestructionActsPurgeJob>(DestructionActsPurgeJob.Id, j => j.RunAsync(CancellationToken.None),
-            config[$"Hygiene:Schedules:{DestructionActsPurgeJob.Id}"] ?? Cron.Daily());
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -14,6 +14,7 @@ using PhoneCrm.Infrastructure.Access;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Jobs;
 using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.Infrastructure.Tenancy;
@@ -175,6 +176,8 @@ public static class ServiceRegistration
                     InvisibilityTimeout = TimeSpan.FromMinutes(5),
                     QueuePollInterval = TimeSpan.FromSeconds(1),
                 }));
+        // Every capability's recurring jobs (api-v1 "Hygiene jobs"), scheduled under their fixed ids.
+        services.AddHostedService<RecurringJobRegistrar>();
         // Jobs:Server=false runs a web-only node; a worker node is the same binary with Jobs:Server=true and no traffic.
         if (config.GetValue("Jobs:Server", true))
         {

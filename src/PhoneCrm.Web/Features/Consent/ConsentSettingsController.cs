@@ -36,6 +36,7 @@ public sealed class ConsentSettingsController(ConsentPurposes purposes, ConsentT
         public string? Code { get; set; }
         public string? Name { get; set; }
         public int? ValidityDays { get; set; }
+        public int? RetentionDays { get; set; }
         public List<string> AllowedBases { get; set; } = [];
     }
 
@@ -96,7 +97,7 @@ public sealed class ConsentSettingsController(ConsentPurposes purposes, ConsentT
 
     private async Task<IActionResult> SavePurposeAsync(PurposeForm form, bool create, CancellationToken ct)
     {
-        var (purpose, errors) = await purposes.SaveAsync(form.Code, form.Name, form.ValidityDays, form.AllowedBases, create, ct);
+        var (purpose, errors) = await purposes.SaveAsync(form.Code, form.Name, form.ValidityDays, form.AllowedBases, create, form.RetentionDays, ct);
         if (purpose is null)
         {
             if (!create && errors.ByField.GetValueOrDefault("Code") is [ConsentPurposes.UnknownCode]) return NotFound();
@@ -112,7 +113,7 @@ public sealed class ConsentSettingsController(ConsentPurposes purposes, ConsentT
         }
 
         await audit.WriteAsync(create ? AuditActions.Create : AuditActions.Update, "consent_purpose", purpose.Code,
-            $"validityDays={purpose.ValidityDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"};bases={string.Join('|', purpose.AllowedBases)}", ct);
+            $"validityDays={purpose.ValidityDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"};retentionDays={purpose.RetentionDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "legal"};bases={string.Join('|', purpose.AllowedBases)}", ct);
         Flash(t["Purpose saved."]);
         return Redirect("/settings/consent#purposes");
     }

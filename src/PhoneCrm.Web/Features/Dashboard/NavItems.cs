@@ -23,6 +23,7 @@ public static class NavItems
         new("Analytics", "/analytics", Permission.AnalyticsRead, false),
         new("Requests", "/requests", Permission.RequestsView, true, Badge: "RequestsBadge"),
         new("Breach register", "/breaches", Permission.BreachesManage, true),
+        new("Retention", "/retention", Permission.RetentionView, true),
         new("Audit log", "/audit", Permission.AuditRead, true),
         new("Compliance", "/compliance", Permission.DestructionActsRead, true),
         new("Users", "/settings/users", Permission.UsersManage, true, InSettings: true),

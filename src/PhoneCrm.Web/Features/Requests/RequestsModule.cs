@@ -24,7 +24,10 @@ public static class RequestsModule
         services.AddScoped<DestructionActPdf>();
         services.AddScoped<ContactErasure>();
         services.AddScoped<DestructionActsPurgeJob>();
-        services.AddHostedService<RequestsRecurringJobs>();
+        services.AddSingleton(DestructionActsPurgeJob.Definition);
+        services.AddScoped<Retention>();
+        services.AddScoped<RetentionJobs>();
+        services.AddSingleton(RetentionJobs.Definition);
         return services;
     }
 }

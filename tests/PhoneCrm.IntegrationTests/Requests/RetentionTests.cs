@@ -78,6 +78,12 @@ public sealed class RetentionTests(AppFixture app)
         Assert.Equal(ContactStatus.Active, await StatusAsync(tenant, people.ContractToo));
         Assert.Equal(ContactStatus.Active, await StatusAsync(tenant, people.WithdrawnRecently));
         Assert.Equal(ContactStatus.Active, await StatusAsync(tenant, people.StillConsenting));
+        var act = await tenant.WithDbAsync(db => db.DestructionActs.SingleAsync());
+        Assert.Equal(run.ActIds[0], act.Id);
+        Assert.Equal(people.WithdrawnLongAgo.ContactId, act.ContactId);
+        Assert.Equal(DestructionReasons.Retention, act.Reason);
+        Assert.Contains(DestroyedCategories.Phone, act.Categories);
+        Assert.Empty(await tenant.WithDbAsync(db => db.Contacts.Where(c => c.Id == people.ContractToo.ContactId && c.Status == ContactStatus.Erased).ToListAsync()));
         var stored = await tenant.WithDbAsync(db => db.RetentionRuns.SingleAsync());
         Assert.Equal(run.ActIds, stored.ActIds);
         Assert.NotNull(stored.FinishedAt);
@@ -100,6 +106,7 @@ public sealed class RetentionTests(AppFixture app)
         Assert.Equal(statusesAfterFirst, await tenant.WithDbAsync(db => db.Contacts.OrderBy(c => c.Id).Select(c => c.Status + c.UpdatedAt).ToListAsync()));
         Assert.Equal(2, await tenant.WithDbAsync(db => db.RetentionRuns.CountAsync(r => r.Status == RetentionRunStatus.Completed)));
         Assert.Equal(ContactStatus.Erased, await StatusAsync(tenant, people.WithdrawnLongAgo));
+        Assert.Equal(1, await tenant.WithDbAsync(db => db.DestructionActs.CountAsync()));
     }
 
     [Fact]

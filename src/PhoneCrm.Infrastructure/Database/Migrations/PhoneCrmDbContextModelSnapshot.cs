@@ -507,6 +507,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<int?>("RetentionDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("retention_days");
+
                     b.Property<int?>("ValidityDays")
                         .HasColumnType("integer")
                         .HasColumnName("validity_days");
@@ -2563,6 +2567,73 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("erasure_tombstones", (string)null);
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.RetentionRun", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<List<Guid>>("ActIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("act_ids");
+
+                    b.Property<Guid?>("Cursor")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cursor");
+
+                    b.Property<int>("Destroyed")
+                        .HasColumnType("integer")
+                        .HasColumnName("destroyed");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<int>("Examined")
+                        .HasColumnType("integer")
+                        .HasColumnName("examined");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_retention_runs");
+
+                    b.HasIndex("TenantId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_retention_runs_running")
+                        .HasFilter("status = 'running'");
+
+                    b.HasIndex("TenantId", "StartedAt")
+                        .HasDatabaseName("ix_retention_runs_tenant_id_started_at");
+
+                    b.ToTable("retention_runs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_retention_runs_status", "status IN ('running','completed','failed')");
+                        });
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Requests.SubjectRequest", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -3668,6 +3739,16 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_erasure_tombstones_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Requests.RetentionRun", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_retention_runs_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Requests.SubjectRequest", b =>

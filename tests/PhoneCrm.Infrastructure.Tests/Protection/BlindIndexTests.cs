@@ -21,8 +21,21 @@ public sealed class BlindIndexTests : IDisposable
     [Fact]
     public void DiffersAcrossKinds()
     {
-        Assert.NotEqual(_index.Phone("79161234567"), _index.Suppression("79161234567"));
         Assert.NotEqual(_index.NameToken("79161234567"), _index.Email("79161234567"));
+    }
+
+    [Fact]
+    public void ErasureTombstonesAreTenantKeyedAndUnlinkableToIndexes()
+    {
+        var phone = _index.Phone("+79161234567");
+        var a = _index.Tombstone(Guid.NewGuid(), phone);
+        var b = _index.Tombstone(Guid.NewGuid(), phone);
+        Assert.NotEqual(a, b);
+        Assert.DoesNotContain(phone, new[] { a[..BlindIndex.Size], b[..BlindIndex.Size] });
+        var tenant = Guid.NewGuid();
+        Assert.Equal(_index.Tombstone(tenant, phone), _index.Tombstone(tenant, _index.Phone("79161234567")));
+        using var other = new BlindIndex(PiiKeyRing.CreateForTests());
+        Assert.NotEqual(_index.Tombstone(tenant, phone), other.Tombstone(tenant, other.Phone("+79161234567")));
     }
 
     [Fact]

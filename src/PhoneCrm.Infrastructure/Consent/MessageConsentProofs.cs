@@ -20,9 +20,12 @@ public sealed record MessageProofRecord(Guid Id, string? LegalBasis, DateTimeOff
 public sealed record MessageConsentProof(Guid MessageId, Guid? ContactId, DateTimeOffset? SentAt, string Kind, string Purpose, string Channel,
     string Basis, MessageProofRecord? Record, bool ChainValid);
 
-/// <summary>A campaign's proofs: one per message, under one verification of the chain.</summary>
+/// <summary>
+/// A campaign's proofs under one verification of the chain: <paramref name="Messages"/> streams them a chunk at a time,
+/// ordered by recipient, so a campaign of any size is never held in memory (enumerate it once).
+/// </summary>
 public sealed record CampaignConsentProofs(Guid CampaignId, string CampaignName, DateTimeOffset GeneratedAt, bool ChainValid, long ChainRecords,
-    IReadOnlyList<MessageConsentProof> Messages);
+    int MessageCount, IAsyncEnumerable<MessageConsentProof> Messages);
 
 /// <summary>
 /// Reads the proof behind messages (<see cref="SmsMessage.ConsentRecordId"/>, set by <see cref="Messaging.SmsOutbox"/> at
@@ -53,24 +56,52 @@ public sealed class MessageConsentProofs(PhoneCrmDbContext db, ConsentLedger led
         return Proof(message, record, chain.Valid);
     }
 
-    /// <summary>Every message of the campaign with its record (null: no such campaign).</summary>
-    public async Task<CampaignConsentProofs?> ForCampaignAsync(Guid campaignId, CancellationToken ct)
+    /// <summary>Messages read per round trip by the campaign's stream.</summary>
+    public const int ChunkSize = 1000;
+
+    /// <summary>Every message of the campaign with its record, streamed (null: no such campaign). The export is audited here.</summary>
+    public Task<CampaignConsentProofs?> ForCampaignAsync(Guid campaignId, CancellationToken ct) => ForCampaignAsync(campaignId, ChunkSize, ct);
+
+    /// <summary>The same stream with a chosen chunk size (tests use tiny chunks to cross chunk borders).</summary>
+    public async Task<CampaignConsentProofs?> ForCampaignAsync(Guid campaignId, int chunkSize, CancellationToken ct)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         var campaign = await db.Campaigns.AsNoTracking().Where(c => c.Id == campaignId).Select(c => new { c.Id, c.Name }).SingleOrDefaultAsync(ct);
         if (campaign is null) return null;
-        var rows = await (
-                from m in db.SmsMessages.AsNoTracking()
-                where m.CampaignId == campaignId && m.Kind == SmsKinds.Campaign
-                join r in db.ConsentRecords.AsNoTracking() on m.ConsentRecordId equals (Guid?)r.Id into found
-                from r in found.DefaultIfEmpty()
-                orderby m.ContactId, m.Id
-                select new { Message = m, Record = r })
-            .ToListAsync(ct);
+        var count = await db.SmsMessages.CountAsync(m => m.CampaignId == campaignId && m.Kind == SmsKinds.Campaign, ct);
         var chain = await ledger.VerifyChainAsync(ct);
         await audit.WriteAsync(AuditActions.Export, "consent_proof", campaignId.ToString(),
-            $"campaign bulk proof; messages={rows.Count};chainValid={chain.Valid}", ct);
-        return new CampaignConsentProofs(campaign.Id, campaign.Name, clock.GetUtcNow(), chain.Valid, chain.Records,
-            rows.Select(x => Proof(x.Message, x.Record, chain.Valid)).ToList());
+            $"campaign bulk proof; messages={count};chainValid={chain.Valid}", ct);
+        return new CampaignConsentProofs(campaign.Id, campaign.Name, clock.GetUtcNow(), chain.Valid, chain.Records, count,
+            StreamAsync(campaignId, chunkSize, chain.Valid, ct));
+    }
+
+    /// <summary>Keyset chunks over (contact_id, id) in PostgreSQL's uuid order, so one recipient's messages come together.</summary>
+    private async IAsyncEnumerable<MessageConsentProof> StreamAsync(Guid campaignId, int chunkSize, bool chainValid,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var (afterContact, afterId) = (Guid.Empty, Guid.Empty);
+        while (true)
+        {
+            var ids = await db.Database.SqlQuery<Guid>($"""
+                SELECT id AS "Value" FROM sms_messages
+                WHERE tenant_id = {db.Tenant.RequireTenant()} AND campaign_id = {campaignId} AND kind = {SmsKinds.Campaign}
+                  AND (contact_id, id) > ({afterContact}, {afterId})
+                ORDER BY contact_id, id LIMIT {chunkSize}
+                """).ToListAsync(ct);
+            if (ids.Count == 0) yield break;
+            var rows = await (
+                    from m in db.SmsMessages.AsNoTracking()
+                    where ids.Contains(m.Id)
+                    join r in db.ConsentRecords.AsNoTracking() on m.ConsentRecordId equals (Guid?)r.Id into found
+                    from r in found.DefaultIfEmpty()
+                    select new { Message = m, Record = r })
+                .ToDictionaryAsync(x => x.Message.Id, ct);
+            foreach (var id in ids) yield return Proof(rows[id].Message, rows[id].Record, chainValid);
+            var last = rows[ids[^1]].Message;
+            (afterContact, afterId) = (last.ContactId ?? Guid.Empty, last.Id);
+            if (ids.Count < chunkSize) yield break;
+        }
     }
 
     private static MessageConsentProof Proof(SmsMessage m, ConsentRecord? r, bool chainValid) =>

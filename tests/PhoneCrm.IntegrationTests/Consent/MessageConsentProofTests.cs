@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.IntegrationTests.Infrastructure;
 using static PhoneCrm.IntegrationTests.Campaigns.CampaignData;
@@ -78,6 +79,16 @@ public sealed class MessageConsentProofTests(AppFixture app)
             await using (var entry = zip.GetEntry("proof.pdf")!.Open()) await entry.CopyToAsync(pdf);
             Assert.StartsWith("%PDF-", Encoding.ASCII.GetString(pdf.ToArray()[..5]));
         }
+
+        // Chunks of one message cross a chunk border at every recipient: each message comes once, grouped by recipient.
+        var streamed = await app.InTenantAsync(tenant.Id, async sp =>
+        {
+            var proofs = await sp.GetRequiredService<MessageConsentProofs>().ForCampaignAsync(Guid.Parse(campaignId), 1, CancellationToken.None);
+            var list = new List<Guid>();
+            await foreach (var p in proofs!.Messages) list.Add(p.MessageId);
+            return list;
+        });
+        Assert.Equal(messages.Select(m => m.Id).Order(), streamed.Order());
 
         var audits = await tenant.WithDbAsync(db => db.AuditLog.Where(a => a.EntityType == "consent_proof").Select(a => a.EntityIds).ToListAsync());
         Assert.Contains(campaignId, audits);

@@ -68,7 +68,8 @@ public sealed record AccessReportConsent(
 /// One purpose × channel the person's data is processed for, as it stands now: its basis, since when, and until when it
 /// is kept — <paramref name="ValidityDays"/> is the purpose's term (null: until withdrawn or the contract ends);
 /// <paramref name="RetainedUntil"/> the latest day of destruction when the consent was withdrawn or has expired
-/// (<see cref="AccessReport.DestructionDays"/> after it), null while it holds without a fixed end.
+/// (<paramref name="DestructionDays"/> after it: the purpose's own term, at most the law's
+/// <see cref="AccessReport.DestructionDays"/>), null while it holds without a fixed end.
 /// </summary>
 public sealed record AccessReportPurpose(
     string Purpose,
@@ -80,11 +81,12 @@ public sealed record AccessReportPurpose(
     DateTimeOffset? WithdrawnAt,
     DateTimeOffset? ExpiresAt,
     int? ValidityDays,
+    int DestructionDays,
     DateTimeOffset? RetainedUntil)
 {
-    /// <summary>Until when this purpose's data may be kept: withdrawal or expiry plus the destruction term.</summary>
-    public static DateTimeOffset? RetentionEnd(DateTimeOffset? withdrawnAt, DateTimeOffset? expiresAt) =>
-        (withdrawnAt ?? expiresAt) is { } end ? end.AddDays(AccessReport.DestructionDays) : null;
+    /// <summary>Until when this purpose's data may be kept: withdrawal or expiry plus the purpose's destruction term.</summary>
+    public static DateTimeOffset? RetentionEnd(DateTimeOffset? withdrawnAt, DateTimeOffset? expiresAt, int destructionDays) =>
+        (withdrawnAt ?? expiresAt) is { } end ? end.AddDays(destructionDays) : null;
 }
 
 /// <summary>Where the data came from: <paramref name="Kind"/> <c>contact</c> (the contact's first source) or <c>consent</c> (a capture method).</summary>

@@ -55,9 +55,10 @@ public sealed class AccessReports(
             var status = s.EffectiveStatus(now);
             var expired = status == ConsentStatus.Expired ? s.ExpiresAt : null;
             purposeRows.TryGetValue(s.Purpose, out var p);
+            var destructionDays = RetentionPolicy.DestructionDays(p?.RetentionDays);
             return new AccessReportPurpose(s.Purpose, p?.Name ?? s.Purpose, s.Channel, s.LegalBasis, status,
                 firstGrant.TryGetValue((s.Purpose, s.Channel), out var since) ? since : s.GrantedAt, s.WithdrawnAt, s.ExpiresAt, p?.ValidityDays,
-                AccessReportPurpose.RetentionEnd(s.Status == ConsentStatus.Withdrawn ? s.WithdrawnAt : null, expired));
+                destructionDays, AccessReportPurpose.RetentionEnd(s.Status == ConsentStatus.Withdrawn ? s.WithdrawnAt : null, expired, destructionDays));
         }).ToList();
 
         var sources = new List<AccessReportSource> { new("contact", contact.SourceChannel, contact.SourceDetail, contact.CreatedAt) };

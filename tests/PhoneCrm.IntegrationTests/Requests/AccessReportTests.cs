@@ -49,7 +49,7 @@ public sealed class AccessReportTests(AppFixture app)
         Assert.Equal("withdrawn", marketing.Status);
         Assert.Equal(firstGrant.Evidence.CapturedAt, marketing.Since);
         Assert.Equal(report.Consents[2].Evidence.CapturedAt, marketing.WithdrawnAt);
-        Assert.Equal(marketing.WithdrawnAt!.Value.AddDays(30), marketing.RetainedUntil);
+        Assert.Equal((30, marketing.WithdrawnAt!.Value.AddDays(30)), (marketing.DestructionDays, marketing.RetainedUntil!.Value));
         var surveys = report.Purposes.Single(p => p.Purpose == "surveys");
         Assert.Equal(("active", 3 * 365, (DateTimeOffset?)null), (surveys.Status, surveys.ValidityDays, surveys.RetainedUntil));
 

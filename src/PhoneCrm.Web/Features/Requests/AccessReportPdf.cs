@@ -83,8 +83,8 @@ public sealed class AccessReportPdf(IConfiguration config, TenantClock clock, IS
         return p.RetainedUntil is { } until
             ? string.Format(CultureInfo.CurrentCulture, t["Kept until {0} at the latest, then destroyed."], clock.FormatStamp(until))
             : p.ValidityDays is { } days
-                ? string.Format(CultureInfo.CurrentCulture, t["Kept while the consent holds ({0} days from the grant), then destroyed within {1} days."], days, AccessReport.DestructionDays)
-                : string.Format(CultureInfo.CurrentCulture, t["Kept until the consent is withdrawn or the purpose is achieved, then destroyed within {0} days."], AccessReport.DestructionDays);
+                ? string.Format(CultureInfo.CurrentCulture, t["Kept while the consent holds ({0} days from the grant), then destroyed within {1} days."], days, p.DestructionDays)
+                : string.Format(CultureInfo.CurrentCulture, t["Kept until the consent is withdrawn or the purpose is achieved, then destroyed within {0} days."], p.DestructionDays);
     }
 
     /// <summary>A built-in purpose in the reader's language; a tenant's own purpose by the name the Admin gave it.</summary>

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using Microsoft.Playwright;
 using PhoneCrm.BrowserTests.Infrastructure;
 using PhoneCrm.Domain.Access;
-using PhoneCrm.IntegrationTests.Consent;
+using PhoneCrm.IntegrationTests.Requests;
 
 namespace PhoneCrm.BrowserTests.Requests;
 
@@ -35,7 +35,7 @@ public sealed class SubjectRequestFlowTests(BrowserFixture app)
         await Assertions.Expect(visitor.Locator("#dsr-code-form")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(visitor, "dsr-02-code-asked");
 
-        var code = await CaptureFormTests.LastCodeAsync(tenant, "+79161118002", api);
+        var code = await SelfServiceTests.LastCodeAsync(tenant, "+79161118002", api);
         Assert.Matches("^[0-9]{6}$", code);
         await visitor.GetByLabel("Код из SMS").FillAsync(code);
         await visitor.Locator("#dsr-code-submit").ClickAsync();

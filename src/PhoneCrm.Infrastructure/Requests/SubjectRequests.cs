@@ -194,6 +194,36 @@ public sealed class SubjectRequests(
         return [.. rows.Select(r => new RequestAttention(r.Id, r.Number, r.Type, r.DueAt, r.DueAt < now, r.DueAt < now ? r.OverdueMarkedAt : r.DueSoonMarkedAt))];
     }
 
+    /// <summary>The tenant's promised answer terms (null: the legal term).</summary>
+    public async Task<SubjectRequestSettings> SettingsAsync(CancellationToken ct = default) =>
+        await db.SubjectRequestSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new SubjectRequestSettings();
+
+    /// <summary>
+    /// Saves the terms the tenant promises, each at most the legal term (a longer promise is refused: the law's term is the
+    /// limit); applies to requests received from now on.
+    /// </summary>
+    public async Task<ValidationErrors> SaveSettingsAsync(int? accessDays, int? rectifyDays, int? erasureDays, int? withdrawAllDays,
+        CancellationToken ct = default)
+    {
+        var errors = new ValidationErrors();
+        foreach (var (field, type, days) in new[] { ("accessDays", SubjectRequestTypes.Access, accessDays), ("rectifyDays", SubjectRequestTypes.Rectify, rectifyDays),
+                     ("erasureDays", SubjectRequestTypes.Erasure, erasureDays), ("withdrawAllDays", SubjectRequestTypes.WithdrawAll, withdrawAllDays) })
+        {
+            var legal = RequestDeadlines.LegalTerm(type).Days;
+            if (days is { } d && (d < 1 || d > legal)) errors.Add(field, $"Between 1 and {legal} days (the legal term), or empty for the legal term.");
+        }
+
+        if (!errors.IsValid) return errors;
+        var row = await db.SubjectRequestSettings.SingleOrDefaultAsync(ct);
+        if (row is null) db.SubjectRequestSettings.Add(row = new SubjectRequestSettings());
+        (row.AccessDays, row.RectifyDays, row.ErasureDays, row.WithdrawAllDays, row.UpdatedAt) =
+            (accessDays, rectifyDays, erasureDays, withdrawAllDays, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        await audit.WriteAsync(AuditActions.Update, "subject_request_settings", null,
+            $"access={accessDays};rectify={rectifyDays};erasure={erasureDays};withdraw_all={withdrawAllDays}", ct);
+        return errors;
+    }
+
     /// <summary>The active members whose roles may handle requests: whom a request can be assigned to.</summary>
     public async Task<IReadOnlyList<RequestHandler>> HandlersAsync(CancellationToken ct = default)
     {

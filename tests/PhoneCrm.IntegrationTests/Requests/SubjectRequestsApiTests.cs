@@ -69,6 +69,23 @@ public sealed partial class SubjectRequestsApiTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_tenants_shorter_promise_sets_the_due_date_and_a_longer_one_is_refused()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var refused = await app.InTenantAsync(tenant.Id, sp => sp.GetRequiredService<SubjectRequests>().SaveSettingsAsync(11, null, null, null));
+        Assert.True(refused.Has("accessDays"));
+        var saved = await app.InTenantAsync(tenant.Id, sp => sp.GetRequiredService<SubjectRequests>().SaveSettingsAsync(3, null, 10, null));
+        Assert.True(saved.IsValid);
+
+        var access = await AccessAsync(api, "+79161110090", "2026-06-01T10:00:00+03:00");
+        var erasure = await CreateAsync(api, new { type = "erasure", phone = "+79161110091", channel = "letter", receivedAt = "2026-06-01T10:00:00+03:00" });
+
+        Assert.Equal(new DateTimeOffset(2026, 6, 4, 23, 59, 59, TimeSpan.FromHours(3)), access.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2026, 6, 11, 23, 59, 59, TimeSpan.FromHours(3)), erasure.GetProperty("dueAt").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task Invalid_intake_is_400_naming_each_field_and_records_nothing()
     {
         var tenant = await app.CreateTenantAsync();

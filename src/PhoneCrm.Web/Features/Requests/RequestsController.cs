@@ -77,6 +77,26 @@ public sealed class RequestsController(SubjectRequests requests, TenantClock clo
         return Redirect($"/requests/{created.Id}");
     }
 
+    public sealed record TermsModel(SubjectRequestSettings Settings, IReadOnlyDictionary<string, string> Errors);
+
+    /// <summary>The terms the tenant promises the person, shorter than the law's (working days for access and rectification).</summary>
+    [HttpGet("terms"), RequirePermission(Permission.RequestsManage)]
+    public async Task<IActionResult> Terms(CancellationToken ct) => View("Terms", new TermsModel(await requests.SettingsAsync(ct), new Dictionary<string, string>()));
+
+    [HttpPost("terms"), RequirePermission(Permission.RequestsManage)]
+    public async Task<IActionResult> SaveTerms(int? accessDays, int? rectifyDays, int? erasureDays, int? withdrawAllDays, CancellationToken ct)
+    {
+        var errors = await requests.SaveSettingsAsync(accessDays, rectifyDays, erasureDays, withdrawAllDays, ct);
+        if (!errors.IsValid)
+        {
+            var typed = new SubjectRequestSettings { AccessDays = accessDays, RectifyDays = rectifyDays, ErasureDays = erasureDays, WithdrawAllDays = withdrawAllDays };
+            return Invalid(View("Terms", new TermsModel(typed, errors.ByField.ToDictionary(e => e.Key, e => t[e.Value[0]].Value))));
+        }
+
+        Flash(t["Answer terms saved; they apply to requests received from now on."]);
+        return Redirect("/requests/terms");
+    }
+
     [HttpGet("{id:guid}")]
     public async Task<IActionResult> Show(Guid id, CancellationToken ct) =>
         await requests.GetAsync(id, ct) is { } request

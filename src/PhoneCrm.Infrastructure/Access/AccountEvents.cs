@@ -14,7 +14,7 @@ public sealed class AccountEvents(PhoneCrmDbContext db, AuditLog audit, AuditAct
     /// <summary>Makes the person signing in the actor; returns their tenant, or null when no active membership lets them in.</summary>
     public async Task<Guid?> IdentifyAsync(AppUser user)
     {
-        var tenantId = await MembershipQueries.FirstActiveTenantAsync(db, user.Id);
+        var tenantId = await MembershipQueries.ActiveTenantAsync(db, user.Id);
         (actor.UserId, actor.Name) = (user.Id, user.Email!);
         return tenantId;
     }
@@ -32,6 +32,14 @@ public sealed class AccountEvents(PhoneCrmDbContext db, AuditLog audit, AuditAct
             : AuditActions.SignInFailed;
         return audit.WriteForTenantAsync(tenant, action, "user", userId.ToString(), result.Succeeded && secondFactor ? "mfa" : null);
     }
+
+    /// <summary>True when the person has an active membership of <paramref name="tenantId"/> (a switch may go there).</summary>
+    public async Task<bool> CanWorkInAsync(Guid userId, Guid tenantId) =>
+        (await MembershipQueries.ActiveTenantsAsync(db, userId)).Any(t => t.Id == tenantId);
+
+    /// <summary>Recorded in the tenant switched to: that company's log shows who came in from another one, and when.</summary>
+    public Task TenantSwitchedAsync(Guid tenantId, Guid userId) =>
+        audit.WriteForTenantAsync(tenantId, AuditActions.SignIn, "user", userId.ToString(), "switched tenant");
 
     public Task SignedOutAsync() => audit.WriteAsync(AuditActions.SignOut, "user", actor.UserId?.ToString());
 

@@ -12,4 +12,8 @@ public sealed class CurrentTenant(PhoneCrmDbContext db)
         var tenantId = db.Tenant.RequireTenant();
         return db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenantId, ct);
     }
+
+    /// <summary>The companies the person may switch between (active memberships), earliest first.</summary>
+    public Task<IReadOnlyList<TenantChoice>> ChoicesAsync(Guid userId, CancellationToken ct = default) =>
+        MembershipQueries.ActiveTenantsAsync(db, userId, ct);
 }

@@ -3,20 +3,36 @@ using PhoneCrm.Infrastructure.Database;
 
 namespace PhoneCrm.Infrastructure.Access;
 
+/// <summary>A company the person works for, as the tenant switcher lists it.</summary>
+public sealed record TenantChoice(Guid Id, string Name);
+
 public static class MembershipQueries
 {
-    /// <summary>Reads across tenants through the membership policy that lets a user see their own rows.</summary>
-    public static async Task<Guid?> FirstActiveTenantAsync(PhoneCrmDbContext db, Guid userId)
+    /// <summary>
+    /// The tenant the person works in: <paramref name="preferred"/> (the one they chose, or the one their cookie already
+    /// names) while that membership is active, else their earliest active membership.
+    /// </summary>
+    public static async Task<Guid?> ActiveTenantAsync(PhoneCrmDbContext db, Guid userId, Guid? preferred = null)
+    {
+        var tenants = await ActiveTenantsAsync(db, userId);
+        return tenants.Any(t => t.Id == preferred) ? preferred : tenants.Count > 0 ? tenants[0].Id : null;
+    }
+
+    /// <summary>Every company with an active membership of the person, earliest first.</summary>
+    /// <remarks>Reads across tenants through the membership policy that lets a user see their own rows.</remarks>
+    public static async Task<IReadOnlyList<TenantChoice>> ActiveTenantsAsync(PhoneCrmDbContext db, Guid userId, CancellationToken ct = default)
     {
         var previous = (db.Tenant.TenantId, db.Tenant.UserId);
         db.Tenant.Set(previous.TenantId, userId);
         try
         {
-            return await db.Memberships.IgnoreQueryFilters().AsNoTracking()
-                .Where(m => m.UserId == userId && m.IsActive)
-                .OrderBy(m => m.CreatedAt)
-                .Select(m => (Guid?)m.TenantId)
-                .FirstOrDefaultAsync();
+            return await (
+                    from m in db.Memberships.IgnoreQueryFilters().AsNoTracking()
+                    join t in db.Tenants.AsNoTracking() on m.TenantId equals t.Id
+                    where m.UserId == userId && m.IsActive
+                    orderby m.CreatedAt
+                    select new TenantChoice(t.Id, t.Name))
+                .ToListAsync(ct);
         }
         finally
         {

@@ -28,7 +28,7 @@ public sealed class AccessFlowTests(BrowserFixture app)
         await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Сад и огород");
         await Assertions.Expect(page.GetByRole(AriaRole.Navigation)).ToContainTextAsync("Контакты");
-        Assert.Equal(0, await page.Locator("#settingsMenu").CountAsync());
+        Assert.Equal(0, await page.Locator("#menu-settings").CountAsync());
         await BrowserFixture.ScreenshotAsync(page, "access-02-dashboard");
     }
 
@@ -61,7 +61,7 @@ public sealed class AccessFlowTests(BrowserFixture app)
         await page.WaitForURLAsync("**/account/login-2fa**", new() { WaitUntil = WaitUntilState.Commit });
         await page.GetByLabel("Код", new() { Exact = true }).FillAsync(Totp.Code(key));
         await page.GetByRole(AriaRole.Button, new() { Name = "Подтвердить" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#settingsMenu")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#menu-settings")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "access-05-admin-dashboard");
     }
 
@@ -73,7 +73,7 @@ public sealed class AccessFlowTests(BrowserFixture app)
         var page = await app.NewPageAsync();
         await BrowserFixture.SignInAsync(page, admin);
 
-        await page.Locator("#settingsMenu").ClickAsync();
+        await page.Locator("#menu-settings").ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Пользователи" }).ClickAsync();
         var invite = page.Locator("#invite-form");
         await invite.GetByRole(AriaRole.Button, new() { Name = "Пригласить" }).ClickAsync();

@@ -48,7 +48,7 @@ public sealed class CampaignFlowTests(BrowserFixture app)
         await BrowserFixture.SignInAsync(page, user);
 
         // The Marketer writes the text once as a template: the counter, the opt-out check and a preview for a real contact.
-        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Шаблоны" }).ClickAsync();
+        await BrowserFixture.NavigateAsync(page, "Шаблоны", "Сообщения");
         await page.Locator("#new-template").ClickAsync();
         await page.GetByLabel("Имя").FillAsync("Семена -30%");
         var text = page.GetByLabel("Текст сообщения");
@@ -62,7 +62,7 @@ public sealed class CampaignFlowTests(BrowserFixture app)
         await page.Locator("#save-template").ClickAsync();
         await Assertions.Expect(page.Locator("#templates-table")).ToContainTextAsync("Семена -30%");
 
-        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Рассылки", Exact = true }).ClickAsync();
+        await BrowserFixture.NavigateAsync(page, "Рассылки", "Сообщения");
         await page.Locator("#new-campaign").ClickAsync();
         await page.GetByLabel("Начать с шаблона").SelectOptionAsync(new SelectOptionValue { Label = "Семена -30%" });
         await Assertions.Expect(page.GetByLabel("Текст", new() { Exact = true }))

@@ -16,7 +16,7 @@ public sealed class SmsInboxFlowTests(BrowserFixture app)
         var page = await app.NewPageAsync();
         await BrowserFixture.SignInAsync(page, user);
 
-        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Симулятор SMS" }).ClickAsync();
+        await BrowserFixture.NavigateAsync(page, "Симулятор SMS", "Сообщения");
         await ReplyAsync(page, "+7 916 555-12-34", "СТОП", "Ответ получен: Отписка (СТОП).");
 
         // The opt-out confirmation goes out through the simulator (delivery job or sweeper).
@@ -32,7 +32,7 @@ public sealed class SmsInboxFlowTests(BrowserFixture app)
 
         await ReplyAsync(page, "89165551234", "Когда привезут заказ?", "Ответ получен: Ответ.");
 
-        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Входящие" }).ClickAsync();
+        await BrowserFixture.NavigateAsync(page, "Входящие", "Сообщения");
         var row = page.Locator("#inbox-table .inbox-row");
         await Assertions.Expect(row).ToHaveCountAsync(1);
         await Assertions.Expect(row).ToContainTextAsync("Когда привезут заказ?");
@@ -67,11 +67,11 @@ public sealed class SmsInboxFlowTests(BrowserFixture app)
         await BrowserFixture.SignInAsync(page, user);
 
         // «НОВЫЙ» from the contact's number, then the new number from the old one: a code goes to the new number.
-        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Симулятор SMS" }).ClickAsync();
+        await BrowserFixture.NavigateAsync(page, "Симулятор SMS", "Сообщения");
         await ReplyAsync(page, "+7 916 555-77-77", "НОВЫЙ", "Ответ получен");
         await ReplyAsync(page, "+7 916 555-77-77", "+7 916 555-88-88", "Ответ получен");
 
-        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Входящие" }).ClickAsync();
+        await BrowserFixture.NavigateAsync(page, "Входящие", "Сообщения");
         var change = page.Locator("#number-changes tr[data-status='awaiting_code']");
         await Assertions.Expect(change).ToHaveCountAsync(1);
         await Assertions.Expect(change).ToContainTextAsync("Ждём код");

@@ -86,6 +86,14 @@ public sealed class BrowserFixture : AppFixture
             r => r.Request.Method == "POST" && r.Url.Contains("/account/login-2fa", StringComparison.Ordinal));
     }
 
+    /// <summary>Opens a page from the main menu the way a person does: the group's dropdown first when the item sits in one.</summary>
+    public static async Task NavigateAsync(IPage page, string item, string? group = null)
+    {
+        var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Основное меню" });
+        if (group is not null) await nav.GetByRole(AriaRole.Button, new() { Name = group, Exact = true }).ClickAsync();
+        await nav.GetByRole(AriaRole.Link, new() { Name = item, Exact = true }).ClickAsync();
+    }
+
     /// <summary>A full-page screenshot for review, styled when the page's stylesheets arrive in time (never a test failure if not).</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {

@@ -11,6 +11,7 @@ public static class AccessModule
     {
         services.AddScoped<ApiKeyService>();
         services.AddScoped<AccountEvents>();
+        services.AddHttpContextAccessor(); // the claims factory reads a tenant switch's choice and the current cookie
         services.AddScoped<CurrentTenant>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<TenantProvisioner>();

@@ -101,6 +101,19 @@ public sealed class AccountController(
         return RedirectToAction(nameof(Login));
     }
 
+    /// <summary>An agency's marketer moves to another company they work for; the cookie is re-issued naming it.</summary>
+    [HttpPost("switch-tenant"), RequirePermission(Permission.OwnAccount)]
+    public async Task<IActionResult> SwitchTenant(Guid tenantId)
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null || !await events.CanWorkInAsync(user.Id, tenantId)) return NotFound();
+        HttpContext.Items[AppClaimsPrincipalFactory.ChosenTenantKey] = tenantId;
+        await signIn.RefreshSignInAsync(user);
+        await events.TenantSwitchedAsync(tenantId, user.Id);
+        // The dashboard, not the page they were on: its ids belong to the other company.
+        return LocalRedirect("/");
+    }
+
     [HttpGet("access-denied"), AllowAnonymous]
     public IActionResult AccessDenied()
     {

@@ -55,7 +55,8 @@ public sealed class MessageProofFlowTests(BrowserFixture app)
 
         await page.GotoAsync($"/contacts/{contactId}");
         await page.Locator("#open-access-report").ClickAsync();
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Отчёт о персональных данных");
+        await page.WaitForURLAsync($"**/requests/access-report/{contactId}");
+        await Assertions.Expect(page.Locator("#access-report-pdf")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#access-report-subject")).ToContainTextAsync("Мария");
         await Assertions.Expect(page.Locator(".access-report-purpose[data-purpose='marketing']")).ToHaveAttributeAsync("data-status", "active");
         await BrowserFixture.ScreenshotAsync(page, "message-proof-03-access-report");

@@ -6,6 +6,7 @@ using NpgsqlTypes;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Requests;
 
 namespace PhoneCrm.Infrastructure.Protection;
 
@@ -30,6 +31,10 @@ public sealed class PiiRotation(
         ("contacts", [("phone_cipher", ContactService.PhoneContext), ("first_name_cipher", ContactService.FirstNameContext),
             ("last_name_cipher", ContactService.LastNameContext), ("email_cipher", ContactService.EmailContext)]),
         ("contact_notes", [("text_cipher", ContactService.NoteContext)]),
+        ("subject_requests", [("phone_cipher", SubjectRequests.PhoneContext), ("full_name_cipher", SubjectRequests.FullNameContext),
+            ("email_cipher", SubjectRequests.EmailContext), ("report_cipher", SubjectRequests.ReportContext)]),
+        ("subject_request_challenges", [("phone_cipher", SubjectRequests.PhoneContext), ("full_name_cipher", SubjectRequests.FullNameContext),
+            ("email_cipher", SubjectRequests.EmailContext)]),
     ];
 
     public sealed record KeyStatus(string ActiveKeyId, IReadOnlyCollection<string> KeyIds, IReadOnlyDictionary<string, long> ValuesByKey);

@@ -11,7 +11,7 @@ namespace PhoneCrm.IntegrationTests.Contacts;
 public sealed class KeyRotationTests(AppFixture app)
 {
     [Fact]
-    public async Task Rotation_reencrypts_every_contact_in_the_background_and_data_stays_readable()
+    public async Task Rotation_reencrypts_every_contact_and_subject_request_in_the_background_and_data_stays_readable()
     {
         var tenant = await app.CreateTenantAsync();
         using var api = tenant.Api();
@@ -20,6 +20,9 @@ public sealed class KeyRotationTests(AppFixture app)
             var r = await api.PostAsJsonAsync("/api/v1/contacts", new { phone = $"+7916555{i:0000}", firstName = "Анна", email = $"a{i}@example.ru" });
             Assert.Equal(HttpStatusCode.Created, r.StatusCode);
         }
+
+        var request = await api.PostAsJsonAsync("/api/v1/subject-requests", new { type = "access", phone = "+79165559999", fullName = "Анна", channel = "phone" });
+        var requestId = (await request.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
         using var admin = await tenant.SignInAsync(Role.Admin);
         var before = await KeyIdsAsync(tenant.Id);
@@ -38,6 +41,7 @@ public sealed class KeyRotationTests(AppFixture app)
 
         var found = await api.GetFromJsonAsync<JsonElement>("/api/v1/contacts?phone=89165550007");
         Assert.Equal("a7@example.ru", found.GetProperty("items")[0].GetProperty("email").GetString());
+        Assert.Equal("+79165559999", (await api.GetFromJsonAsync<JsonElement>($"/api/v1/subject-requests/{requestId}")).GetProperty("phone").GetString());
     }
 
     /// <summary>Key ids of the stored phones, read straight from the ciphertext header.</summary>
@@ -48,7 +52,8 @@ public sealed class KeyRotationTests(AppFixture app)
         await using var cmd = new NpgsqlCommand($"""
             SELECT set_config('app.tenant_id', '{tenantId}', false);
             SELECT DISTINCT convert_from(substring(c from 3 for get_byte(c, 1)), 'UTF8')
-            FROM (SELECT phone_cipher FROM contacts UNION ALL SELECT email_cipher FROM contacts WHERE email_cipher IS NOT NULL) x(c)
+            FROM (SELECT phone_cipher FROM contacts UNION ALL SELECT email_cipher FROM contacts WHERE email_cipher IS NOT NULL
+                  UNION ALL SELECT phone_cipher FROM subject_requests WHERE phone_cipher IS NOT NULL) x(c)
             """, conn);
         await using var reader = await cmd.ExecuteReaderAsync();
         await reader.NextResultAsync();

@@ -112,6 +112,8 @@ public sealed class CampaignFlowTests(BrowserFixture app)
 
         await page.Locator("#open-recipients").ClickAsync();
         await Assertions.Expect(page.Locator("#recipients tbody tr")).ToHaveCountAsync(8);
+        await Assertions.Expect(page.Locator("#recipients .recipient-name").First).Not.ToBeEmptyAsync();
+        await Assertions.Expect(page.Locator("#recipients")).ToContainTextAsync("Анна");
         await page.GetByLabel("Результат").SelectOptionAsync("skipped");
         await page.Locator("#apply-filter").ClickAsync();
         await Assertions.Expect(page.Locator("#recipients tbody tr")).ToHaveCountAsync(3);

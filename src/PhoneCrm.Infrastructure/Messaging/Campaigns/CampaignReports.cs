@@ -18,8 +18,9 @@ public sealed record CampaignStats(
 public sealed record VariantStats(string Variant, long Sent, long Clicks);
 
 /// <param name="Phone">E.164 for a reader with personal access, masked otherwise.</param>
+/// <param name="Name">First and last name for a reader who may see personal data; null otherwise.</param>
 public sealed record RecipientRow(Guid ContactId, string Phone, string Outcome, string? Reason, Guid? MessageId, string? Variant,
-    DateTimeOffset? DeferredUntil);
+    DateTimeOffset? DeferredUntil, string? Name = null);
 
 /// <summary>What a campaign would do (preview) and what it did: stats, A/B variant stats, recipients. Reads only.</summary>
 public sealed class CampaignReports(PhoneCrmDbContext db, SegmentService segments, SendPolicyService policy, PiiProtector protector)
@@ -130,14 +131,18 @@ public sealed class CampaignReports(PhoneCrmDbContext db, SegmentService segment
         if (outcome is not null) q = q.Where(r => r.Outcome == outcome);
         if (after is { } a) q = q.Where(r => r.ContactId.CompareTo(a) > 0);
         var rows = await q.Join(db.Contacts, r => new { r.TenantId, r.ContactId }, c => new { c.TenantId, ContactId = c.Id },
-                (r, c) => new { r.ContactId, c.PhoneCipher, r.Outcome, r.Reason, r.MessageId, r.Variant, r.DeferredUntil })
+                (r, c) => new { r.ContactId, c.PhoneCipher, c.FirstNameCipher, c.LastNameCipher, r.Outcome, r.Reason, r.MessageId, r.Variant, r.DeferredUntil })
             .OrderBy(x => x.ContactId).Take(limit)
             .ToListAsync(ct);
         return rows.Select(x =>
         {
             var e164 = protector.Decrypt(x.PhoneCipher, ContactService.PhoneContext)!;
+            var name = personal
+                ? string.Join(' ', new[] { protector.Decrypt(x.FirstNameCipher, ContactService.FirstNameContext),
+                    protector.Decrypt(x.LastNameCipher, ContactService.LastNameContext) }.Where(n => !string.IsNullOrWhiteSpace(n)))
+                : null;
             return new RecipientRow(x.ContactId, personal ? e164 : PhoneMasking.Mask(e164), x.Outcome, x.Reason, x.MessageId, x.Variant,
-                x.DeferredUntil);
+                x.DeferredUntil, string.IsNullOrEmpty(name) ? null : name);
         }).ToList();
     }
 }

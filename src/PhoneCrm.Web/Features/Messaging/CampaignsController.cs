@@ -62,7 +62,8 @@ public sealed class CampaignsController(
     public sealed record DetailModel(Campaign Campaign, CampaignStats Stats, AudienceModel? Audience, IReadOnlyList<TestSendResult>? TestResults,
         IReadOnlyList<VariantStats> Variants, bool Confirming = false);
 
-    public sealed record RecipientView(Guid ContactId, string Phone, string Outcome, string? Reason, DateTimeOffset? DeferredUntil, string? Variant);
+    public sealed record RecipientView(Guid ContactId, string Phone, string Outcome, string? Reason, DateTimeOffset? DeferredUntil, string? Variant,
+        string? Name);
 
     public sealed record RecipientsModel(Campaign Campaign, string? Outcome, IReadOnlyList<RecipientView> Items, string? NextCursor);
 
@@ -274,8 +275,8 @@ public sealed class CampaignsController(
         var personal = User.Has(Permission.ContactsReadPersonal);
         var rows = await reports.RecipientsAsync(id, outcome, after, page, personal, ct);
         var items = rows.Select(r => new RecipientView(r.ContactId, personal ? PhoneFormatting.Display(r.Phone) : r.Phone, r.Outcome, r.Reason,
-            r.DeferredUntil, r.Variant)).ToList();
-        if (items.Count > 0 && personal) await audit.WriteAsync(AuditActions.Read, "campaign_recipients", id.ToString(), $"{items.Count} phones", ct);
+            r.DeferredUntil, r.Variant, r.Name)).ToList();
+        if (items.Count > 0 && personal) await audit.WriteAsync(AuditActions.Read, "campaign_recipients", id.ToString(), $"{items.Count} phones and names", ct);
         return View("Recipients", new RecipientsModel(c, outcome, items, rows.Count == page ? rows[^1].ContactId.ToString() : null));
     }
 }

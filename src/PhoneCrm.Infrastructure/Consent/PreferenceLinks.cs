@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
+using PhoneCrm.Infrastructure.Hosting;
 using PhoneCrm.Infrastructure.Tenancy;
 
 namespace PhoneCrm.Infrastructure.Consent;
@@ -8,7 +9,7 @@ namespace PhoneCrm.Infrastructure.Consent;
 /// <summary>
 /// Signed, long-lived links to a contact's public preferences page (no login): an ASP.NET Data Protection token
 /// (keys in PostgreSQL, shared by every node) holding tenant and contact, expiring after a year. Campaigns put it
-/// in messages as <c>{{unsubscribeLink}}</c>. Base address: config <c>App:PublicBaseUrl</c>.
+/// in messages as <c>{{unsubscribeLink}}</c>. Base address: <see cref="PublicAddress"/>.
 /// </summary>
 public sealed class PreferenceLinks(IDataProtectionProvider provider, TenantContext tenant, IConfiguration config, TimeProvider clock)
 {
@@ -21,10 +22,10 @@ public sealed class PreferenceLinks(IDataProtectionProvider provider, TenantCont
         _protector.Protect(string.Create(CultureInfo.InvariantCulture, $"{tenant.RequireTenant():N}|{contactId:N}"),
             clock.GetUtcNow() + Lifetime);
 
-    /// <summary>The link for <c>{{unsubscribeLink}}</c>: absolute when <c>App:PublicBaseUrl</c> (or <paramref name="baseUrl"/>) is known.</summary>
+    /// <summary>The absolute link for <c>{{unsubscribeLink}}</c>, on <paramref name="baseUrl"/> or the app's <see cref="PublicAddress"/>.</summary>
     public string LinkFor(Guid contactId, string? baseUrl = null)
     {
-        var root = (baseUrl ?? config["App:PublicBaseUrl"] ?? "").TrimEnd('/');
+        var root = (baseUrl ?? PublicAddress.Of(config)).TrimEnd('/');
         return $"{root}/p/{TokenFor(contactId)}";
     }
 

@@ -7,18 +7,19 @@ using Npgsql;
 using NpgsqlTypes;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Hosting;
 
 namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 
 /// <summary>
-/// Per-recipient short links (<c>{Links:BaseUrl}/r/{code}</c>) for the URLs in campaign texts: created per batch by the
+/// Per-recipient short links (<c>{PublicAddress}/r/{code}</c>) for the URLs in campaign texts: created per batch by the
 /// dispatcher, followed by anyone (the click counted, the target tagged with UTM), counted in the campaign's clicks.
 /// </summary>
 public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration config)
 {
     public const int MaxCodeLength = 16;
 
-    public string BaseUrl => config.GetValue("Links:BaseUrl", "http://localhost:5000")!.TrimEnd('/');
+    public string BaseUrl => PublicAddress.Of(config);
 
     public string LinkFor(string code) => $"{BaseUrl}/r/{code}";
 

@@ -12,11 +12,12 @@ public static class MembershipQueries
     /// The tenant the person works in: <paramref name="preferred"/> (the one they chose, or the one their cookie already
     /// names) while that membership is active, else their earliest active membership.
     /// </summary>
-    public static async Task<Guid?> ActiveTenantAsync(PhoneCrmDbContext db, Guid userId, Guid? preferred = null)
-    {
-        var tenants = await ActiveTenantsAsync(db, userId);
-        return tenants.Any(t => t.Id == preferred) ? preferred : tenants.Count > 0 ? tenants[0].Id : null;
-    }
+    public static async Task<Guid?> ActiveTenantAsync(PhoneCrmDbContext db, Guid userId, Guid? preferred = null) =>
+        Choose(await ActiveTenantsAsync(db, userId), preferred);
+
+    /// <summary><paramref name="preferred"/> when it is among <paramref name="tenants"/>, else the earliest.</summary>
+    public static Guid? Choose(IReadOnlyList<TenantChoice> tenants, Guid? preferred) =>
+        tenants.Any(t => t.Id == preferred) ? preferred : tenants.Count > 0 ? tenants[0].Id : null;
 
     /// <summary>Every company with an active membership of the person, earliest first.</summary>
     /// <remarks>Reads across tenants through the membership policy that lets a user see their own rows.</remarks>

@@ -26,8 +26,11 @@ public sealed class AppClaimsPrincipalFactory(
         var context = http.HttpContext;
         var preferred = context?.Items[ChosenTenantKey] as Guid?
             ?? (Guid.TryParse(context?.User.FindFirstValue(AppClaims.TenantId), out var current) ? current : null);
-        var tenantId = await MembershipQueries.ActiveTenantAsync(db, user.Id, preferred);
+        var tenants = await MembershipQueries.ActiveTenantsAsync(db, user.Id);
+        var tenantId = MembershipQueries.Choose(tenants, preferred);
         if (tenantId is { } t) identity.AddClaim(new Claim(AppClaims.TenantId, t.ToString()));
+        // Read here once so pages need not ask on every request whether there is anything to switch to.
+        if (tenants.Count > 1) identity.AddClaim(new Claim(AppClaims.SeveralTenants, "true"));
         return identity;
     }
 }

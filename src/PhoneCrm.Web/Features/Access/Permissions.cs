@@ -68,6 +68,8 @@ public static class PrincipalPermissions
 public static class AppClaims
 {
     public const string TenantId = "phonecrm:tenant";
+    /// <summary>Present when the person works for more than one company (the menu then offers a switch).</summary>
+    public const string SeveralTenants = "phonecrm:several_tenants";
     public const string TenantRole = "phonecrm:role";
     public const string Scope = "phonecrm:scope";
     public const string ApiKeyId = "phonecrm:api_key";

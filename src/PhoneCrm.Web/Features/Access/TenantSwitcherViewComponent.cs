@@ -11,7 +11,8 @@ public sealed class TenantSwitcherViewComponent(CurrentTenant tenants) : ViewCom
 
     public async Task<IViewComponentResult> InvokeAsync()
     {
-        if (!Guid.TryParse(UserClaimsPrincipal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
+        if (!UserClaimsPrincipal.HasClaim(c => c.Type == AppClaims.SeveralTenants)
+            || !Guid.TryParse(UserClaimsPrincipal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
             || !Guid.TryParse(UserClaimsPrincipal.FindFirstValue(AppClaims.TenantId), out var current)) return Content("");
         var choices = await tenants.ChoicesAsync(userId, HttpContext.RequestAborted);
         return choices.Count < 2 ? Content("") : View("/Features/Access/Views/Shared/_TenantSwitcher.cshtml", new Model(current, choices));

@@ -6,6 +6,17 @@ using Xunit.Abstractions;
 
 namespace PhoneCrm.Infrastructure.Tests.Contacts.Import;
 
+/// <summary>
+/// Measures memory the reader holds with <see cref="GC.GetTotalMemory"/>, which counts the whole process: run alone, so
+/// another test class's allocations running beside it are not charged to the reader.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MeasuresProcessMemory
+{
+    public const string Name = "measures process memory";
+}
+
+[Collection(MeasuresProcessMemory.Name)]
 public class ImportBenchDataTests(ITestOutputHelper output)
 {
     private static (int Created, int Duplicates, int Rejected, int Rows, int LastLine) Import(Stream file, int batchSize = 5000)

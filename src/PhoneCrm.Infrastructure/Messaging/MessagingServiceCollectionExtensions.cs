@@ -26,6 +26,8 @@ public static class MessagingServiceCollectionExtensions
         services.AddScoped<ISmsProvider, SimulatorSmsProvider>();
         services.AddScoped<SimulatorReceipts>();
         services.AddHttpSmsProviders();
+        services.AddSingleton<ProviderCallbackTokens>();
+        services.AddScoped<ProviderCallbacks>();
         services.AddScoped<SimulatorOutbox>();
         if (jobServer) services.AddHostedService<SmsDeliverySweeper>();
         return services;

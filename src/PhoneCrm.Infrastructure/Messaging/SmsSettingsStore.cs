@@ -9,8 +9,15 @@ namespace PhoneCrm.Infrastructure.Messaging;
 
 /// <summary>The current tenant's SMS gateway settings, with config defaults; credentials decrypted only on demand.</summary>
 public sealed class SmsSettingsStore(PhoneCrmDbContext db, PiiProtector protector, IOptionsMonitor<SmsOptions> options, IConfiguration config,
-    TimeProvider clock)
+    TimeProvider clock, Http.ProviderCallbackTokens callbackTokens)
 {
+    /// <summary>Where SMS.ru and SMSC should post this tenant's receipts and replies (secret included).</summary>
+    public (string SmsRu, string Smsc) CallbackUrls()
+    {
+        var tenant = db.Tenant.RequireTenant();
+        return (callbackTokens.UrlFor(tenant, Http.ProviderCallbackTokens.SmsRuPath), callbackTokens.UrlFor(tenant, Http.ProviderCallbackTokens.SmscPath));
+    }
+
     private (Guid Tenant, SmsProviderSettings? Row)? _cached;
 
     public async Task<SmsProviderSettings?> GetAsync(CancellationToken ct)

@@ -46,6 +46,22 @@ public sealed class ProviderStub : IAsyncDisposable
     public IReadOnlyList<Request> For(string path, string phoneDigits) =>
         Requests.Where(r => r.Path == path && (r.Form.GetValueOrDefault("to") ?? r.Form.GetValueOrDefault("phones")) == phoneDigits).ToList();
 
+    /// <summary>SMS.ru's callback post: <c>data[N]</c> form fields, each an event's lines joined by <c>\n</c>.</summary>
+    public static async Task<HttpResponseMessage> PostSmsRuCallbackAsync(HttpClient target, string url, params string[] entries) =>
+        await target.PostAsync(new Uri(url).PathAndQuery,
+            new FormUrlEncodedContent(entries.Select((e, i) => new KeyValuePair<string, string>($"data[{i}]", e))));
+
+    /// <summary>An SMS.ru receipt entry: <c>sms_status</c>, the sms_id, the status code, unix time.</summary>
+    public static string SmsRuStatus(string smsId, int code, DateTimeOffset at) => $"sms_status\n{smsId}\n{code}\n{at.ToUnixTimeSeconds()}";
+
+    /// <summary>An SMS.ru reply entry: <c>sms_inbox</c>, its id, the sender's digits, the text, unix time.</summary>
+    public static string SmsRuInbox(string id, string fromDigits, string text, DateTimeOffset at) =>
+        $"sms_inbox\n{id}\n{fromDigits}\n{text}\n{at.ToUnixTimeSeconds()}";
+
+    /// <summary>SMSC's callback: one event's fields as a form post.</summary>
+    public static async Task<HttpResponseMessage> PostSmscCallbackAsync(HttpClient target, string url, IDictionary<string, string> fields) =>
+        await target.PostAsync(new Uri(url).PathAndQuery, new FormUrlEncodedContent(fields));
+
     private async Task<IResult> SmsRuAsync(HttpRequest http)
     {
         var form = await RecordAsync(http);

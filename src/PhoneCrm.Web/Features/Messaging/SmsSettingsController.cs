@@ -24,8 +24,9 @@ public sealed class SmsSettingsController(SmsSettingsStore settings, AuditLog au
         public bool ClearCredentials { get; set; }
     }
 
+    /// <param name="SmsRuCallbackUrl">Where SMS.ru posts receipts and replies for this tenant (the address is the secret).</param>
     public sealed record IndexModel(SettingsForm Form, string EffectiveProvider, bool HasLogin, bool HasSecret,
-        IReadOnlyDictionary<string, string> Errors);
+        IReadOnlyDictionary<string, string> Errors, string SmsRuCallbackUrl, string SmscCallbackUrl);
 
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct)
@@ -72,6 +73,8 @@ public sealed class SmsSettingsController(SmsSettingsStore settings, AuditLog au
     private async Task<IndexModel> ModelAsync(SettingsForm form, IReadOnlyDictionary<string, string> errors, CancellationToken ct)
     {
         var row = await settings.GetAsync(ct);
-        return new IndexModel(form, await settings.ProviderNameAsync(ct), row?.LoginCipher is not null, row?.SecretCipher is not null, errors);
+        var (smsRu, smsc) = settings.CallbackUrls();
+        return new IndexModel(form, await settings.ProviderNameAsync(ct), row?.LoginCipher is not null, row?.SecretCipher is not null, errors,
+            smsRu, smsc);
     }
 }

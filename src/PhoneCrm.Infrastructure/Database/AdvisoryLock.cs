@@ -33,6 +33,9 @@ public sealed class AdvisoryLock
     /// <summary>One retention run per tenant at a time.</summary>
     public static AdvisoryLock Retention(Guid tenantId) => new($"retention:{tenantId}");
 
+    /// <summary>One run of a recurring job per tenant at a time (<c>TenantJobRunner</c>).</summary>
+    public static AdvisoryLock TenantJob(string jobId, Guid tenantId) => new($"job:{jobId}:{tenantId}");
+
     /// <summary>
     /// Runs <paramref name="work"/> on the context's connection, held open, while this session holds the lock; returns
     /// false without running it when another session holds the lock (no waiting).

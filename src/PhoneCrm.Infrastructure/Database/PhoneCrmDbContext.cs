@@ -7,6 +7,7 @@ using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Events;
+using PhoneCrm.Domain.Hygiene;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Messaging.Automations;
 using PhoneCrm.Domain.Requests;
@@ -62,6 +63,7 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<DestructionAct> DestructionActs => Set<DestructionAct>();
     public DbSet<ErasureTombstone> ErasureTombstones => Set<ErasureTombstone>();
     public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

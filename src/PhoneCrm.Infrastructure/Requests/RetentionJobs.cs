@@ -1,4 +1,3 @@
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using PhoneCrm.Domain.Requests;
@@ -8,31 +7,25 @@ using PhoneCrm.Infrastructure.Jobs;
 namespace PhoneCrm.Infrastructure.Requests;
 
 /// <summary>
-/// The recurring job <c>retention</c> (api-v1 "Hygiene jobs", daily): the platform-level run enqueues one job per tenant;
+/// The recurring job <c>retention</c> (api-v1 "Hygiene jobs", daily), run per tenant by <see cref="TenantJobRunner"/>;
 /// each tenant's run works its candidates in keyset batches under a per-tenant lock, destroys those due through
 /// <see cref="ContactErasure"/> (one transaction and one act per person) and records the run. A run cut short is
 /// resumed by the next from its cursor; people already destroyed are no longer candidates, so a repeated run changes nothing.
 /// </summary>
 public sealed partial class RetentionJobs(
-    PhoneCrmDbContext db, Retention retention, ContactErasure erasure, IBackgroundJobClient jobs, TimeProvider clock, ILogger<RetentionJobs> log)
+    PhoneCrmDbContext db, Retention retention, ContactErasure erasure, TimeProvider clock, ILogger<RetentionJobs> log) : ITenantJob
 {
     public const string JobId = "retention";
 
-    public static RecurringJobDefinition Definition { get; } = new(JobId, "0 2 * * *",
-        "Destroys the data of people whose every purpose ended (consent withdrawn or expired, no other basis) within 30 days, with an act each",
-        (manager, cron) => manager.AddOrUpdate<RetentionJobs>(JobId, j => j.EnqueueTenantsAsync(CancellationToken.None), cron));
+    public static RecurringJobDefinition Definition { get; } = RecurringJobDefinition.PerTenant<RetentionJobs>(JobId, "0 2 * * *",
+        "Destroys the data of people whose every purpose ended (consent withdrawn or expired, no other basis) within 30 days, with an act each");
 
-    /// <summary>Platform level: no tenant; one job per tenant.</summary>
-    public async Task<int> EnqueueTenantsAsync(CancellationToken ct)
-    {
-        var tenants = await db.Tenants.AsNoTracking().Select(t => t.Id).ToListAsync(ct);
-        foreach (var tenantId in tenants) jobs.Enqueue<RetentionJobs>(j => j.RunTenantAsync(tenantId, CancellationToken.None));
-        return tenants.Count;
-    }
+    async Task<TenantJobResult> ITenantJob.RunTenantAsync(Guid tenantId, CancellationToken ct) =>
+        await RunTenantAsync(tenantId, ct) is { } run
+            ? TenantJobResult.Of(new Dictionary<string, int> { ["destroyed"] = run.Destroyed })
+            : new TenantJobResult(0);
 
     /// <summary>One tenant's run (the tenant is set from <paramref name="tenantId"/> by the job filter). Null when another worker holds the tenant's run.</summary>
-    [Queue("bulk")]
-    [AutomaticRetry(Attempts = 3, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public async Task<RetentionRun?> RunTenantAsync(Guid tenantId, CancellationToken ct)
     {
         _ = tenantId;

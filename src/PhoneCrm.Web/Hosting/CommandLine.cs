@@ -1,12 +1,13 @@
 using System.Text.Json;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Jobs;
 using PhoneCrm.Infrastructure.Tenancy;
 
 namespace PhoneCrm.Web.Hosting;
 
 /// <summary>
-/// The CLI verbs of the web project: <c>tenant create --name N --admin-email E</c>, <c>migrate</c>, and the
-/// <c>--seed-demo</c> flag. Anything else is passed to the web host untouched.
+/// The CLI verbs of the web project: <c>tenant create --name N --admin-email E</c>, <c>migrate</c>, <c>jobs list</c>,
+/// <c>jobs run &lt;id&gt;</c> (api-v1 "Hygiene jobs") and the <c>--seed-demo</c> flag. Anything else is passed to the web host untouched.
 /// </summary>
 public sealed class CommandLine
 {
@@ -25,7 +26,14 @@ public sealed class CommandLine
         var i = 0;
         if (args.Length >= 2 && args[0] == "tenant" && args[1] == "create") { cmd._verb = "tenant create"; i = 2; }
         else if (args.Length >= 1 && args[0] == "migrate") { cmd._verb = "migrate"; i = 1; }
-        else if (args.Length >= 1 && args[0] is "tenant" or "help" or "--help")
+        else if (args.Length >= 2 && args[0] == "jobs" && args[1] == "list") { cmd._verb = "jobs list"; i = 2; }
+        else if (args.Length >= 3 && args[0] == "jobs" && args[1] == "run")
+        {
+            cmd._verb = "jobs run";
+            cmd._options["id"] = args[2];
+            i = 3;
+        }
+        else if (args.Length >= 1 && args[0] is "tenant" or "jobs" or "help" or "--help")
         {
             cmd.Error = Usage;
             return cmd;
@@ -54,6 +62,8 @@ public sealed class CommandLine
           dotnet run --project src/PhoneCrm.Web                     run the product (embedded PostgreSQL and demo data unless ConnectionStrings__PhoneCrm is set)
           dotnet run --project src/PhoneCrm.Web -- migrate          apply database migrations and exit
           dotnet run --project src/PhoneCrm.Web -- tenant create --name "Acme" --admin-email admin@acme.test
+          dotnet run --project src/PhoneCrm.Web -- jobs list        the recurring jobs as JSON: [{"id","cron","description"}]
+          dotnet run --project src/PhoneCrm.Web -- jobs run <id>    run one now for every tenant: {"id","tenants":N,"changed":N}
           dotnet run --project src/PhoneCrm.Web -- --seed-demo      also create the demo tenant when using an external database
         """;
 
@@ -69,6 +79,8 @@ public sealed class CommandLine
             }
 
             await using var scope = app.Services.CreateAsyncScope();
+            if (_verb == "jobs list") return ListJobs(scope.ServiceProvider);
+            if (_verb == "jobs run") return await RunJobAsync(scope.ServiceProvider, _options["id"]);
             var result = await scope.ServiceProvider.GetRequiredService<TenantProvisioner>()
                 .CreateAsync(_options["--name"], _options["--admin-email"]);
             Console.Out.WriteLine(JsonSerializer.Serialize(new
@@ -89,5 +101,29 @@ public sealed class CommandLine
         {
             await app.Services.GetRequiredService<DatabaseSetup.EmbeddedHandle>().StopAsync();
         }
+    }
+
+    private static int ListJobs(IServiceProvider services)
+    {
+        var config = services.GetRequiredService<IConfiguration>();
+        var jobs = services.GetRequiredService<TenantJobRunner>().Definitions
+            .Select(d => new { id = d.Id, cron = d.Cron(config), description = d.Description });
+        Console.Out.WriteLine(JsonSerializer.Serialize(jobs));
+        return 0;
+    }
+
+    private static async Task<int> RunJobAsync(IServiceProvider services, string id)
+    {
+        var runner = services.GetRequiredService<TenantJobRunner>();
+        if (runner.Find(id) is not { TenantJob: not null })
+        {
+            var known = string.Join(", ", runner.Definitions.Where(d => d.TenantJob is not null).Select(d => d.Id));
+            await Console.Error.WriteLineAsync($"Unknown job '{id}'. Jobs: {known}");
+            return 2;
+        }
+
+        var (tenants, changed) = await runner.RunNowAsync(id, CancellationToken.None);
+        Console.Out.WriteLine(JsonSerializer.Serialize(new { id, tenants, changed }));
+        return 0;
     }
 }

@@ -178,6 +178,7 @@ public static class ServiceRegistration
                 }));
         // Every capability's recurring jobs (api-v1 "Hygiene jobs"), scheduled under their fixed ids.
         services.AddHostedService<RecurringJobRegistrar>();
+        services.AddScoped<TenantJobRunner>();
         // Jobs:Server=false runs a web-only node; a worker node is the same binary with Jobs:Server=true and no traffic.
         if (config.GetValue("Jobs:Server", true))
         {

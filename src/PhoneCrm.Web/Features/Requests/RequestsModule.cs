@@ -16,7 +16,7 @@ public static class RequestsModule
         services.AddScoped<RequestExecution>();
         services.AddScoped<RequestDeadlineJobs>();
         services.AddScoped<SelfServiceRequests>();
-        services.AddHostedService<RequestDeadlineSchedule>();
+        services.AddSingleton(RequestDeadlineJobs.Definition);
         services.AddScoped<AccessReportPdf>();
         services.AddScoped<ErasureTombstones>();
         services.AddScoped<OperatorSettings>();

@@ -162,7 +162,9 @@ public sealed class ShortLink
 {
     public required string Code { get; set; }
     public Guid OwnerTenantId { get; set; }
-    public Guid CampaignId { get; set; }
+    /// <summary>The campaign the link went out in; null for an automation's message (<see cref="AutomationRunId"/>).</summary>
+    public Guid? CampaignId { get; set; }
+    public Guid? AutomationRunId { get; set; }
     public Guid ContactId { get; set; }
     public string? Variant { get; set; }
     public required string Url { get; set; }

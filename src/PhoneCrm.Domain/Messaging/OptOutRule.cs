@@ -8,6 +8,8 @@ namespace PhoneCrm.Domain.Messaging;
 ///     such as «ответьте/отправьте/пришлите/напишите», «unsubscribe», «reply/send/text», «opt».
 /// So «Отписка: СТОП», «Отказ: STOP», «отписаться: СТОП на 1234», «STOP — отписка» and
 /// «Для отказа отправьте ОТПИСКА» pass; «Стоп-цены!» or a bare «Отписка» do not.
+/// Or (3) the <c>{{unsubscribeLink}}</c> variable: every message renders it as the person's own preferences link, where
+/// marketing is withdrawn in two clicks — an opt-out as good as a reply.
 /// </summary>
 public static class OptOutRule
 {
@@ -17,8 +19,11 @@ public static class OptOutRule
         "unsubscr", "reply", "send", "text", "opt",
     ];
 
+    public const string LinkVariable = "unsubscribeLink";
+
     public static bool HasOptOutInstruction(string? text)
     {
+        if (text is not null && SmsTemplate.Variables(text).Contains(LinkVariable)) return true;
         var words = ReplyWords.Split(text);
         for (var i = 0; i < words.Count; i++)
         {

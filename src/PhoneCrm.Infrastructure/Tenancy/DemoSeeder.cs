@@ -277,8 +277,8 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
         var sent = await (from r in db.CampaignRecipients.AsNoTracking()
                           join c in db.Contacts.AsNoTracking() on r.ContactId equals c.Id
                           join m in db.SmsMessages.AsNoTracking() on r.MessageId equals m.Id
-                          join l in db.ShortLinks.AsNoTracking() on new { r.CampaignId, r.ContactId } equals new { l.CampaignId, l.ContactId }
-                          where r.CampaignId == campaign.Id && r.Outcome == RecipientOutcome.Sent
+                          join l in db.ShortLinks.AsNoTracking() on new { CampaignId = (Guid?)r.CampaignId, r.ContactId } equals new { l.CampaignId, l.ContactId }
+                          where r.CampaignId == campaign.Id && r.Outcome == RecipientOutcome.Sent && l.Url != ShortLinks.PreferencesUrl
                           orderby r.ContactId
                           select new { r.ContactId, c.PhoneCipher, c.PhoneIndex, m.Status, l.Clicks }).ToListAsync(ct);
 
@@ -338,9 +338,9 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
     {
         var links = services.GetRequiredService<ShortLinks>();
         var codes = await (from l in db.ShortLinks.AsNoTracking()
-                           join r in db.CampaignRecipients.AsNoTracking() on new { l.CampaignId, l.ContactId } equals new { r.CampaignId, r.ContactId }
+                           join r in db.CampaignRecipients.AsNoTracking() on new { l.CampaignId, l.ContactId } equals new { CampaignId = (Guid?)r.CampaignId, r.ContactId }
                            join m in db.SmsMessages.AsNoTracking() on r.MessageId equals m.Id
-                           where l.CampaignId == campaignId && m.Status == SmsStatus.Delivered
+                           where l.CampaignId == campaignId && m.Status == SmsStatus.Delivered && l.Url != ShortLinks.PreferencesUrl
                            orderby l.ContactId
                            select l.Code).ToListAsync(ct);
         var f = new Faker { Random = new Randomizer(2027) };

@@ -47,8 +47,10 @@ public sealed class BrowserFixture : AppFixture
 
     protected override PhoneCrmFactory CreateFactory(string connectionString)
     {
-        var factory = new PhoneCrmFactory(connectionString);
-        factory.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        // A port known before start, so links in SMS texts (App:PublicBaseUrl) lead to this very app.
+        var port = FreePort();
+        var factory = new PhoneCrmFactory(connectionString, new Dictionary<string, string?> { ["App:PublicBaseUrl"] = $"http://127.0.0.1:{port}" });
+        factory.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, port));
         return factory;
     }
 
@@ -127,6 +129,13 @@ public sealed class BrowserFixture : AppFixture
         }
 
         if (!File.Exists(ChromiumPath)) throw new InvalidOperationException("apt-get could not install chromium.");
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static string FindScreenshotDir()

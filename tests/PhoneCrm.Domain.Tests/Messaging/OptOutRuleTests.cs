@@ -14,6 +14,8 @@ public sealed class OptOutRuleTests
     [InlineData("Sale! Reply STOP to unsubscribe")]
     [InlineData("ОТПИСКА: стоп")]
     [InlineData("Распродажа {{link}} Отписка:СТОП")]
+    [InlineData("Распродажа! Настройки рассылки: {{unsubscribeLink}}")]
+    [InlineData("Распродажа! {{ unsubscribeLink }}")]
     public void Accepts_texts_with_an_opt_out_instruction(string text)
     {
         Assert.True(OptOutRule.HasOptOutInstruction(text));
@@ -27,6 +29,8 @@ public sealed class OptOutRuleTests
     [InlineData("Отписка")]
     [InlineData("СТОП")]
     [InlineData("Не откладывайте покупки: распродажа")]
+    [InlineData("Распродажа! unsubscribeLink")]
+    [InlineData("Распродажа! {{unsubscribe}}")]
     public void Rejects_texts_without_one(string? text)
     {
         Assert.False(OptOutRule.HasOptOutInstruction(text));

@@ -114,7 +114,14 @@ public sealed class AutomationTests(AppFixture app)
         await DrainUntilAsync(tenant, async () => (await RunsAsync(tenant)).Any(r => r.Status == AutomationRunStatus.Sent));
         var runs = await RunsAsync(tenant);
         Assert.Equal([AutomationRunStatus.Sent, AutomationRunStatus.Pending], runs.Select(r => r.Status));
-        Assert.Contains("https://shop.example/cart/1", Assert.Single(await OutboxAsync(tenant, phone)).GetProperty("text").GetString());
+        // The cart's address goes out as a tracked short link that leads there.
+        var text = Assert.Single(await OutboxAsync(tenant, phone)).GetProperty("text").GetString()!;
+        var code = System.Text.RegularExpressions.Regex.Match(text, @"/r/(\w+)").Groups[1].Value;
+        using (var anonymous = app.Client())
+        {
+            var redirect = await anonymous.GetAsync($"/r/{code}");
+            Assert.StartsWith("https://shop.example/cart/1?", redirect.Headers.Location!.ToString(), StringComparison.Ordinal);
+        }
 
         await api.PostAsync("/api/v1/events", Json($$$"""
             {"type":"cart_recovered","externalId":"cart-1-recovered","phone":"{{{phone}}}","occurredAt":"{{{Now()}}}","data":{}}

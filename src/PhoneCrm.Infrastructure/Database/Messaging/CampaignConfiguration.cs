@@ -79,6 +79,8 @@ internal sealed class ShortLinkConfiguration : IEntityTypeConfiguration<ShortLin
         b.Property(l => l.Variant).HasMaxLength(1);
         b.Property(l => l.Url).HasMaxLength(2000);
         b.HasIndex(l => new { l.OwnerTenantId, l.CampaignId, l.ContactId, l.Url }).IsUnique();
+        // One code per URL of an automation message: a re-run of the same run finds the same codes.
+        b.HasIndex(l => new { l.OwnerTenantId, l.AutomationRunId, l.Url }).IsUnique().HasFilter("automation_run_id IS NOT NULL");
         b.HasOne<Tenant>().WithMany().HasForeignKey(l => l.OwnerTenantId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -9,6 +9,7 @@ using PhoneCrm.Domain.Messaging.Automations;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Messaging.Campaigns;
 
 namespace PhoneCrm.Infrastructure.Messaging.Automations;
 
@@ -25,6 +26,7 @@ public sealed class AutomationRunner(
     SmsOutbox outbox,
     SmsDelivery delivery,
     AutomationSettings settings,
+    ShortLinks shortLinks,
     TimeProvider clock)
 {
     private const int BatchSize = 200;
@@ -82,7 +84,7 @@ public sealed class AutomationRunner(
                 }
                 else
                 {
-                    var message = await outbox.QueueAsync(Compose(kind, automation, run, people[run.ContactId], events), ct);
+                    var message = await outbox.QueueAsync(await ComposeAsync(kind, automation, run, people[run.ContactId], events, ct), ct);
                     Finish(run, AutomationRunStatus.Sent, null, message.Id);
                     toDeliver.Add(message.Id);
                 }
@@ -150,8 +152,9 @@ public sealed class AutomationRunner(
         }
     }
 
-    private OutgoingSms Compose(AutomationKind kind, Automation automation, AutomationRun run, Contact contact,
-        Dictionary<Guid, ContactEvent> events)
+    /// <summary>The run's message: variables filled, its links (and the preferences link) shortened and tracked per run.</summary>
+    private async Task<OutgoingSms> ComposeAsync(AutomationKind kind, Automation automation, AutomationRun run, Contact contact,
+        Dictionary<Guid, ContactEvent> events, CancellationToken ct)
     {
         var view = contacts.View(contact, ContactScope.Full);
         var trigger = run.EventId is { } id ? events.GetValueOrDefault(id) : null;
@@ -166,9 +169,12 @@ public sealed class AutomationRunner(
             ["link"] = DataText(trigger, "cartUrl") ?? DataText(trigger, "url"),
             ["appointmentAt"] = trigger is not null && DataTime(trigger, "appointmentAt") is { } at
                 ? TimeZoneInfo.ConvertTime(at, zone).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture) : null,
+            [ShortLinks.UnsubscribeVariable.Key] = ShortLinks.UnsubscribeVariable.Value,
         };
         var template = run.Step == 2 && automation.FollowUpText is { } f ? f : automation.Text;
-        return new OutgoingSms(contact.Id, view.Phone, SmsTemplate.Render(template, values), kind.Purpose, kind.Category,
+        var text = SmsTemplate.Render(template, values);
+        var codes = await shortLinks.CreateForRunAsync(run.Id, contact.Id, text, ct);
+        return new OutgoingSms(contact.Id, view.Phone, shortLinks.Shorten(text, codes.GetValueOrDefault), kind.Purpose, kind.Category,
             SmsKinds.Automation, MessageKey(run.Id));
     }
 

@@ -122,6 +122,7 @@ public sealed class CampaignDispatcher(
                 {
                     ["firstName"] = protector.Decrypt(c.FirstNameCipher, ContactService.FirstNameContext),
                     ["lastName"] = protector.Decrypt(c.LastNameCipher, ContactService.LastNameContext),
+                    [ShortLinks.UnsubscribeVariable.Key] = ShortLinks.UnsubscribeVariable.Value,
                 };
                 var text = SmsTemplate.Render(campaign.TextOf(pending[c.Id]), values, Fallbacks);
                 if (links.TryGetValue(c.Id, out var codes)) text = shortLinks.Shorten(text, url => codes.GetValueOrDefault(url));

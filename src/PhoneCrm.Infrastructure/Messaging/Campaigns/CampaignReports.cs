@@ -76,7 +76,8 @@ public sealed class CampaignReports(PhoneCrmDbContext db, SegmentService segment
                   (SELECT count(*) FILTER (WHERE m.status IN ('delivered','read')) FROM sms_messages m WHERE m.campaign_id = @c AND m.kind = 'campaign'),
                   (SELECT count(*) FILTER (WHERE m.status IN ('failed','undelivered','expired','rejected')) FROM sms_messages m WHERE m.campaign_id = @c AND m.kind = 'campaign'),
                   (SELECT coalesce(sum(m.cost), 0) FROM sms_messages m WHERE m.campaign_id = @c AND m.kind = 'campaign' AND m.status <> 'failed'),
-                  (SELECT count(DISTINCT l.contact_id) FROM short_links l WHERE l.owner_tenant_id = @t AND l.campaign_id = @c AND l.clicks > 0),
+                  (SELECT count(DISTINCT l.contact_id) FROM short_links l WHERE l.owner_tenant_id = @t AND l.campaign_id = @c AND l.clicks > 0
+                     AND l.url <> @preferences),
                   (SELECT count(*) FROM campaign_recipients r2 JOIN consent_states s ON s.tenant_id = r2.tenant_id AND s.contact_id = r2.contact_id
                      AND s.purpose = 'marketing' AND s.channel = 'sms' AND s.status = 'withdrawn' AND s.withdrawn_at >= @started
                    WHERE r2.campaign_id = @c AND r2.outcome = 'sent'),
@@ -87,6 +88,7 @@ public sealed class CampaignReports(PhoneCrmDbContext db, SegmentService segment
                 """, conn);
             cmd.Parameters.Add(new NpgsqlParameter("c", c.Id));
             cmd.Parameters.Add(new NpgsqlParameter("t", c.TenantId));
+            cmd.Parameters.Add(new NpgsqlParameter("preferences", ShortLinks.PreferencesUrl));
             cmd.Parameters.Add(new NpgsqlParameter("started", NpgsqlDbType.TimestampTz) { Value = c.StartedAt ?? c.CreatedAt });
             await using var r = await cmd.ExecuteReaderAsync(ct);
             await r.ReadAsync(ct);
@@ -117,7 +119,8 @@ public sealed class CampaignReports(PhoneCrmDbContext db, SegmentService segment
             .Where(r => r.CampaignId == campaignId && r.Outcome == RecipientOutcome.Sent && r.Variant != null)
             .GroupBy(r => r.Variant!).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(ct);
         var clicks = await db.ShortLinks.AsNoTracking()
-            .Where(l => l.OwnerTenantId == tenantId && l.CampaignId == campaignId && l.Clicks > 0 && l.Variant != null)
+            .Where(l => l.OwnerTenantId == tenantId && l.CampaignId == campaignId && l.Clicks > 0 && l.Variant != null
+                        && l.Url != ShortLinks.PreferencesUrl)
             .GroupBy(l => l.Variant!).Select(g => new { g.Key, Count = g.Select(l => l.ContactId).Distinct().LongCount() }).ToListAsync(ct);
         return [.. new[] { CampaignVariants.A, CampaignVariants.B }.Select(v => new VariantStats(v,
             sent.FirstOrDefault(s => s.Key == v)?.Count ?? 0, clicks.FirstOrDefault(s => s.Key == v)?.Count ?? 0))];

@@ -38,7 +38,10 @@ public sealed class CampaignTestSender(SendPolicyService policy, SmsOutbox outbo
 
             foreach (var (variant, template) in Variants(campaign))
             {
-                var text = SmsTemplate.Render(template, new Dictionary<string, string?> { ["firstName"] = "Иван", ["lastName"] = "Петров" },
+                var text = SmsTemplate.Render(template, new Dictionary<string, string?>
+                {
+                    ["firstName"] = "Иван", ["lastName"] = "Петров", [ShortLinks.UnsubscribeVariable.Key] = ShortLinks.UnsubscribeVariable.Value,
+                },
                     CampaignDispatcher.Fallbacks);
                 text = shortLinks.Shorten(text, _ => "test");
                 var message = await outbox.QueueAsync(new OutgoingSms(null, phone.E164, text, campaign.Purpose, campaign.Category, SmsKinds.Test,

@@ -6,26 +6,44 @@ using Microsoft.Extensions.Configuration;
 using Npgsql;
 using NpgsqlTypes;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Hosting;
 
 namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 
 /// <summary>
-/// Per-recipient short links (<c>{PublicAddress}/r/{code}</c>) for the URLs in campaign texts: created per batch by the
-/// dispatcher, followed by anyone (the click counted, the target tagged with UTM), counted in the campaign's clicks.
+/// Per-recipient short links (<c>{PublicAddress}/r/{code}</c>) for the URLs in campaign and automation texts: created per
+/// campaign batch by the dispatcher or per automation run by the runner, followed by anyone (the click counted, the target
+/// tagged with UTM), counted in the campaign's clicks.
+/// <para><c>{{unsubscribeLink}}</c> is rendered as <see cref="PreferencesUrl"/> and shortened like any URL; its row
+/// stores that marker, not a token, and the signed <see cref="PreferenceLinks">preferences link</see> is made when the
+/// link is followed — so a short link in an old SMS never outlives its token, and no token sits in the database. Its
+/// clicks are not the campaign's clicks (an opt-out is no interest in the offer).</para>
 /// </summary>
-public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration config)
+public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration config, PreferenceLinks preferences)
 {
     public const int MaxCodeLength = 16;
+
+    /// <summary>What <c>{{unsubscribeLink}}</c> renders to before shortening, and the stored URL of its short link.</summary>
+    public const string PreferencesUrl = "phonecrm:preferences";
+
+    /// <summary>The value of <c>{{unsubscribeLink}}</c> for a text that <see cref="Shorten"/> will shorten.</summary>
+    public static KeyValuePair<string, string?> UnsubscribeVariable => new(OptOutRule.LinkVariable, PreferencesUrl);
 
     public string BaseUrl => PublicAddress.Of(config);
 
     public string LinkFor(string code) => $"{BaseUrl}/r/{code}";
 
     /// <summary>Every URL of <paramref name="text"/> for which <paramref name="codeOf"/> has a code, replaced by its short link.</summary>
-    public string Shorten(string text, Func<string, string?> codeOf) =>
-        Url().Replace(text, m => codeOf(m.Value) is { } code ? LinkFor(code) : m.Value);
+    public string Shorten(string text, Func<string, string?> codeOf)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var shortened = Url().Replace(text, m => codeOf(m.Value) is { } code ? LinkFor(code) : m.Value);
+        return shortened.Contains(PreferencesUrl, StringComparison.Ordinal)
+            ? shortened.Replace(PreferencesUrl, codeOf(PreferencesUrl) is { } c ? LinkFor(c) : "", StringComparison.Ordinal)
+            : shortened;
+    }
 
     /// <summary>
     /// Counts the click and returns where the link goes, with <c>utm_*</c> tags the URL does not set itself; null for an
@@ -38,12 +56,14 @@ public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration conf
         if (link is null) return null;
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"UPDATE short_links SET clicks = clicks + 1, first_clicked_at = coalesce(first_clicked_at, now()) WHERE code = {code}", ct);
+        // Relative: the person is already on our address, whatever App:PublicBaseUrl says.
+        if (link.Url == PreferencesUrl) return preferences.LinkFor(link.OwnerTenantId, link.ContactId, baseUrl: "");
         var target = link.Url;
         var tags = new Dictionary<string, string>
         {
             ["utm_source"] = "sms",
             ["utm_medium"] = "sms",
-            ["utm_campaign"] = link.CampaignId.ToString("N"),
+            ["utm_campaign"] = link.CampaignId is { } campaignId ? campaignId.ToString("N") : "automation",
         };
         if (link.Variant is not null) tags["utm_content"] = link.Variant;
         foreach (var (k, v) in tags)
@@ -61,8 +81,8 @@ public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration conf
         ArgumentNullException.ThrowIfNull(campaign);
         ArgumentNullException.ThrowIfNull(recipients);
         var result = new Dictionary<Guid, Dictionary<string, string>>();
-        var urlsA = Url().Matches(campaign.Text).Select(m => m.Value).Distinct().ToList();
-        var urlsB = campaign.VariantB is null ? [] : Url().Matches(campaign.VariantB).Select(m => m.Value).Distinct().ToList();
+        var urlsA = UrlsOf(campaign.Text);
+        var urlsB = campaign.VariantB is null ? [] : UrlsOf(campaign.VariantB);
         if (urlsA.Count == 0 && urlsB.Count == 0) return result;
 
         var codes = new List<string>();
@@ -81,21 +101,7 @@ public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration conf
         }
 
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO short_links (code, owner_tenant_id, campaign_id, contact_id, variant, url, clicks, created_at)
-            SELECT x.code, app_current_tenant(), @c, x.contact, x.variant, x.url, 0, now()
-            FROM unnest(@codes, @contacts, @variants, @urls) AS x(code, contact, variant, url)
-            ON CONFLICT DO NOTHING
-            """, conn))
-        {
-            insert.Parameters.Add(new NpgsqlParameter("c", campaign.Id));
-            insert.Parameters.Add(Sql.ArrayOf("codes", codes));
-            insert.Parameters.Add(Sql.ArrayOf("contacts", contacts));
-            insert.Parameters.Add(Sql.ArrayOf("variants", variants));
-            insert.Parameters.Add(Sql.ArrayOf("urls", urls));
-            await insert.ExecuteNonQueryAsync(ct);
-        }
-
+        await InsertAsync(conn, campaign.Id, null, codes, contacts, variants, urls, ct);
         await using var select = new NpgsqlCommand(
             "SELECT contact_id, url, code FROM short_links WHERE owner_tenant_id = app_current_tenant() AND campaign_id = @c AND contact_id = ANY(@ids)", conn);
         select.Parameters.Add(new NpgsqlParameter("c", campaign.Id));
@@ -108,6 +114,60 @@ public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration conf
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Short links for one automation message, whose text is already rendered (its URLs come from the event, e.g. a cart's
+    /// address): one code per URL and the preferences link, the same codes again for a re-run of the same run.
+    /// </summary>
+    public async Task<Dictionary<string, string>> CreateForRunAsync(Guid runId, Guid contactId, string renderedText, CancellationToken ct)
+    {
+        var urls = UrlsOf(renderedText);
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (urls.Count == 0) return result;
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            await InsertAsync(conn, null, runId, urls.Select(_ => NewCode()).ToList(), urls.Select(_ => contactId).ToList(),
+                urls.Select(_ => (string?)null).ToList(), urls, ct);
+            await using var select = new NpgsqlCommand(
+                "SELECT url, code FROM short_links WHERE owner_tenant_id = app_current_tenant() AND automation_run_id = @r", conn);
+            select.Parameters.Add(new NpgsqlParameter("r", runId));
+            await using var r = await select.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) result[r.GetString(0)] = r.GetString(1);
+            return result;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task InsertAsync(NpgsqlConnection conn, Guid? campaignId, Guid? runId, List<string> codes, List<Guid> contacts,
+        List<string?> variants, List<string> urls, CancellationToken ct)
+    {
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO short_links (code, owner_tenant_id, campaign_id, automation_run_id, contact_id, variant, url, clicks, created_at)
+            SELECT x.code, app_current_tenant(), @c, @r, x.contact, x.variant, x.url, 0, now()
+            FROM unnest(@codes, @contacts, @variants, @urls) AS x(code, contact, variant, url)
+            ON CONFLICT DO NOTHING
+            """, conn);
+        insert.Parameters.Add(new NpgsqlParameter("c", NpgsqlDbType.Uuid) { Value = (object?)campaignId ?? DBNull.Value });
+        insert.Parameters.Add(new NpgsqlParameter("r", NpgsqlDbType.Uuid) { Value = (object?)runId ?? DBNull.Value });
+        insert.Parameters.Add(Sql.ArrayOf("codes", codes));
+        insert.Parameters.Add(Sql.ArrayOf("contacts", contacts));
+        insert.Parameters.Add(Sql.ArrayOf("variants", variants));
+        insert.Parameters.Add(Sql.ArrayOf("urls", urls));
+        await insert.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The distinct URLs of a text, and the preferences marker when the text has <c>{{unsubscribeLink}}</c> (a template) or its marker (rendered).</summary>
+    private static List<string> UrlsOf(string text)
+    {
+        var urls = Url().Matches(text).Select(m => m.Value).Distinct().ToList();
+        if (text.Contains(PreferencesUrl, StringComparison.Ordinal) || SmsTemplate.Variables(text).Contains(OptOutRule.LinkVariable)) urls.Add(PreferencesUrl);
+        return urls;
     }
 
     private const string Alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";

@@ -2009,7 +2009,11 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("code");
 
-                    b.Property<Guid>("CampaignId")
+                    b.Property<Guid?>("AutomationRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("automation_run_id");
+
+                    b.Property<Guid?>("CampaignId")
                         .HasColumnType("uuid")
                         .HasColumnName("campaign_id");
 
@@ -2046,6 +2050,11 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
 
                     b.HasKey("Code")
                         .HasName("pk_short_links");
+
+                    b.HasIndex("OwnerTenantId", "AutomationRunId", "Url")
+                        .IsUnique()
+                        .HasDatabaseName("ix_short_links_owner_tenant_id_automation_run_id_url")
+                        .HasFilter("automation_run_id IS NOT NULL");
 
                     b.HasIndex("OwnerTenantId", "CampaignId", "ContactId", "Url")
                         .IsUnique()

@@ -17,6 +17,9 @@ public sealed class Contact : ITenantOwned
     public required byte[] PhoneCipher { get; set; }
     /// <summary>Blind index of the E.164 digits: unique per tenant.</summary>
     public required byte[] PhoneIndex { get; set; }
+    /// <summary>Blind index of the number's last four digits (partial search); null until the search backfill reached an
+    /// older row, and on erased shells.</summary>
+    public byte[]? PhoneSuffixIndex { get; set; }
     public string PhoneType { get; set; } = PhoneTypes.Unknown;
     public string? Carrier { get; set; }
     /// <summary>ISO 3166 region of the number (<c>RU</c>, <c>KZ</c>, …).</summary>
@@ -27,7 +30,8 @@ public sealed class Contact : ITenantOwned
     public byte[]? LastNameCipher { get; set; }
     public byte[]? EmailCipher { get; set; }
     public byte[]? EmailIndex { get; set; }
-    /// <summary>Blind indexes of the name tokens (first and last name), for search by any one word of the name.</summary>
+    /// <summary>Blind indexes of the name words (first and last name) and of their beginnings, for search by any one word
+    /// of the name or its first letters.</summary>
     public List<byte[]> NameTokenIndexes { get; set; } = [];
 
     public string? City { get; set; }

@@ -37,7 +37,8 @@ public sealed record ContactOwner(Guid Id, string Email);
 
 public sealed class ContactFilter
 {
-    /// <summary>Phone in any format, an email, a word of the name, or a tag (<c>#garden</c> forces a tag).</summary>
+    /// <summary>Phone in any format or its last four digits, an email, words of the name or their beginnings, or a tag
+    /// (<c>#garden</c> forces a tag).</summary>
     public string? Q { get; set; }
     public string? City { get; set; }
     public string? Source { get; set; }
@@ -45,20 +46,32 @@ public sealed class ContactFilter
     public Guid? Owner { get; set; }
     /// <summary><c>created</c> (default), <c>updated</c>, <c>city</c>, <c>status</c>.</summary>
     public string? Sort { get; set; }
-    /// <summary><c>desc</c> (default) or <c>asc</c>.</summary>
+    /// <summary><c>asc</c> or <c>desc</c>; when absent, the sort's natural direction (<see cref="AscendingByDefault"/>).</summary>
     public string? Dir { get; set; }
-    /// <summary>Opaque keyset cursor from the previous page.</summary>
+    /// <summary>Opaque keyset cursor: the page after this row.</summary>
     public string? After { get; set; }
+    /// <summary>Opaque keyset cursor: the page before this row (the «previous page» link).</summary>
+    public string? Before { get; set; }
 
     public string SortKey => Sort is "updated" or "city" or "status" ? Sort : "created";
-    public bool Ascending => Dir == "asc";
+    public bool Ascending => Dir switch { "asc" => true, "desc" => false, _ => AscendingByDefault(SortKey) };
+
+    /// <summary>Dates newest first; words from А to Я.</summary>
+    public static bool AscendingByDefault(string sortKey) => sortKey is "city" or "status";
 
     /// <summary>For the audit log: which filters were used, never their personal values.</summary>
     public string Describe(string? searchKind) =>
         $"search={searchKind ?? "none"};city={City};source={Source};status={Status};owner={Owner};sort={SortKey} {(Ascending ? "asc" : "desc")}";
 }
 
-public sealed record ContactPage(IReadOnlyList<Contact> Items, string? NextCursor, string? SearchKind);
+/// <summary>How many contacts a filter matches: exact when the whole list is one page, else the planner's estimate.</summary>
+public sealed record ContactTotal(long Value, bool Exact);
+
+public sealed record ContactPage(IReadOnlyList<Contact> Items, string? NextCursor, string? SearchKind)
+{
+    /// <summary>The cursor of the page before this one; null on the first page.</summary>
+    public string? PreviousCursor { get; init; }
+}
 
 public sealed record UpsertResult(Contact? Contact, bool Created, ValidationErrors Errors)
 {
@@ -114,14 +127,14 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
 
             var contact = new Contact
             {
-                PhoneCipher = protector.Encrypt(valid.Phone.E164, PhoneContext)!,
+                PhoneCipher = [],
                 PhoneIndex = phoneIndex,
                 SourceChannel = valid.SourceChannel ?? ContactSources.Api,
                 SourceDetail = valid.SourceDetail,
                 CreatedAt = now,
                 UpdatedAt = now,
             };
-            SetPhone(contact, valid.Phone);
+            AssignPhone(contact, valid.Phone);
             Merge(contact, valid, tenant);
             db.Contacts.Add(contact);
             try
@@ -151,11 +164,9 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         {
             if (await db.Contacts.AnyAsync(c => c.PhoneIndex == phoneIndex && c.Id != id, ct))
                 return new UpsertResult(contact, false, ValidationErrors.Of("phone", "Another contact already has this number."));
-            contact.PhoneCipher = protector.Encrypt(valid.Phone.E164, PhoneContext)!;
-            contact.PhoneIndex = phoneIndex;
         }
 
-        SetPhone(contact, valid.Phone);
+        AssignPhone(contact, valid.Phone);
         contact.FirstNameCipher = protector.Encrypt(valid.FirstName, FirstNameContext);
         contact.LastNameCipher = protector.Encrypt(valid.LastName, LastNameContext);
         contact.NameTokenIndexes = index.NameTokens(valid.FirstName, valid.LastName).ToList();
@@ -269,20 +280,60 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
             c.Attributes, c.Status, c.CreatedAt, c.UpdatedAt);
     }
 
-    /// <summary>One page of the filtered list, by keyset (no OFFSET): the cursor carries the last row's sort value and id.</summary>
+    /// <summary>
+    /// One page of the filtered list, by keyset (no OFFSET): a cursor carries a row's sort value and id. <c>After</c> gives
+    /// the page following that row, <c>Before</c> the page preceding it (read backwards, then turned round).
+    /// </summary>
     public async Task<ContactPage> PageAsync(ContactFilter filter, ContactScope scope, int pageSize, CancellationToken ct = default)
     {
         var (query, kind) = await FilteredAsync(filter, scope, ct);
-        query = Keyset(query, filter);
-        var rows = await Ordered(query, filter).Take(pageSize + 1).ToListAsync(ct);
-        string? next = null;
-        if (rows.Count > pageSize)
-        {
-            rows.RemoveAt(pageSize);
-            next = Cursor(rows[^1], filter);
-        }
+        var backwards = string.IsNullOrEmpty(filter.After) && !string.IsNullOrEmpty(filter.Before);
+        if (ContactCursor.Decode(backwards ? filter.Before : filter.After) is { } cursor)
+            query = Seek(query, filter, cursor, following: !backwards);
+        var rows = await Ordered(query, filter, reversed: backwards).Take(pageSize + 1).ToListAsync(ct);
+        var more = rows.Count > pageSize;
+        if (more) rows.RemoveAt(pageSize);
+        if (backwards) rows.Reverse();
+        if (rows.Count == 0) return new ContactPage(rows, null, kind);
 
-        return new ContactPage(rows, next, kind);
+        // Forwards, a page came from somewhere when it had a cursor; backwards, rows beyond the page mean an earlier page.
+        var hasNext = backwards || more;
+        var hasPrevious = backwards ? more : !string.IsNullOrEmpty(filter.After);
+        return new ContactPage(rows, hasNext ? ContactCursor.Of(rows[^1], filter) : null, kind)
+        {
+            PreviousCursor = hasPrevious ? ContactCursor.Of(rows[0], filter) : null,
+        };
+    }
+
+    /// <summary>
+    /// How many contacts the filter matches, for <paramref name="page"/> of it. When everything fits on one page the count
+    /// is exact; otherwise it is the planner's estimate — instant at any size, where an exact count of a million rows is
+    /// not — shown as «about N», and never fewer than the rows already seen.
+    /// </summary>
+    public async Task<ContactTotal> TotalAsync(ContactFilter filter, ContactScope scope, ContactPage page, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        if (page.NextCursor is null && page.PreviousCursor is null) return new ContactTotal(page.Items.Count, true);
+        var estimate = await EstimateAsync(filter, scope, ct);
+        return new ContactTotal(Math.Max(estimate, page.Items.Count + (page.NextCursor is null ? 0 : 1)), false);
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "EF Core's own SQL for the query, values in parameters")]
+    private async Task<long> EstimateAsync(ContactFilter filter, ContactScope scope, CancellationToken ct)
+    {
+        var (query, _) = await FilteredAsync(filter, scope, ct);
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = query.Select(c => c.Id).CreateDbCommand();
+            command.CommandText = "EXPLAIN (FORMAT JSON) " + command.CommandText;
+            var plan = JsonNode.Parse((string)(await command.ExecuteScalarAsync(ct))!);
+            return (long)Math.Round(plan![0]!["Plan"]!["Plan Rows"]!.GetValue<double>());
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>Every contact of the filter, in list order, streamed (for exports).</summary>
@@ -345,76 +396,62 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
             return (db.Contacts.Where(c => c.PhoneIndex == key), "phone");
         }
 
-        var tokens = BlindIndex.TokenizeName(text, null).Select(index.NameToken).ToArray();
-        var names = Sql.ArrayOf("names", tokens);
+        if (digits == BlindIndex.PhoneSuffixLength && text.All(ch => char.IsAsciiDigit(ch) || ch is ' ' or '-' or '*' or '.' or '…'))
+        {
+            var suffix = index.PhoneSuffix(text);
+            return (db.Contacts.Where(c => c.PhoneSuffixIndex == suffix), "phone_suffix");
+        }
+
+        // Every word must match (a word of the name or its beginning); the whole text may also be a tag.
+        var words = BlindIndex.TokenizeName(text, null).Select(index.NameSearch).OfType<byte[]>().ToArray();
+        var names = Sql.ArrayOf("names", words);
         var tagValue = new NpgsqlParameter("tag", ContactFields.NormalizeTag(text));
         return (db.Contacts.FromSqlRaw(
             "SELECT * FROM contacts WHERE (cardinality(@names) > 0 AND name_token_indexes @> @names) OR tags @> ARRAY[@tag]::text[]",
             names, tagValue), "name_or_tag");
     }
 
-    private static IQueryable<Contact> Ordered(IQueryable<Contact> q, ContactFilter f) => (f.SortKey, f.Ascending) switch
-    {
-        ("updated", false) => q.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id),
-        ("updated", true) => q.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id),
-        ("city", false) => q.OrderByDescending(c => c.City ?? "").ThenByDescending(c => c.Id),
-        ("city", true) => q.OrderBy(c => c.City ?? "").ThenBy(c => c.Id),
-        ("status", false) => q.OrderByDescending(c => c.Status).ThenByDescending(c => c.Id),
-        ("status", true) => q.OrderBy(c => c.Status).ThenBy(c => c.Id),
-        (_, true) => q.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id),
-        _ => q.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id),
-    };
-
-    private static string Cursor(Contact c, ContactFilter f)
-    {
-        var value = f.SortKey switch
+    private static IQueryable<Contact> Ordered(IQueryable<Contact> q, ContactFilter f, bool reversed = false) =>
+        (f.SortKey, f.Ascending != reversed) switch
         {
-            "updated" => c.UpdatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture),
-            "city" => c.City ?? "",
-            "status" => c.Status,
-            _ => c.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            ("updated", false) => q.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id),
+            ("updated", true) => q.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id),
+            ("city", false) => q.OrderByDescending(c => c.City ?? "").ThenByDescending(c => c.Id),
+            ("city", true) => q.OrderBy(c => c.City ?? "").ThenBy(c => c.Id),
+            ("status", false) => q.OrderByDescending(c => c.Status).ThenByDescending(c => c.Id),
+            ("status", true) => q.OrderBy(c => c.Status).ThenBy(c => c.Id),
+            (_, true) => q.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id),
+            _ => q.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id),
         };
-        return Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.Id:N}|{value}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-    }
 
-    private static IQueryable<Contact> Keyset(IQueryable<Contact> q, ContactFilter f)
+    /// <summary>The rows after (<paramref name="following"/>) or before the cursor's row in list order, as one row-value
+    /// comparison <c>(sort value, id) &gt; (…)</c> that walks the sort's index.</summary>
+    private static IQueryable<Contact> Seek(IQueryable<Contact> q, ContactFilter f, ContactCursor cursor, bool following)
     {
-        if (string.IsNullOrEmpty(f.After)) return q;
-        string decoded;
-        try
-        {
-            var b64 = f.After.Replace('-', '+').Replace('_', '/');
-            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=')));
-        }
-        catch (FormatException)
-        {
-            return q;
-        }
-
-        var bar = decoded.IndexOf('|', StringComparison.Ordinal);
-        if (bar < 0 || !Guid.TryParseExact(decoded[..bar], "N", out var id)) return q;
-        var value = decoded[(bar + 1)..];
-        var asc = f.Ascending;
+        var greater = following == f.Ascending;
+        var id = cursor.Id;
         switch (f.SortKey)
         {
-            case "updated" or "created":
-                if (!long.TryParse(value, CultureInfo.InvariantCulture, out var ticks)) return q;
+            case "created" or "updated":
+                if (!long.TryParse(cursor.Value, CultureInfo.InvariantCulture, out var ticks)) return q;
                 var at = new DateTimeOffset(ticks, TimeSpan.Zero);
-                return (f.SortKey, asc) switch
+                return (f.SortKey, greater) switch
                 {
-                    ("updated", true) => q.Where(c => c.UpdatedAt > at || (c.UpdatedAt == at && c.Id.CompareTo(id) > 0)),
-                    ("updated", false) => q.Where(c => c.UpdatedAt < at || (c.UpdatedAt == at && c.Id.CompareTo(id) < 0)),
-                    (_, true) => q.Where(c => c.CreatedAt > at || (c.CreatedAt == at && c.Id.CompareTo(id) > 0)),
-                    _ => q.Where(c => c.CreatedAt < at || (c.CreatedAt == at && c.Id.CompareTo(id) < 0)),
+                    ("updated", true) => q.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.UpdatedAt, c.Id), ValueTuple.Create(at, id))),
+                    ("updated", false) => q.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.UpdatedAt, c.Id), ValueTuple.Create(at, id))),
+                    (_, true) => q.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.CreatedAt, c.Id), ValueTuple.Create(at, id))),
+                    _ => q.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.CreatedAt, c.Id), ValueTuple.Create(at, id))),
                 };
             case "city":
-                return asc
-                    ? q.Where(c => string.Compare(c.City ?? "", value) > 0 || ((c.City ?? "") == value && c.Id.CompareTo(id) > 0))
-                    : q.Where(c => string.Compare(c.City ?? "", value) < 0 || ((c.City ?? "") == value && c.Id.CompareTo(id) < 0));
+                var city = cursor.Value;
+                return greater
+                    ? q.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.City ?? "", c.Id), ValueTuple.Create(city, id)))
+                    : q.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.City ?? "", c.Id), ValueTuple.Create(city, id)));
             default:
-                return asc
-                    ? q.Where(c => string.Compare(c.Status, value) > 0 || (c.Status == value && c.Id.CompareTo(id) > 0))
-                    : q.Where(c => string.Compare(c.Status, value) < 0 || (c.Status == value && c.Id.CompareTo(id) < 0));
+                var status = cursor.Value;
+                return greater
+                    ? q.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.Status, c.Id), ValueTuple.Create(status, id)))
+                    : q.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.Status, c.Id), ValueTuple.Create(status, id)));
         }
     }
 
@@ -446,11 +483,23 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
             c.Attributes = merged.ToJsonString();
         }
 
-        if (v.Phone is not null) SetPhone(c, v.Phone);
+        if (v.Phone is not null) SetPhoneFacts(c, v.Phone);
         c.TimeZone = ResolveTimeZone(c.City, v.Phone?.E164 ?? protector.Decrypt(c.PhoneCipher, PhoneContext), tenant);
     }
 
-    private static void SetPhone(Contact c, NormalizedPhone phone)
+    /// <summary>The one place a contact's number is set: its cipher, its indexes (whole and last four digits) and what
+    /// the number says about itself.</summary>
+    public void AssignPhone(Contact c, NormalizedPhone phone)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(phone);
+        c.PhoneCipher = protector.Encrypt(phone.E164, PhoneContext)!;
+        c.PhoneIndex = index.Phone(phone.E164);
+        c.PhoneSuffixIndex = index.PhoneSuffix(phone.E164);
+        SetPhoneFacts(c, phone);
+    }
+
+    private static void SetPhoneFacts(Contact c, NormalizedPhone phone)
     {
         c.PhoneType = phone.Type;
         c.Carrier = phone.Carrier;

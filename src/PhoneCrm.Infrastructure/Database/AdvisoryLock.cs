@@ -36,6 +36,8 @@ public sealed class AdvisoryLock
     /// <summary>One run of a recurring job per tenant at a time (<c>TenantJobRunner</c>).</summary>
     public static AdvisoryLock TenantJob(string jobId, Guid tenantId) => new($"job:{jobId}:{tenantId}");
 
+    public static AdvisoryLock ContactSearchBackfill(Guid tenantId) => new($"contact-search-backfill:{tenantId}");
+
     /// <summary>
     /// Runs <paramref name="work"/> on the context's connection, held open, while this session holds the lock; returns
     /// false without running it when another session holds the lock (no waiting).

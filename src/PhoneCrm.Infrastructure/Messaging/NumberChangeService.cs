@@ -159,11 +159,7 @@ public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtect
         }
 
         var phone = PhoneParser.Parse(e164, await contacts.DefaultRegionAsync(ct)).Phone!;
-        contact.PhoneCipher = protector.Encrypt(phone.E164, ContactService.PhoneContext)!;
-        contact.PhoneIndex = newIndex;
-        contact.PhoneType = phone.Type;
-        contact.Carrier = phone.Carrier;
-        contact.PhoneRegion = phone.Region;
+        contacts.AssignPhone(contact, phone);
         contact.UpdatedAt = now;
         Close(request, NumberChangeStatus.Completed, null, now);
         await db.SaveChangesAsync(ct);

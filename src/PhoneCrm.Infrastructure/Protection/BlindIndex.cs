@@ -32,6 +32,18 @@ public sealed class BlindIndex : IDisposable
     public byte[] Phone(string e164) => Compute("phone:"u8, Digits(e164, stackalloc char[32]));
 
     /// <summary>
+    /// The number's last four digits, for partial search (<c>…4567</c>). Ten thousand values per tenant, so it narrows a
+    /// search to about one contact in ten thousand without telling the database anyone's number.
+    /// </summary>
+    public byte[] PhoneSuffix(string e164)
+    {
+        var digits = Digits(e164, stackalloc char[32]);
+        return Compute("phone4:"u8, digits.Length <= PhoneSuffixLength ? digits : digits[^PhoneSuffixLength..]);
+    }
+
+    public const int PhoneSuffixLength = 4;
+
+    /// <summary>
     /// Erasure tombstone of a number in one tenant: HMAC-SHA256 of the number's <see cref="Phone"/> index under a key derived
     /// (HKDF) from the index key and the tenant id. Two tenants' tombstones of one number are unrelated, and none equals
     /// an index, so a tombstone links the erased person to nothing; it is computed from the index, so the send policy
@@ -63,15 +75,48 @@ public sealed class BlindIndex : IDisposable
         return Compute("email:"u8, lower);
     }
 
-    /// <summary>Index of one search token, normalised like <see cref="NameTokens"/>.</summary>
+    /// <summary>Index of one whole name word, normalised like <see cref="NameTokens"/>.</summary>
     public byte[] NameToken(string token)
     {
         ArgumentNullException.ThrowIfNull(token);
         return Compute("name:"u8, NormalizeNameToken(token));
     }
 
-    public IReadOnlyList<byte[]> NameTokens(string? firstName, string? lastName) =>
-        TokenizeName(firstName, lastName).Select(t => Compute("name:"u8, t)).ToList();
+    /// <summary>Shortest and longest name beginnings indexed: «Пет» finds Петров; beyond seven letters a search compares the
+    /// first seven, so «Константинов» also finds Константинова (what a prefix search means anyway).</summary>
+    public const int MinPrefix = 3;
+    public const int MaxPrefix = 7;
+
+    /// <summary>
+    /// What a typed search word is looked up by, normalised like <see cref="NameTokens"/>: a two-letter word by the whole
+    /// word (a name like «Ли»), a longer one by its beginning (up to <see cref="MaxPrefix"/> letters). Null for a word too
+    /// short to search.
+    /// </summary>
+    public byte[]? NameSearch(string word)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        var token = NormalizeNameToken(word);
+        if (token.Length < 2) return null;
+        return token.Length < MinPrefix ? Compute("name:"u8, token) : Compute("name^:"u8, token.AsSpan(0, Math.Min(token.Length, MaxPrefix)));
+    }
+
+    /// <summary>The search entries of a name: each word whole, and each of its beginnings of
+    /// <see cref="MinPrefix"/>..<see cref="MaxPrefix"/> letters (a separate domain, so a beginning never equals a word).</summary>
+    public IReadOnlyList<byte[]> NameTokens(string? firstName, string? lastName)
+    {
+        var tokens = TokenizeName(firstName, lastName);
+        var entries = tokens.Select(t => Compute("name:"u8, t)).ToList();
+        var prefixes = new HashSet<string>(StringComparer.Ordinal); // «Иван Иванов» shares «ива», «иван»
+        foreach (var token in tokens)
+        {
+            for (var length = MinPrefix; length <= Math.Min(token.Length, MaxPrefix); length++)
+            {
+                if (prefixes.Add(token[..length])) entries.Add(Compute("name^:"u8, token.AsSpan(0, length)));
+            }
+        }
+
+        return entries;
+    }
 
     /// <summary>
     /// Lower-case tokens split on whitespace and dashes, ё folded to е, shorter than 2 chars dropped, distinct.

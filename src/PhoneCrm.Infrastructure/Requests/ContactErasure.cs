@@ -289,6 +289,7 @@ public sealed class ContactErasure(
         contact.EmailCipher = null;
         contact.EmailIndex = null;
         contact.NameTokenIndexes = [];
+        contact.PhoneSuffixIndex = null;
         contact.City = null;
         contact.Gender = ContactGender.Unknown;
         contact.BirthDate = null;

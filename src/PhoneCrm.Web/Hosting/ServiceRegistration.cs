@@ -53,7 +53,7 @@ public static class ServiceRegistration
         services.AddAuditModule()
             .AddAccessModule()
             .AddDashboardModule()
-            .AddContactsModule()
+            .AddContactsModule(jobServer)
             .AddImportsModule(jobServer)
             .AddEventsModule()
             .AddSegmentsModule()

@@ -31,7 +31,23 @@ public sealed class ContactsFlowTests(BrowserFixture app)
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Контакты" }).ClickAsync();
         await page.WaitForURLAsync("**/contacts", new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.Locator("#contacts-table tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#contacts-total")).ToHaveTextAsync("Контактов: 2");
+        // The table fits a laptop screen (1280 px): no sideways scrolling.
+        Assert.False(await page.EvaluateAsync<bool>("() => { const w = document.querySelector('#contacts-table').parentElement; return w.scrollWidth > w.clientWidth; }"));
         await BrowserFixture.ScreenshotAsync(page, "contacts-01-list");
+
+        // Partial search over encrypted data: a number's last four digits, a name's first letters; the hint says so.
+        var search = page.GetByLabel("Телефон, email, имя или тег");
+        await Assertions.Expect(page.Locator("#q-hint")).ToContainTextAsync("последние 4 цифры");
+        await search.FillAsync("4321");
+        await search.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#contacts-table tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#contacts-table")).ToContainTextAsync("Мария Соколова");
+        await page.GetByLabel("Телефон, email, имя или тег").FillAsync("Пет");
+        await page.GetByLabel("Телефон, email, имя или тег").PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#contacts-table tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#contacts-table")).ToContainTextAsync("Иван Петров");
+        await BrowserFixture.ScreenshotAsync(page, "contacts-01b-search-by-name-beginning");
 
         await page.GetByLabel("Телефон, email, имя или тег").FillAsync("8 916 123-45-67");
         await page.GetByLabel("Телефон, email, имя или тег").PressAsync("Enter");

@@ -1,4 +1,5 @@
 using PhoneCrm.Infrastructure.Protection;
+using PhoneCrm.Infrastructure.Requests;
 
 namespace PhoneCrm.Infrastructure.Tests.Protection;
 
@@ -54,10 +55,51 @@ public sealed class BlindIndexTests : IDisposable
         Assert.Equal(["анна", "мария", "елкина"], BlindIndex.TokenizeName("Анна-Мария", "Ёлкина"));
 
     [Fact]
-    public void NameTokensMatchSearchTokens()
+    public void NameTokensHoldEveryWordWhole()
     {
         var tokens = _index.NameTokens("Анна-Мария Ёлкина", null);
-        Assert.Equal([_index.NameToken("АННА"), _index.NameToken("мария"), _index.NameToken("Елкина")], tokens);
+        Assert.Equal([_index.NameToken("АННА"), _index.NameToken("мария"), _index.NameToken("Елкина")], tokens.Take(3));
+    }
+
+    [Theory]
+    [InlineData("Пет")]
+    [InlineData("петр")]
+    [InlineData("Петров")]
+    [InlineData("ПЕТРОВС")]
+    [InlineData("Петровский")] // compared on its first seven letters, «петровс»
+    public void SearchFindsAWordByItsBeginning(string typed)
+    {
+        var entries = _index.NameTokens("Анна", "Петровская");
+        Assert.Contains(_index.NameSearch(typed)!, entries, ByteArrayComparer.Instance);
+    }
+
+    [Theory]
+    [InlineData("етров")] // not a beginning
+    [InlineData("Петрова")] // a different word: «петрова» ≠ «петров»
+    public void SearchDoesNotFindWhatIsNotABeginning(string typed) =>
+        Assert.DoesNotContain(_index.NameSearch(typed)!, _index.NameTokens("Анна", "Петров"), ByteArrayComparer.Instance);
+
+    [Fact]
+    public void TwoLetterNamesAreFoundWhole()
+    {
+        Assert.Contains(_index.NameSearch("Ли")!, _index.NameTokens("Ли", "Вэй"), ByteArrayComparer.Instance);
+        Assert.Null(_index.NameSearch("Л"));
+    }
+
+    [Fact]
+    public void SharedBeginningsAreIndexedOnce()
+    {
+        var entries = _index.NameTokens("Иван", "Иванов");
+        Assert.Equal(entries.Count, entries.Distinct(ByteArrayComparer.Instance).Count());
+        Assert.Equal(2 + 2 + 2, entries.Count); // two words; «ива», «иван» once; «ивано», «иванов» from the surname
+    }
+
+    [Fact]
+    public void PhoneSuffixIsTheLastFourDigits()
+    {
+        Assert.Equal(_index.PhoneSuffix("+79161234567"), _index.PhoneSuffix("+74950004567"));
+        Assert.NotEqual(_index.PhoneSuffix("+79161234567"), _index.PhoneSuffix("+79161234568"));
+        Assert.NotEqual(_index.PhoneSuffix("+79161234567"), _index.Phone("4567"));
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
             await ExecAsync(conn, "SET LOCAL synchronous_commit = off", ct);
             await ExecAsync(conn, """
                 CREATE TEMP TABLE import_stage (
-                  line int, id uuid, phone_index bytea, phone_cipher bytea, phone_type text, carrier text, phone_region text,
+                  line int, id uuid, phone_index bytea, phone_suffix_index bytea, phone_cipher bytea, phone_type text, carrier text, phone_region text,
                   extension text, first_name_cipher bytea, last_name_cipher bytea, email_cipher bytea, email_index bytea,
                   first_tokens bytea[], last_tokens bytea[], city text, gender text, birth_date date, tags text[], time_zone text
                 ) ON COMMIT DROP
@@ -95,10 +95,10 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
             // The created rows leave the stage, so what remains are the numbers the tenant already had (usually none).
             var created = await ExecAsync(conn, """
                 WITH created AS (
-                INSERT INTO contacts (tenant_id, id, phone_index, phone_cipher, phone_type, carrier, phone_region, extension,
+                INSERT INTO contacts (tenant_id, id, phone_index, phone_suffix_index, phone_cipher, phone_type, carrier, phone_region, extension,
                   first_name_cipher, last_name_cipher, email_cipher, email_index, name_token_indexes, city, gender, birth_date,
                   tags, source_channel, source_detail, attributes, status, time_zone, created_at, updated_at)
-                SELECT app_current_tenant(), id, phone_index, phone_cipher, phone_type, carrier, phone_region, extension,
+                SELECT app_current_tenant(), id, phone_index, phone_suffix_index, phone_cipher, phone_type, carrier, phone_region, extension,
                   first_name_cipher, last_name_cipher, email_cipher, email_index, first_tokens || last_tokens, city,
                   coalesce(gender, 'unknown'), birth_date, tags, @channel, @detail, '{}', 'active', time_zone, now(), now()
                 FROM import_stage
@@ -142,7 +142,7 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
         }
     }
 
-    private sealed record StagedRow(int Line, Guid Id, byte[] PhoneIndex, byte[] PhoneCipher, NormalizedImportRow Row,
+    private sealed record StagedRow(int Line, Guid Id, byte[] PhoneIndex, byte[] PhoneSuffixIndex, byte[] PhoneCipher, NormalizedImportRow Row,
         byte[]? FirstName, byte[]? LastName, byte[]? Email, byte[]? EmailIndex, byte[][] FirstTokens, byte[][] LastTokens,
         string TimeZone)
     {
@@ -157,6 +157,7 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
         r.Line,
         Guid.CreateVersion7(),
         phoneIndex,
+        blind.PhoneSuffix(r.Phone.E164),
         pii.Encrypt(r.Phone.E164, ContactService.PhoneContext)!,
         r,
         pii.Encrypt(r.FirstName, ContactService.FirstNameContext),
@@ -171,7 +172,7 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
     private static async Task CopyAsync(NpgsqlConnection conn, StagedRow[] rows, CancellationToken ct)
     {
         await using var writer = await conn.BeginBinaryImportAsync(
-            "COPY import_stage (line, id, phone_index, phone_cipher, phone_type, carrier, phone_region, extension, first_name_cipher, " +
+            "COPY import_stage (line, id, phone_index, phone_suffix_index, phone_cipher, phone_type, carrier, phone_region, extension, first_name_cipher, " +
             "last_name_cipher, email_cipher, email_index, first_tokens, last_tokens, city, gender, birth_date, tags, time_zone) " +
             "FROM STDIN (FORMAT BINARY)", ct);
         foreach (var s in rows)
@@ -181,6 +182,7 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
             await writer.WriteAsync(s.Line, NpgsqlDbType.Integer, ct);
             await writer.WriteAsync(s.Id, NpgsqlDbType.Uuid, ct);
             await writer.WriteAsync(s.PhoneIndex, NpgsqlDbType.Bytea, ct);
+            await writer.WriteAsync(s.PhoneSuffixIndex, NpgsqlDbType.Bytea, ct);
             await writer.WriteAsync(s.PhoneCipher, NpgsqlDbType.Bytea, ct);
             await writer.WriteAsync(r.Phone.Type, NpgsqlDbType.Text, ct);
             await WriteNullableAsync(writer, r.Phone.Carrier, NpgsqlDbType.Text, ct);

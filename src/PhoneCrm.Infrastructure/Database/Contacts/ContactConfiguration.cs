@@ -20,6 +20,7 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         // One contact per (tenant, normalised phone), by construction.
         b.HasIndex(c => new { c.TenantId, c.PhoneIndex }).IsUnique();
         b.HasIndex(c => new { c.TenantId, c.EmailIndex });
+        b.HasIndex(c => new { c.TenantId, c.PhoneSuffixIndex });
         b.HasIndex(c => c.NameTokenIndexes).HasMethod("gin");
         b.HasIndex(c => c.Tags).HasMethod("gin");
         // Keyset pagination of the list (newest first) and by last change.
@@ -30,7 +31,9 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.HasIndex(c => new { c.TenantId, c.City, c.Id })
             .IncludeProperties(c => new { c.Status, c.Gender, c.BirthDate, c.SourceChannel, c.PhoneType, c.CreatedAt, c.Tags })
             .HasFilter("status <> 'erased'");
-        b.HasIndex(c => new { c.TenantId, c.Status });
+        // The list sorted by status walks this index (keyset by status and id); sorting by city walks the expression
+        // index on coalesce(city, '') made in migration ContactSearch (EF cannot declare expression indexes).
+        b.HasIndex(c => new { c.TenantId, c.Status, c.Id });
         b.HasIndex(c => new { c.TenantId, c.SourceChannel });
         b.HasIndex(c => new { c.TenantId, c.OwnerId });
 

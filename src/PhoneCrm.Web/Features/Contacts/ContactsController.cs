@@ -76,8 +76,8 @@ public sealed class ContactsController(
         };
     }
 
-    public sealed record IndexModel(ContactFilter Filter, IReadOnlyList<ContactView> Rows, string? NextCursor, bool Personal,
-        bool OwnOnly, IReadOnlyList<ContactOwner> Owners, IReadOnlyList<string> Cities);
+    public sealed record IndexModel(ContactFilter Filter, IReadOnlyList<ContactView> Rows, string? NextCursor, string? PreviousCursor,
+        ContactTotal Total, bool Personal, bool OwnOnly, IReadOnlyList<ContactOwner> Owners, IReadOnlyList<string> Cities);
 
     public sealed record CardModel(ContactView Contact, ContactForm Form, IReadOnlyDictionary<string, string> Errors,
         IReadOnlyList<NoteView> Notes, IReadOnlyList<ContactOwner> Owners, bool CanWrite, bool CanAssign, string? Tab,
@@ -94,8 +94,9 @@ public sealed class ContactsController(
         var page = await contacts.PageAsync(filter, scope, PageSize, ct);
         await audit.WriteAsync(AuditActions.Read, "contact_list", null, $"{filter.Describe(page.SearchKind)};rows={page.Items.Count}", ct);
         var cities = await contacts.CitiesAsync(300, ct);
-        return View(new IndexModel(filter, page.Items.Select(c => contacts.View(c, scope)).ToList(), page.NextCursor, scope.Personal,
-            scope.OwnerOnly is not null, await contacts.OwnersAsync(ct), cities));
+        var total = await contacts.TotalAsync(filter, scope, page, ct);
+        return View(new IndexModel(filter, page.Items.Select(c => contacts.View(c, scope)).ToList(), page.NextCursor, page.PreviousCursor,
+            total, scope.Personal, scope.OwnerOnly is not null, await contacts.OwnersAsync(ct), cities));
     }
 
     [HttpGet("new"), RequirePermission(Permission.ContactsWrite)]
@@ -217,6 +218,7 @@ public sealed class ContactsController(
     {
         var scope = ContactAccess.ScopeFor(User);
         filter.After = null;
+        filter.Before = null;
         var xlsx = string.Equals(format, "xlsx", StringComparison.OrdinalIgnoreCase);
         var (rows, kind) = await contacts.StreamAsync(filter, scope, ct);
         string[] header = ["id", "phone", "first_name", "last_name", "email", "city", "gender", "birth_date", "tags", "source_channel",

@@ -4,12 +4,14 @@ using PhoneCrm.Infrastructure.Imports;
 
 namespace PhoneCrm.Web.Features.Contacts;
 
-/// <summary>Contacts: the contact service and what contact files become in the import pipeline.</summary>
+/// <summary>Contacts: the contact service, what contact files become in the import pipeline, and the search backfill
+/// (job-server nodes only).</summary>
 public static class ContactsModule
 {
-    public static IServiceCollection AddContactsModule(this IServiceCollection services)
+    public static IServiceCollection AddContactsModule(this IServiceCollection services, bool jobServer)
     {
         services.AddScoped<ContactService>();
+        if (jobServer) services.AddHostedService<ContactSearchBackfill>();
         services.AddScoped<IImportRowHandler, ContactImportHandler>();
         return services;
     }

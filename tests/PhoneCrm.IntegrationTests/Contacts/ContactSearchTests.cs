@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PhoneCrm.Domain.Access;
+using PhoneCrm.Infrastructure.Contacts;
+using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Protection;
+using PhoneCrm.IntegrationTests.Infrastructure;
+
+namespace PhoneCrm.IntegrationTests.Contacts;
+
+/// <summary>The contacts page: partial search over encrypted data, previous/next pages, the total and sort directions.</summary>
+[Collection(AppCollection.Name)]
+public sealed partial class ContactSearchTests(AppFixture app)
+{
+    [Fact]
+    public async Task Last_four_digits_find_every_number_ending_so_and_nothing_else()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var a = await CreateAsync(api, new { phone = "+79161234567", firstName = "Анна" });
+        var b = await CreateAsync(api, new { phone = "+79250004567", firstName = "Борис" });
+        var c = await CreateAsync(api, new { phone = "+79161234568", firstName = "Вера" });
+        using var session = await tenant.SignInAsync(Role.Marketer);
+
+        Assert.Equal(new[] { a, b }.Order(), (await IdsAsync(session, "/contacts?q=4567")).Order());
+        Assert.Equal([b, a], await IdsAsync(session, "/contacts?q=" + Uri.EscapeDataString("…45-67"))); // newest first
+        Assert.Equal([c], await IdsAsync(session, "/contacts?q=4568"));
+        Assert.Empty(await IdsAsync(session, "/contacts?q=1234")); // the middle of a number is not searchable
+    }
+
+    [Fact]
+    public async Task A_name_is_found_by_its_first_letters_and_every_word_must_match()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var petrov = await CreateAsync(api, new { phone = "+79161230001", firstName = "Иван", lastName = "Петров" });
+        var petrova = await CreateAsync(api, new { phone = "+79161230002", firstName = "Анна", lastName = "Петрова" });
+        var ivanova = await CreateAsync(api, new { phone = "+79161230003", firstName = "Ирина", lastName = "Иванова" });
+        using var session = await tenant.SignInAsync(Role.Marketer);
+
+        Assert.Equal(new[] { petrov, petrova }.Order(), (await IdsAsync(session, "/contacts?q=" + Uri.EscapeDataString("пет"))).Order());
+        Assert.Equal([petrov], await IdsAsync(session, "/contacts?q=" + Uri.EscapeDataString("Иван Петр")));
+        Assert.Equal(new[] { petrov, ivanova }.Order(), (await IdsAsync(session, "/contacts?q=" + Uri.EscapeDataString("Ива"))).Order());
+        Assert.Empty(await IdsAsync(session, "/contacts?q=" + Uri.EscapeDataString("етров")));
+        var nothing = await HtmlAsync(session, "/contacts?q=" + Uri.EscapeDataString("етров"));
+        Assert.Contains("последним 4 цифрам", nothing, StringComparison.Ordinal); // the hint says what is searchable
+    }
+
+    [Fact]
+    public async Task Previous_and_next_walk_the_same_pages_and_the_total_is_shown()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var created = new List<Guid>();
+        for (var i = 0; i < 120; i++) created.Add(await CreateAsync(api, new { phone = $"+7916555{i:D4}" }));
+        using var session = await tenant.SignInAsync(Role.Marketer);
+
+        var first = await HtmlAsync(session, "/contacts");
+        Assert.DoesNotContain("id=\"previous-page\"", first, StringComparison.Ordinal);
+        var second = await HtmlAsync(session, Link(first, "next-page"));
+        var third = await HtmlAsync(session, Link(second, "next-page"));
+        Assert.DoesNotContain("id=\"next-page\"", third, StringComparison.Ordinal);
+        var backToSecond = await HtmlAsync(session, Link(third, "previous-page"));
+        var backToFirst = await HtmlAsync(session, Link(backToSecond, "previous-page"));
+
+        Assert.Equal(Ids(second), Ids(backToSecond));
+        Assert.Equal(Ids(first), Ids(backToFirst));
+        Assert.DoesNotContain("id=\"previous-page\"", backToFirst, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Reverse(created), Ids(first).Concat(Ids(second)).Concat(Ids(third)));
+        Assert.Matches(@"Контактов: около \d", Total(first));
+
+        var one = await HtmlAsync(session, "/contacts?q=" + Uri.EscapeDataString("+7 916 555-00-07"));
+        Assert.Equal("Контактов: 1", Total(one));
+    }
+
+    [Fact]
+    public async Task City_sorts_from_A_first_and_turns_round_on_a_second_click()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var yaroslavl = await CreateAsync(api, new { phone = "+79161240001", city = "Ярославль" });
+        var astrakhan = await CreateAsync(api, new { phone = "+79161240002", city = "Астрахань" });
+        var moscow = await CreateAsync(api, new { phone = "+79161240003", city = "Москва" });
+        using var session = await tenant.SignInAsync(Role.Marketer);
+
+        var list = await HtmlAsync(session, "/contacts");
+        var byCity = await HtmlAsync(session, Regex.Match(list, "href=\"(/contacts\\?sort=city[^\"]*)\"").Groups[1].Value);
+        Assert.Equal([astrakhan, moscow, yaroslavl], Ids(byCity));
+        var reversed = await HtmlAsync(session, Regex.Match(byCity, "href=\"(/contacts\\?sort=city[^\"]*)\"").Groups[1].Value);
+        Assert.Equal([yaroslavl, moscow, astrakhan], Ids(reversed));
+    }
+
+    [Fact]
+    public async Task Contacts_stored_before_partial_search_get_their_entries_from_the_backfill()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var id = await CreateAsync(api, new { phone = "+79161239876", firstName = "Олег", lastName = "Смирнов" });
+        var index = app.Factory.Services.GetRequiredService<BlindIndex>();
+        await tenant.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE contacts SET phone_suffix_index = NULL, name_token_indexes = {index.NameTokens("Олег", "Смирнов").Take(2).ToArray()} WHERE id = {id}"));
+        using var session = await tenant.SignInAsync(Role.Marketer);
+        Assert.Empty(await IdsAsync(session, "/contacts?q=9876"));
+
+        var done = await app.InTenantAsync(tenant.Id, sp => ContactSearchBackfill.BackfillTenantAsync(
+            sp.GetRequiredService<PhoneCrmDbContext>(), sp.GetRequiredService<PiiProtector>(), index, CancellationToken.None));
+        var again = await app.InTenantAsync(tenant.Id, sp => ContactSearchBackfill.BackfillTenantAsync(
+            sp.GetRequiredService<PhoneCrmDbContext>(), sp.GetRequiredService<PiiProtector>(), index, CancellationToken.None));
+
+        Assert.Equal(1, done);
+        Assert.Equal(0, again);
+        Assert.Equal([id], await IdsAsync(session, "/contacts?q=9876"));
+        Assert.Equal([id], await IdsAsync(session, "/contacts?q=" + Uri.EscapeDataString("Смир")));
+    }
+
+    private static async Task<Guid> CreateAsync(HttpClient api, object body)
+    {
+        var response = await api.PostAsJsonAsync("/api/v1/contacts", body);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    private static async Task<string> HtmlAsync(UiSession session, string path)
+    {
+        var response = await session.Client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<List<Guid>> IdsAsync(UiSession session, string path) => Ids(await HtmlAsync(session, path));
+
+    private static List<Guid> Ids(string html) => [.. RowId().Matches(html).Select(m => Guid.Parse(m.Groups[1].Value))];
+
+    private static string Link(string html, string id) => Regex.Match(html, $"id=\"{id}\" href=\"([^\"]+)\"").Groups[1].Value;
+
+    private static string Total(string html) => Regex.Match(html, "id=\"contacts-total\">\\s*([^<]+?)\\s*<").Groups[1].Value;
+
+    [GeneratedRegex("<tr data-id=\"([0-9a-f-]{36})\"")]
+    private static partial Regex RowId();
+}

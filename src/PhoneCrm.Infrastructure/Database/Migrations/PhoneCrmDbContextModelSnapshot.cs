@@ -899,6 +899,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("character varying(3)")
                         .HasColumnName("phone_region");
 
+                    b.Property<byte[]>("PhoneSuffixIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_suffix_index");
+
                     b.Property<string>("PhoneType")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -963,11 +967,11 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_contacts_tenant_id_phone_index");
 
+                    b.HasIndex("TenantId", "PhoneSuffixIndex")
+                        .HasDatabaseName("ix_contacts_tenant_id_phone_suffix_index");
+
                     b.HasIndex("TenantId", "SourceChannel")
                         .HasDatabaseName("ix_contacts_tenant_id_source_channel");
-
-                    b.HasIndex("TenantId", "Status")
-                        .HasDatabaseName("ix_contacts_tenant_id_status");
 
                     b.HasIndex("TenantId", "City", "Id")
                         .HasDatabaseName("ix_contacts_tenant_id_city_id")
@@ -978,6 +982,9 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.HasIndex("TenantId", "CreatedAt", "Id")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_contacts_tenant_id_created_at_id");
+
+                    b.HasIndex("TenantId", "Status", "Id")
+                        .HasDatabaseName("ix_contacts_tenant_id_status_id");
 
                     b.HasIndex("TenantId", "UpdatedAt", "Id")
                         .IsDescending(false, true, true)

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Html;
 using Microsoft.Extensions.Localization;
 using PhoneCrm.Domain.Validation;
 
@@ -55,4 +57,32 @@ public static class MessageLabels
     /// <summary>All messages in one line (a flash after a redirect).</summary>
     public static string OneLine(this IStringLocalizer localizer, ValidationErrors errors) =>
         string.Join(" ", errors.ByField.Values.SelectMany(v => v).Select(localizer.Message));
+}
+
+/// <summary>
+/// A sentence of the UI with people's data or codes inside (a name, an example SMS text, a variable): the sentence is
+/// translated, each value is kept as it is and marked <c>translate="no"</c>, so readers, translators and the language
+/// test tell the UI from the data.
+/// </summary>
+public static partial class DataInText
+{
+    public static IHtmlContent WithData(this IStringLocalizer localizer, string format, params string?[] data)
+    {
+        ArgumentNullException.ThrowIfNull(localizer);
+        ArgumentNullException.ThrowIfNull(data);
+        var text = localizer[format].Value;
+        var html = new HtmlContentBuilder();
+        var last = 0;
+        foreach (Match slot in Slot().Matches(text))
+        {
+            html.Append(text[last..slot.Index]);
+            html.AppendHtml("<span translate=\"no\">").Append(data[int.Parse(slot.Groups[1].Value, CultureInfo.InvariantCulture)] ?? "").AppendHtml("</span>");
+            last = slot.Index + slot.Length;
+        }
+
+        return html.Append(text[last..]);
+    }
+
+    [GeneratedRegex(@"\{(\d+)\}")]
+    private static partial Regex Slot();
 }

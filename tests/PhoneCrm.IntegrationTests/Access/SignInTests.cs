@@ -114,7 +114,7 @@ public sealed class SignInTests(AppFixture app)
         var page = await (await session.GetAsync("/account/mfa")).Content.ReadAsStringAsync();
         Assert.Contains("<svg", page, StringComparison.Ordinal);
 
-        var key = System.Text.RegularExpressions.Regex.Match(page, "id=\"shared-key\">([^<]+)<").Groups[1].Value;
+        var key = System.Text.RegularExpressions.Regex.Match(page, "id=\"shared-key\"[^>]*>([^<]+)<").Groups[1].Value;
         var enrolled = await session.PostFormAsync("/account/mfa", new() { ["Code"] = Totp.Code(key) }, "/account/mfa");
         var body = await enrolled.Content.ReadAsStringAsync();
         Assert.Contains("id=\"recovery-codes\"", body, StringComparison.Ordinal);

@@ -25,7 +25,7 @@ public sealed class TenantSwitchTests(AppFixture app)
         var session = app.Session();
         await session.SignInAsync(user);
         var menu = WebUtility.HtmlDecode(await session.Client.GetStringAsync("/"));
-        Assert.Contains("id=\"current-tenant\">Агентство: Сад<", menu, StringComparison.Ordinal);
+        Assert.Contains("id=\"current-tenant\" translate=\"no\">Агентство: Сад<", menu, StringComparison.Ordinal);
         Assert.Contains("Агентство: Дом", menu, StringComparison.Ordinal);
         Assert.Contains("+7 (916) 111-00-01", WebUtility.HtmlDecode(await session.Client.GetStringAsync("/contacts")), StringComparison.Ordinal);
 
@@ -34,7 +34,7 @@ public sealed class TenantSwitchTests(AppFixture app)
         var contacts = WebUtility.HtmlDecode(await session.Client.GetStringAsync("/contacts"));
         Assert.Contains("+7 (916) 111-00-02", contacts, StringComparison.Ordinal);
         Assert.DoesNotContain("+7 (916) 111-00-01", contacts, StringComparison.Ordinal);
-        Assert.Contains("id=\"current-tenant\">Агентство: Дом<", WebUtility.HtmlDecode(await session.Client.GetStringAsync("/")), StringComparison.Ordinal);
+        Assert.Contains("id=\"current-tenant\" translate=\"no\">Агентство: Дом<", WebUtility.HtmlDecode(await session.Client.GetStringAsync("/")), StringComparison.Ordinal);
         Assert.Equal(1, await second.WithDbAsync(db => db.AuditLog.CountAsync(a => a.Details == "switched tenant" && a.EntityIds == user.Id.ToString())));
 
         // Not a member there: refused, and the cookie still names the company they were in.

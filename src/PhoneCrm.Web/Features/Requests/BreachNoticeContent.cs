@@ -21,7 +21,9 @@ public sealed class BreachNoticeContent(TenantClock clock, IConfiguration config
         ? t["Notice of an unlawful or accidental transfer of personal data that violated the rights of data subjects"]
         : t["Notice of the results of the internal investigation of a personal-data incident"];
 
-    public string Prepared(BreachNoticeDraft draft) => $"{draft.Incident.Number} · {t["prepared {0}", clock.FormatStamp(draft.PreparedAt)]}";
+    public string Prepared(BreachNoticeDraft draft) => $"{draft.Incident.Number} · {PreparedAt(draft)}";
+
+    public string PreparedAt(BreachNoticeDraft draft) => t["prepared {0}", clock.FormatStamp(draft.PreparedAt)];
 
     public IReadOnlyList<Field> Fields(BreachNoticeDraft draft)
     {

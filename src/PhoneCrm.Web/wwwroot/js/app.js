@@ -22,3 +22,14 @@ document.addEventListener('change', (e) => {
     if (segment && segment.value) params.set('segmentId', segment.value);
     window.location.assign('/campaigns/new?' + params.toString());
 });
+// A table wider than the screen scrolls inside its wrapper: the wrapper becomes a tab stop so the keyboard can scroll it
+// too (WCAG 2.1.1); wrappers that fit stay out of the tab order.
+function focusableScrollers(root) {
+    for (const box of root.querySelectorAll('.table-responsive')) {
+        if (box.scrollWidth > box.clientWidth) box.setAttribute('tabindex', '0');
+        else box.removeAttribute('tabindex');
+    }
+}
+document.addEventListener('DOMContentLoaded', () => focusableScrollers(document));
+document.addEventListener('htmx:afterSettle', () => focusableScrollers(document));
+window.addEventListener('resize', () => focusableScrollers(document));

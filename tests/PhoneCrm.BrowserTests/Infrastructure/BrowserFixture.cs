@@ -47,9 +47,15 @@ public sealed class BrowserFixture : AppFixture
 
     protected override PhoneCrmFactory CreateFactory(string connectionString)
     {
-        // A port known before start, so links in SMS texts (App:PublicBaseUrl) lead to this very app.
+        // A port known before start, so links in SMS texts (App:PublicBaseUrl) lead to this very app. Every browser comes
+        // from one loopback address: the per-address limit of the public pages (10 a minute) would make the flows that open
+        // those pages fail each other, so the browser suite gets a higher one.
         var port = FreePort();
-        var factory = new PhoneCrmFactory(connectionString, new Dictionary<string, string?> { ["App:PublicBaseUrl"] = $"http://127.0.0.1:{port}" });
+        var factory = new PhoneCrmFactory(connectionString, new Dictionary<string, string?>
+        {
+            ["App:PublicBaseUrl"] = $"http://127.0.0.1:{port}",
+            ["RateLimits:PublicForms:PermitLimit"] = "1000",
+        });
         factory.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, port));
         return factory;
     }

@@ -14,6 +14,7 @@ public static class CampaignServiceCollectionExtensions
         services.AddScoped<CampaignService>();
         services.AddScoped<CampaignPlanner>();
         services.AddScoped<CampaignReports>();
+        services.AddScoped<CampaignOverviewQueries>();
         services.AddScoped<CampaignDispatcher>();
         services.AddScoped<ShortLinks>();
         services.AddScoped<CampaignJobs>();

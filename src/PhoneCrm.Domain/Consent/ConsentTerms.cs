@@ -6,7 +6,8 @@ public static class ConsentTerms
     public static readonly IReadOnlyList<string> Channels = ["sms", "messenger", "voice"];
     public static readonly IReadOnlyList<string> LegalBases = ["consent", "contract", "request", "booking", "legitimate_interest"];
     public static readonly IReadOnlyList<string> EvidenceMethods =
-        ["web_form", "sms_code", "voice_recording", "paper", "api", "staff", "sms_reply", "link", "web_link", "subject_request"];
+        ["web_form", "sms_code", "voice_recording", "paper", "api", "staff", "sms_reply", "link", "web_link", "subject_request",
+         "reconsent_lapsed"];
 
     public const string Marketing = "marketing";
     public const string Transactional = "transactional";

@@ -114,6 +114,8 @@ public static class SendPolicy
         if (!facts.HasConsent && !intent.AnswersRecipient) return SendDecision.Skip(SendReasons.NoConsent);
 
         if (intent.IsMarketing && OverCap(intent, facts, settings.Caps)) return SendDecision.Skip(SendReasons.FrequencyCap);
+        // A re-consent request is transactional but unasked-for: it keeps within the day's total.
+        if (intent.Kind == SmsKinds.Reconsent && facts.SentLastDay >= settings.Caps.PerDay) return SendDecision.Skip(SendReasons.FrequencyCap);
 
         if (intent.Urgent && !intent.IsMarketing) return SendDecision.Send;
         var zone = Zone(facts.TimeZone, settings.TimeZone);

@@ -76,6 +76,8 @@ public static class SmsKinds
     public const string SubjectRequestCode = "subject_request_code";
     /// <summary>The acknowledgement, extension and final answer of a data-subject request.</summary>
     public const string SubjectRequestNotice = "subject_request_notice";
+    /// <summary>The re-consent request of <c>hygiene-reconsent</c>: transactional, within the per-day cap.</summary>
+    public const string Reconsent = "reconsent";
 }
 
 /// <summary>Caps differ by category (PRODUCT §2.4): transactional ignores marketing caps.</summary>

@@ -64,6 +64,7 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<ErasureTombstone> ErasureTombstones => Set<ErasureTombstone>();
     public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
+    public DbSet<ReconsentRequest> ReconsentRequests => Set<ReconsentRequest>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

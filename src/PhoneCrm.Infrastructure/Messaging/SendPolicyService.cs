@@ -18,7 +18,7 @@ namespace PhoneCrm.Infrastructure.Messaging;
 public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsService settings, BlindIndex index, TimeProvider clock)
 {
     /// <summary>Kinds that count against the caps (consent codes, confirmations and tests do not).</summary>
-    public static readonly string[] CountedKinds = [SmsKinds.Campaign, SmsKinds.Automation];
+    public static readonly string[] CountedKinds = [SmsKinds.Campaign, SmsKinds.Automation, SmsKinds.Reconsent];
 
     /// <summary>From this many contacts on, the facts are loaded with one set-based join instead of per-contact lookups.</summary>
     public const int BulkFrom = 20_000;
@@ -103,7 +103,7 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
                   WHERE m.tenant_id = c.tenant_id AND m.contact_id = c.id AND m.created_at > @month
                     AND m.status <> 'failed' AND m.kind = ANY(@kinds)
                     AND (@exclude::uuid IS NULL OR m.campaign_id IS DISTINCT FROM @exclude::uuid)
-                ) m ON {(intent.IsMarketing ? "TRUE" : "FALSE")}
+                ) m ON {(intent.IsMarketing || intent.Kind == SmsKinds.Reconsent ? "TRUE" : "FALSE")}
                 """, (NpgsqlConnection)db.Database.GetDbConnection());
             if (contactIds.Count >= BulkFrom) cmd.CommandTimeout = 600;
             cmd.Parameters.Add(new NpgsqlParameter("tenant", db.Tenant.RequireTenant()));

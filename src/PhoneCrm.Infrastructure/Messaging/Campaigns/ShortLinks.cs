@@ -144,6 +144,23 @@ public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration conf
         }
     }
 
+    /// <summary>Preferences links under codes the caller chose (and stored with its own row, e.g. a re-consent request).</summary>
+    public async Task CreatePreferencesAsync(IReadOnlyList<(Guid ContactId, string Code)> links, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(links);
+        if (links.Count == 0) return;
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await InsertAsync((NpgsqlConnection)db.Database.GetDbConnection(), null, null, links.Select(l => l.Code).ToList(),
+                links.Select(l => l.ContactId).ToList(), links.Select(_ => (string?)null).ToList(), links.Select(_ => PreferencesUrl).ToList(), ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     private static async Task InsertAsync(NpgsqlConnection conn, Guid? campaignId, Guid? runId, List<string> codes, List<Guid> contacts,
         List<string?> variants, List<string> urls, CancellationToken ct)
     {
@@ -172,7 +189,7 @@ public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration conf
 
     private const string Alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-    private static string NewCode() => RandomNumberGenerator.GetString(Alphabet, 10);
+    public static string NewCode() => RandomNumberGenerator.GetString(Alphabet, 10);
 
     [GeneratedRegex(@"https?://[^\s]+[^\s.,;:!?)»""']")]
     private static partial Regex Url();

@@ -19,6 +19,10 @@ public static class ConsentModule
         services.AddScoped<IConsentCodeSender, OutboxConsentCodeSender>();
         services.AddScoped<PreferenceLinks>();
         services.AddScoped<ContactPreferences>();
+        // Re-consent (Hygiene): the preferences page confirms what the job asks.
+        services.AddScoped<PhoneCrm.Infrastructure.Hygiene.Reconsents>();
+        services.AddScoped<PhoneCrm.Infrastructure.Hygiene.ReconsentJob>();
+        services.AddSingleton(PhoneCrm.Infrastructure.Hygiene.ReconsentJob.Definition);
         services.AddPublicFormLimits(config);
         return services;
     }

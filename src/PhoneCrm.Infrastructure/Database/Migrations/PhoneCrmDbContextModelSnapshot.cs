@@ -1363,6 +1363,67 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Hygiene.ReconsentRequest", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<Guid>("ConsentRecordId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("consent_record_id");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("ExcludedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("excluded_at");
+
+                    b.Property<string>("LinkCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("link_code");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_reconsent_requests");
+
+                    b.HasIndex("TenantId", "ConsentRecordId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_reconsent_requests_tenant_id_consent_record_id");
+
+                    b.HasIndex("TenantId", "ContactId")
+                        .HasDatabaseName("ix_reconsent_requests_tenant_id_contact_id");
+
+                    b.HasIndex("TenantId", "Id")
+                        .HasDatabaseName("ix_reconsent_requests_open")
+                        .HasFilter("confirmed_at IS NULL AND excluded_at IS NULL");
+
+                    b.ToTable("reconsent_requests", (string)null);
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.Automations.Automation", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -3576,6 +3637,31 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_job_runs_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Hygiene.ReconsentRequest", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_reconsent_requests_tenants_tenant_id");
+
+                    b.HasOne("PhoneCrm.Domain.Consent.ConsentRecord", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ConsentRecordId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_reconsent_requests_consent_records_tenant_id_consent_record");
+
+                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ContactId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_reconsent_requests_contacts_tenant_id_contact_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Messaging.Automations.Automation", b =>

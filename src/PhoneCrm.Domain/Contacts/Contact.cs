@@ -28,6 +28,14 @@ public sealed class Contact : ITenantOwned
 
     public byte[]? FirstNameCipher { get; set; }
     public byte[]? LastNameCipher { get; set; }
+    /// <summary>Patronymic («Отчество»), encrypted with context <c>contact.middle_name</c>; files bring it (a split «ФИО»).</summary>
+    public byte[]? MiddleNameCipher { get; set; }
+    /// <summary>
+    /// The person's other numbers from an import (work, home, a second number in a cell), E.164 joined by ", ",
+    /// encrypted with context <c>contact.other_phones</c>: kept and shown, never messaged (the contact's one number is
+    /// <see cref="PhoneCipher"/>).
+    /// </summary>
+    public byte[]? OtherPhonesCipher { get; set; }
     public byte[]? EmailCipher { get; set; }
     public byte[]? EmailIndex { get; set; }
     /// <summary>Blind indexes of the name words (first and last name) and of their beginnings, for search by any one word

@@ -132,7 +132,7 @@ public static class ContactFields
         DateOnly.TryParseExact(s.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
     /// <summary>
-    /// A birth date as a file writes it: <c>yyyy-MM-dd</c> (a time part is ignored), <c>dd.MM.yyyy</c>, <c>dd/MM/yyyy</c>,
+    /// A birth date as a file writes it: <c>yyyy-MM-dd</c> (a time part is ignored), <c>dd.MM.yyyy</c>, <c>dd.MM.yy</c>, <c>dd/MM/yyyy</c>,
     /// or an Excel serial day number of five digits (10000 = 1927-05-18 … ); a four-digit number is taken for a bare
     /// year and refused. Null when unreadable or out of range.
     /// </summary>
@@ -145,18 +145,39 @@ public static class ContactFields
         }
         else
         {
-            if (s.Length > 10 && s[4] == '-' && (s[10] == ' ' || s[10] == 'T'))
+            // A time part is ignored: "1985-03-14T00:00:00", "14.03.1985 00:00:00" (Bitrix24 writes one on some exports).
+            if (s.Length > 10 && (s[4] == '-' || s[2] == '.') && (s[10] == ' ' || s[10] == 'T'))
             {
                 s = s[..10];
             }
 
-            if (!DateOnly.TryParseExact(s, _dateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+            // Two-digit years first: "yyyy" would read "85" as the year 85.
+            if (!TryTwoDigitYear(s, today, out date)
+                && !DateOnly.TryParseExact(s, _dateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
             {
                 return null;
             }
         }
 
         return IsBirthDateInRange(date, today) ? date : null;
+    }
+
+    // "14.03.85": a two-digit year is the latest year ending in those digits that is not after today (85 → 1985,
+    // 05 → 2005), since a birth date is never in the future. Done by hand: .NET's two-digit year pivot is 2049.
+    private static bool TryTwoDigitYear(ReadOnlySpan<char> s, DateOnly today, out DateOnly date)
+    {
+        date = default;
+        var dot = s.LastIndexOf('.');
+        if (dot < 3 || s.Length - dot != 3 || !IsDigits(s[(dot + 1)..])) return false;
+        var yy = int.Parse(s[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture);
+        var year = today.Year / 100 * 100 + yy;
+        if (year > today.Year) year -= 100;
+        Span<char> full = stackalloc char[dot + 5];
+        s[..(dot + 1)].CopyTo(full);
+        year.TryFormat(full[(dot + 1)..], out _, "D4", CultureInfo.InvariantCulture);
+        if (!DateOnly.TryParseExact(full, ["dd.MM.yyyy", "d.M.yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out date)) return false;
+        if (date > today) date = date.AddYears(-100); // born in the current year's digits but later this year
+        return true;
     }
 
     /// <summary>Null when the attributes are acceptable, else the message.</summary>

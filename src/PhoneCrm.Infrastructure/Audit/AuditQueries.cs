@@ -37,14 +37,15 @@ public sealed class AuditQueries(PhoneCrmDbContext db, AuditLog audit)
         return new Page(page.Take(PageSize).ToList(), next, actions);
     }
 
-    /// <summary>Every entry matching the filter, newest first, as UTF-8 CSV with a byte-order mark (Excel reads it right).</summary>
-    public async Task ExportCsvAsync(AuditFilter filter, TimeZoneInfo zone, Stream output, CancellationToken ct = default)
+    /// <summary>Every entry matching the filter, newest first, as UTF-8 CSV in the chosen dialect (with a byte-order mark, so Excel reads it right).</summary>
+    public async Task ExportCsvAsync(AuditFilter filter, TimeZoneInfo zone, Stream output, CsvDialect dialect, CancellationToken ct = default)
     {
         filter.Before = null;
         await audit.WriteAsync(AuditActions.AuditExported, "audit_log", null,
             $"action={filter.Action};actor={filter.Actor};entity={filter.Entity};from={filter.From};to={filter.To}", ct);
-        await using var writer = new StreamWriter(output, new UTF8Encoding(true));
-        var csv = new CsvRowWriter(writer);
+        ArgumentNullException.ThrowIfNull(dialect);
+        await using var writer = new StreamWriter(output, dialect.Encoding);
+        var csv = new CsvRowWriter(writer, dialect);
         await csv.WriteRowAsync("id", "at", "actor", "action", "entity_type", "entity_ids", "ip", "details");
         await foreach (var e in Query(filter, zone).AsAsyncEnumerable().WithCancellation(ct))
         {

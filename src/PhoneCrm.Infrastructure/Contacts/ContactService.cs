@@ -27,7 +27,13 @@ public sealed record ContactView(
     IReadOnlyList<string> Tags, string SourceChannel, string? SourceDetail, Guid? OwnerId, string Attributes, string Status,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    public string FullName => string.Join(' ', new[] { FirstName, LastName }.Where(s => !string.IsNullOrEmpty(s)));
+    public string FullName => string.Join(' ', new[] { FirstName, MiddleName, LastName }.Where(s => !string.IsNullOrEmpty(s)));
+
+    /// <summary>Patronymic (from an import's «ФИО» or «Отчество»); null without personal access.</summary>
+    public string? MiddleName { get; init; }
+
+    /// <summary>The person's other numbers from an import (E.164), never messaged; empty without personal access.</summary>
+    public IReadOnlyList<string> OtherPhones { get; init; } = [];
 }
 
 public sealed record NoteView(Guid Id, string Text, string AuthorName, DateTimeOffset CreatedAt);
@@ -93,6 +99,8 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
     public const string FirstNameContext = "contact.first_name";
     public const string LastNameContext = "contact.last_name";
     public const string EmailContext = "contact.email";
+    public const string MiddleNameContext = "contact.middle_name";
+    public const string OtherPhonesContext = "contact.other_phones";
     public const string NoteContext = "contact_note.text";
 
     private Tenant? _tenant;
@@ -277,7 +285,13 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
             personal ? protector.Decrypt(c.LastNameCipher, LastNameContext) : null,
             personal ? protector.Decrypt(c.EmailCipher, EmailContext) : null,
             c.City, c.Gender, personal ? c.BirthDate : null, c.Tags, c.SourceChannel, c.SourceDetail, c.OwnerId,
-            c.Attributes, c.Status, c.CreatedAt, c.UpdatedAt);
+            c.Attributes, c.Status, c.CreatedAt, c.UpdatedAt)
+        {
+            MiddleName = personal ? protector.Decrypt(c.MiddleNameCipher, MiddleNameContext) : null,
+            OtherPhones = personal && c.OtherPhonesCipher is not null
+                ? protector.Decrypt(c.OtherPhonesCipher, OtherPhonesContext)!.Split(", ", StringSplitOptions.RemoveEmptyEntries)
+                : [],
+        };
     }
 
     /// <summary>

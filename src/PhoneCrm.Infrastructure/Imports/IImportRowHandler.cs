@@ -51,4 +51,8 @@ public interface IImportBatch
 }
 
 /// <summary>What a batch's rows became; every row is counted once: created, updated, duplicate or rejected.</summary>
-public sealed record ImportBatchCounts(int Created, int Updated, int Duplicates, IReadOnlyList<RejectedRow> Rejected);
+public sealed record ImportBatchCounts(int Created, int Updated, int Duplicates, IReadOnlyList<RejectedRow> Rejected)
+{
+    /// <summary>Recorded rows that brought more numbers than the one kept (contacts: kept as the contact's other phones).</summary>
+    public int OtherPhones { get; init; }
+}

@@ -30,6 +30,7 @@ public sealed class ImportFileReader : IDisposable
     private readonly XLWorkbook? _workbook;
     private readonly IXLWorksheet? _sheet;
     private bool _rowsTaken;
+    private bool _firstRowIsData;
 
     static ImportFileReader()
     {
@@ -78,8 +79,17 @@ public sealed class ImportFileReader : IDisposable
     private int ColumnCount { get; }
 
     /// <summary>Opens a file: detects the format, encoding and delimiter and reads the header.</summary>
+    /// <param name="firstRowIsData">The file has no header row: <see cref="Header"/> is still the first record (its
+    /// width names the columns by position), and <see cref="ReadRows"/> starts with it.</param>
     /// <exception cref="ImportFormatException">The file is empty or not a readable workbook.</exception>
-    public static ImportFileReader Open(Stream stream, bool leaveOpen = false)
+    public static ImportFileReader Open(Stream stream, bool leaveOpen = false, bool firstRowIsData = false)
+    {
+        var reader = OpenDetected(stream, leaveOpen);
+        reader._firstRowIsData = firstRowIsData;
+        return reader;
+    }
+
+    private static ImportFileReader OpenDetected(Stream stream, bool leaveOpen)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var start = stream.CanSeek ? stream.Position : 0;
@@ -120,7 +130,7 @@ public sealed class ImportFileReader : IDisposable
     /// <summary>Header, the first <paramref name="maxRows"/> data rows and what was detected, for the import wizard.</summary>
     public static ImportPreview ReadHeaderAndPreview(Stream stream, int maxRows = 20, bool leaveOpen = false)
     {
-        using var reader = Open(stream, leaveOpen);
+        using var reader = Open(stream, leaveOpen, firstRowIsData: false);
         var rows = reader.ReadRows().Take(maxRows).ToList();
         return new ImportPreview(reader.Kind, reader.EncodingName, reader.Delimiter, reader.Header, rows);
     }
@@ -129,10 +139,10 @@ public sealed class ImportFileReader : IDisposable
     /// Number of data rows (header and blank records excluded) — the <c>totalRows</c> of an import. For CSV this is
     /// a pass that builds no strings (about 3× faster than reading the rows).
     /// </summary>
-    public static int CountDataRows(Stream stream, bool leaveOpen = false)
+    public static int CountDataRows(Stream stream, bool leaveOpen = false, bool firstRowIsData = false)
     {
-        using var reader = Open(stream, leaveOpen);
-        return reader.CountRemainingRows();
+        using var reader = Open(stream, leaveOpen, firstRowIsData);
+        return reader.CountRemainingRows() + (firstRowIsData ? 1 : 0);
     }
 
     /// <summary>
@@ -141,7 +151,8 @@ public sealed class ImportFileReader : IDisposable
     public IEnumerable<SourceRow> ReadRows()
     {
         TakeRows();
-        return _csv is not null ? CsvRows(_csv) : XlsxRows().Skip(1);
+        var rows = _csv is not null ? CsvRows(_csv) : XlsxRows().Skip(1);
+        return _firstRowIsData ? rows.Prepend(Header) : rows;
     }
 
     private int CountRemainingRows()

@@ -70,6 +70,15 @@ public sealed class ImportFileStore(PhoneCrmDbContext db)
         return cmd.ExecuteScalar() as byte[] ?? [];
     }
 
+    /// <summary>An XLSX workbook (a ZIP), which the reader needs seekable, rather than a CSV.</summary>
+    public async Task<bool> IsWorkbookAsync(Guid importId, CancellationToken ct)
+    {
+        await using var s = await OpenAsync(importId, seekable: false, ct);
+        var head = new byte[4];
+        var n = await s.ReadAtLeastAsync(head, 4, throwOnEndOfStream: false, ct);
+        return n == 4 && head.AsSpan().SequenceEqual("PK\u0003\u0004"u8);
+    }
+
     public async Task DeleteAsync(Guid importId, CancellationToken ct) =>
         await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM import_file_chunks WHERE import_id = {importId}", ct);
 

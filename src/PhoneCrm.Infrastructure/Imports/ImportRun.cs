@@ -50,11 +50,11 @@ public sealed class ImportRun(
 
     private async Task ProcessAsync(NpgsqlConnection conn, ImportJob job, IImportRowHandler handler, CancellationToken ct)
     {
-        var seekable = await IsWorkbookAsync(job.Id, ct);
+        var seekable = await files.IsWorkbookAsync(job.Id, ct);
         if (job.Status == ImportStatus.Queued || job.TotalRows == 0)
         {
             await using var counting = await files.OpenAsync(job.Id, seekable, ct);
-            var total = ImportFileReader.CountDataRows(counting);
+            var total = ImportFileReader.CountDataRows(counting, firstRowIsData: job.FirstRowIsData);
             await ExecAsync(conn, "UPDATE imports SET status = 'Running', total_rows = @total, started_at = coalesce(started_at, now()), updated_at = now() WHERE id = @id",
                 ct, P("total", total), P("id", job.Id));
         }
@@ -69,7 +69,7 @@ public sealed class ImportRun(
         }
 
         await using var stream = await files.OpenAsync(reading, job.Id, seekable, ct);
-        using var reader = ImportFileReader.Open(stream);
+        using var reader = ImportFileReader.Open(stream, firstRowIsData: job.FirstRowIsData);
         var batches = await handler.BeginAsync(job, reader.Header.Fields, ct);
         var prepared = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(PrefetchedBatches)
         {
@@ -158,19 +158,11 @@ public sealed class ImportRun(
         await ExecAsync(conn, """
             UPDATE imports SET processed_rows = processed_rows + @processed, created = created + @created,
               updated = updated + @updated, duplicates = duplicates + @duplicates, rejected = rejected + @rejected,
-              last_line = @last, updated_at = now()
+              other_phones = other_phones + @otherPhones, last_line = @last, updated_at = now()
             WHERE id = @id
             """, ct, P("processed", batch.Rows), P("created", counts.Created), P("updated", counts.Updated),
-            P("duplicates", counts.Duplicates), P("rejected", counts.Rejected.Count), P("last", batch.LastLine), P("id", job.Id));
+            P("duplicates", counts.Duplicates), P("rejected", counts.Rejected.Count), P("otherPhones", counts.OtherPhones), P("last", batch.LastLine), P("id", job.Id));
         await tx.CommitAsync(ct);
         return true;
-    }
-
-    private async Task<bool> IsWorkbookAsync(Guid importId, CancellationToken ct)
-    {
-        await using var s = await files.OpenAsync(importId, seekable: false, ct);
-        var head = new byte[4];
-        var n = await s.ReadAtLeastAsync(head, 4, throwOnEndOfStream: false, ct);
-        return n == 4 && head.AsSpan().SequenceEqual("PK\u0003\u0004"u8);
     }
 }

@@ -29,3 +29,6 @@ public sealed record ImportPreview(
 
 /// <summary>The file cannot be imported at all (empty, no header, no phone column, unreadable XLSX).</summary>
 public sealed class ImportFormatException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A line of an import file in a report for people: the original fields and what the report adds (a reason, numbers).</summary>
+public sealed record ImportReportRow(int Line, string[] Fields, IReadOnlyList<string> Extra);

@@ -286,6 +286,8 @@ public sealed class ContactErasure(
         contact.Extension = null;
         contact.FirstNameCipher = null;
         contact.LastNameCipher = null;
+        contact.MiddleNameCipher = null;
+        contact.OtherPhonesCipher = null;
         contact.EmailCipher = null;
         contact.EmailIndex = null;
         contact.NameTokenIndexes = [];

@@ -46,8 +46,10 @@ public sealed class ImportWizardTests(BrowserFixture app)
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#download-rejected").ClickAsync());
         var rejected = await File.ReadAllTextAsync(await download.PathAsync());
-        Assert.StartsWith("line,value,reason", rejected.TrimStart('\uFEFF'), StringComparison.Ordinal);
-        Assert.Contains("6,12345,invalid phone: too short", rejected, StringComparison.Ordinal);
+        // For people: line, the reason in Russian and the whole original row, «;»-separated for Russian Excel.
+        Assert.StartsWith("Строка;Причина;Телефон;Имя;Фамилия;E-mail;Город;Пол;Дата рождения;Теги", rejected.TrimStart('\uFEFF'), StringComparison.Ordinal);
+        Assert.Contains("\r\n6;неверный телефон: слишком короткий;12345;Junk;Short;;;;;\r\n", rejected, StringComparison.Ordinal);
+        Assert.Contains("\r\n11;нет телефона;;Без;Телефона;;;;;\r\n", rejected, StringComparison.Ordinal);
         Assert.Equal(5, rejected.Trim().Split('\n').Length);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "К контактам" }).ClickAsync();

@@ -205,7 +205,8 @@ public sealed class ContactsUiTests(AppFixture app, ITestOutputHelper output)
         await CreateAsync(api, new { phone = "+79031234567", firstName = "Пётр", tags = new[] { "tools" } });
         using var marketer = await tenant.SignInAsync(Role.Marketer);
 
-        var csv = await marketer.Client.GetStringAsync("/contacts/export?format=csv&q=%23garden");
+        // «,» on request (Excel's «;» is the default of the Russian UI, below): every cell that could be a formula neutralised.
+        var csv = await marketer.Client.GetStringAsync("/contacts/export?format=csv&q=%23garden&csv=comma");
         var xlsx = await marketer.Client.GetByteArrayAsync("/contacts/export?format=xlsx");
 
         output.WriteLine(csv);
@@ -214,6 +215,12 @@ public sealed class ContactsUiTests(AppFixture app, ITestOutputHelper output)
         Assert.StartsWith("id,phone,first_name,last_name,email", lines[0], StringComparison.Ordinal);
         Assert.Contains(",'+79161234567,'=cmd(),'+SUM(A1),", lines[1], StringComparison.Ordinal);
         Assert.DoesNotContain(",=cmd()", csv, StringComparison.Ordinal);
+        // For Russian Excel (the default here): «;», a BOM, and a plain number is written plainly — it is no formula.
+        var excel = await marketer.Client.GetByteArrayAsync("/contacts/export?format=csv&q=%23garden");
+        Assert.Equal([0xEF, 0xBB, 0xBF], excel[..3]);
+        var excelLines = System.Text.Encoding.UTF8.GetString(excel[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("id;phone;first_name;last_name;email", excelLines[0], StringComparison.Ordinal);
+        Assert.Contains(";+79161234567;'=cmd();'+SUM(A1);", excelLines[1], StringComparison.Ordinal);
         Assert.Equal((byte)'P', xlsx[0]);
         Assert.Equal((byte)'K', xlsx[1]);
         using (var book = new ClosedXML.Excel.XLWorkbook(new MemoryStream(xlsx)))

@@ -75,13 +75,24 @@ public sealed class EventImportTests(AppFixture app)
         var (firstId, first) = await ImportAsync(ui, api, File, "events.csv");
         Assert.Equal(("completed", 9, 9, 5, 0, 4), Counts(first));
 
+        // The API's report: line, value, reason (api-v1.md).
+        var apiRejected = (await api.GetStringAsync($"/api/v1/imports/{firstId}/rejected")).TrimEnd().Split("\r\n");
+        Assert.Equal("line,value,reason", apiRejected[0]);
+        Assert.Equal(5, apiRejected.Length);
+        Assert.StartsWith("6,'+79161230003,\"type: Unknown event type.", apiRejected[1], StringComparison.Ordinal);
+        Assert.Equal("7,12345,phone: Enter a valid phone number.", apiRejected[2]);
+        Assert.Equal("8,'+79161230004,occurred_at: cannot read the time 'yesterday'.", apiRejected[3]);
+        Assert.StartsWith("9,'+79161230005,external_id: External id is required", apiRejected[4], StringComparison.Ordinal);
+
+        // The wizard's, for people: line, the reason in the page's language, then the whole original row (Excel's «;»).
         var rejected = (await (await ui.GetAsync($"/events/import/{firstId}/rejected")).Content.ReadAsStringAsync()).TrimStart('\uFEFF').TrimEnd().Split("\r\n");
-        Assert.Equal("line,value,reason", rejected[0]);
+        Assert.Equal("Строка;Причина;type;external_id;phone;occurred_at;order_id;amount;currency;sku;item_name;category;price;quantity", rejected[0]);
         Assert.Equal(5, rejected.Length);
-        Assert.StartsWith("6,'+79161230003,\"type: Unknown event type.", rejected[1], StringComparison.Ordinal);
-        Assert.Equal("7,12345,phone: Enter a valid phone number.", rejected[2]);
-        Assert.Equal("8,'+79161230004,occurred_at: cannot read the time 'yesterday'.", rejected[3]);
-        Assert.StartsWith("9,'+79161230005,external_id: External id is required", rejected[4], StringComparison.Ordinal);
+        Assert.EndsWith(";bogus;x-1;+79161230003;2026-11-03;;;;;;;;", rejected[1], StringComparison.Ordinal);
+        Assert.StartsWith("7;phone: ", rejected[2], StringComparison.Ordinal);
+        Assert.EndsWith(";order_placed;x-2;12345;2026-11-03;;;;;;;;", rejected[2], StringComparison.Ordinal);
+        Assert.EndsWith(";order_placed;x-3;+79161230004;yesterday;;;;;;;;", rejected[3], StringComparison.Ordinal);
+        Assert.StartsWith("9;external_id: ", rejected[4], StringComparison.Ordinal);
 
         var (events, order, contacts, stores) = await tenant.WithDbAsync(async db => (
             await db.Set<ContactEvent>().CountAsync(),
@@ -111,7 +122,7 @@ public sealed class EventImportTests(AppFixture app)
             "type;external_id;phone;occurred_at;order_id;amount;currency;sku;item_name;category;price;quantity\n"
             + "order_paid;pay-1;+79161230001;2026-11-02T10:00:00Z;1001;999;RUB;;;;;\n", "conflict.csv");
         Assert.Equal(("completed", 1, 1, 0, 0, 1), Counts(conflict));
-        var conflictCsv = await (await ui.GetAsync($"/events/import/{conflictId}/rejected")).Content.ReadAsStringAsync();
+        var conflictCsv = await api.GetStringAsync($"/api/v1/imports/{conflictId}/rejected");
         Assert.Contains("2,'+79161230001,external_id: already used by a different event.", conflictCsv, StringComparison.Ordinal);
     }
 

@@ -76,7 +76,7 @@ public sealed class OperationsTests(AppFixture app)
         // The action filter offers the actions in use (read from the (tenant, action) index).
         Assert.Contains("<option value=\"tenant.created\"", page, StringComparison.Ordinal);
         Assert.Contains("<option value=\"auth.sign_in\"", page, StringComparison.Ordinal);
-        var csv = await officer.GetAsync("/audit/export");
+        var csv = await officer.GetAsync("/audit/export?csv=comma");
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         var text = await csv.Content.ReadAsStringAsync();
         Assert.StartsWith("id,at,actor,action", text.TrimStart('\uFEFF'), StringComparison.Ordinal);

@@ -25,6 +25,10 @@ public sealed class ImportJob : ITenantOwned
     public int Updated { get; set; }
     public int Duplicates { get; set; }
     public int Rejected { get; set; }
+    /// <summary>Imported rows that had more numbers than the one kept as the contact's (kept in its other phones).</summary>
+    public int OtherPhones { get; set; }
+    /// <summary>The file has no header row: line 1 is data and columns are mapped by position (chosen in the wizard).</summary>
+    public bool FirstRowIsData { get; set; }
     /// <summary>Highest file line whose outcome is committed; the job resumes after it.</summary>
     public int LastLine { get; set; } = 1;
     public Guid? CreatedBy { get; set; }

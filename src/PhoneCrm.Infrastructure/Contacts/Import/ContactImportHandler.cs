@@ -27,19 +27,26 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
     public IReadOnlyList<string> RequiredColumns { get; } = [ImportField.Phone.Name()];
 
     public IReadOnlyDictionary<string, int> Detect(IReadOnlyList<string> header) =>
-        ColumnMapper.Detect(header).ToDictionary(d => d.Key.Name(), d => d.Value);
+        ContactImportColumns.Detect(header).ToDictionary(d => d.Key.Name(), d => d.Value);
 
     public string? CheckHeader(IReadOnlyList<string> header) =>
-        ColumnMapper.Detect(header).ContainsKey(ImportField.Phone) ? null
+        ContactImportColumns.Detect(header).ContainsKey(ImportField.Phone) ? null
             : "No phone column found in the header (expected e.g. 'phone' or 'телефон').";
 
     public async Task<IImportBatches> BeginAsync(ImportJob job, IReadOnlyList<string> header, CancellationToken ct)
     {
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == job.TenantId, ct);
-        var mapping = ColumnMapper.Map(header, job.Mapping.Count == 0 ? null
-            : job.Mapping.Where(m => ImportFields.TryParse(m.Key, out _))
+        return new ContactFile(this, job, new ImportRowNormalizer(MappingFor(job, header), tenant.DefaultRegion), tenant.TimeZone);
+    }
+
+    /// <summary>The wizard's mapping is the whole choice ("do not import" included); without one the header decides.</summary>
+    /// <exception cref="ImportFormatException">No phone column.</exception>
+    public static ColumnMapping MappingFor(ImportJob job, IReadOnlyList<string> header)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return job.Mapping.Count == 0 ? ColumnMapper.Map(header)
+            : new ColumnMapping(job.Mapping.Where(m => ImportFields.TryParse(m.Key, out _))
                 .ToDictionary(m => { _ = ImportFields.TryParse(m.Key, out var f); return f; }, m => m.Value));
-        return new ContactFile(this, job, new ImportRowNormalizer(mapping, tenant.DefaultRegion), tenant.TimeZone);
     }
 
     private sealed class ContactFile(ContactImportHandler handler, ImportJob job, ImportRowNormalizer normalizer, string tenantZone)
@@ -79,7 +86,8 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
                 CREATE TEMP TABLE import_stage (
                   line int, id uuid, phone_index bytea, phone_suffix_index bytea, phone_cipher bytea, phone_type text, carrier text, phone_region text,
                   extension text, first_name_cipher bytea, last_name_cipher bytea, email_cipher bytea, email_index bytea,
-                  first_tokens bytea[], last_tokens bytea[], city text, gender text, birth_date date, tags text[], time_zone text
+                  first_tokens bytea[], last_tokens bytea[], city text, gender text, birth_date date, tags text[], time_zone text,
+                  middle_name_cipher bytea, other_phones_cipher bytea
                 ) ON COMMIT DROP
                 """, ct);
             // An erased person's number is never imported again: its rows are rejected with the reason (the tombstone is
@@ -97,10 +105,12 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
                 WITH created AS (
                 INSERT INTO contacts (tenant_id, id, phone_index, phone_suffix_index, phone_cipher, phone_type, carrier, phone_region, extension,
                   first_name_cipher, last_name_cipher, email_cipher, email_index, name_token_indexes, city, gender, birth_date,
-                  tags, source_channel, source_detail, attributes, status, time_zone, created_at, updated_at)
+                  tags, source_channel, source_detail, attributes, status, time_zone, created_at, updated_at,
+                  middle_name_cipher, other_phones_cipher)
                 SELECT app_current_tenant(), id, phone_index, phone_suffix_index, phone_cipher, phone_type, carrier, phone_region, extension,
                   first_name_cipher, last_name_cipher, email_cipher, email_index, first_tokens || last_tokens, city,
-                  coalesce(gender, 'unknown'), birth_date, tags, @channel, @detail, '{}', 'active', time_zone, now(), now()
+                  coalesce(gender, 'unknown'), birth_date, tags, @channel, @detail, '{}', 'active', time_zone, now(), now(),
+                  middle_name_cipher, other_phones_cipher
                 FROM import_stage
                 ON CONFLICT (tenant_id, phone_index) DO NOTHING
                 RETURNING phone_index)
@@ -111,6 +121,8 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
                 UPDATE contacts c SET
                   first_name_cipher = coalesce(c.first_name_cipher, s.first_name_cipher),
                   last_name_cipher = coalesce(c.last_name_cipher, s.last_name_cipher),
+                  middle_name_cipher = coalesce(c.middle_name_cipher, s.middle_name_cipher),
+                  other_phones_cipher = coalesce(c.other_phones_cipher, s.other_phones_cipher),
                   name_token_indexes = c.name_token_indexes
                     || CASE WHEN c.first_name_cipher IS NULL THEN s.first_tokens ELSE '{}' END
                     || CASE WHEN c.last_name_cipher IS NULL THEN s.last_tokens ELSE '{}' END,
@@ -126,7 +138,10 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
                 FROM import_stage s
                 WHERE c.phone_index = s.phone_index AND c.id <> s.id
                 """, ct);
-            return new ImportBatchCounts(created, updated, Duplicates, rejected);
+            return new ImportBatchCounts(created, updated, Duplicates, rejected)
+            {
+                OtherPhones = staged.Count(s => s.Row.OtherPhones.Count > 0),
+            };
         }
 
         private async Task<HashSet<byte[]>> TombstonedAsync(NpgsqlConnection conn, CancellationToken ct)
@@ -144,7 +159,7 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
 
     private sealed record StagedRow(int Line, Guid Id, byte[] PhoneIndex, byte[] PhoneSuffixIndex, byte[] PhoneCipher, NormalizedImportRow Row,
         byte[]? FirstName, byte[]? LastName, byte[]? Email, byte[]? EmailIndex, byte[][] FirstTokens, byte[][] LastTokens,
-        string TimeZone)
+        string TimeZone, byte[]? MiddleName, byte[]? OtherPhones)
     {
         /// <summary>The number's erasure tombstone (<see cref="BlindIndex.Tombstone"/>), to reject an erased person's number.</summary>
         public required byte[] Tombstone { get; init; }
@@ -166,14 +181,18 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
         r.Email is null ? null : blind.Email(r.Email),
         [.. blind.NameTokens(r.FirstName, null)],
         [.. blind.NameTokens(null, r.LastName)],
-        TimeZoneResolver.Default.Resolve(r.City, null, r.Phone.E164, tenantZone).TimeZone) { Tombstone = blind.Tombstone(tenantId, phoneIndex) };
+        TimeZoneResolver.Default.Resolve(r.City, null, r.Phone.E164, tenantZone).TimeZone,
+        pii.Encrypt(r.MiddleName, ContactService.MiddleNameContext),
+        r.OtherPhones.Count == 0 ? null : pii.Encrypt(string.Join(", ", r.OtherPhones), ContactService.OtherPhonesContext))
+        { Tombstone = blind.Tombstone(tenantId, phoneIndex) };
     }
 
     private static async Task CopyAsync(NpgsqlConnection conn, StagedRow[] rows, CancellationToken ct)
     {
         await using var writer = await conn.BeginBinaryImportAsync(
             "COPY import_stage (line, id, phone_index, phone_suffix_index, phone_cipher, phone_type, carrier, phone_region, extension, first_name_cipher, " +
-            "last_name_cipher, email_cipher, email_index, first_tokens, last_tokens, city, gender, birth_date, tags, time_zone) " +
+            "last_name_cipher, email_cipher, email_index, first_tokens, last_tokens, city, gender, birth_date, tags, time_zone, " +
+            "middle_name_cipher, other_phones_cipher) " +
             "FROM STDIN (FORMAT BINARY)", ct);
         foreach (var s in rows)
         {
@@ -200,6 +219,8 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
             else await writer.WriteNullAsync(ct);
             await writer.WriteAsync(r.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
             await writer.WriteAsync(s.TimeZone, NpgsqlDbType.Text, ct);
+            await WriteNullableAsync(writer, s.MiddleName, NpgsqlDbType.Bytea, ct);
+            await WriteNullableAsync(writer, s.OtherPhones, NpgsqlDbType.Bytea, ct);
         }
 
         await writer.CompleteAsync(ct);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Contacts.Imports;
 using PhoneCrm.Infrastructure.Imports;
 
 namespace PhoneCrm.Infrastructure.Contacts.Import;
@@ -23,7 +24,13 @@ public sealed class ImportRowNormalizer
     public const int MaxBirthDateLength = 50;
     public const int MaxTagsFieldLength = 2000;
 
+    /// <summary>What separates several numbers written in one cell.</summary>
+    private static readonly char[] _numberSeparatorChars = [',', ';'];
+    private static readonly System.Buffers.SearchValues<char> _numberSeparators = System.Buffers.SearchValues.Create(_numberSeparatorChars);
+
     private readonly ColumnMapping _mapping;
+    private readonly int[] _phoneColumns;
+    private readonly int[] _otherPhoneColumns;
     private readonly string _defaultRegion;
     private readonly DateOnly _today;
 
@@ -32,6 +39,8 @@ public sealed class ImportRowNormalizer
     {
         ArgumentNullException.ThrowIfNull(mapping);
         _mapping = mapping;
+        _phoneColumns = [.. ImportFields.Phones.Select(f => mapping[f]).Where(i => i >= 0)];
+        _otherPhoneColumns = _phoneColumns[1..];
         _defaultRegion = defaultRegion;
         _today = today ?? DateOnly.FromDateTime(DateTime.UtcNow);
     }
@@ -40,6 +49,11 @@ public sealed class ImportRowNormalizer
     {
         ArgumentNullException.ThrowIfNull(row);
         var rawPhone = row.Field(_mapping.Phone);
+        if (_otherPhoneColumns.Length > 0 || (rawPhone is not null && rawPhone.AsSpan().IndexOfAny(_numberSeparators) >= 0))
+        {
+            return NormalizeSeveralNumbers(row, rawPhone);
+        }
+
         if (string.IsNullOrWhiteSpace(rawPhone))
         {
             return new RejectedRow(row.Line, rawPhone ?? "", ImportRejectReasons.MissingPhone);
@@ -56,6 +70,64 @@ public sealed class ImportRowNormalizer
             return Reject(row.Line, rawPhone, ImportRejectReasons.InvalidPhone(PhoneParseErrors.NotAPhoneNumber));
         }
 
+        return NormalizeFields(row, rawPhone, null, []);
+    }
+
+    /// <summary>
+    /// A row whose numbers come from several phone columns or several numbers in one cell («+7 916 111-22-33, 8 (495)
+    /// 123-45-67»). For an SMS base the first mobile number (phone column first, then the other phone columns in
+    /// their order) is the contact's number, else the first valid one; every other valid number is kept in
+    /// <see cref="NormalizedImportRow.OtherPhones"/>. Only when no number is valid is the row rejected, with the reason
+    /// of the first number tried.
+    /// </summary>
+    private ImportRowResult NormalizeSeveralNumbers(SourceRow row, string? rawPhone)
+    {
+        List<NormalizedPhone>? valid = null;
+        string? firstError = null;
+        string? firstRaw = null;
+        foreach (var column in _phoneColumns)
+        {
+            var cell = row.Field(column);
+            if (string.IsNullOrWhiteSpace(cell)) continue;
+            foreach (var number in SplitNumbers(cell))
+            {
+                var part = number.AsSpan().Trim();
+                if (part.IsEmpty) continue;
+                string? error = null;
+                if (part.Length > MaxPhoneLength) error = PhoneParseErrors.TooLong;
+                else if (IsFormula(part)) error = PhoneParseErrors.NotAPhoneNumber;
+                else
+                {
+                    var parsed = PhoneParser.Parse(number, _defaultRegion);
+                    if (parsed.IsSuccess)
+                    {
+                        valid ??= [];
+                        if (!valid.Any(v => v.E164 == parsed.Phone.E164)) valid.Add(parsed.Phone);
+                    }
+                    else error = parsed.Error;
+                }
+
+                if (error is not null && firstError is null)
+                {
+                    firstError = error;
+                    firstRaw = cell;
+                }
+            }
+        }
+
+        if (valid is null)
+        {
+            return firstError is null
+                ? new RejectedRow(row.Line, rawPhone ?? "", ImportRejectReasons.MissingPhone)
+                : Reject(row.Line, string.IsNullOrWhiteSpace(rawPhone) ? firstRaw! : rawPhone, ImportRejectReasons.InvalidPhone(firstError));
+        }
+
+        var chosen = valid.FirstOrDefault(v => v.Type == PhoneTypes.Mobile) ?? valid[0];
+        return NormalizeFields(row, rawPhone ?? chosen.E164, chosen, [.. valid.Where(v => v != chosen).Select(v => v.E164)]);
+    }
+
+    private ImportRowResult NormalizeFields(SourceRow row, string rawPhone, NormalizedPhone? phone, string[] otherPhones)
+    {
         // Length checks of the other fields first: they are cheaper than the phone parse.
         ImportField? tooLong = null;
         if (!TryText(row, ImportField.FirstName, ContactFields.NameMax, out var firstName))
@@ -66,6 +138,28 @@ public sealed class ImportRowNormalizer
         if (!TryText(row, ImportField.LastName, ContactFields.NameMax, out var lastName))
         {
             tooLong ??= ImportField.LastName;
+        }
+
+        if (!TryText(row, ImportField.MiddleName, ContactFields.NameMax, out var middleName))
+        {
+            tooLong ??= ImportField.MiddleName;
+        }
+
+        if (!TryText(row, ImportField.FullName, ContactFields.NameMax * 3, out var fullName))
+        {
+            tooLong ??= ImportField.FullName;
+        }
+        else if (fullName is not null)
+        {
+            // «ФИО» fills only the parts the file does not give in their own columns.
+            var split = PersonName.Split(fullName);
+            firstName ??= split.FirstName;
+            lastName ??= split.LastName;
+            middleName ??= split.MiddleName;
+            if (firstName?.Length > ContactFields.NameMax || lastName?.Length > ContactFields.NameMax || middleName?.Length > ContactFields.NameMax)
+            {
+                tooLong ??= ImportField.FullName;
+            }
         }
 
         if (!TryText(row, ImportField.City, ContactFields.CityMax, out var city))
@@ -104,10 +198,15 @@ public sealed class ImportRowNormalizer
             return Reject(row.Line, rawPhone, tagError);
         }
 
-        var parsed = PhoneParser.Parse(rawPhone, _defaultRegion);
-        if (!parsed.IsSuccess)
+        if (phone is null)
         {
-            return Reject(row.Line, rawPhone, ImportRejectReasons.InvalidPhone(parsed.Error));
+            var parsed = PhoneParser.Parse(rawPhone, _defaultRegion);
+            if (!parsed.IsSuccess)
+            {
+                return Reject(row.Line, rawPhone, ImportRejectReasons.InvalidPhone(parsed.Error));
+            }
+
+            phone = parsed.Phone;
         }
 
         List<string>? invalid = null;
@@ -144,6 +243,7 @@ public sealed class ImportRowNormalizer
         // A name or city keeps no control character (ContactFields); like a bad email, the value is dropped, not the row.
         firstName = SingleLine(firstName, ImportField.FirstName, ref invalid);
         lastName = SingleLine(lastName, ImportField.LastName, ref invalid);
+        middleName = SingleLine(middleName, ImportField.MiddleName, ref invalid);
         city = SingleLine(city, ImportField.City, ref invalid);
         if (tags.Any(t => !ContactFields.IsSingleLine(t)))
         {
@@ -153,7 +253,7 @@ public sealed class ImportRowNormalizer
 
         return new NormalizedImportRow(
             row.Line,
-            parsed.Phone,
+            phone,
             firstName,
             lastName,
             normalizedEmail,
@@ -161,7 +261,11 @@ public sealed class ImportRowNormalizer
             normalizedGender,
             normalizedBirthDate,
             tags,
-            invalid is null ? [] : invalid.ToArray());
+            invalid is null ? [] : invalid.ToArray())
+        {
+            MiddleName = middleName,
+            OtherPhones = otherPhones,
+        };
     }
 
     private static string? SingleLine(string? value, ImportField field, ref List<string>? invalid)
@@ -169,6 +273,23 @@ public sealed class ImportRowNormalizer
         if (value is null || ContactFields.IsSingleLine(value)) return value;
         (invalid ??= []).Add(field.Name());
         return null;
+    }
+
+    /// <summary>
+    /// The numbers of one cell: split on <c>,</c> or <c>;</c> when at least two parts are numbers (five digits or
+    /// more); a short part belongs to the number before it («8 (495) 123-45-67, доб. 12»). Otherwise the whole cell.
+    /// </summary>
+    public static IReadOnlyList<string> SplitNumbers(string cell)
+    {
+        if (cell.AsSpan().IndexOfAny(_numberSeparators) < 0) return [cell];
+        var numbers = new List<string>(2);
+        foreach (var part in cell.Split(_numberSeparatorChars))
+        {
+            if (part.Count(char.IsAsciiDigit) >= 5 || numbers.Count == 0) numbers.Add(part);
+            else numbers[^1] += ", " + part.Trim();
+        }
+
+        return numbers.Count(n => n.Count(char.IsAsciiDigit) >= 5) >= 2 ? numbers : [cell];
     }
 
     /// <summary>Normalises a batch (a few thousand rows) on all cores; results are in the order of <paramref name="rows"/>.</summary>

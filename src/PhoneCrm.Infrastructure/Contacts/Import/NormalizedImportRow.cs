@@ -1,4 +1,5 @@
 using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Contacts.Imports;
 using PhoneCrm.Infrastructure.Imports;
 
 namespace PhoneCrm.Infrastructure.Contacts.Import;
@@ -21,7 +22,13 @@ public sealed record NormalizedImportRow(
     string? Gender,
     DateOnly? BirthDate,
     IReadOnlyList<string> Tags,
-    IReadOnlyList<string> InvalidFields) : ImportRowResult(Line);
+    IReadOnlyList<string> InvalidFields) : ImportRowResult(Line)
+{
+    public string? MiddleName { get; init; }
+
+    /// <summary>The row's other valid numbers (E.164), kept on the contact (<c>other_phones_cipher</c>), never dropped.</summary>
+    public IReadOnlyList<string> OtherPhones { get; init; } = [];
+}
 
 /// <summary>Reasons written to the rejected-rows report; stable strings.</summary>
 public static class ImportRejectReasons

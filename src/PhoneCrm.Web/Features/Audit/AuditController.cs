@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Infrastructure.Audit;
+using PhoneCrm.Infrastructure.Export;
 using PhoneCrm.Web.Features.Access;
 using PhoneCrm.Web.Hosting;
 
@@ -21,11 +22,12 @@ public sealed class AuditController(AuditQueries auditQueries, TenantClock clock
     }
 
     [HttpGet("export")]
-    public async Task<IActionResult> Export([FromQuery] AuditFilter filter)
+    public async Task<IActionResult> Export([FromQuery] AuditFilter filter, string? csv)
     {
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{DateTime.UtcNow:yyyyMMdd-HHmm}.csv\"";
-        await auditQueries.ExportCsvAsync(filter, clock.Zone, Response.Body, HttpContext.RequestAborted);
+        await auditQueries.ExportCsvAsync(filter, clock.Zone, Response.Body, CsvDialect.Choose(csv, System.Globalization.CultureInfo.CurrentUICulture),
+            HttpContext.RequestAborted);
         return new EmptyResult();
     }
 }

@@ -38,10 +38,20 @@ public sealed class ContactsApiController(ContactService contacts, AuditLog audi
         IReadOnlyList<string> Tags, SourceDto Source, Guid? OwnerId, JsonObject Attributes, string Status,
         DateTime CreatedAt, DateTime UpdatedAt)
     {
+        /// <summary>Beyond api-v1.md (an addition): the patronymic an import brought.</summary>
+        public string? MiddleName { get; init; }
+
+        /// <summary>Beyond api-v1.md (an addition): the other numbers an import brought (E.164), kept, never messaged.</summary>
+        public IReadOnlyList<string> OtherPhones { get; init; } = [];
+
         public static ContactResponse From(ContactView v) => new(v.Id, v.Phone, v.Extension, v.PhoneType, v.Carrier, v.Region,
             v.TimeZone, v.FirstName, v.LastName, v.Email, v.City, v.Gender, v.BirthDate, v.Tags,
             new SourceDto(v.SourceChannel, v.SourceDetail), v.OwnerId, JsonNode.Parse(v.Attributes) as JsonObject ?? [], v.Status,
-            v.CreatedAt.UtcDateTime, v.UpdatedAt.UtcDateTime);
+            v.CreatedAt.UtcDateTime, v.UpdatedAt.UtcDateTime)
+        {
+            MiddleName = v.MiddleName,
+            OtherPhones = v.OtherPhones,
+        };
     }
 
     public sealed record ContactList(IReadOnlyList<ContactResponse> Items, string? NextCursor);

@@ -212,9 +212,10 @@ public sealed class ContactsController(
         return Redirect($"/contacts/{id}");
     }
 
-    /// <summary>The filtered list as CSV or XLSX; masked for roles without personal access; formulas neutralised.</summary>
+    /// <summary>The filtered list as CSV (for Excel with <c>;</c> or with <c>,</c>: <paramref name="csv"/>, default by UI
+    /// language) or XLSX; masked for roles without personal access; formulas neutralised.</summary>
     [HttpGet("export"), RequirePermission(Permission.ContactsExport)]
-    public async Task<IActionResult> Export([FromQuery] ContactFilter filter, string? format, CancellationToken ct)
+    public async Task<IActionResult> Export([FromQuery] ContactFilter filter, string? format, string? csv, CancellationToken ct)
     {
         var scope = ContactAccess.ScopeFor(User);
         filter.After = null;
@@ -222,7 +223,7 @@ public sealed class ContactsController(
         var xlsx = string.Equals(format, "xlsx", StringComparison.OrdinalIgnoreCase);
         var (rows, kind) = await contacts.StreamAsync(filter, scope, ct);
         string[] header = ["id", "phone", "first_name", "last_name", "email", "city", "gender", "birth_date", "tags", "source_channel",
-            "source_detail", "owner_id", "status", "time_zone", "created_at", "updated_at"];
+            "source_detail", "owner_id", "status", "time_zone", "created_at", "updated_at", "middle_name", "other_phones"];
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
         var count = 0;
         Response.Headers.ContentDisposition = $"attachment; filename=\"contacts-{stamp}.{(xlsx ? "xlsx" : "csv")}\"";
@@ -247,14 +248,15 @@ public sealed class ContactsController(
         }
 
         Response.ContentType = "text/csv; charset=utf-8";
-        await using (var writer = new StreamWriter(Response.Body, new System.Text.UTF8Encoding(true), 64 * 1024, leaveOpen: true))
+        var dialect = CsvDialect.Choose(csv, CultureInfo.CurrentUICulture);
+        await using (var writer = new StreamWriter(Response.Body, dialect.Encoding, 64 * 1024, leaveOpen: true))
         {
-            var csv = new CsvRowWriter(writer);
-            await csv.WriteRowAsync(header);
+            var rowWriter = new CsvRowWriter(writer, dialect);
+            await rowWriter.WriteRowAsync(header);
             await foreach (var c in rows.WithCancellation(ct))
             {
                 count++;
-                await csv.WriteRowAsync(Cells(contacts.View(c, scope)));
+                await rowWriter.WriteRowAsync(Cells(contacts.View(c, scope)));
             }
         }
 
@@ -269,6 +271,7 @@ public sealed class ContactsController(
         v.OwnerId?.ToString(), v.Status, v.TimeZone,
         v.CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         v.UpdatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        v.MiddleName, string.Join(", ", v.OtherPhones),
     ];
 
     private async Task<CardModel> CardModelAsync(ContactView view, ContactForm form, IReadOnlyDictionary<string, string> errors,

@@ -13,6 +13,7 @@ public static class ContactsModule
         services.AddScoped<ContactService>();
         if (jobServer) services.AddHostedService<ContactSearchBackfill>();
         services.AddScoped<IImportRowHandler, ContactImportHandler>();
+        services.AddScoped<ContactImportReport>();
         return services;
     }
 }

@@ -15,8 +15,10 @@ public sealed class ImportsApiController(ImportService imports, AuditLog audit) 
 {
     public sealed record ImportAccepted(Guid Id);
 
+    /// <param name="OtherPhones">Beyond api-v1.md (an addition): imported rows that had more numbers than the contact's
+    /// one (a mobile preferred); the others are kept on the contact.</param>
     public sealed record ImportStatusResponse(Guid Id, string Status, int TotalRows, int ProcessedRows, int Created, int Updated,
-        int Duplicates, int Rejected, string? Error);
+        int Duplicates, int Rejected, string? Error, int OtherPhones);
 
     [HttpPost("imports")]
     [RequirePermission(Permission.ContactsImport)]
@@ -43,7 +45,7 @@ public sealed class ImportsApiController(ImportService imports, AuditLog audit) 
         var job = await imports.FindAsync(id, ct);
         if (job is null) return NotFoundProblem("Import");
         return Ok(new ImportStatusResponse(job.Id, WireStatus(job.Status), job.TotalRows, job.ProcessedRows, job.Created, job.Updated,
-            job.Duplicates, job.Rejected, job.Error));
+            job.Duplicates, job.Rejected, job.Error, job.OtherPhones));
     }
 
     [HttpGet("imports/{id:guid}/rejected")]
@@ -53,7 +55,7 @@ public sealed class ImportsApiController(ImportService imports, AuditLog audit) 
     {
         var job = await imports.FindAsync(id, ct);
         if (job is null) return NotFoundProblem("Import");
-        return await RejectedRowsDownload.SendAsync(Response, imports, audit, job, byteOrderMark: false, ct);
+        return await RejectedRowsDownload.SendAsync(Response, imports, audit, job, ct);
     }
 
     /// <summary>api-v1.md statuses; a wizard draft has not started yet, so it reads as queued.</summary>

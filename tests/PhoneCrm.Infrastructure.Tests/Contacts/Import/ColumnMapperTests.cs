@@ -1,3 +1,4 @@
+using PhoneCrm.Domain.Contacts.Imports;
 using PhoneCrm.Infrastructure.Contacts.Import;
 using PhoneCrm.Infrastructure.Imports;
 
@@ -53,10 +54,12 @@ public class ColumnMapperTests
         Assert.Equal(1, ColumnMapper.Map(["phone", header])[field]);
 
     [Fact]
-    public void First_matching_column_wins_and_unmapped_fields_are_minus_one()
+    public void A_mobile_column_is_the_phone_the_others_are_other_phones_and_unmapped_fields_are_minus_one()
     {
+        // Before issue 19 the first phone-like column won; for an SMS base the mobile one does.
         var mapping = ColumnMapper.Map(["Телефон", "Мобильный", "Имя"]);
-        Assert.Equal(0, mapping.Phone);
+        Assert.Equal(1, mapping.Phone);
+        Assert.Equal(0, mapping[ImportField.OtherPhone1]);
         Assert.Equal(-1, mapping[ImportField.Email]);
     }
 
@@ -65,7 +68,7 @@ public class ColumnMapperTests
     {
         var ex = Assert.Throws<ImportFormatException>(() => ColumnMapper.Map(["Имя", "Город"]));
         Assert.Equal("no phone column", ex.Message);
-        Assert.Equal(new Dictionary<ImportField, int> { [ImportField.FirstName] = 0, [ImportField.City] = 1 }, ColumnMapper.Detect(["Имя", "Город"]));
+        Assert.Equal(new Dictionary<ImportField, int> { [ImportField.FirstName] = 0, [ImportField.City] = 1 }, ContactImportColumns.Detect(["Имя", "Город"]));
     }
 
     [Fact]
@@ -83,7 +86,8 @@ public class ColumnMapperTests
     [Fact]
     public void Field_names()
     {
-        Assert.Equal(["phone", "first_name", "last_name", "email", "city", "gender", "birth_date", "tags"], ImportFields.All.Select(f => f.Name()));
+        Assert.Equal(["phone", "other_phone_1", "other_phone_2", "other_phone_3", "full_name", "last_name", "first_name", "middle_name", "email",
+            "city", "gender", "birth_date", "tags"], ImportFields.All.Select(f => f.Name()));
         Assert.True(ImportFields.TryParse(" Birth_Date ", out var field));
         Assert.Equal(ImportField.BirthDate, field);
     }

@@ -87,6 +87,7 @@ public sealed class ImportService(
         if (!errors.IsValid) return (true, errors);
         job.Mapping = mapping.Where(m => m.Value >= 0).ToDictionary(m => m.Key, m => m.Value);
         job.FirstRowIsData = firstRowIsData;
+        job.LastLine = firstRowIsData ? 0 : 1; // the checkpoint: nothing of line 1 is done when it is data
         if (!string.IsNullOrWhiteSpace(sourceChannel) && ContactSources.All.Contains(sourceChannel)) job.SourceChannel = sourceChannel;
         job.Status = ImportStatus.Queued;
         job.UpdatedAt = clock.GetUtcNow();

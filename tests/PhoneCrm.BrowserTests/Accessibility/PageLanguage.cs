@@ -13,12 +13,12 @@ public static partial class PageLanguage
 {
     /// <summary>
     /// Latin words a Russian UI uses as they are: the product's name, standard acronyms and names (encodings, ciphers,
-    /// hashes, the Ctrl key, «email», the iframe element), and the language switch.
+    /// hashes, the Ctrl key, «email», the iframe element, Excel as CSV downloads name it), and the language switch.
     /// </summary>
     private static readonly HashSet<string> _latinInRussian = new(StringComparer.Ordinal)
     {
         "PhoneCrm", "API", "SMS", "CSV", "XLSX", "PDF", "ZIP", "JSON", "TOTP", "URL", "UTC", "HTTP", "HTTPS", "IP", "ID", "RU", "EN",
-        "Email", "email", "HTML", "UTF", "GSM", "UCS", "SHA", "AES", "GCM", "Windows", "QR", "ROI", "Ctrl", "iframe",
+        "Email", "email", "HTML", "UTF", "GSM", "UCS", "SHA", "AES", "GCM", "Windows", "Excel", "QR", "ROI", "Ctrl", "iframe",
     };
 
     /// <summary>

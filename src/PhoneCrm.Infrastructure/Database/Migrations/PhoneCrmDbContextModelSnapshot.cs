@@ -874,10 +874,18 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("marketing_frequency");
 
+                    b.Property<byte[]>("MiddleNameCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("middle_name_cipher");
+
                     b.PrimitiveCollection<List<byte[]>>("NameTokenIndexes")
                         .IsRequired()
                         .HasColumnType("bytea[]")
                         .HasColumnName("name_token_indexes");
+
+                    b.Property<byte[]>("OtherPhonesCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("other_phones_cipher");
 
                     b.Property<Guid?>("OwnerId")
                         .HasColumnType("uuid")
@@ -1106,6 +1114,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("character varying(260)")
                         .HasColumnName("file_name");
 
+                    b.Property<bool>("FirstRowIsData")
+                        .HasColumnType("boolean")
+                        .HasColumnName("first_row_is_data");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -1122,6 +1134,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .IsRequired()
                         .HasColumnType("jsonb")
                         .HasColumnName("mapping");
+
+                    b.Property<int>("OtherPhones")
+                        .HasColumnType("integer")
+                        .HasColumnName("other_phones");
 
                     b.Property<int>("ProcessedRows")
                         .HasColumnType("integer")

@@ -12,7 +12,8 @@ namespace PhoneCrm.IntegrationTests.Messaging;
 /// <summary>
 /// SMS.ru and SMSC.ru look-alikes on 127.0.0.1 that record every request. Behaviour is chosen by the last four digits of
 /// the number: 0001 a permanent error, 0002 HTTP 500 (SMS.ru: always; SMSC: the first time per id), 0003 SMS.ru
-/// "service unavailable" (220), 0009 SMSC "duplicate request" (9); anything else is accepted.
+/// "service unavailable" (220), 0009 SMSC "duplicate request" (9); anything else is accepted. SMSC HLR statuses
+/// (<c>/sys/status.php</c>): 0404 does not exist (status 20, err 1), 0505 is still pending (-1), anything else is active (1).
 /// </summary>
 public sealed class ProviderStub : IAsyncDisposable
 {
@@ -38,6 +39,7 @@ public sealed class ProviderStub : IAsyncDisposable
         var stub = new ProviderStub(app);
         app.MapPost("/sms/send", stub.SmsRuAsync);
         app.MapPost("/sys/send.php", stub.SmscAsync);
+        app.MapPost("/sys/status.php", stub.SmscStatusAsync);
         await app.StartAsync();
         stub.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return stub;
@@ -90,6 +92,17 @@ public sealed class ProviderStub : IAsyncDisposable
             return Results.StatusCode(503);
         SmscMessages.AddOrUpdate(id, 1, (_, n) => n); // SMSC keeps one message per id
         return Results.Json(new { id, cnt = 1 });
+    }
+
+    private async Task<IResult> SmscStatusAsync(HttpRequest http)
+    {
+        var form = await RecordAsync(http);
+        return Results.Json((form.GetValueOrDefault("phone") ?? "").Split(',').Select(p => new
+        {
+            phone = p,
+            status = p.EndsWith("0404", StringComparison.Ordinal) ? 20 : p.EndsWith("0505", StringComparison.Ordinal) ? -1 : 1,
+            err = p.EndsWith("0404", StringComparison.Ordinal) ? 1 : 0,
+        }));
     }
 
     private async Task<Dictionary<string, string>> RecordAsync(HttpRequest http)

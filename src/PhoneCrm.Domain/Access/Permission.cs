@@ -36,6 +36,8 @@ public enum Permission
     RetentionView,
     /// <summary>Read acts of destruction (Order No. 179): they name the erased subject, so compliance work only.</summary>
     DestructionActsRead,
+    /// <summary>See the hygiene jobs' runs and base health; restore a number excluded for failed deliveries.</summary>
+    HygieneManage,
     AuditRead,
     UsersManage,
     ApiKeysManage,

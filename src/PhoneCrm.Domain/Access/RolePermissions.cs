@@ -11,14 +11,14 @@ public static class RolePermissions
             Permission.ContactsImport, Permission.ContactsExport, Permission.ConsentRead, Permission.ConsentWrite,
             Permission.ConsentManage, Permission.EventsWrite, Permission.SegmentsRead, Permission.SegmentsWrite,
             Permission.CampaignsRead, Permission.CampaignsWrite, Permission.AnalyticsRead, Permission.RequestsView, Permission.RequestsManage,
-            Permission.BreachesManage, Permission.RetentionView, Permission.DestructionActsRead, Permission.UsersManage, Permission.ApiKeysManage, Permission.SettingsManage, Permission.JobsDashboard,
+            Permission.BreachesManage, Permission.RetentionView, Permission.DestructionActsRead, Permission.HygieneManage, Permission.UsersManage, Permission.ApiKeysManage, Permission.SettingsManage, Permission.JobsDashboard,
         ],
         [Role.Marketer] =
         [
             Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
             Permission.ContactsImport, Permission.ContactsExport, Permission.ConsentRead, Permission.ConsentWrite,
             Permission.EventsWrite, Permission.SegmentsRead, Permission.SegmentsWrite, Permission.CampaignsRead,
-            Permission.CampaignsWrite, Permission.AnalyticsRead,
+            Permission.CampaignsWrite, Permission.AnalyticsRead, Permission.HygieneManage,
         ],
         // Row scoping (own contacts only) is applied by the contact queries, not here.
         [Role.SalesManager] =
@@ -36,7 +36,7 @@ public static class RolePermissions
         [
             Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ConsentRead,
             Permission.ConsentWrite, Permission.RequestsView, Permission.RequestsManage, Permission.AuditRead, Permission.ContactsExport,
-            Permission.BreachesManage, Permission.RetentionView, Permission.DestructionActsRead,
+            Permission.BreachesManage, Permission.RetentionView, Permission.DestructionActsRead, Permission.HygieneManage,
         ],
         // Technical only: no customer content at all.
         [Role.SystemOperator] = [Permission.OwnAccount, Permission.DashboardView, Permission.JobsDashboard],

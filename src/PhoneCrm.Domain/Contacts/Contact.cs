@@ -53,6 +53,12 @@ public sealed class Contact : ITenantOwned
     /// <summary>Custom attributes as a JSON object (jsonb).</summary>
     public string Attributes { get; set; } = "{}";
     public string Status { get; set; } = ContactStatus.Active;
+    /// <summary>Why the contact is <see cref="ContactStatus.Unreachable"/> (<see cref="ContactStatusReasons"/>); null otherwise.</summary>
+    public string? StatusReason { get; set; }
+    /// <summary>When the status last changed by hygiene or a restore: failures before it no longer count.</summary>
+    public DateTimeOffset? StatusChangedAt { get; set; }
+    /// <summary>No reaction for 18 months: to be re-verified before important campaigns (set by <c>hygiene-engagement</c>).</summary>
+    public bool NeedsReverification { get; set; }
     /// <summary>The person's own cap on marketing (<c>MarketingFrequency</c>); null means the tenant's caps.</summary>
     public string? MarketingFrequency { get; set; }
     /// <summary>IANA zone resolved from the city, then the number, then the tenant.</summary>
@@ -73,6 +79,16 @@ public sealed class ContactNote : ITenantOwned
     public Guid? AuthorId { get; set; }
     public required string AuthorName { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Wire names of api-v1 contact <c>statusReason</c>.</summary>
+public static class ContactStatusReasons
+{
+    public const string FailedDeliveries = "failedDeliveries";
+    public const string InvalidNumber = "invalidNumber";
+    public const string Disconnected = "disconnected";
+    public const string Manual = "manual";
+    public static IReadOnlyList<string> All { get; } = [FailedDeliveries, InvalidNumber, Disconnected, Manual];
 }
 
 public static class ContactGender

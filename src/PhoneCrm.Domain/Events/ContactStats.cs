@@ -14,8 +14,10 @@ public sealed class ContactStats
     /// <summary>Null until the first order.</summary>
     public decimal? AvgOrderValue { get; set; }
     public DateTimeOffset? LastEngagedAt { get; set; }
-    /// <summary>Contact attempts without reaction since the last engagement.</summary>
+    /// <summary>Marketing messages delivered after <see cref="LastEngagedAt"/> (api-v1 "Engagement").</summary>
     public int UnansweredMessages { get; set; }
+    /// <summary>Unanswered calls (<c>call_unanswered</c> events) since the last engagement.</summary>
+    public int UnansweredCalls { get; set; }
     /// <summary>The categories bought from, sorted: the set of the contact's <see cref="ContactCategory"/> rows.</summary>
     public List<string> PurchasedCategories { get; set; } = [];
 }

@@ -171,4 +171,6 @@ public sealed class ShortLink
     public int Clicks { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? FirstClickedAt { get; set; }
+    /// <summary>The latest click: an engagement of the contact (api-v1 "Engagement").</summary>
+    public DateTimeOffset? LastClickedAt { get; set; }
 }

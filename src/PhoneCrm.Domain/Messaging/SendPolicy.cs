@@ -48,7 +48,8 @@ public sealed record RecipientFacts(
     int InformationalLastWeek,
     int PromotionalLastMonth,
     int MarketingLastWeek,
-    int MarketingLastMonth);
+    int MarketingLastMonth,
+    bool Unengaged = false);
 
 public enum SendOutcome
 {
@@ -75,16 +76,18 @@ public static class SendReasons
     public const string QuietHours = "quietHours";
     public const string InvalidPhone = "invalidPhone";
     public const string Erased = "erased";
+    /// <summary>Marketing stopped: the person left <c>Hygiene:UnansweredLimit</c> marketing messages unanswered (api-v1 "Engagement").</summary>
+    public const string Unengaged = "unengaged";
 
     /// <summary>Reasons that skip a recipient for good (quiet hours only defers).</summary>
-    public static readonly IReadOnlyList<string> Skips = [NoConsent, Suppressed, FrequencyCap, InvalidPhone, Erased];
+    public static readonly IReadOnlyList<string> Skips = [NoConsent, Suppressed, FrequencyCap, InvalidPhone, Erased, Unengaged];
 }
 
 /// <summary>
 /// The one send policy (PRODUCT.md §2.4) for every SMS: campaigns, automations, test sends, and the answers to a person's
 /// own action (<see cref="SendIntent.Answer"/>: consent codes, number-change messages, STOP confirmations). Pure: facts in, decision out.
 /// Checks in order: erased → invalid phone → suppressed → consent (purpose + SMS, active and unexpired now) →
-/// caps (marketing only: per day overall, informational per week, promotional per month, the contact's own
+/// unengaged (marketing only: too many marketing messages unanswered since the last engagement) → caps (marketing only: per day overall, informational per week, promotional per month, the contact's own
 /// weekly/monthly preference) → window in the recipient's local time. Outside the window the message is deferred to
 /// the next window start, never dropped. Transactional ignores caps and ignores quiet hours only when urgent.
 /// Test sends go to team numbers: only erasure, phone and suppression apply.
@@ -113,6 +116,7 @@ public static class SendPolicy
         if (intent.Kind == SmsKinds.Test) return SendDecision.Send;
         if (!facts.HasConsent && !intent.AnswersRecipient) return SendDecision.Skip(SendReasons.NoConsent);
 
+        if (intent.IsMarketing && facts.Unengaged) return SendDecision.Skip(SendReasons.Unengaged);
         if (intent.IsMarketing && OverCap(intent, facts, settings.Caps)) return SendDecision.Skip(SendReasons.FrequencyCap);
         // A re-consent request is transactional but unasked-for: it keeps within the day's total.
         if (intent.Kind == SmsKinds.Reconsent && facts.SentLastDay >= settings.Caps.PerDay) return SendDecision.Skip(SendReasons.FrequencyCap);

@@ -13,4 +13,6 @@ public sealed class Tenant
     public string? LegalName { get; set; }
     /// <summary>The operator's legal address for the same documents.</summary>
     public string? LegalAddress { get; set; }
+    /// <summary>The person answerable for the base's hygiene, named on the base-health panel (an Admin setting).</summary>
+    public string? HygieneResponsible { get; set; }
 }

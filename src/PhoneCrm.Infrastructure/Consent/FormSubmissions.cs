@@ -6,6 +6,7 @@ using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Hygiene;
 using PhoneCrm.Infrastructure.Protection;
 
 namespace PhoneCrm.Infrastructure.Consent;
@@ -43,7 +44,8 @@ public sealed class FormSubmissions(
     ContactService contacts,
     PiiProtector protector,
     IConsentCodeSender sender,
-    TimeProvider clock)
+    TimeProvider clock,
+    ContactEngagement engagement)
 {
     public const string PhoneContext = "consent_challenge.phone";
     public const string NameContext = "consent_challenge.name";
@@ -140,6 +142,8 @@ public sealed class FormSubmissions(
                 new ConsentEvidence("sms_code", Ip: ip ?? challenge.Ip, UserAgent: userAgentShort, SourceUrl: challenge.SourceUrl,
                     FormVersion: challenge.FormVersion)), ct);
             if (result.IsValid) granted.Add(purpose);
+            // A confirmed form is the person's engagement (api-v1 "Engagement").
+            if (result.Record is { } record) await engagement.EngagedAsync(record.ContactId, record.CapturedAt, ct);
         }
 
         if (protector.Decrypt(challenge.NameCipher, NameContext) is { Length: > 0 } name) await SetNameAsync(e164, name, ct);

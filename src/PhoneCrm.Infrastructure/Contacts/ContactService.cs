@@ -25,7 +25,7 @@ public sealed record ContactView(
     Guid Id, string Phone, string PhoneDisplay, bool Masked, string PhoneType, string? Carrier, string Region, string? Extension,
     string TimeZone, string? FirstName, string? LastName, string? Email, string? City, string Gender, DateOnly? BirthDate,
     IReadOnlyList<string> Tags, string SourceChannel, string? SourceDetail, Guid? OwnerId, string Attributes, string Status,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? StatusReason = null)
 {
     public string FullName => string.Join(' ', new[] { FirstName, MiddleName, LastName }.Where(s => !string.IsNullOrEmpty(s)));
 
@@ -285,7 +285,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
             personal ? protector.Decrypt(c.LastNameCipher, LastNameContext) : null,
             personal ? protector.Decrypt(c.EmailCipher, EmailContext) : null,
             c.City, c.Gender, personal ? c.BirthDate : null, c.Tags, c.SourceChannel, c.SourceDetail, c.OwnerId,
-            c.Attributes, c.Status, c.CreatedAt, c.UpdatedAt)
+            c.Attributes, c.Status, c.CreatedAt, c.UpdatedAt, c.StatusReason)
         {
             MiddleName = personal ? protector.Decrypt(c.MiddleNameCipher, MiddleNameContext) : null,
             OtherPhones = personal && c.OtherPhonesCipher is not null

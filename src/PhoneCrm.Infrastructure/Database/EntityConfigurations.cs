@@ -17,6 +17,7 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         b.Property(t => t.TimeZone).HasMaxLength(64);
         b.Property(t => t.LegalName).HasMaxLength(500);
         b.Property(t => t.LegalAddress).HasMaxLength(500);
+        b.Property(t => t.HygieneResponsible).HasMaxLength(200);
     }
 }
 

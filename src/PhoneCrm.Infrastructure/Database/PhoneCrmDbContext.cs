@@ -65,6 +65,7 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<ReconsentRequest> ReconsentRequests => Set<ReconsentRequest>();
+    public DbSet<BaseHealthSnapshot> BaseHealthSnapshots => Set<BaseHealthSnapshot>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using PhoneCrm.Domain.Events;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Hygiene;
 using static PhoneCrm.Infrastructure.Database.Sql;
 
 namespace PhoneCrm.Infrastructure.Events;
@@ -10,13 +11,11 @@ namespace PhoneCrm.Infrastructure.Events;
 /// <summary>
 /// The computed attributes on the contact row: one update per event (incremental, in the event's transaction) and a set-based rebuild
 /// from the events. Both follow the same definitions:
-/// orders = <c>order_placed</c> events (amount summed); engagement = <see cref="EventTypes.Engagement"/>;
-/// unanswered = <c>call_unanswered</c> events after the last engagement.
+/// orders = <c>order_placed</c> events (amount summed); engagement and unanswered messages = <see cref="EngagementSql"/>;
+/// unanswered calls = <c>call_unanswered</c> events after the last engagement.
 /// </summary>
 public sealed class ContactStatsUpdater(PhoneCrmDbContext db)
 {
-    private static readonly string _engagementList = string.Join(",", EventTypes.Engagement.Select(t => $"'{t}'"));
-
     public async Task ApplyAsync(NpgsqlConnection conn, Guid tenantId, Guid contactId, EventInput.Valid e, CancellationToken ct)
     {
         var isOrder = e.Type == EventTypes.OrderPlaced;
@@ -36,7 +35,7 @@ public sealed class ContactStatsUpdater(PhoneCrmDbContext db)
 
         // Events may arrive out of order: recency uses GREATEST (which skips NULLs), and the unanswered run is recounted
         // from the events when the last engagement moves.
-        await ExecAsync(conn, """
+        await ExecAsync(conn, $"""
             UPDATE contacts AS s SET
               orders_count = s.orders_count + @orders,
               total_spent = s.total_spent + @amount,
@@ -46,11 +45,15 @@ public sealed class ContactStatsUpdater(PhoneCrmDbContext db)
               last_engaged_at = GREATEST(s.last_engaged_at, @engaged),
               unanswered_messages = CASE
                 WHEN @engaged IS NOT NULL AND (s.last_engaged_at IS NULL OR @engaged > s.last_engaged_at) THEN
+                  {EngagementSql.UnansweredCount("@c", "@engaged")}
+                ELSE s.unanswered_messages END,
+              unanswered_calls = CASE
+                WHEN @engaged IS NOT NULL AND (s.last_engaged_at IS NULL OR @engaged > s.last_engaged_at) THEN
                   (SELECT count(*) FROM contact_events x WHERE x.tenant_id = @t AND x.contact_id = @c
                      AND x.type = 'call_unanswered' AND x.occurred_at > @engaged)
                 WHEN @unanswered IS NOT NULL AND (s.last_engaged_at IS NULL OR @unanswered > s.last_engaged_at) THEN
-                  s.unanswered_messages + 1
-                ELSE s.unanswered_messages END,
+                  s.unanswered_calls + 1
+                ELSE s.unanswered_calls END,
               purchased_categories = CASE WHEN cardinality(@categories) = 0 THEN s.purchased_categories
                 ELSE ARRAY(SELECT DISTINCT k FROM unnest(s.purchased_categories || @categories) AS k ORDER BY 1) END
             WHERE s.tenant_id = @t AND s.id = @c
@@ -101,29 +104,31 @@ public sealed class ContactStatsUpdater(PhoneCrmDbContext db)
             """, ct, Args());
         return await ExecAsync(conn, $"""
             UPDATE contacts c SET last_purchase_at = x.last_purchase_at, orders_count = x.orders, total_spent = x.total,
-              avg_order_value = x.avg, last_engaged_at = x.engaged, unanswered_messages = x.unanswered, purchased_categories = x.categories
+              avg_order_value = x.avg, last_engaged_at = x.engaged, unanswered_messages = x.unanswered_messages,
+              unanswered_calls = x.unanswered, purchased_categories = x.categories
             FROM (
               SELECT c0.id, a.last_purchase_at, coalesce(a.orders, 0)::int AS orders, coalesce(a.total, 0) AS total,
-                     CASE WHEN a.orders > 0 THEN round(a.total / a.orders, 2) END AS avg, a.engaged,
+                     CASE WHEN a.orders > 0 THEN round(a.total / a.orders, 2) END AS avg, g.at AS engaged,
+                     {EngagementSql.UnansweredCount("c0.id", "g.at")} AS unanswered_messages,
                      CASE WHEN a.contact_id IS NULL THEN 0 ELSE
                        (SELECT count(*) FROM contact_events x WHERE x.tenant_id = @t AND x.contact_id = a.contact_id
-                          AND x.type = 'call_unanswered' AND (a.engaged IS NULL OR x.occurred_at > a.engaged)) END::int AS unanswered,
+                          AND x.type = 'call_unanswered' AND (g.at IS NULL OR x.occurred_at > g.at)) END::int AS unanswered,
                      coalesce(k.categories, ARRAY[]::text[]) AS categories
               FROM contacts c0
               LEFT JOIN (SELECT contact_id,
                                 max(occurred_at) FILTER (WHERE type = 'order_placed') AS last_purchase_at,
                                 count(*) FILTER (WHERE type = 'order_placed') AS orders,
-                                coalesce(sum(amount) FILTER (WHERE type = 'order_placed'), 0) AS total,
-                                max(occurred_at) FILTER (WHERE type IN ({_engagementList})) AS engaged
+                                coalesce(sum(amount) FILTER (WHERE type = 'order_placed'), 0) AS total
                          FROM contact_events WHERE tenant_id = @t{Only("contact_id")} GROUP BY contact_id) a ON a.contact_id = c0.id
+              LEFT JOIN ({EngagementSql.LastEngaged(contactIds is not null)}) g ON g.contact_id = c0.id
               LEFT JOIN (SELECT contact_id, array_agg(category::text ORDER BY category) AS categories
                          FROM contact_categories WHERE tenant_id = @t{Only("contact_id")} GROUP BY contact_id) k ON k.contact_id = c0.id
               WHERE c0.tenant_id = @t{Only("c0.id")}
             ) x
             WHERE c.tenant_id = @t AND c.id = x.id
               AND (c.last_purchase_at, c.orders_count, c.total_spent, c.avg_order_value, c.last_engaged_at, c.unanswered_messages,
-                   c.purchased_categories)
-                  IS DISTINCT FROM (x.last_purchase_at, x.orders, x.total, x.avg, x.engaged, x.unanswered, x.categories)
+                   c.unanswered_calls, c.purchased_categories)
+                  IS DISTINCT FROM (x.last_purchase_at, x.orders, x.total, x.avg, x.engaged, x.unanswered_messages, x.unanswered, x.categories)
             """, ct, Args());
     }
 }

@@ -8,6 +8,7 @@ using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Hygiene;
 using PhoneCrm.Infrastructure.Protection;
 
 namespace PhoneCrm.Infrastructure.Messaging;
@@ -53,7 +54,7 @@ public sealed record InboxItem(Guid Id, string From, string? To, string Text, st
 /// </summary>
 public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protector, BlindIndex index, ConsentLedger ledger,
     ContactService contacts, SmsAnswers answers, NumberChangeService numberChanges, IBackgroundJobClient jobs, TimeProvider clock,
-    ILogger<InboundSmsService> logger)
+    ILogger<InboundSmsService> logger, ContactEngagement engagement)
 {
     public async Task<InboundResult> ReceiveAsync(InboundInput input, CancellationToken ct)
     {
@@ -126,6 +127,8 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
             await tx.CommitAsync(ct);
         }
 
+        // A reply other than a STOP word is the person's engagement (api-v1 "Engagement").
+        if (message.Kind == InboundKinds.Reply && message.ContactId is { } repliedId) await engagement.EngagedAsync(repliedId, message.ReceivedAt, ct);
         if (queued.Count > 0) SmsDeliveryJobs.Enqueue(jobs, db.Tenant.RequireTenant(), queued);
         return new InboundResult(message, errors, confirmation);
     }

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 using NpgsqlTypes;
 using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Hygiene;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Database;
@@ -15,7 +17,7 @@ namespace PhoneCrm.Infrastructure.Messaging;
 /// (consent state, suppression by phone index, message counts over rolling windows) and applies the pure decision.
 /// Used by campaigns, automations, test sends and the answers to a person's own action (<see cref="SmsAnswers"/>) alike.
 /// </summary>
-public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsService settings, BlindIndex index, TimeProvider clock)
+public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsService settings, BlindIndex index, TimeProvider clock, IConfiguration config)
 {
     /// <summary>Kinds that count against the caps (consent codes, confirmations and tests do not).</summary>
     public static readonly string[] CountedKinds = [SmsKinds.Campaign, SmsKinds.Automation, SmsKinds.Reconsent];
@@ -24,6 +26,9 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
     public const int BulkFrom = 20_000;
 
     public TimeProvider Clock => clock;
+
+    /// <summary>Marketing stops (<see cref="SendReasons.Unengaged"/>) from this many unanswered marketing messages on.</summary>
+    public int UnansweredLimit => config.GetValue("Hygiene:UnansweredLimit", HygieneRules.DefaultUnansweredLimit);
 
     public Task<SendingSettings> SettingsAsync(CancellationToken ct = default) => settings.GetAsync(ct);
 
@@ -71,7 +76,7 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
                   """
                 : $"""
                   JOIN LATERAL (
-                    SELECT c.tenant_id, c.id, c.status, c.phone_type, c.time_zone, c.marketing_frequency, c.phone_index
+                    SELECT c.tenant_id, c.id, c.status, c.phone_type, c.time_zone, c.marketing_frequency, c.phone_index, c.unanswered_messages
                     FROM contacts c WHERE c.tenant_id = @tenant AND c.id = x.id LIMIT 1
                   ) c ON TRUE
                   LEFT JOIN LATERAL (
@@ -90,7 +95,7 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
                   s.status IS NOT NULL,
                   sup.scope, c.phone_index,
                   coalesce(m.day, 0), coalesce(m.info_week, 0), coalesce(m.promo_month, 0),
-                  coalesce(m.marketing_week, 0), coalesce(m.marketing_month, 0)
+                  coalesce(m.marketing_week, 0), coalesce(m.marketing_month, 0), c.unanswered_messages >= @unansweredLimit
                 FROM unnest(@ids) AS x(id)
                 {joins}
                 LEFT JOIN LATERAL (
@@ -115,6 +120,7 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
             cmd.Parameters.Add(new NpgsqlParameter("week", now.AddDays(-7)));
             cmd.Parameters.Add(new NpgsqlParameter("month", now.AddDays(-30)));
             cmd.Parameters.Add(new NpgsqlParameter("kinds", CountedKinds));
+            cmd.Parameters.Add(new NpgsqlParameter("unansweredLimit", UnansweredLimit));
             cmd.Parameters.Add(new NpgsqlParameter("exclude", NpgsqlDbType.Uuid) { Value = (object?)excludeCampaignId ?? DBNull.Value });
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
@@ -122,7 +128,7 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
                 onFacts(new RecipientFacts(
                     r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
                     r.GetBoolean(5), Scope(r.IsDBNull(6) ? null : r.GetString(6), tombstones, (byte[])r[7]),
-                    (int)r.GetInt64(8), (int)r.GetInt64(9), (int)r.GetInt64(10), (int)r.GetInt64(11), (int)r.GetInt64(12)));
+                    (int)r.GetInt64(8), (int)r.GetInt64(9), (int)r.GetInt64(10), (int)r.GetInt64(11), (int)r.GetInt64(12), r.GetBoolean(13)));
             }
         }
         finally

@@ -45,6 +45,7 @@ public static class RuleFields
         new("purchasedCategory", FieldKind.Category, FieldTable.Categories, "category", false, [Contains, In, Exists]),
         new("lastEngagedAt", FieldKind.Timestamp, FieldTable.Contacts, "last_engaged_at", true, _timeOps),
         new("unansweredMessages", FieldKind.Count, FieldTable.Contacts, "unanswered_messages", false, _numberOps),
+        new("unansweredCalls", FieldKind.Count, FieldTable.Contacts, "unanswered_calls", false, _numberOps),
         new("consent", FieldKind.Consent, FieldTable.Consents, "", false, [Has, Lacks]),
     ];
 

@@ -24,6 +24,7 @@ using PhoneCrm.Web.Features.Consent;
 using PhoneCrm.Web.Features.Contacts;
 using PhoneCrm.Web.Features.Dashboard;
 using PhoneCrm.Web.Features.Events;
+using PhoneCrm.Web.Features.Hygiene;
 using PhoneCrm.Web.Features.Imports;
 using PhoneCrm.Web.Features.Messaging;
 using PhoneCrm.Web.Features.Operations;
@@ -59,7 +60,8 @@ public static class ServiceRegistration
             .AddSegmentsModule()
             .AddConsentModule(config)
             .AddMessagingModule(config, jobServer)
-            .AddRequestsModule();
+            .AddRequestsModule()
+            .AddHygieneModule();
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.
         services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));
         services.AddSingleton(sp => new DatabaseMigrator(connectionString, sp.GetRequiredService<ILogger<DatabaseMigrator>>()));

@@ -27,6 +27,8 @@ public sealed partial class RoleMatrixTests(AppFixture app, ITestOutputHelper ou
             .Select(t => $"{t.Method} {t.Path}").ToList();
         Assert.Empty(undeclared);
         Assert.Contains(Targets(), t => t.Path == "/jobs" && t.Permission == Permission.JobsDashboard);
+        Assert.Contains(Targets(), t => t.Path == "/hygiene" && t.Permission == Permission.HygieneManage);
+        Assert.Contains(Targets(), t => t.Path == "/hygiene/responsible" && t.Permission == Permission.SettingsManage);
     }
 
     [Fact]

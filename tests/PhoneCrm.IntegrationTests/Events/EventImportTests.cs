@@ -111,7 +111,7 @@ public sealed class EventImportTests(AppFixture app)
         }
 
         Assert.Equal(1, await CountAsync("""{"field":"purchasedCategory","op":"contains","value":"garden"}"""));
-        Assert.Equal(1, await CountAsync("""{"field":"unansweredMessages","op":"gte","value":1}"""));
+        Assert.Equal(1, await CountAsync("""{"field":"unansweredCalls","op":"gte","value":1}"""));
 
         var (_, again) = await ImportAsync(ui, api, File, "events-again.csv");
         Assert.Equal(("completed", 9, 9, 0, 5, 4), Counts(again));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Hygiene;
+using PhoneCrm.Infrastructure.Hygiene;
 using PhoneCrm.Infrastructure.Requests;
 using PhoneCrm.IntegrationTests.Infrastructure;
 
@@ -21,7 +22,8 @@ public sealed class JobsCliTests(AppFixture app)
         var retention = Assert.Single(jobs, j => j.GetProperty("id").GetString() == RetentionJobs.JobId);
         Assert.Equal("0 2 * * *", retention.GetProperty("cron").GetString());
         Assert.False(string.IsNullOrWhiteSpace(retention.GetProperty("description").GetString()));
-        Assert.Contains(jobs, j => j.GetProperty("id").GetString() == RequestDeadlineJobs.JobId);
+        foreach (var id in new[] { RequestDeadlineJobs.JobId, FailedDeliveriesJob.JobId, EngagementJob.JobId, OptOutReconciliationJob.JobId })
+            Assert.Contains(jobs, j => j.GetProperty("id").GetString() == id);
     }
 
     [Fact]

@@ -134,7 +134,7 @@ public sealed class EventsApiTests(AppFixture app)
             Assert.Equal(1083.50m, s.AvgOrderValue);
             Assert.Equal(new DateTimeOffset(2026, 11, 15, 10, 0, 0, TimeSpan.Zero), s.LastPurchaseAt);
             Assert.Equal(new DateTimeOffset(2026, 11, 15, 10, 0, 0, TimeSpan.Zero), s.LastEngagedAt);
-            Assert.Equal(2, s.UnansweredMessages);
+            Assert.Equal(2, s.UnansweredCalls);
             Assert.Equal(["garden", "tools"], s.PurchasedCategories);
             var categories = await tenant.WithDbAsync(db => db.ContactCategories.AsNoTracking().OrderBy(c => c.Category).ToListAsync());
             Assert.Equal(["garden", "tools"], categories.Select(c => c.Category));
@@ -144,7 +144,7 @@ public sealed class EventsApiTests(AppFixture app)
         await AssertStatsAsync();
         // An engagement after the calls ends the unanswered run.
         await api.PostAsync("/api/v1/events", Json($$"""{"type":"cart_abandoned","externalId":"k-1","phone":"{{phone}}","occurredAt":"2026-11-18T10:00:00Z"}"""));
-        Assert.Equal(0, await tenant.WithDbAsync(db => db.Contacts.Select(c => c.Stats.UnansweredMessages).SingleAsync()));
+        Assert.Equal(0, await tenant.WithDbAsync(db => db.Contacts.Select(c => c.Stats.UnansweredCalls).SingleAsync()));
         await tenant.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM contact_events WHERE external_id = 'k-1'"));
 
         var rows = await app.InTenantAsync(tenant.Id, sp => sp.GetRequiredService<ContactStatsUpdater>().RebuildAsync(tenant.Id));

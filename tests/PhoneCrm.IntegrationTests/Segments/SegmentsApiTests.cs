@@ -63,8 +63,9 @@ public sealed class SegmentsApiTests(AppFixture app)
     [InlineData("lastEngagedAt", "within_days", "7", 1)]
     [InlineData("lastEngagedAt", "older_than_days", "180", 1)]
     [InlineData("lastEngagedAt", "exists", "false", 2)]
-    [InlineData("unansweredMessages", "gte", "2", 1)]
-    [InlineData("unansweredMessages", "eq", "0", 4)]
+    [InlineData("unansweredCalls", "gte", "2", 1)]
+    [InlineData("unansweredCalls", "eq", "0", 4)]
+    [InlineData("unansweredMessages", "eq", "0", 5)]
     public async Task Each_field_and_op_counts_exactly(string field, string op, string value, int expected) =>
         Assert.Equal(expected, await CountAsync(C(field, op, value)));
 

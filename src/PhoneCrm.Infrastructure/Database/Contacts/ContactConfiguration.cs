@@ -14,6 +14,8 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         {
             t.HasCheckConstraint("ck_contacts_gender", "gender IN ('male','female','unknown')");
             t.HasCheckConstraint("ck_contacts_status", "status IN ('active','unreachable','erased')");
+            t.HasCheckConstraint("ck_contacts_status_reason",
+                "status_reason IS NULL OR status_reason IN ('failedDeliveries','invalidNumber','disconnected','manual')");
         });
         b.HasKey(c => new { c.TenantId, c.Id });
         b.Property(c => c.Id).ValueGeneratedNever();
@@ -49,6 +51,7 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.Property(c => c.SourceDetail).HasMaxLength(200);
         b.Property(c => c.Attributes).HasColumnType("jsonb");
         b.Property(c => c.Status).HasMaxLength(16);
+        b.Property(c => c.StatusReason).HasMaxLength(32);
         b.Property(c => c.MarketingFrequency).HasMaxLength(16);
         b.Property(c => c.TimeZone).HasMaxLength(64);
 
@@ -62,6 +65,7 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
             s.Property(x => x.AvgOrderValue).HasColumnName("avg_order_value").HasPrecision(14, 2);
             s.Property(x => x.LastEngagedAt).HasColumnName("last_engaged_at");
             s.Property(x => x.UnansweredMessages).HasColumnName("unanswered_messages").HasDefaultValueSql("0");
+            s.Property(x => x.UnansweredCalls).HasColumnName("unanswered_calls").HasDefaultValueSql("0");
             s.Property(x => x.PurchasedCategories).HasColumnName("purchased_categories").HasColumnType("text[]").HasDefaultValueSql("'{}'");
         });
         b.Navigation(c => c.Stats).IsRequired();

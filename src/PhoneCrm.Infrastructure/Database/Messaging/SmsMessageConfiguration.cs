@@ -21,6 +21,9 @@ internal sealed class SmsMessageConfiguration : IEntityTypeConfiguration<SmsMess
         // Delivery receipts name only the provider's id.
         b.HasIndex(m => new { m.TenantId, m.ProviderMessageId }).HasFilter("provider_message_id IS NOT NULL");
         b.HasIndex(m => new { m.TenantId, m.ContactId, m.CreatedAt });
+        // hygiene-failed-deliveries reads the last 30 days of failures.
+        b.HasIndex(m => new { m.TenantId, m.StatusAt }).HasFilter("status IN ('undelivered','expired','rejected')")
+            .HasDatabaseName("ix_sms_messages_failures");
         b.HasIndex(m => new { m.TenantId, m.PhoneIndex, m.CreatedAt });
         b.HasIndex(m => new { m.TenantId, m.CampaignId, m.Status });
         // The delivery sweeper's worklist stays small: only queued messages.

@@ -83,7 +83,8 @@ public sealed class CampaignReports(PhoneCrmDbContext db, SegmentService segment
                    WHERE r2.campaign_id = @c AND r2.outcome = 'sent'),
                   (SELECT coalesce(sum(e.amount), 0) FROM campaign_recipients r3 JOIN contact_events e ON e.tenant_id = r3.tenant_id
                      AND e.contact_id = r3.contact_id AND e.type = 'order_placed' AND e.occurred_at >= @started AND e.occurred_at < @started + interval '7 days'
-                   WHERE r3.campaign_id = @c AND r3.outcome = 'sent')
+                   WHERE r3.campaign_id = @c AND r3.outcome = 'sent'),
+                  count(*) FILTER (WHERE r.outcome = 'skipped' AND r.reason = 'unengaged')
                 FROM campaign_recipients r WHERE r.campaign_id = @c
                 """, conn);
             cmd.Parameters.Add(new NpgsqlParameter("c", c.Id));
@@ -99,6 +100,7 @@ public sealed class CampaignReports(PhoneCrmDbContext db, SegmentService segment
                 [SendReasons.FrequencyCap] = r.GetInt64(5),
                 [SendReasons.InvalidPhone] = r.GetInt64(6),
                 [SendReasons.Erased] = r.GetInt64(7),
+                [SendReasons.Unengaged] = r.GetInt64(15),
             };
             var cost = r.GetDecimal(11);
             var revenue = r.GetDecimal(14);

@@ -9,6 +9,7 @@ using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Hosting;
+using PhoneCrm.Infrastructure.Hygiene;
 
 namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 
@@ -21,7 +22,7 @@ namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 /// link is followed — so a short link in an old SMS never outlives its token, and no token sits in the database. Its
 /// clicks are not the campaign's clicks (an opt-out is no interest in the offer).</para>
 /// </summary>
-public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration config, PreferenceLinks preferences)
+public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration config, PreferenceLinks preferences, ContactEngagement engagement)
 {
     public const int MaxCodeLength = 16;
 
@@ -55,9 +56,13 @@ public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration conf
         var link = await db.ShortLinks.AsNoTracking().SingleOrDefaultAsync(l => l.Code == code, ct);
         if (link is null) return null;
         await db.Database.ExecuteSqlInterpolatedAsync(
-            $"UPDATE short_links SET clicks = clicks + 1, first_clicked_at = coalesce(first_clicked_at, now()) WHERE code = {code}", ct);
+            $"UPDATE short_links SET clicks = clicks + 1, first_clicked_at = coalesce(first_clicked_at, now()), last_clicked_at = now() WHERE code = {code}", ct);
         // Relative: the person is already on our address, whatever App:PublicBaseUrl says.
         if (link.Url == PreferencesUrl) return preferences.LinkFor(link.OwnerTenantId, link.ContactId, baseUrl: "");
+        // A click on the offer is the person's engagement (api-v1 "Engagement"; the opt-out link is none); the link alone
+        // names the tenant (the visitor is anonymous).
+        db.Tenant.Set(link.OwnerTenantId);
+        await engagement.EngagedAsync(link.ContactId, null, ct);
         var target = link.Url;
         var tags = new Dictionary<string, string>
         {

@@ -35,7 +35,7 @@ public sealed class ContactsApiController(ContactService contacts, AuditLog audi
     public sealed record ContactResponse(
         Guid Id, string Phone, string? Extension, string PhoneType, string? Carrier, string Region, string TimeZone,
         string? FirstName, string? LastName, string? Email, string? City, string Gender, DateOnly? BirthDate,
-        IReadOnlyList<string> Tags, SourceDto Source, Guid? OwnerId, JsonObject Attributes, string Status,
+        IReadOnlyList<string> Tags, SourceDto Source, Guid? OwnerId, JsonObject Attributes, string Status, string? StatusReason,
         DateTime CreatedAt, DateTime UpdatedAt)
     {
         /// <summary>Beyond api-v1.md (an addition): the patronymic an import brought.</summary>
@@ -46,7 +46,7 @@ public sealed class ContactsApiController(ContactService contacts, AuditLog audi
 
         public static ContactResponse From(ContactView v) => new(v.Id, v.Phone, v.Extension, v.PhoneType, v.Carrier, v.Region,
             v.TimeZone, v.FirstName, v.LastName, v.Email, v.City, v.Gender, v.BirthDate, v.Tags,
-            new SourceDto(v.SourceChannel, v.SourceDetail), v.OwnerId, JsonNode.Parse(v.Attributes) as JsonObject ?? [], v.Status,
+            new SourceDto(v.SourceChannel, v.SourceDetail), v.OwnerId, JsonNode.Parse(v.Attributes) as JsonObject ?? [], v.Status, v.StatusReason,
             v.CreatedAt.UtcDateTime, v.UpdatedAt.UtcDateTime)
         {
             MiddleName = v.MiddleName,

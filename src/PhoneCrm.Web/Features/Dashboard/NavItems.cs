@@ -31,6 +31,7 @@ public static class NavItems
         new("Requests", "/requests", Permission.RequestsView, Badge: "RequestsBadge"),
         new("Breach register", "/breaches", Permission.BreachesManage, DataProtection),
         new("Retention", "/retention", Permission.RetentionView, DataProtection),
+        new("Base hygiene", "/hygiene", Permission.HygieneManage, DataProtection),
         new("Audit log", "/audit", Permission.AuditRead, DataProtection),
         new("Compliance", "/compliance", Permission.DestructionActsRead, DataProtection),
         new("Users", "/settings/users", Permission.UsersManage, Settings),

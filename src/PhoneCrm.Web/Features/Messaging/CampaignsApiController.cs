@@ -18,7 +18,7 @@ public sealed class CampaignsApiController(
 {
     public sealed record CreatedResponse(Guid Id, string Status, int SegmentsPerMessage);
 
-    public sealed record SkippedDto(long NoConsent, long Suppressed, long FrequencyCap, long InvalidPhone, long Erased);
+    public sealed record SkippedDto(long NoConsent, long Suppressed, long FrequencyCap, long InvalidPhone, long Erased, long Unengaged);
 
     public sealed record StatsDto(long Audience, long Sent, long Deferred, SkippedDto Skipped, long Delivered, long Failed, long Clicks,
         long OptOuts, decimal Cost, decimal Revenue, decimal? Roi, long Pending);
@@ -67,7 +67,7 @@ public sealed class CampaignsApiController(
     {
         var s = await reports.StatsAsync(c, ct);
         var skipped = new SkippedDto(s.Skipped[SendReasons.NoConsent], s.Skipped[SendReasons.Suppressed], s.Skipped[SendReasons.FrequencyCap],
-            s.Skipped[SendReasons.InvalidPhone], s.Skipped[SendReasons.Erased]);
+            s.Skipped[SendReasons.InvalidPhone], s.Skipped[SendReasons.Erased], s.Skipped[SendReasons.Unengaged]);
         return new CampaignResponse(c.Id, c.Name, c.SegmentId, c.Purpose, c.Category, c.Text, c.SegmentsPerMessage, c.Status,
             c.SendAt?.UtcDateTime, c.ThrottlePerMinute,
             c.IsAbTest ? new AbDto(c.VariantB!, c.TestPercent!.Value, c.DecideAfterMinutes ?? 0, c.DecideAt?.UtcDateTime, c.Winner) : null,

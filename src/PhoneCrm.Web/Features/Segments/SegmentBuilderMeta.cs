@@ -18,7 +18,7 @@ public static class SegmentBuilderMeta
         ["sourceChannel"] = "Source", ["createdAt"] = "Added to the base", ["phoneType"] = "Number type", ["status"] = "Status",
         ["lastPurchaseAt"] = "Last purchase", ["ordersCount"] = "Number of orders", ["totalSpent"] = "Total spent",
         ["avgOrderValue"] = "Average order value", ["purchasedCategory"] = "Bought category", ["lastEngagedAt"] = "Last engagement",
-        ["unansweredMessages"] = "Unanswered messages", ["consent"] = "Consent state",
+        ["unansweredMessages"] = "Unanswered messages", ["unansweredCalls"] = "Unanswered calls", ["consent"] = "Consent state",
     };
 
     private static readonly Dictionary<string, string> _opLabels = new(StringComparer.Ordinal)

@@ -1,0 +1,20 @@
+using PhoneCrm.Infrastructure.Hygiene;
+
+namespace PhoneCrm.Web.Features.Hygiene;
+
+/// <summary>Hygiene: the recurring jobs that keep the base clean (api-v1 "Hygiene jobs"), engagement, base health.</summary>
+public static class HygieneModule
+{
+    public static IServiceCollection AddHygieneModule(this IServiceCollection services)
+    {
+        services.AddScoped<ContactEngagement>();
+        services.AddScoped<HygieneOverview>();
+        services.AddScoped<FailedDeliveriesJob>();
+        services.AddSingleton(FailedDeliveriesJob.Definition);
+        services.AddScoped<EngagementJob>();
+        services.AddSingleton(EngagementJob.Definition);
+        services.AddScoped<OptOutReconciliationJob>();
+        services.AddSingleton(OptOutReconciliationJob.Definition);
+        return services;
+    }
+}

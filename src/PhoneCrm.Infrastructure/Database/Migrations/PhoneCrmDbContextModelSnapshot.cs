@@ -883,6 +883,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("bytea[]")
                         .HasColumnName("name_token_indexes");
 
+                    b.Property<bool>("NeedsReverification")
+                        .HasColumnType("boolean")
+                        .HasColumnName("needs_reverification");
+
                     b.Property<byte[]>("OtherPhonesCipher")
                         .HasColumnType("bytea")
                         .HasColumnName("other_phones_cipher");
@@ -933,6 +937,15 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("StatusChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("status_changed_at");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status_reason");
 
                     b.PrimitiveCollection<List<string>>("Tags")
                         .IsRequired()
@@ -1003,6 +1016,8 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                             t.HasCheckConstraint("ck_contacts_gender", "gender IN ('male','female','unknown')");
 
                             t.HasCheckConstraint("ck_contacts_status", "status IN ('active','unreachable','erased')");
+
+                            t.HasCheckConstraint("ck_contacts_status_reason", "status_reason IS NULL OR status_reason IN ('failedDeliveries','invalidNumber','disconnected','manual')");
                         });
                 });
 
@@ -1316,6 +1331,46 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasDatabaseName("ix_contact_events_tenant_id_contact_id_occurred_at");
 
                     b.ToTable("contact_events", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Hygiene.BaseHealthSnapshot", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<DateTimeOffset>("TakenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("taken_at");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer")
+                        .HasColumnName("total");
+
+                    b.Property<int>("Unconsented")
+                        .HasColumnType("integer")
+                        .HasColumnName("unconsented");
+
+                    b.Property<int>("Unengaged")
+                        .HasColumnType("integer")
+                        .HasColumnName("unengaged");
+
+                    b.Property<int>("Unreachable")
+                        .HasColumnType("integer")
+                        .HasColumnName("unreachable");
+
+                    b.Property<int>("Valid")
+                        .HasColumnType("integer")
+                        .HasColumnName("valid");
+
+                    b.HasKey("TenantId", "Month")
+                        .HasName("pk_base_health_snapshots");
+
+                    b.ToTable("base_health_snapshots", (string)null);
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Hygiene.JobRun", b =>
@@ -2117,6 +2172,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("first_clicked_at");
 
+                    b.Property<DateTimeOffset?>("LastClickedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_clicked_at");
+
                     b.Property<Guid>("OwnerTenantId")
                         .HasColumnType("uuid")
                         .HasColumnName("owner_tenant_id");
@@ -2366,6 +2425,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.HasIndex("TenantId", "ProviderMessageId")
                         .HasDatabaseName("ix_sms_messages_tenant_id_provider_message_id")
                         .HasFilter("provider_message_id IS NOT NULL");
+
+                    b.HasIndex("TenantId", "StatusAt")
+                        .HasDatabaseName("ix_sms_messages_failures")
+                        .HasFilter("status IN ('undelivered','expired','rejected')");
 
                     b.HasIndex("TenantId", "CampaignId", "Status")
                         .HasDatabaseName("ix_sms_messages_tenant_id_campaign_id_status");
@@ -3222,6 +3285,11 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("character varying(2)")
                         .HasColumnName("default_region");
 
+                    b.Property<string>("HygieneResponsible")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("hygiene_responsible");
+
                     b.Property<string>("LegalAddress")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
@@ -3566,6 +3634,12 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                                 .HasColumnName("total_spent")
                                 .HasDefaultValueSql("0");
 
+                            b1.Property<int>("UnansweredCalls")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer")
+                                .HasColumnName("unanswered_calls")
+                                .HasDefaultValueSql("0");
+
                             b1.Property<int>("UnansweredMessages")
                                 .ValueGeneratedOnAdd()
                                 .HasColumnType("integer")
@@ -3643,6 +3717,16 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_contact_events_contacts_tenant_id_contact_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Hygiene.BaseHealthSnapshot", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_base_health_snapshots_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Hygiene.JobRun", b =>

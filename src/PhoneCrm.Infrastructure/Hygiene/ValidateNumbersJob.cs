@@ -15,8 +15,8 @@ namespace PhoneCrm.Infrastructure.Hygiene;
 /// <summary>
 /// <c>hygiene-validate-numbers</c> (quarterly, api-v1 "Hygiene jobs"; PRODUCT §2.6). Active contacts in keyset batches by id
 /// (bounded memory): a stored number that libphonenumber no longer accepts (its metadata moves on) becomes
-/// <c>unreachable</c> as an invalid number; the rest go to the line-status provider in one call per batch, and a
-/// disconnected (or invalid) line becomes <c>unreachable</c> too. One UPDATE per batch; only active contacts are touched,
+/// <c>unreachable</c> with <c>statusReason</c> <c>invalidNumber</c>; the rest go to the line-status provider in one call per batch, and a
+/// disconnected line becomes <c>unreachable</c> (<c>disconnected</c>), an invalid one <c>invalidNumber</c>. One UPDATE per batch; only active contacts are touched,
 /// so a second run changes nothing, and the send policy skips unreachable contacts as <c>invalidPhone</c>.
 /// </summary>
 public sealed class ValidateNumbersJob(PhoneCrmDbContext db, PiiProtector protector, ILineStatusProvider lineStatus, AuditLog audit,
@@ -27,13 +27,6 @@ public sealed class ValidateNumbersJob(PhoneCrmDbContext db, PiiProtector protec
 
     public static RecurringJobDefinition Definition { get; } = RecurringJobDefinition.PerTenant<ValidateNumbersJob>(JobId, "0 3 1 */3 *",
         "Re-checks every active contact's number (format, then line status via Hygiene:LineStatus:Provider); invalid or disconnected → unreachable");
-
-    /// <summary>Why a number stopped being reachable; the wire names of api-v1 <c>statusReason</c>.</summary>
-    public static class Reasons
-    {
-        public const string InvalidNumber = "invalidNumber";
-        public const string Disconnected = "disconnected";
-    }
 
     public async Task<TenantJobResult> RunTenantAsync(Guid tenantId, CancellationToken ct)
     {
@@ -66,12 +59,13 @@ public sealed class ValidateNumbersJob(PhoneCrmDbContext db, PiiProtector protec
                 if (changes.Count > 0)
                 {
                     await ExecAsync(conn, """
-                        UPDATE contacts c SET status = 'unreachable', updated_at = @now
-                        FROM unnest(@ids) AS x(id)
+                        UPDATE contacts c SET status = 'unreachable', status_reason = x.reason, status_changed_at = @now, updated_at = @now
+                        FROM unnest(@ids, @reasons) AS x(id, reason)
                         WHERE c.tenant_id = @t AND c.id = x.id AND c.status = 'active'
-                        """, ct, P("t", tenantId), P("now", clock.GetUtcNow()), ArrayOf("ids", changes.Select(c => c.Id)));
-                    invalid += changes.Count(c => c.Reason == Reasons.InvalidNumber);
-                    disconnected += changes.Count(c => c.Reason == Reasons.Disconnected);
+                        """, ct, P("t", tenantId), P("now", clock.GetUtcNow()), ArrayOf("ids", changes.Select(c => c.Id)),
+                        ArrayOf("reasons", changes.Select(c => (string?)c.Reason)));
+                    invalid += changes.Count(c => c.Reason == ContactStatusReasons.InvalidNumber);
+                    disconnected += changes.Count(c => c.Reason == ContactStatusReasons.Disconnected);
                 }
 
                 // The numbers were decrypted to be checked: one audit entry per batch names how many.
@@ -97,7 +91,7 @@ public sealed class ValidateNumbersJob(PhoneCrmDbContext db, PiiProtector protec
         foreach (var (id, cipher) in batch)
         {
             if (PhoneParser.TryParse(protector.Decrypt(cipher, ContactService.PhoneContext), out var phone)) numbers.Add((id, phone.E164));
-            else changes.Add((id, Reasons.InvalidNumber));
+            else changes.Add((id, ContactStatusReasons.InvalidNumber));
         }
 
         if (numbers.Count == 0) return changes;
@@ -106,8 +100,8 @@ public sealed class ValidateNumbersJob(PhoneCrmDbContext db, PiiProtector protec
         {
             switch (states.GetValueOrDefault(e164))
             {
-                case LineState.Disconnected: changes.Add((id, Reasons.Disconnected)); break;
-                case LineState.Invalid: changes.Add((id, Reasons.InvalidNumber)); break;
+                case LineState.Disconnected: changes.Add((id, ContactStatusReasons.Disconnected)); break;
+                case LineState.Invalid: changes.Add((id, ContactStatusReasons.InvalidNumber)); break;
             }
         }
 

@@ -32,8 +32,13 @@ public sealed class ValidateNumbersTests(AppFixture app)
     private Task<TenantJobResult> RunAsync(TestTenant tenant, ILineStatusProvider provider) => app.InTenantAsync(tenant.Id, sp =>
         ActivatorUtilities.CreateInstance<ValidateNumbersJob>(sp, provider).RunTenantAsync(tenant.Id, CancellationToken.None));
 
-    private static Task<string> StatusAsync(TestTenant tenant, string id) =>
-        tenant.WithDbAsync(db => db.Contacts.AsNoTracking().Where(c => c.Id == Guid.Parse(id)).Select(c => c.Status).SingleAsync());
+    private static async Task<string> StatusAsync(TestTenant tenant, string id) => (await StatusWithReasonAsync(tenant, id)).Status;
+
+    private static Task<(string Status, string? Reason)> StatusWithReasonAsync(TestTenant tenant, string id) => tenant.WithDbAsync(async db =>
+    {
+        var c = await db.Contacts.AsNoTracking().Where(c => c.Id == Guid.Parse(id)).Select(c => new { c.Status, c.StatusReason }).SingleAsync();
+        return (c.Status, c.StatusReason);
+    });
 
     [Fact]
     public async Task A_disconnected_prefix_and_a_number_that_no_longer_parses_become_unreachable_once_and_are_skipped_as_invalid_phone()
@@ -55,8 +60,8 @@ public sealed class ValidateNumbersTests(AppFixture app)
         Assert.Equal(2, first.Changed);
         Assert.Equal((3, 1, 1), (first.Details!["checked"], first.Details["invalidNumber"], first.Details["disconnected"]));
         Assert.Equal(ContactStatus.Active, await StatusAsync(tenant, active));
-        Assert.Equal(ContactStatus.Unreachable, await StatusAsync(tenant, disconnected));
-        Assert.Equal(ContactStatus.Unreachable, await StatusAsync(tenant, stale));
+        Assert.Equal((ContactStatus.Unreachable, ContactStatusReasons.Disconnected), await StatusWithReasonAsync(tenant, disconnected));
+        Assert.Equal((ContactStatus.Unreachable, ContactStatusReasons.InvalidNumber), await StatusWithReasonAsync(tenant, stale));
 
         var second = await RunAsync(tenant, Simulator());
         Assert.Equal((0, 1), (second.Changed, second.Details!["checked"]));

@@ -10,7 +10,7 @@ public static class LineStatusServiceCollectionExtensions
     public const string ProviderKey = "Hygiene:LineStatus:Provider";
 
     /// <summary>The line-status provider named by <c>Hygiene:LineStatus:Provider</c> (<c>Simulator</c> by default, or <c>Smsc</c>).</summary>
-    public static IServiceCollection AddLineStatusProviders(this IServiceCollection services, IConfiguration config)
+    public static IServiceCollection AddLineStatusProviders(this IServiceCollection services)
     {
         services.AddScoped<SimulatorLineStatusProvider>();
         // A look-up only reads: every transient failure may be retried.
@@ -20,8 +20,8 @@ public static class LineStatusServiceCollectionExtensions
                 b.AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(500), BackoffType = DelayBackoffType.Exponential, UseJitter = true });
                 b.AddTimeout(TimeSpan.FromSeconds(30));
             });
-        var smsc = string.Equals(config[ProviderKey], LineStatusProviderNames.Smsc, StringComparison.OrdinalIgnoreCase);
-        services.AddScoped<ILineStatusProvider>(sp => smsc
+        services.AddScoped<ILineStatusProvider>(sp => string.Equals(sp.GetRequiredService<IConfiguration>()[ProviderKey], LineStatusProviderNames.Smsc,
+                StringComparison.OrdinalIgnoreCase)
             ? sp.GetRequiredService<SmscLineStatusProvider>()
             : sp.GetRequiredService<SimulatorLineStatusProvider>());
         return services;

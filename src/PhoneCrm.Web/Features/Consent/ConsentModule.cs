@@ -1,5 +1,4 @@
 using PhoneCrm.Infrastructure.Consent;
-using PhoneCrm.Infrastructure.Hygiene.LineStatus;
 
 namespace PhoneCrm.Web.Features.Consent;
 
@@ -24,10 +23,6 @@ public static class ConsentModule
         services.AddScoped<PhoneCrm.Infrastructure.Hygiene.Reconsents>();
         services.AddScoped<PhoneCrm.Infrastructure.Hygiene.ReconsentJob>();
         services.AddSingleton(PhoneCrm.Infrastructure.Hygiene.ReconsentJob.Definition);
-        // Number validation (Hygiene): the line-status provider and the quarterly job.
-        services.AddLineStatusProviders(config);
-        services.AddScoped<PhoneCrm.Infrastructure.Hygiene.ValidateNumbersJob>();
-        services.AddSingleton(PhoneCrm.Infrastructure.Hygiene.ValidateNumbersJob.Definition);
         services.AddPublicFormLimits(config);
         return services;
     }

@@ -1,4 +1,5 @@
 using PhoneCrm.Infrastructure.Hygiene;
+using PhoneCrm.Infrastructure.Hygiene.LineStatus;
 
 namespace PhoneCrm.Web.Features.Hygiene;
 
@@ -15,6 +16,9 @@ public static class HygieneModule
         services.AddSingleton(EngagementJob.Definition);
         services.AddScoped<OptOutReconciliationJob>();
         services.AddSingleton(OptOutReconciliationJob.Definition);
+        services.AddLineStatusProviders();
+        services.AddScoped<ValidateNumbersJob>();
+        services.AddSingleton(ValidateNumbersJob.Definition);
         return services;
     }
 }

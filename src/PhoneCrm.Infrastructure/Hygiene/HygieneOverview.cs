@@ -47,13 +47,24 @@ public sealed class HygieneOverview(PhoneCrmDbContext db, TenantJobRunner runner
         var numbers = failed.Select(c => new FailedNumberView(c.Id, PhoneMasking.Mask(pii.Decrypt(c.PhoneCipher, ContactService.PhoneContext) ?? ""),
             c.StatusChangedAt)).ToList();
 
+        return new HygieneOverviewView(jobs, numbers, await HealthAsync(ct));
+    }
+
+    /// <summary>Base health alone (the page's panel and the dashboard's card).</summary>
+    public async Task<BaseHealthView> HealthAsync(CancellationToken ct = default)
+    {
         var from = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddMonths(-11);
         var trend = await db.BaseHealthSnapshots.AsNoTracking().Where(s => s.Month >= new DateOnly(from.Year, from.Month, 1))
             .OrderBy(s => s.Month).ToListAsync(ct);
         var tenantId = db.Tenant.RequireTenant();
         var responsible = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.HygieneResponsible).SingleAsync(ct);
-        return new HygieneOverviewView(jobs, numbers, new BaseHealthView(trend.LastOrDefault(), trend, responsible));
+        return new BaseHealthView(trend.LastOrDefault(), trend, responsible);
     }
+
+    /// <summary>Each scheduled job's latest run (the dashboard: «what each job changed last»).</summary>
+    public async Task<IReadOnlyList<JobRun>> LastRunsAsync(CancellationToken ct = default) =>
+        await db.JobRuns.FromSqlRaw("SELECT DISTINCT ON (job_id) * FROM job_runs ORDER BY job_id, started_at DESC")
+            .AsNoTracking().OrderBy(r => r.JobId).ToListAsync(ct);
 
     /// <summary>One click on the review list: the number is reachable again (failures before now no longer count). Audited.</summary>
     public async Task<bool> RestoreAsync(Guid contactId, CancellationToken ct = default)

@@ -85,4 +85,34 @@ public sealed class DashboardTests(AppFixture app)
         Assert.DoesNotContain("hygiene-reconsent", failed, StringComparison.Ordinal); // another tenant's
         Assert.DoesNotContain(">retention<", failed, StringComparison.Ordinal); // failed 10 days ago
     }
+
+    [Fact]
+    public async Task Those_who_look_after_the_base_see_its_health_and_what_each_job_changed_last()
+    {
+        var tenant = await app.CreateTenantAsync();
+        await tenant.WithDbAsync(async db =>
+        {
+            var month = DateOnly.FromDateTime(DateTime.UtcNow);
+            db.BaseHealthSnapshots.Add(new BaseHealthSnapshot
+            {
+                Month = new DateOnly(month.Year, month.Month, 1), Total = 200, Valid = 180, Unreachable = 20, Unengaged = 10, Unconsented = 50,
+                TakenAt = DateTimeOffset.UtcNow,
+            });
+            db.JobRuns.Add(new JobRun { JobId = "retention", StartedAt = DateTimeOffset.UtcNow.AddDays(-2), Status = JobRunStatus.Completed, Changed = 1 });
+            db.JobRuns.Add(new JobRun { JobId = "retention", StartedAt = DateTimeOffset.UtcNow.AddHours(-2), Status = JobRunStatus.Completed, Changed = 4 });
+            return await db.SaveChangesAsync();
+        });
+
+        using var officer = await tenant.SignInAsync(Role.ComplianceOfficer);
+        var html = WebUtility.HtmlDecode(await officer.Client.GetStringAsync("/"));
+        using var analyst = await tenant.SignInAsync(Role.Analyst);
+        var analystHtml = WebUtility.HtmlDecode(await analyst.Client.GetStringAsync("/"));
+
+        var card = html[html.IndexOf("id=\"base-health-card\"", StringComparison.Ordinal)..];
+        Assert.Matches("data-share=\"valid\">90[.,]0", card);
+        Assert.Matches("data-share=\"unconsented\">25[.,]0", card);
+        Assert.Contains("data-job=\"retention\"", card, StringComparison.Ordinal);
+        Assert.Contains("изменено: 4", card, StringComparison.Ordinal); // the latest run, not the one before
+        Assert.DoesNotContain("id=\"base-health-card\"", analystHtml, StringComparison.Ordinal);
+    }
 }

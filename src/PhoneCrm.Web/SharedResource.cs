@@ -25,12 +25,12 @@ public static class CodeLabels
 /// Validation messages are English keys made by the services (and the API answers them as they are); a page shows them
 /// in the user's language through this one translation.
 /// </summary>
-public static class MessageLabels
+public static partial class MessageLabels
 {
     /// <summary>
     /// The message translated: as a whole; else a message with a value after «: » through its pattern
-    /// (<c>Not a phone number: {0}</c>); else a path before «: » kept and the rest translated
-    /// (<c>rule.all[0].value: Expected a number.</c>); else unchanged.
+    /// (<c>Not a phone number: {0}</c>); else a path before «: » put in words and the rest translated
+    /// (<c>rule.all[0].value: Expected a number.</c> → «правило › условие 1 › значение: Ожидается число.»); else unchanged.
     /// </summary>
     public static string Message(this IStringLocalizer localizer, string message)
     {
@@ -44,8 +44,19 @@ public static class MessageLabels
         var pattern = localizer[head + ": {0}"];
         if (!pattern.ResourceNotFound) return string.Format(CultureInfo.CurrentCulture, pattern.Value, tail);
         var rest = localizer[tail];
-        return rest.ResourceNotFound ? message : $"{head}: {rest.Value}";
+        var isPath = !head.Contains(' ', StringComparison.Ordinal) && head.IndexOfAny(['.', '[']) >= 0;
+        if (rest.ResourceNotFound && !isPath) return message;
+        return $"{(isPath ? Path(localizer, head) : head)}: {(rest.ResourceNotFound ? tail : rest.Value)}";
     }
+
+    /// <summary>A field path of the API (<c>rule.all[0].value</c>) in the reader's words: each step a label, items counted from 1.</summary>
+    private static string Path(IStringLocalizer localizer, string path) =>
+        string.Join(" › ", path.Split('.').Select(step => PathItem().Match(step) is { Success: true } item
+            ? localizer["condition {0}", int.Parse(item.Groups[1].Value, CultureInfo.InvariantCulture) + 1].Value
+            : localizer.Code("rulePath", step)));
+
+    [GeneratedRegex(@"^(?:all|any)\[(\d+)\]$")]
+    private static partial Regex PathItem();
 
     /// <summary>Each field's messages, translated and joined, for a form's inline errors.</summary>
     public static Dictionary<string, string> Messages(this IStringLocalizer localizer, IReadOnlyDictionary<string, string[]> errors) =>

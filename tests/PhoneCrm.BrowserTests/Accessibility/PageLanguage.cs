@@ -18,7 +18,7 @@ public static partial class PageLanguage
     private static readonly HashSet<string> _latinInRussian = new(StringComparer.Ordinal)
     {
         "PhoneCrm", "API", "SMS", "CSV", "XLSX", "PDF", "ZIP", "JSON", "TOTP", "URL", "UTC", "HTTP", "HTTPS", "IP", "ID", "RU", "EN",
-        "Email", "email", "HTML", "UTF", "GSM", "UCS", "SHA", "AES", "GCM", "Windows", "Excel", "QR", "ROI", "Ctrl", "iframe",
+        "Email", "email", "HTML", "UTF", "GSM", "UCS", "SHA", "AES", "GCM", "Windows", "Excel", "IANA", "QR", "ROI", "Ctrl", "iframe",
     };
 
     /// <summary>

@@ -44,7 +44,7 @@ public static partial class MessageLabels
         var pattern = localizer[head + ": {0}"];
         if (!pattern.ResourceNotFound) return string.Format(CultureInfo.CurrentCulture, pattern.Value, tail);
         var rest = localizer[tail];
-        var isPath = !head.Contains(' ', StringComparison.Ordinal) && head.IndexOfAny(['.', '[']) >= 0;
+        var isPath = FieldPath().IsMatch(head);
         if (rest.ResourceNotFound && !isPath) return message;
         return $"{(isPath ? Path(localizer, head) : head)}: {(rest.ResourceNotFound ? tail : rest.Value)}";
     }
@@ -54,6 +54,10 @@ public static partial class MessageLabels
         string.Join(" › ", path.Split('.').Select(step => PathItem().Match(step) is { Success: true } item
             ? localizer["condition {0}", int.Parse(item.Groups[1].Value, CultureInfo.InvariantCulture) + 1].Value
             : localizer.Code("rulePath", step)));
+
+    /// <summary>An API field path with at least two steps (<c>rule.all[0].value</c>, <c>caps.perDay</c>), not a value like a date.</summary>
+    [GeneratedRegex(@"^[A-Za-z]\w*(\[\d+\])?(\.[A-Za-z]\w*(\[\d+\])?)+$")]
+    private static partial Regex FieldPath();
 
     [GeneratedRegex(@"^(?:all|any)\[(\d+)\]$")]
     private static partial Regex PathItem();

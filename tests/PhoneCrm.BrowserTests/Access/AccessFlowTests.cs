@@ -74,7 +74,8 @@ public sealed class AccessFlowTests(BrowserFixture app)
         await BrowserFixture.SignInAsync(page, admin);
 
         await page.Locator("#menu-settings").ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Пользователи" }).ClickAsync();
+        // The menu item (the dashboard has a «users» card linking to the same page).
+        await page.GetByRole(AriaRole.Link, new() { Name = "Пользователи", Exact = true }).ClickAsync();
         var invite = page.Locator("#invite-form");
         await invite.GetByRole(AriaRole.Button, new() { Name = "Пригласить" }).ClickAsync();
         await Assertions.Expect(invite).ToContainTextAsync("Введите email");

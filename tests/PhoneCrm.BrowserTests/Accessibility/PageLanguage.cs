@@ -74,9 +74,10 @@ public static partial class PageLanguage
 
     /// <summary>
     /// Data whatever the language: emails, web addresses and domain names, ids and hashes (hex with a digit), and text
-    /// quoted «like this» (an example the person types as it is, e.g. the opt-out words of an SMS).
+    /// quoted «like this» (an example the person types as it is, e.g. the opt-out words of an SMS), configuration keys
+    /// (<c>Hygiene:ReconsentMonths</c>).
     /// </summary>
-    [GeneratedRegex(@"[\w.+-]+@[\w-]+(\.[\w-]+)+|https?://\S+|\b[\w-]+\.(ru|com|org|net|example)\b|\b(?=[0-9a-f-]*\d)[0-9a-f]{4,}(-[0-9a-f]{4,})*\b|«[^»]*»")]
+    [GeneratedRegex(@"[\w.+-]+@[\w-]+(\.[\w-]+)+|https?://\S+|\b[\w-]+\.(ru|com|org|net|example)\b|\b(?=[0-9a-f-]*\d)[0-9a-f]{4,}(-[0-9a-f]{4,})*\b|«[^»]*»|\b[A-Z]\w+(:[A-Z]\w+)+\b")]
     private static partial Regex DataLike();
 
     [GeneratedRegex(@"\b[a-z]+(?:_[a-z0-9]+)+\b|\b\w+\[\d+\]")]

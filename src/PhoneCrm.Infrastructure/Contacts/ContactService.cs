@@ -70,7 +70,7 @@ public sealed class ContactFilter
         $"search={searchKind ?? "none"};city={City};source={Source};status={Status};owner={Owner};sort={SortKey} {(Ascending ? "asc" : "desc")}";
 }
 
-/// <summary>How many contacts a filter matches: exact when the whole list is one page, else the planner's estimate.</summary>
+/// <summary>How many contacts a filter matches: exact up to <see cref="ContactService.ExactCountLimit"/>, else the planner's estimate.</summary>
 public sealed record ContactTotal(long Value, bool Exact);
 
 public sealed record ContactPage(IReadOnlyList<Contact> Items, string? NextCursor, string? SearchKind)
@@ -319,23 +319,27 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         };
     }
 
+    /// <summary>Up to this many matches are counted exactly; beyond, the total is the planner's estimate.</summary>
+    public const int ExactCountLimit = 10_000;
+
     /// <summary>
-    /// How many contacts the filter matches, for <paramref name="page"/> of it. When everything fits on one page the count
-    /// is exact; otherwise it is the planner's estimate — instant at any size, where an exact count of a million rows is
-    /// not — shown as «about N», and never fewer than the rows already seen.
+    /// How many contacts the filter matches, for <paramref name="page"/> of it: exact when everything fits one page or up to
+    /// <see cref="ExactCountLimit"/> (a count that stops there costs milliseconds); beyond, the planner's estimate — instant
+    /// at any size, where an exact count of a million rows is not — shown as «about N», never below the limit.
     /// </summary>
     public async Task<ContactTotal> TotalAsync(ContactFilter filter, ContactScope scope, ContactPage page, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(page);
         if (page.NextCursor is null && page.PreviousCursor is null) return new ContactTotal(page.Items.Count, true);
-        var estimate = await EstimateAsync(filter, scope, ct);
-        return new ContactTotal(Math.Max(estimate, page.Items.Count + (page.NextCursor is null ? 0 : 1)), false);
+        var (query, _) = await FilteredAsync(filter, scope, ct);
+        var counted = await query.Select(c => c.Id).Take(ExactCountLimit + 1).CountAsync(ct);
+        if (counted <= ExactCountLimit) return new ContactTotal(counted, true);
+        return new ContactTotal(Math.Max(await EstimateAsync(query, ct), counted), false);
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "EF Core's own SQL for the query, values in parameters")]
-    private async Task<long> EstimateAsync(ContactFilter filter, ContactScope scope, CancellationToken ct)
+    private async Task<long> EstimateAsync(IQueryable<Contact> query, CancellationToken ct)
     {
-        var (query, _) = await FilteredAsync(filter, scope, ct);
         await db.Database.OpenConnectionAsync(ct);
         try
         {

@@ -1,3 +1,4 @@
+using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Tenancy;
 
 namespace PhoneCrm.Domain.Consent;
@@ -37,7 +38,7 @@ public sealed class CaptureForm : ITenantOwned
 /// A marketing consent submitted on a web form, waiting for the SMS code (double opt-in). Only the code's hash is
 /// kept; it expires, allows a few attempts and is consumed once. Phone and name are stored encrypted.
 /// </summary>
-public sealed class ConsentCodeChallenge : ITenantOwned
+public sealed class ConsentCodeChallenge : ITenantOwned, ICodeChallenge
 {
     public const int MaxAttempts = 5;
 
@@ -46,6 +47,8 @@ public sealed class ConsentCodeChallenge : ITenantOwned
     public Guid FormId { get; set; }
     public required string FormVersion { get; set; }
     public required byte[] PhoneCipher { get; set; }
+    /// <summary>The number's blind index: the per-number code limit counts by it.</summary>
+    public byte[] PhoneIndex { get; set; } = [];
     public byte[]? NameCipher { get; set; }
     public List<string> PurposeCodes { get; set; } = [];
     public Guid TextVersionId { get; set; }

@@ -258,7 +258,7 @@ public sealed class SubjectRequestSettings : ITenantOwned
 /// The self-service page's proof of the number: a 6-digit code sent by SMS; only its hash is kept. The request is
 /// created (already verified by <c>sms_code</c>) when the right code comes back; nothing exists for an unproven number.
 /// </summary>
-public sealed class SubjectRequestChallenge : ITenantOwned
+public sealed class SubjectRequestChallenge : ITenantOwned, PhoneCrm.Domain.Messaging.ICodeChallenge
 {
     public const int MaxAttempts = 5;
 

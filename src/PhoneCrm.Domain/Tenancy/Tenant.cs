@@ -15,4 +15,10 @@ public sealed class Tenant
     public string? LegalAddress { get; set; }
     /// <summary>The person answerable for the base's hygiene, named on the base-health panel (an Admin setting).</summary>
     public string? HygieneResponsible { get; set; }
+    /// <summary>Regions (ISO 3166 codes) whose mobile numbers public pages send codes to (an Admin setting; api-v1 "Capture forms").</summary>
+    public List<string> CodeRegions { get; set; } = ["RU"];
+    /// <summary>The Admin's override of <c>ConsentForms:DailyCodeBudget</c> for this tenant; null: the configured default.</summary>
+    public int? DailyCodeBudget { get; set; }
+    /// <summary>Hosts campaign links and capture-form redirects may point to (an Admin setting; a subdomain of one counts).</summary>
+    public List<string> LinkDomains { get; set; } = [];
 }

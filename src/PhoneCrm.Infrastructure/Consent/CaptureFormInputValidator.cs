@@ -22,7 +22,8 @@ public sealed class CaptureFormInputValidator : InputValidator<CaptureFormInput>
             .MaxTrimmed(CaptureForm.NameMax).WithMessage("Too long.");
         Field(x => x.ThankYouText, nameof(CaptureFormInput.ThankYouText)).Must(v => !string.IsNullOrWhiteSpace(v)).WithMessage(Required)
             .MaxTrimmed(CaptureForm.ThankYouMax).WithMessage("Too long.");
-        Field(x => x.PrivacyPolicyUrl, nameof(CaptureFormInput.PrivacyPolicyUrl)).Must(v => CaptureForms.IsWebUrl(v?.Trim())).WithMessage(WebAddress);
+        Field(x => x.PrivacyPolicyUrl, nameof(CaptureFormInput.PrivacyPolicyUrl))
+            .Must(v => string.IsNullOrWhiteSpace(v) || CaptureForms.IsWebUrl(v.Trim())).WithMessage(WebAddress);
         Field(x => x.RedirectUrl, nameof(CaptureFormInput.RedirectUrl))
             .Must(v => string.IsNullOrWhiteSpace(v) || CaptureForms.IsWebUrl(v.Trim())).WithMessage(WebAddress);
         Field(x => x.PurposeCodes, nameof(CaptureFormInput.PurposeCodes)).NotEmpty().WithMessage(Required);

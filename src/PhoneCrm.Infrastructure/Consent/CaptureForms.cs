@@ -13,7 +13,7 @@ public sealed record CaptureFormInput(string? Name, bool AskName, IReadOnlyList<
 public sealed record PublicCaptureForm(CaptureForm Form, ConsentTextVersion Text, IReadOnlyList<ConsentPurpose> Purposes);
 
 /// <summary>The Admin's capture forms.</summary>
-public sealed class CaptureForms(PhoneCrmDbContext db, ConsentPurposes purposes, TimeProvider clock)
+public sealed class CaptureForms(PhoneCrmDbContext db, ConsentPurposes purposes, PublicSafetySettings safety, TimeProvider clock)
 {
     public async Task<IReadOnlyList<CaptureForm>> ListAsync(CancellationToken ct = default) =>
         await db.CaptureForms.AsNoTracking().OrderByDescending(f => f.CreatedAt).ToListAsync(ct);
@@ -48,7 +48,7 @@ public sealed class CaptureForms(PhoneCrmDbContext db, ConsentPurposes purposes,
         var errors = CaptureFormInputValidator.Instance.Check(input);
         var name = input.Name?.Trim() ?? "";
         var thanks = input.ThankYouText?.Trim() ?? "";
-        var privacy = input.PrivacyPolicyUrl?.Trim() ?? "";
+        var privacy = input.PrivacyPolicyUrl?.Trim() ?? ""; // optional: the consent text itself names the operator
         var redirect = string.IsNullOrWhiteSpace(input.RedirectUrl) ? null : input.RedirectUrl.Trim();
 
         var codes = input.PurposeCodes.Distinct(StringComparer.Ordinal).ToList();
@@ -61,6 +61,13 @@ public sealed class CaptureForms(PhoneCrmDbContext db, ConsentPurposes purposes,
         else if (text is { PurposeCodes.Count: > 0 } && codes.Any(c => !text.PurposeCodes.Contains(c)))
         {
             errors.Add(nameof(input.TextVersionId), "This consent text does not cover every purpose offered.");
+        }
+
+        // An open redirect on our domain would lend the tenant's name to any site: only the allowed link domains.
+        if (redirect is not null && !errors.Has(nameof(input.RedirectUrl)) && new Uri(redirect).Host is var host
+            && !(await safety.GetAsync(ct)).AllowsHost(host))
+        {
+            errors.Add(nameof(input.RedirectUrl), PublicSafety.HostNotAllowed(host));
         }
 
         if (!errors.IsValid) return (null, errors);
@@ -92,6 +99,34 @@ public sealed class CaptureForms(PhoneCrmDbContext db, ConsentPurposes purposes,
         await db.SaveChangesAsync(ct);
         return (form, errors);
     }
+
+    /// <summary>
+    /// api-v1 <c>POST /capture-forms</c>: a form from the integration's few fields. No text version → the newest text that
+    /// covers every purpose; the thank-you text defaults to a plain one. Errors keyed by the API's field names.
+    /// </summary>
+    public async Task<(CaptureForm? Form, ValidationErrors Errors)> CreateFromApiAsync(string? name, IReadOnlyList<string>? purposeCodes,
+        Guid? textVersionId, string? redirectUrl, string? privacyPolicyUrl, string? thankYouText, CancellationToken ct = default)
+    {
+        var codes = purposeCodes ?? [];
+        if (textVersionId is null && codes.Count > 0)
+        {
+            textVersionId = (await db.ConsentTextVersions.AsNoTracking().OrderByDescending(v => v.CreatedAt).ToListAsync(ct))
+                .FirstOrDefault(v => v.PurposeCodes.Count == 0 || codes.All(v.PurposeCodes.Contains))?.Id;
+        }
+
+        var (form, errors) = await SaveAsync(null, new CaptureFormInput(name, false, codes, textVersionId,
+            string.IsNullOrWhiteSpace(thankYouText) ? DefaultThanks : thankYouText, redirectUrl, privacyPolicyUrl, true), ct);
+        var api = new ValidationErrors();
+        foreach (var (field, messages) in errors.ByField)
+        {
+            var key = field == nameof(CaptureFormInput.PurposeCodes) ? "purposes" : char.ToLowerInvariant(field[0]) + field[1..];
+            foreach (var message in messages) api.Add(key, message);
+        }
+
+        return (form, api);
+    }
+
+    public const string DefaultThanks = "Спасибо, ваше согласие записано.";
 
     public static bool IsWebUrl(string? value) =>
         value is { Length: > 0 and <= CaptureForm.UrlMax } && Uri.TryCreate(value, UriKind.Absolute, out var uri)

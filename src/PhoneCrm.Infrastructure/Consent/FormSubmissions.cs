@@ -3,10 +3,12 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
+using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Hygiene;
+using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Protection;
 
 namespace PhoneCrm.Infrastructure.Consent;
@@ -15,9 +17,11 @@ namespace PhoneCrm.Infrastructure.Consent;
 public sealed record FormSubmission(string? Phone, string? Name, IReadOnlyList<string> Purposes, string? Ip, string? UserAgent, string? SourceUrl);
 
 /// <summary>
-/// Errors as <see cref="SubmissionInputValidator"/> keys them; granted purposes; a challenge when marketing awaits its SMS code.
+/// Errors as <see cref="SubmissionInputValidator"/> keys them; the challenge whose SMS code grants the ticked purposes.
 /// </summary>
-public sealed record SubmissionResult(ValidationErrors Errors, IReadOnlyList<string> Granted, Guid? ChallengeId, string? MaskedPhone)
+/// <param name="RetryAfter">Set when a code limit is reached: nothing was sent, the visitor waits this long (429).</param>
+public sealed record SubmissionResult(ValidationErrors Errors, IReadOnlyList<string> Granted, Guid? ChallengeId, string? MaskedPhone,
+    TimeSpan? RetryAfter = null)
 {
     public bool IsValid => Errors.IsValid;
 }
@@ -35,8 +39,10 @@ public interface IConsentCodeSender
 }
 
 /// <summary>
-/// The public side of capture forms: validates a submission, grants the non-marketing purposes at once (web_form
-/// evidence) and holds marketing until the visitor enters the SMS code (sms_code evidence, 38-FZ double opt-in).
+/// The public side of capture forms: validates a submission and holds every ticked purpose, marketing or not, until the
+/// visitor enters the SMS code (sms_code evidence; 38-FZ double opt-in): nothing is granted for a number nobody proved.
+/// Codes obey <see cref="CodeLimits"/> (mobile numbers of the tenant's regions, 3 per number and the tenant's daily budget
+/// per 24 h) and the send policy.
 /// </summary>
 public sealed class FormSubmissions(
     PhoneCrmDbContext db,
@@ -44,6 +50,8 @@ public sealed class FormSubmissions(
     ContactService contacts,
     PiiProtector protector,
     IConsentCodeSender sender,
+    BlindIndex index,
+    PublicSafetySettings safetySettings,
     TimeProvider clock,
     ContactEngagement engagement)
 {
@@ -60,29 +68,24 @@ public sealed class FormSubmissions(
         var errors = SubmissionInputValidator.Instance.Check(new SubmissionInput(phoneInput, name, purposes, form.PurposeCodes, region));
         if (!errors.IsValid || !PhoneParser.TryParse(phoneInput, out var phone, region)) return new SubmissionResult(errors, [], null, null);
 
+        // SMS pumping: a code goes only to a mobile number of the tenant's regions, within the per-number and daily limits.
+        var safety = await safetySettings.GetAsync(ct);
+        if (!CodeLimits.MayReceiveCode(phone, safety.CodeRegions)) return new SubmissionResult(ValidationErrors.Of("phone", NoCodeForNumber), [], null, null);
         var e164 = phone.E164;
+        var phoneIndex = index.Phone(e164);
+        var now = clock.GetUtcNow();
+        var limits = new CodeLimits(CodeLimits.DefaultPerNumber, safety.DailyCodeBudget);
+        if (await CodeLimiter.RetryAfterAsync(db.ConsentCodeChallenges, phoneIndex, limits, now, ct) is { } wait)
+            return new SubmissionResult(errors, [], null, null, wait);
+
+        // Nothing is granted for a number nobody proved: every ticked purpose waits for the code.
         var sourceUrl = input.SourceUrl is { Length: <= CaptureForm.UrlMax } u ? u : null;
         var userAgent = input.UserAgent is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null;
-        var granted = new List<string>();
-        Guid? contactId = null;
-        foreach (var purpose in purposes.Where(p => p != ConsentTerms.Marketing))
-        {
-            var result = await ledger.GrantAsync(new GrantInput(e164, purpose, "sms", "consent", form.TextVersionId,
-                new ConsentEvidence("web_form", Ip: input.Ip, UserAgent: userAgent, SourceUrl: sourceUrl, FormVersion: form.FormVersion)), ct);
-            if (!result.IsValid) return new SubmissionResult(LedgerRefusal(result.Errors), granted, null, null);
-            granted.Add(purpose);
-            contactId = result.Record!.ContactId;
-        }
-
-        if (contactId is not null && !string.IsNullOrEmpty(name)) await SetNameAsync(e164, name, ct);
-        if (!purposes.Contains(ConsentTerms.Marketing)) return new SubmissionResult(errors, granted, null, PhoneMasking.Mask(e164));
-
-        var now = clock.GetUtcNow();
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var challenge = new ConsentCodeChallenge
         {
-            FormId = form.Id, FormVersion = form.FormVersion, PhoneCipher = protector.Encrypt(e164, PhoneContext)!,
-            NameCipher = string.IsNullOrEmpty(name) ? null : protector.Encrypt(name, NameContext), PurposeCodes = [ConsentTerms.Marketing],
+            FormId = form.Id, FormVersion = form.FormVersion, PhoneCipher = protector.Encrypt(e164, PhoneContext)!, PhoneIndex = phoneIndex,
+            NameCipher = string.IsNullOrEmpty(name) ? null : protector.Encrypt(name, NameContext), PurposeCodes = purposes,
             TextVersionId = form.TextVersionId, Ip = input.Ip, UserAgent = userAgent, SourceUrl = sourceUrl, CodeHash = [],
             CreatedAt = now, ExpiresAt = now + CodeLifetime,
         };
@@ -90,20 +93,16 @@ public sealed class FormSubmissions(
         db.ConsentCodeChallenges.Add(challenge);
         await db.SaveChangesAsync(ct);
 
+        var contactId = await db.Contacts.AsNoTracking().Where(c => c.PhoneIndex == phoneIndex).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(ct);
         var text = await db.ConsentTextVersions.AsNoTracking().Where(v => v.Id == form.TextVersionId).Select(v => v.OperatorName).SingleAsync(ct);
         challenge.SmsMessageId = await sender.SendAsync(contactId, e164,
-            $"{Shorten(text, 40)}: код подтверждения согласия на рекламные SMS {code}. Никому его не сообщайте.", $"consent-code:{challenge.Id:N}", ct);
+            $"{Shorten(text, 40)}: код подтверждения согласия {code}. Никому его не сообщайте.", $"consent-code:{challenge.Id:N}", ct);
         await db.SaveChangesAsync(ct);
-        return new SubmissionResult(errors, granted, challenge.Id, PhoneMasking.Mask(e164));
+        return new SubmissionResult(errors, [], challenge.Id, PhoneMasking.Mask(e164));
     }
 
-    /// <summary>The ledger's refusal in the visitor's terms: a phone it refuses is "not a phone", anything else "check the form".</summary>
-    private static ValidationErrors LedgerRefusal(ValidationErrors ledger)
-    {
-        var errors = new ValidationErrors();
-        foreach (var field in ledger.ByField.Keys) errors.Add(field, field == "phone" ? SubmissionInputValidator.NotAPhone : "Check the form.");
-        return errors;
-    }
+    /// <summary>The phone error for a number that gets no code (not mobile, or outside the tenant's regions).</summary>
+    public const string NoCodeForNumber = "We can send the confirmation code only to a mobile number of our region. Enter another number.";
 
     /// <summary>
     /// Checks the code; only a right, unexpired, unused code within the attempt limit grants. Consumption is one

@@ -18,6 +18,8 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         b.Property(t => t.LegalName).HasMaxLength(500);
         b.Property(t => t.LegalAddress).HasMaxLength(500);
         b.Property(t => t.HygieneResponsible).HasMaxLength(200);
+        b.Property(t => t.CodeRegions).HasColumnType("text[]").HasDefaultValueSql("'{RU}'::text[]");
+        b.Property(t => t.LinkDomains).HasColumnType("text[]").HasDefaultValueSql("'{}'::text[]");
     }
 }
 

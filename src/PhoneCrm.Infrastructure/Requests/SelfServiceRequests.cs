@@ -29,8 +29,8 @@ public sealed record SelfServiceConfirm(CodeOutcome Outcome, int AttemptsLeft, S
 /// code by SMS; the right code creates the request already verified by <c>sms_code</c>. Nothing is created for an unproven
 /// number. The protections are those of the capture forms: at most <c>Requests:SelfService:CodesPerNumber</c> (3) codes per
 /// number in 24 h and <c>Requests:SelfService:DailyCodeBudget</c> (300) per tenant in 24 h (beyond either: a wait, nothing
-/// sent), the send policy (a number erased, suppressed for everything or unable to take SMS gets no code), only mobile
-/// numbers, and the per-IP limit of the public pages (in the web layer). Only a hash of the code is kept; it lives
+/// sent) by the one rule <see cref="CodeLimits"/>, the send policy (a number erased, suppressed for everything or unable to
+/// take SMS gets no code), only mobile numbers of the tenant's code regions, and the per-IP limit of the public pages (in the web layer). Only a hash of the code is kept; it lives
 /// 10 minutes, allows 5 attempts and is consumed by one conditional UPDATE.
 /// </summary>
 public sealed class SelfServiceRequests(
@@ -44,10 +44,10 @@ public sealed class SelfServiceRequests(
     RequestNotices notices,
     AuditActor actor,
     IConfiguration config,
+    PublicSafetySettings safetySettings,
     TimeProvider clock)
 {
     public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
-    public static readonly TimeSpan LimitWindow = TimeSpan.FromHours(24);
     public const string NotAMobile = "Enter a mobile number: the code comes by SMS.";
     public const string ActorName = "self-service";
 
@@ -69,20 +69,15 @@ public sealed class SelfServiceRequests(
         if (string.IsNullOrWhiteSpace(input.Phone) && !errors.Has("phone")) errors.Add("phone", "Enter your phone number.");
         if (!errors.IsValid) return new SelfServiceStart(errors, null, null, null);
         var phone = PhoneParser.Parse(input.Phone, region).Phone!;
-        if (phone.Type is not (PhoneTypes.Mobile or PhoneTypes.FixedLineOrMobile))
-            return new SelfServiceStart(ValidationErrors.Of("phone", NotAMobile), null, null, null);
+        var safety = await safetySettings.GetAsync(ct);
+        if (!CodeLimits.MayReceiveCode(phone, safety.CodeRegions)) return new SelfServiceStart(ValidationErrors.Of("phone", NotAMobile), null, null, null);
 
         var now = clock.GetUtcNow();
         var phoneIndex = index.Phone(phone.E164);
-        var since = now - LimitWindow;
-        var perNumber = await db.SubjectRequestChallenges.AsNoTracking().Where(c => c.PhoneIndex == phoneIndex && c.CreatedAt > since)
-            .OrderBy(c => c.CreatedAt).Select(c => c.CreatedAt).ToListAsync(ct);
-        if (perNumber.Count >= config.GetValue("Requests:SelfService:CodesPerNumber", 3))
-            return new SelfServiceStart(new ValidationErrors(), perNumber[0] + LimitWindow - now, null, null);
-        var oldestToday = await db.SubjectRequestChallenges.AsNoTracking().Where(c => c.CreatedAt > since)
-            .OrderByDescending(c => c.CreatedAt).Skip(config.GetValue("Requests:SelfService:DailyCodeBudget", 300) - 1)
-            .Select(c => (DateTimeOffset?)c.CreatedAt).FirstOrDefaultAsync(ct);
-        if (oldestToday is { } oldest) return new SelfServiceStart(new ValidationErrors(), oldest + LimitWindow - now, null, null);
+        var limits = new CodeLimits(config.GetValue("Requests:SelfService:CodesPerNumber", CodeLimits.DefaultPerNumber),
+            config.GetValue("Requests:SelfService:DailyCodeBudget", CodeLimits.DefaultDailyBudget));
+        if (await CodeLimiter.RetryAfterAsync(db.SubjectRequestChallenges, phoneIndex, limits, now, ct) is { } wait)
+            return new SelfServiceStart(new ValidationErrors(), wait, null, null);
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
         var challenge = new SubjectRequestChallenge

@@ -68,7 +68,8 @@ public sealed class CaptureFormFlowTests(BrowserFixture app)
         await Assertions.Expect(evidence.First).ToContainTextAsync("Код из SMS");
         await Assertions.Expect(evidence.First).ToContainTextAsync("https://shop.example/landing");
         await Assertions.Expect(evidence.First).ToContainTextAsync($"{form.Key}@v1");
-        await Assertions.Expect(evidence.Nth(1)).ToContainTextAsync("Веб-форма");
+        // Nothing is granted before the code: every ticked purpose is proven by it (issue 12 item 4).
+        await Assertions.Expect(evidence.Nth(1)).ToContainTextAsync("Код из SMS");
         await BrowserFixture.ScreenshotAsync(page, "form-05-card-evidence");
 
         var proofPage = await page.Context.RunAndWaitForPageAsync(() => page.Locator("#consent-proof-html").ClickAsync());

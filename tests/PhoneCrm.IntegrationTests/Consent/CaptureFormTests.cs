@@ -38,13 +38,9 @@ public sealed partial class CaptureFormTests(AppFixture app)
         Assert.Contains("Спасибо, ваш номер принят", html);
         Assert.Contains("+7 (916) ***-**-67", html);
 
-        var record = await tenant.WithDbAsync(db => db.ConsentRecords.SingleAsync());
-        Assert.Equal(("surveys", "web_form", ip, "Mozilla/5.0 (capture test)"), (record.Purpose, record.Method, record.Ip, record.UserAgent));
-        Assert.Equal("https://shop.example/landing", record.SourceUrl);
-        Assert.Equal($"{form.Key}@v1", record.FormVersion);
-        Assert.Equal(form.TextVersionId, record.TextVersionId);
-        Assert.NotNull(record.TextHash);
-        Assert.False(await tenant.WithDbAsync(db => db.ConsentStates.AnyAsync(s => s.Purpose == "marketing")));
+        // Nothing is granted for a number nobody proved: surveys waits for the code like marketing (issue 12 item 4).
+        Assert.Equal(0, await tenant.WithDbAsync(db => db.ConsentRecords.CountAsync()));
+        Assert.Equal(0, await tenant.WithDbAsync(db => db.Contacts.CountAsync()));
 
         var challenge = ChallengeOf(html);
         var code = await CodeAsync(tenant);
@@ -59,6 +55,12 @@ public sealed partial class CaptureFormTests(AppFixture app)
         Assert.Equal(("grant", "sms_code", "consent", ip), (marketing.Action, marketing.Method, marketing.LegalBasis, marketing.Ip));
         Assert.Equal($"{form.Key}@v1", marketing.FormVersion);
         Assert.Equal("active", (await tenant.WithDbAsync(db => db.ConsentStates.SingleAsync(s => s.Purpose == "marketing"))).Status);
+        var record = await tenant.WithDbAsync(db => db.ConsentRecords.SingleAsync(r => r.Purpose == "surveys"));
+        Assert.Equal(("sms_code", ip, "Mozilla/5.0 (capture test)"), (record.Method, record.Ip, record.UserAgent));
+        Assert.Equal("https://shop.example/landing", record.SourceUrl);
+        Assert.Equal($"{form.Key}@v1", record.FormVersion);
+        Assert.Equal(form.TextVersionId, record.TextVersionId);
+        Assert.NotNull(record.TextHash);
 
         var replay = await visitor.PostAsync(Url(tenant, form) + "/confirm", Form(("challenge", challenge), ("code", code)));
         Assert.Equal(HttpStatusCode.Gone, replay.StatusCode);
@@ -166,7 +168,7 @@ public sealed partial class CaptureFormTests(AppFixture app)
         Assert.NotEmpty(limited);
         Assert.All(limited, r => Assert.True(r.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After in seconds"));
         Assert.Contains("ничего не записано", await limited[0].Content.ReadAsStringAsync());
-        Assert.Equal(accepted, await tenant.WithDbAsync(db => db.ConsentRecords.CountAsync()));
+        Assert.Equal(accepted, await tenant.WithDbAsync(db => db.ConsentCodeChallenges.CountAsync()));
 
         using var other = Visitor(out _);
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync(Url(tenant, form))).StatusCode);

@@ -37,6 +37,9 @@ internal sealed class ConsentCodeChallengeConfiguration : IEntityTypeConfigurati
         b.Property(c => c.UserAgent).HasMaxLength(512);
         b.Property(c => c.SourceUrl).HasMaxLength(2048);
         b.HasIndex(c => new { c.TenantId, c.ExpiresAt });
+        // The per-number and per-tenant code limits count challenges by number and by day.
+        b.HasIndex(c => new { c.TenantId, c.PhoneIndex, c.CreatedAt });
+        b.HasIndex(c => new { c.TenantId, c.CreatedAt });
         b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<CaptureForm>().WithMany().HasForeignKey(c => new { c.TenantId, c.FormId }).OnDelete(DeleteBehavior.Cascade);
     }

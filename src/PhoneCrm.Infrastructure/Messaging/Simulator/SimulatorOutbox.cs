@@ -8,7 +8,7 @@ namespace PhoneCrm.Infrastructure.Messaging.Simulator;
 
 /// <summary>One message the simulator accepted, with our message's status (api-v1 <c>/sms/outbox</c>).</summary>
 public sealed record SimulatorOutboxItem(Guid MessageId, string ProviderMessageId, string Phone, string Text, int Segments,
-    DateTimeOffset SentAt, string Status, Guid? CampaignId);
+    DateTimeOffset SentAt, string Status, Guid? CampaignId, string? Kind);
 
 public sealed record SimulatorOutboxPage(IReadOnlyList<SimulatorOutboxItem> Items, string? NextCursor);
 
@@ -23,11 +23,11 @@ public sealed class SimulatorOutbox(PhoneCrmDbContext db, PiiProtector protector
             join m in db.SmsMessages.AsNoTracking() on s.MessageId equals m.Id into joined
             from m in joined.DefaultIfEmpty()
             orderby s.ProviderMessageId descending
-            select new { s, Status = m == null ? null : m.Status, CampaignId = m == null ? null : m.CampaignId, SentAt = m == null ? null : m.SentAt })
+            select new { s, Status = m == null ? null : m.Status, CampaignId = m == null ? null : m.CampaignId, Kind = m == null ? null : m.Kind, SentAt = m == null ? null : m.SentAt })
             .Take(Math.Clamp(limit, 1, 1000)).ToListAsync(ct);
         return rows.Select(x => new SimulatorOutboxItem(x.s.MessageId, x.s.ProviderMessageId,
             protector.Decrypt(x.s.PhoneCipher, SmsPii.SimulatorPhone)!, protector.Decrypt(x.s.TextCipher, SmsPii.SimulatorText)!,
-            x.s.Segments, x.SentAt ?? x.s.AcceptedAt, x.Status ?? SmsStatus.Sent, x.CampaignId)).ToList();
+            x.s.Segments, x.SentAt ?? x.s.AcceptedAt, x.Status ?? SmsStatus.Sent, x.CampaignId, x.Kind)).ToList();
     }
 
     /// <param name="phone">Any format; a value that is not a phone number matches nothing.</param>
@@ -49,7 +49,7 @@ public sealed class SimulatorOutbox(PhoneCrmDbContext db, PiiProtector protector
             from s in sims
             join m in db.SmsMessages.AsNoTracking() on s.MessageId equals m.Id into joined
             from m in joined.DefaultIfEmpty()
-            select new { s, Status = m == null ? null : m.Status, CampaignId = m == null ? null : m.CampaignId, SentAt = m == null ? null : m.SentAt };
+            select new { s, Status = m == null ? null : m.Status, CampaignId = m == null ? null : m.CampaignId, Kind = m == null ? null : m.Kind, SentAt = m == null ? null : m.SentAt };
         if (campaignId is { } c) query = query.Where(x => x.CampaignId == c);
         var rows = await query.OrderBy(x => x.s.ProviderMessageId).Take(limit + 1).ToListAsync(ct);
         string? next = null;
@@ -61,7 +61,7 @@ public sealed class SimulatorOutbox(PhoneCrmDbContext db, PiiProtector protector
 
         var items = rows.Select(x => new SimulatorOutboxItem(x.s.MessageId, x.s.ProviderMessageId,
             protector.Decrypt(x.s.PhoneCipher, SmsPii.SimulatorPhone)!, protector.Decrypt(x.s.TextCipher, SmsPii.SimulatorText)!,
-            x.s.Segments, x.SentAt ?? x.s.AcceptedAt, x.Status ?? SmsStatus.Sent, x.CampaignId)).ToList();
+            x.s.Segments, x.SentAt ?? x.s.AcceptedAt, x.Status ?? SmsStatus.Sent, x.CampaignId, x.Kind)).ToList();
         return new SimulatorOutboxPage(items, next);
     }
 }

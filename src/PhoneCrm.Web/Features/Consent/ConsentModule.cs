@@ -15,6 +15,7 @@ public static class ConsentModule
         services.AddScoped<MessageProofPdf>();
         services.AddScoped<CampaignProofArchive>();
         services.AddScoped<CaptureForms>();
+        services.AddScoped<PublicSafetySettings>();
         services.AddScoped<FormSubmissions>();
         services.AddScoped<IConsentCodeSender, OutboxConsentCodeSender>();
         services.AddScoped<PreferenceLinks>();

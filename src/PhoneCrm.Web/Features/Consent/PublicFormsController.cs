@@ -11,7 +11,7 @@ namespace PhoneCrm.Web.Features.Consent;
 /// <summary>
 /// The hosted capture form (anonymous): <c>/f/{tenantId}/{key}</c>. No antiforgery token, because the page also
 /// lives in an iframe on the tenant's site where our cookies are third-party; nothing here acts for a signed-in
-/// user. Rate-limited per IP; a filled honeypot is refused; evidence (IP, user agent, page, text and form version,
+/// user. Rate-limited per IP (IPv6 by /64); codes are limited per number and per tenant (429); a filled honeypot is refused; evidence (IP, user agent, page, text and form version,
 /// time) is taken on the server.
 /// </summary>
 [AllowAnonymous, IgnoreAntiforgeryToken, EnableRateLimiting(PublicFormLimits.Policy)]
@@ -79,6 +79,12 @@ public sealed class PublicFormsController(
         if (!result.IsValid)
         {
             return Again(t.Messages(result.Errors));
+        }
+
+        if (result.RetryAfter is { } wait)
+        {
+            var errors = new Dictionary<string, string> { ["form"] = PublicFormLimits.CodeLimitReached(Response, wait, t) };
+            return View("Form", new PageModel(tenantId, form, text, options, input, errors, src));
         }
 
         if (result.ChallengeId is { } challenge)

@@ -42,6 +42,7 @@ public static class NavItems
         new("SMS provider", "/settings/sms", Permission.SettingsManage, Settings),
         new("Working-day calendar", "/settings/calendar", Permission.SettingsManage, Settings),
         new("Operator details", "/settings/operator", Permission.SettingsManage, Settings),
+        new("Public forms and links", "/settings/public", Permission.SettingsManage, Settings),
         new("Jobs", "/jobs", Permission.JobsDashboard, Settings),
     ];
 

@@ -44,7 +44,7 @@ public sealed class SmsApiController(SmsStatusUpdater statuses, SmsProviderResol
     public sealed record StatusResponse(string ProviderMessageId, string Status);
 
     public sealed record OutboxItem(Guid MessageId, string ProviderMessageId, string Phone, string Text, int Segments, DateTime SentAt,
-        string Status, Guid? CampaignId);
+        string Status, Guid? CampaignId, string? Kind);
 
     public sealed record OutboxResponse(IReadOnlyList<OutboxItem> Items, string? NextCursor);
 
@@ -104,6 +104,6 @@ public sealed class SmsApiController(SmsStatusUpdater statuses, SmsProviderResol
         await audit.WriteAsync(AuditActions.Read, "sms_simulator_message", null,
             $"api outbox; campaign={campaignId}; byPhone={!string.IsNullOrWhiteSpace(phone)}; count={page.Items.Count}", ct);
         return Ok(new OutboxResponse(page.Items.Select(i => new OutboxItem(i.MessageId, i.ProviderMessageId, i.Phone, i.Text, i.Segments,
-            i.SentAt.UtcDateTime, i.Status, i.CampaignId)).ToList(), page.NextCursor));
+            i.SentAt.UtcDateTime, i.Status, i.CampaignId, i.Kind)).ToList(), page.NextCursor));
     }
 }

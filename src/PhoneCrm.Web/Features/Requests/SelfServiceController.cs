@@ -59,13 +59,8 @@ public sealed class SelfServiceController(SelfServiceRequests selfService, IStri
             HttpContext.Connection.RemoteIpAddress?.ToString(), ct);
         if (started.RetryAfter is { } wait)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return Again(StatusCodes.Status429TooManyRequests, new()
-            {
-                ["form"] = string.Format(CultureInfo.CurrentCulture, t["Too many codes were requested. Try again in {0} minutes; nothing was sent."],
-                    Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))),
-            });
+            var errors = new Dictionary<string, string> { ["form"] = PublicFormLimits.CodeLimitReached(Response, wait, t) };
+            return View("Form", new PageModel(tenantId, name, input, errors));
         }
 
         if (started.ChallengeId is not { } challenge)

@@ -442,6 +442,11 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("phone_cipher");
 
+                    b.Property<byte[]>("PhoneIndex")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_index");
+
                     b.PrimitiveCollection<List<string>>("PurposeCodes")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -468,11 +473,17 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_consent_code_challenges");
 
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_consent_code_challenges_tenant_id_created_at");
+
                     b.HasIndex("TenantId", "ExpiresAt")
                         .HasDatabaseName("ix_consent_code_challenges_tenant_id_expires_at");
 
                     b.HasIndex("TenantId", "FormId")
                         .HasDatabaseName("ix_consent_code_challenges_tenant_id_form_id");
+
+                    b.HasIndex("TenantId", "PhoneIndex", "CreatedAt")
+                        .HasDatabaseName("ix_consent_code_challenges_tenant_id_phone_index_created_at");
 
                     b.ToTable("consent_code_challenges", (string)null);
                 });
@@ -3275,9 +3286,20 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.PrimitiveCollection<List<string>>("CodeRegions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("code_regions")
+                        .HasDefaultValueSql("'{RU}'::text[]");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<int?>("DailyCodeBudget")
+                        .HasColumnType("integer")
+                        .HasColumnName("daily_code_budget");
 
                     b.Property<string>("DefaultRegion")
                         .IsRequired()
@@ -3299,6 +3321,13 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("legal_name");
+
+                    b.PrimitiveCollection<List<string>>("LinkDomains")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("link_domains")
+                        .HasDefaultValueSql("'{}'::text[]");
 
                     b.Property<string>("Name")
                         .IsRequired()

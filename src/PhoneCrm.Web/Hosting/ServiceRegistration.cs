@@ -62,6 +62,7 @@ public static class ServiceRegistration
             .AddMessagingModule(config, jobServer)
             .AddRequestsModule()
             .AddHygieneModule();
+        services.AddRateLimits(config);
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.
         services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));
         services.AddSingleton(sp => new DatabaseMigrator(connectionString, sp.GetRequiredService<ILogger<DatabaseMigrator>>()));

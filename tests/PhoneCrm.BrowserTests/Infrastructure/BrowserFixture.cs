@@ -55,6 +55,9 @@ public sealed class BrowserFixture : AppFixture
         {
             ["App:PublicBaseUrl"] = $"http://127.0.0.1:{port}",
             ["RateLimits:PublicForms:PermitLimit"] = "1000",
+            // Likewise every sign-in and short-link click of the suite comes from that one address.
+            ["RateLimits:SignIn:PermitLimit"] = "1000",
+            ["RateLimits:Links:PermitLimit"] = "1000",
         });
         factory.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, port));
         return factory;

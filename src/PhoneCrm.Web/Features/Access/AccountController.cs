@@ -3,9 +3,11 @@ using System.Text;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Infrastructure.Access;
+using PhoneCrm.Web.Hosting;
 using QRCoder;
 
 namespace PhoneCrm.Web.Features.Access;
@@ -26,6 +28,8 @@ public sealed class AccountController(
         public string? ReturnUrl { get; set; }
     }
 
+    public const string WrongSignIn = "Wrong email or password, or sign-in is temporarily locked after too many failed attempts.";
+
     [HttpGet("login"), AllowAnonymous]
     public IActionResult Login(string? returnUrl, bool deactivated = false)
     {
@@ -33,7 +37,7 @@ public sealed class AccountController(
         return View(new LoginForm { ReturnUrl = returnUrl });
     }
 
-    [HttpPost("login"), AllowAnonymous]
+    [HttpPost("login"), AllowAnonymous, EnableRateLimiting(RateLimits.SignIn)]
     public async Task<IActionResult> Login(LoginForm form)
     {
         if (!ModelState.IsValid) return View(form);
@@ -52,9 +56,9 @@ public sealed class AccountController(
                 : LocalRedirect(SafeReturnUrl(form.ReturnUrl));
         }
 
-        ModelState.AddModelError("", result.IsLockedOut
-            ? t["Too many failed attempts. The account is locked for a while; try again later or ask your administrator."]
-            : t["Wrong email or password."]);
+        // One message whatever the cause (unknown account, wrong password, locked): the page must not confirm that an
+        // account exists or that a guess hit a locked one.
+        ModelState.AddModelError("", t[WrongSignIn]);
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         return View(form);
     }
@@ -73,7 +77,7 @@ public sealed class AccountController(
             ? RedirectToAction(nameof(Login))
             : View(new TwoFactorForm { ReturnUrl = returnUrl });
 
-    [HttpPost("login-2fa"), AllowAnonymous]
+    [HttpPost("login-2fa"), AllowAnonymous, EnableRateLimiting(RateLimits.SignIn)]
     public async Task<IActionResult> LoginTwoFactor(TwoFactorForm form)
     {
         var user = await signIn.GetTwoFactorAuthenticationUserAsync();
@@ -174,7 +178,7 @@ public sealed class AccountController(
     [HttpGet("change-password"), RequirePermission(Permission.OwnAccount)]
     public IActionResult ChangePassword() => View(new ChangePasswordForm());
 
-    [HttpPost("change-password"), RequirePermission(Permission.OwnAccount)]
+    [HttpPost("change-password"), RequirePermission(Permission.OwnAccount), EnableRateLimiting(RateLimits.SignIn)]
     public async Task<IActionResult> ChangePassword(ChangePasswordForm form)
     {
         if (!ModelState.IsValid) return View(form);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using PhoneCrm.Domain.Validation;
 
 namespace PhoneCrm.Web.Hosting.Api;
@@ -7,6 +8,7 @@ namespace PhoneCrm.Web.Hosting.Api;
 [ApiController]
 [Route("api/v1")]
 [IgnoreAntiforgeryToken]
+[EnableRateLimiting(RateLimits.Api)]
 [Produces("application/json")]
 public abstract class ApiV1Controller : ControllerBase
 {

@@ -37,12 +37,16 @@ public sealed class PublicSafetySettings(PhoneCrmDbContext db, IConfiguration co
 
     public int DefaultBudget => config.GetValue(BudgetKey, CodeLimits.DefaultDailyBudget);
 
+    /// <summary>The installation's link domains for a tenant whose Admin has set none (<c>Links:DefaultAllowedDomains</c>, comma-separated; none by default).</summary>
+    public IReadOnlyList<string> DefaultLinkDomains => Split(config["Links:DefaultAllowedDomains"]).Select(d => d.ToLowerInvariant()).ToList();
+
     public async Task<PublicSafety> GetAsync(CancellationToken ct = default)
     {
         var tenantId = db.Tenant.RequireTenant();
         var row = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId)
             .Select(t => new { t.CodeRegions, t.DailyCodeBudget, t.LinkDomains }).SingleAsync(ct);
-        return new PublicSafety(row.CodeRegions, row.DailyCodeBudget, row.DailyCodeBudget ?? DefaultBudget, row.LinkDomains);
+        return new PublicSafety(row.CodeRegions, row.DailyCodeBudget, row.DailyCodeBudget ?? DefaultBudget,
+            row.LinkDomains.Count > 0 ? row.LinkDomains : DefaultLinkDomains);
     }
 
     /// <summary>Capture-form codes made in the last 24 hours against the tenant's budget (the dashboard's alert).</summary>

@@ -202,6 +202,9 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
     {
         if (await db.Campaigns.AnyAsync(ct)) return;
         var tenantId = db.Tenant.RequireTenant();
+        // The shop's own site is where its campaign links may lead (issue 12 item 10).
+        await db.Tenants.Where(t => t.Id == tenantId && t.LinkDomains.Count == 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.LinkDomains, new List<string> { "sad-ogorod.example" }), ct);
         var now = DateTimeOffset.UtcNow;
         var begin = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-5).AddHours(7); // 10:00 Moscow
         var finish = begin.AddMinutes(14);

@@ -23,6 +23,8 @@ public class PhoneCrmFactory : WebApplicationFactory<Program>
             ["Jobs:WorkerCount"] = "2",
             // A throwaway PII key file per test app, never the machine's default one.
             ["Protection:KeyFile"] = KeyFile,
+            // The shop every test's campaign links point to (a tenant's Admin setting; issue 12 item 10).
+            ["Links:DefaultAllowedDomains"] = "shop.example",
         };
     }
 

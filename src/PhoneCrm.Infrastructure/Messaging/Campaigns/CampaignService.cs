@@ -43,6 +43,7 @@ public sealed class CampaignService(
     PhoneCrmDbContext db,
     SegmentService segments,
     ConsentPurposes purposes,
+    ShortLinks links,
     CampaignPlanner planner,
     ICampaignScheduler scheduler,
     TimeProvider clock)
@@ -93,6 +94,9 @@ public sealed class CampaignService(
         if (!errors.Has("purpose") && await purposes.FindAsync(input.Purpose!.Trim(), ct) is null) errors.Add("purpose", CampaignInputValidator.PurposeMessage);
         // A minute already begun is not "in the past" yet: the form's time has no seconds.
         if (input.SendAt is { } due && due.AddMinutes(1) <= clock.GetUtcNow()) errors.Add("sendAt", SendTimeInThePast);
+        if (!errors.Has("text") && await links.DisallowedHostAsync(input.Text, ct) is { } host) errors.Add("text", PublicSafety.HostNotAllowed(host));
+        if (!errors.Has("abTest.variantB") && await links.DisallowedHostAsync(input.AbTest?.VariantB, ct) is { } hostB)
+            errors.Add("abTest.variantB", PublicSafety.HostNotAllowed(hostB));
         return errors;
     }
 

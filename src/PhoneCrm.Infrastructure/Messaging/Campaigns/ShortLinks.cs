@@ -22,7 +22,8 @@ namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 /// link is followed — so a short link in an old SMS never outlives its token, and no token sits in the database. Its
 /// clicks are not the campaign's clicks (an opt-out is no interest in the offer).</para>
 /// </summary>
-public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration config, PreferenceLinks preferences, ContactEngagement engagement)
+public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration config, PreferenceLinks preferences, ContactEngagement engagement,
+    PublicSafetySettings safety)
 {
     public const int MaxCodeLength = 16;
 
@@ -86,8 +87,9 @@ public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration conf
         ArgumentNullException.ThrowIfNull(campaign);
         ArgumentNullException.ThrowIfNull(recipients);
         var result = new Dictionary<Guid, Dictionary<string, string>>();
-        var urlsA = UrlsOf(campaign.Text);
-        var urlsB = campaign.VariantB is null ? [] : UrlsOf(campaign.VariantB);
+        var allowed = await safety.GetAsync(ct);
+        var urlsA = Shortenable(UrlsOf(campaign.Text), allowed);
+        var urlsB = campaign.VariantB is null ? [] : Shortenable(UrlsOf(campaign.VariantB), allowed);
         if (urlsA.Count == 0 && urlsB.Count == 0) return result;
 
         var codes = new List<string>();
@@ -127,7 +129,7 @@ public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration conf
     /// </summary>
     public async Task<Dictionary<string, string>> CreateForRunAsync(Guid runId, Guid contactId, string renderedText, CancellationToken ct)
     {
-        var urls = UrlsOf(renderedText);
+        var urls = Shortenable(UrlsOf(renderedText), await safety.GetAsync(ct));
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (urls.Count == 0) return result;
         await db.Database.OpenConnectionAsync(ct);
@@ -183,6 +185,23 @@ public sealed partial class ShortLinks(PhoneCrmDbContext db, IConfiguration conf
         insert.Parameters.Add(Sql.ArrayOf("urls", urls));
         await insert.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>
+    /// The first host of <paramref name="text"/>'s links outside the tenant's allowed link domains, or null: our short
+    /// links must never become a redirector to any site a text names (issue 12 item 10).
+    /// </summary>
+    public async Task<string?> DisallowedHostAsync(string? text, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        var hosts = Url().Matches(text).Select(m => Uri.TryCreate(m.Value, UriKind.Absolute, out var u) ? u.Host : m.Value).Distinct().ToList();
+        if (hosts.Count == 0) return null;
+        var allowed = await safety.GetAsync(ct);
+        return hosts.FirstOrDefault(h => !allowed.AllowsHost(h));
+    }
+
+    /// <summary>Only links to the allowed link domains (and the preferences link) get a short link; any other stays as written.</summary>
+    private static List<string> Shortenable(List<string> urls, PublicSafety allowed) =>
+        urls.Where(u => u == PreferencesUrl || (Uri.TryCreate(u, UriKind.Absolute, out var uri) && allowed.AllowsHost(uri.Host))).ToList();
 
     /// <summary>The distinct URLs of a text, and the preferences marker when the text has <c>{{unsubscribeLink}}</c> (a template) or its marker (rendered).</summary>
     private static List<string> UrlsOf(string text)

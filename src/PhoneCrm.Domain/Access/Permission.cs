@@ -42,7 +42,13 @@ public enum Permission
     UsersManage,
     ApiKeysManage,
     SettingsManage,
-    JobsDashboard,
+    /// <summary>See this tenant's job runs and health, read-only (the tenant's SystemOperator; never other tenants' jobs).</summary>
+    JobRunsView,
+    /// <summary>
+    /// Run the installation: the Hangfire dashboard, PII key rotation, the tenants list. Held by platform operators only —
+    /// no tenant role and no API scope grants it (<c>PlatformOperatorPermissions</c>).
+    /// </summary>
+    PlatformOperations,
     /// <summary>Any valid API key may ask who it is.</summary>
     ApiIdentity,
 }

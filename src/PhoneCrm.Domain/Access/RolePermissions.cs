@@ -11,7 +11,7 @@ public static class RolePermissions
             Permission.ContactsImport, Permission.ContactsExport, Permission.ConsentRead, Permission.ConsentWrite,
             Permission.ConsentManage, Permission.EventsWrite, Permission.SegmentsRead, Permission.SegmentsWrite,
             Permission.CampaignsRead, Permission.CampaignsWrite, Permission.AnalyticsRead, Permission.RequestsView, Permission.RequestsManage,
-            Permission.BreachesManage, Permission.RetentionView, Permission.DestructionActsRead, Permission.HygieneManage, Permission.UsersManage, Permission.ApiKeysManage, Permission.SettingsManage, Permission.JobsDashboard,
+            Permission.BreachesManage, Permission.RetentionView, Permission.DestructionActsRead, Permission.HygieneManage, Permission.UsersManage, Permission.ApiKeysManage, Permission.SettingsManage, Permission.JobRunsView,
         ],
         [Role.Marketer] =
         [
@@ -39,10 +39,16 @@ public static class RolePermissions
             Permission.BreachesManage, Permission.RetentionView, Permission.DestructionActsRead, Permission.HygieneManage,
         ],
         // Technical only: no customer content at all.
-        [Role.SystemOperator] = [Permission.OwnAccount, Permission.DashboardView, Permission.JobsDashboard],
+        [Role.SystemOperator] = [Permission.OwnAccount, Permission.DashboardView, Permission.JobRunsView],
     };
 
     public static bool Allows(Role role, Permission permission) => _matrix[role].Contains(permission);
+
+    /// <summary>
+    /// What a platform operator (an account outside every tenant) holds: their own account and the platform pages —
+    /// nothing of any tenant, so no tenant data is ever in reach of the installation's staff.
+    /// </summary>
+    public static bool PlatformOperatorAllows(Permission permission) => permission is Permission.OwnAccount or Permission.PlatformOperations;
 
     public static bool AllowsAny(IEnumerable<Role> roles, Permission permission) => roles.Any(r => Allows(r, permission));
 }

@@ -21,4 +21,6 @@ public sealed class Tenant
     public int? DailyCodeBudget { get; set; }
     /// <summary>Hosts campaign links and capture-form redirects may point to (an Admin setting; a subdomain of one counts).</summary>
     public List<string> LinkDomains { get; set; } = [];
+    /// <summary>Set by a platform operator: the tenant's people cannot sign in and its API keys are refused until resumed.</summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
 }

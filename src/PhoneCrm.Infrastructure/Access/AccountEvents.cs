@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Logging;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Database;
@@ -7,9 +8,10 @@ namespace PhoneCrm.Infrastructure.Access;
 
 /// <summary>
 /// A person's sign-in, second-factor and password events as the audit log records them. Before sign-in there is no
-/// tenant yet: such events go under the person's first active tenant.
+/// tenant yet: such events go under the person's first active tenant. A platform operator belongs to no tenant, and no
+/// tenant's log is the place for their account: their events go to the application log (a security warning).
 /// </summary>
-public sealed class AccountEvents(PhoneCrmDbContext db, AuditLog audit, AuditActor actor)
+public sealed class AccountEvents(PhoneCrmDbContext db, AuditLog audit, AuditActor actor, ILogger<AccountEvents> log)
 {
     /// <summary>Makes the person signing in the actor; returns their tenant, or null when no active membership lets them in.</summary>
     public async Task<Guid?> IdentifyAsync(AppUser user)
@@ -25,12 +27,14 @@ public sealed class AccountEvents(PhoneCrmDbContext db, AuditLog audit, AuditAct
     /// </summary>
     public Task RecordSignInAsync(Guid? tenantId, Guid userId, SignInResult result, bool secondFactor)
     {
-        if (tenantId is not { } tenant || result.RequiresTwoFactor) return Task.CompletedTask;
+        if (result.RequiresTwoFactor) return Task.CompletedTask;
         var action = result.Succeeded ? AuditActions.SignIn
             : result.IsLockedOut ? AuditActions.LockedOut
             : secondFactor ? AuditActions.MfaFailed
             : AuditActions.SignInFailed;
-        return audit.WriteForTenantAsync(tenant, action, "user", userId.ToString(), result.Succeeded && secondFactor ? "mfa" : null);
+        var details = result.Succeeded && secondFactor ? "mfa" : null;
+        if (tenantId is not { } tenant) return OutsideTenantsAsync(action, userId.ToString(), details);
+        return audit.WriteForTenantAsync(tenant, action, "user", userId.ToString(), details);
     }
 
     /// <summary>True when the person has an active membership of <paramref name="tenantId"/> (a switch may go there).</summary>
@@ -41,11 +45,20 @@ public sealed class AccountEvents(PhoneCrmDbContext db, AuditLog audit, AuditAct
     public Task TenantSwitchedAsync(Guid tenantId, Guid userId) =>
         audit.WriteForTenantAsync(tenantId, AuditActions.SignIn, "user", userId.ToString(), "switched tenant");
 
-    public Task SignedOutAsync() => audit.WriteAsync(AuditActions.SignOut, "user", actor.UserId?.ToString());
+    public Task SignedOutAsync() => WriteAsync(AuditActions.SignOut, actor.UserId?.ToString());
 
-    public Task MfaEnrolmentFailedAsync(Guid userId) => audit.WriteAsync(AuditActions.MfaFailed, "user", userId.ToString(), "enrolment");
+    public Task MfaEnrolmentFailedAsync(Guid userId) => WriteAsync(AuditActions.MfaFailed, userId.ToString(), "enrolment");
 
-    public Task MfaEnabledAsync(Guid userId) => audit.WriteAsync(AuditActions.MfaEnabled, "user", userId.ToString());
+    public Task MfaEnabledAsync(Guid userId) => WriteAsync(AuditActions.MfaEnabled, userId.ToString());
 
-    public Task PasswordChangedAsync(Guid userId) => audit.WriteAsync(AuditActions.PasswordChanged, "user", userId.ToString());
+    public Task PasswordChangedAsync(Guid userId) => WriteAsync(AuditActions.PasswordChanged, userId.ToString());
+
+    private Task WriteAsync(string action, string? userId, string? details = null) =>
+        db.Tenant.TenantId is null ? OutsideTenantsAsync(action, userId, details) : audit.WriteAsync(action, "user", userId, details);
+
+    private Task OutsideTenantsAsync(string action, string? userId, string? details)
+    {
+        log.LogWarning("Account event {Action} of user {UserId} outside every tenant ({Details}) from {Ip}", action, userId, details, actor.Ip);
+        return Task.CompletedTask;
+    }
 }

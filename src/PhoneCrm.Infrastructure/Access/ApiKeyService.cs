@@ -71,6 +71,7 @@ public sealed class ApiKeyService(PhoneCrmDbContext db, TimeProvider clock, Audi
         if (key is null) return (null, "unknown key");
         if (!CryptographicOperations.FixedTimeEquals(key.SecretHash, Hash(secret))) return (null, "wrong secret");
         if (key.RevokedAt is not null) return (key, "revoked");
+        if (await db.Tenants.AnyAsync(t => t.Id == key.TenantId && t.SuspendedAt != null, ct)) return (key, "tenant suspended");
         return (key, null);
     }
 

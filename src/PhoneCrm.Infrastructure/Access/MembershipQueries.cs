@@ -19,7 +19,7 @@ public static class MembershipQueries
     public static Guid? Choose(IReadOnlyList<TenantChoice> tenants, Guid? preferred) =>
         tenants.Any(t => t.Id == preferred) ? preferred : tenants.Count > 0 ? tenants[0].Id : null;
 
-    /// <summary>Every company with an active membership of the person, earliest first.</summary>
+    /// <summary>Every company with an active membership of the person, earliest first; a suspended company is none of them.</summary>
     /// <remarks>Reads across tenants through the membership policy that lets a user see their own rows.</remarks>
     public static async Task<IReadOnlyList<TenantChoice>> ActiveTenantsAsync(PhoneCrmDbContext db, Guid userId, CancellationToken ct = default)
     {
@@ -30,7 +30,7 @@ public static class MembershipQueries
             return await (
                     from m in db.Memberships.IgnoreQueryFilters().AsNoTracking()
                     join t in db.Tenants.AsNoTracking() on m.TenantId equals t.Id
-                    where m.UserId == userId && m.IsActive
+                    where m.UserId == userId && m.IsActive && t.SuspendedAt == null
                     orderby m.CreatedAt
                     select new TenantChoice(t.Id, t.Name))
                 .ToListAsync(ct);

@@ -37,12 +37,13 @@ public sealed class UserAdministration(
             x.u.TwoFactorEnabled, x.u.LockoutEnd > now, x.m.CreatedAt)).ToList();
     }
 
-    /// <summary>Null when the person is already a member of this tenant.</summary>
+    /// <summary>Null when the person is already a member of this tenant (or is a platform operator).</summary>
     public async Task<Invitation?> InviteAsync(string email, string? displayName, IReadOnlyCollection<Role> roles)
     {
         email = email.Trim();
         var existing = await users.FindByEmailAsync(email);
-        if (existing is not null && await db.Memberships.AnyAsync(m => m.UserId == existing.Id)) return null;
+        // A platform operator stays outside every tenant: inviting their account is refused like an existing member.
+        if (existing is not null && (existing.IsPlatformOperator || await db.Memberships.AnyAsync(m => m.UserId == existing.Id))) return null;
 
         // A new person must change the one-time password at first sign-in.
         var password = existing is null ? TenantProvisioner.GeneratePassword() : null;

@@ -31,15 +31,7 @@ public sealed class HygieneOverview(PhoneCrmDbContext db, TenantJobRunner runner
 
     public async Task<HygieneOverviewView> GetAsync(CancellationToken ct = default)
     {
-        var jobs = new List<JobRunsView>();
-        foreach (var definition in runner.Definitions.Where(d => d.TenantJob is not null))
-        {
-            var runs = await db.JobRuns.AsNoTracking().Where(r => r.JobId == definition.Id)
-                .OrderByDescending(r => r.StartedAt).Take(RunsPerJob).ToListAsync(ct);
-            jobs.Add(new JobRunsView(definition.Id, definition.Description, [.. runs.Select(r => new JobRunView(r.StartedAt, r.DurationMs, r.Status,
-                r.Changed, JsonSerializer.Deserialize<Dictionary<string, int>>(r.Details) ?? [], r.Error))]));
-        }
-
+        var jobs = await JobsAsync(ct);
         var failed = await db.Contacts.AsNoTracking()
             .Where(c => c.Status == ContactStatus.Unreachable && c.StatusReason == ContactStatusReasons.FailedDeliveries)
             .OrderByDescending(c => c.StatusChangedAt).Take(ReviewLimit)
@@ -48,6 +40,23 @@ public sealed class HygieneOverview(PhoneCrmDbContext db, TenantJobRunner runner
             c.StatusChangedAt)).ToList();
 
         return new HygieneOverviewView(jobs, numbers, await HealthAsync(ct));
+    }
+
+    /// <summary>
+    /// The tenant's recurring jobs with their latest runs (row-level security keeps them to this tenant): what a tenant
+    /// SystemOperator sees instead of the platform's job dashboard — no customer data in it.
+    /// </summary>
+    public async Task<IReadOnlyList<JobRunsView>> JobsAsync(CancellationToken ct = default)
+    {
+        var jobs = new List<JobRunsView>();
+        foreach (var definition in runner.Definitions.Where(d => d.TenantJob is not null))
+        {
+            var runs = await db.JobRuns.AsNoTracking().Where(r => r.JobId == definition.Id)
+                .OrderByDescending(r => r.StartedAt).Take(RunsPerJob).ToListAsync(ct);
+            jobs.Add(new JobRunsView(definition.Id, definition.Description, [.. runs.Select(r => new JobRunView(r.StartedAt, r.DurationMs, r.Status,
+                r.Changed, JsonSerializer.Deserialize<Dictionary<string, int>>(r.Details) ?? [], r.Error))]));
+        }
+        return jobs;
     }
 
     /// <summary>Base health alone (the page's panel and the dashboard's card).</summary>

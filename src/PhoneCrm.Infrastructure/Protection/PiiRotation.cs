@@ -20,7 +20,7 @@ public sealed class PiiRotation(
     PiiKeyRing ring,
     PiiProtector pii,
     IBackgroundJobClient jobs,
-    AuditLog audit,
+    AuditActor actor,
     ILogger<PiiRotation> logger)
 {
     private const int BatchSize = 2000;
@@ -47,7 +47,9 @@ public sealed class PiiRotation(
     {
         var keyId = ring.Rotate();
         jobs.Enqueue<PiiRotation>(r => r.ReencryptAllAsync(CancellationToken.None));
-        await audit.WriteAsync("encryption.key_rotated", "pii_key", keyId, ct: ct);
+        // A platform act outside every tenant: the log records it (each tenant's audit log is for that tenant's own work).
+        logger.LogWarning("PII key {KeyId} activated by platform operator {Actor}; re-encryption queued", keyId, actor.Name);
+        await Task.CompletedTask;
         return keyId;
     }
 
@@ -55,19 +57,25 @@ public sealed class PiiRotation(
     private async Task<Dictionary<string, long>> CountByKeyAsync(CancellationToken ct)
     {
         var counts = new Dictionary<string, long>();
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        // Row-level security shows one tenant at a time; only the key ids leave each tenant, never a value.
+        foreach (var tenantId in await db.Tenants.AsNoTracking().Select(t => t.Id).ToListAsync(ct))
         {
-            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-            await using var cmd = new NpgsqlCommand(
-                "SELECT convert_from(substring(phone_cipher from 3 for get_byte(phone_cipher, 1)), 'UTF8'), count(*) FROM contacts GROUP BY 1",
-                conn);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) counts[reader.GetString(0)] = reader.GetInt64(1);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
+            db.Tenant.Set(tenantId);
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+                await using var cmd = new NpgsqlCommand(
+                    "SELECT convert_from(substring(phone_cipher from 3 for get_byte(phone_cipher, 1)), 'UTF8'), count(*) FROM contacts GROUP BY 1",
+                    conn);
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) counts[reader.GetString(0)] = counts.GetValueOrDefault(reader.GetString(0)) + reader.GetInt64(1);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+                db.Tenant.Set(null);
+            }
         }
 
         return counts;

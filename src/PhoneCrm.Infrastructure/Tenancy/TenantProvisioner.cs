@@ -48,6 +48,8 @@ public sealed class TenantProvisioner(
     public async Task<AppUser> EnsureUserAsync(string email, string password, bool mustChangePassword)
     {
         var user = await users.FindByEmailAsync(email);
+        if (user is { IsPlatformOperator: true })
+            throw new ArgumentException($"{email} is a platform operator's account; a tenant's people need accounts of their own.", nameof(email));
         if (user is not null) return user;
         user = new AppUser
         {

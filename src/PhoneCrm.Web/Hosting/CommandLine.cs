@@ -1,12 +1,14 @@
 using System.Text.Json;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Jobs;
+using PhoneCrm.Infrastructure.Platform;
 using PhoneCrm.Infrastructure.Tenancy;
 
 namespace PhoneCrm.Web.Hosting;
 
 /// <summary>
-/// The CLI verbs of the web project: <c>tenant create --name N --admin-email E</c>, <c>migrate</c>, <c>jobs list</c>,
+/// The CLI verbs of the web project: <c>tenant create --name N --admin-email E</c>, <c>operator create --email E</c>
+/// (api-v1 "Platform operators"), <c>migrate</c>, <c>jobs list</c>,
 /// <c>jobs run &lt;id&gt;</c> (api-v1 "Hygiene jobs") and the <c>--seed-demo</c> flag. Anything else is passed to the web host untouched.
 /// </summary>
 public sealed class CommandLine
@@ -25,6 +27,7 @@ public sealed class CommandLine
         var rest = new List<string>();
         var i = 0;
         if (args.Length >= 2 && args[0] == "tenant" && args[1] == "create") { cmd._verb = "tenant create"; i = 2; }
+        else if (args.Length >= 2 && args[0] == "operator" && args[1] == "create") { cmd._verb = "operator create"; i = 2; }
         else if (args.Length >= 1 && args[0] == "migrate") { cmd._verb = "migrate"; i = 1; }
         else if (args.Length >= 2 && args[0] == "jobs" && args[1] == "list") { cmd._verb = "jobs list"; i = 2; }
         else if (args.Length >= 3 && args[0] == "jobs" && args[1] == "run")
@@ -33,7 +36,7 @@ public sealed class CommandLine
             cmd._options["id"] = args[2];
             i = 3;
         }
-        else if (args.Length >= 1 && args[0] is "tenant" or "jobs" or "help" or "--help")
+        else if (args.Length >= 1 && args[0] is "tenant" or "jobs" or "operator" or "help" or "--help")
         {
             cmd.Error = Usage;
             return cmd;
@@ -48,11 +51,19 @@ public sealed class CommandLine
                 continue;
             }
 
+            if (cmd._verb == "operator create" && args[i] == "--email" && i + 1 < args.Length)
+            {
+                cmd._options[args[i]] = args[++i];
+                continue;
+            }
+
             rest.Add(args[i]);
         }
 
         if (cmd._verb == "tenant create" && (!cmd._options.ContainsKey("--name") || !cmd._options.ContainsKey("--admin-email")))
             cmd.Error = "tenant create needs --name \"Acme\" and --admin-email admin@acme.test\n" + Usage;
+        if (cmd._verb == "operator create" && !cmd._options.ContainsKey("--email"))
+            cmd.Error = "operator create needs --email ops@example.test\n" + Usage;
         cmd.HostArgs = [.. rest];
         return cmd;
     }
@@ -62,6 +73,7 @@ public sealed class CommandLine
           dotnet run --project src/PhoneCrm.Web                     run the product (embedded PostgreSQL and demo data unless ConnectionStrings__PhoneCrm is set)
           dotnet run --project src/PhoneCrm.Web -- migrate          apply database migrations and exit
           dotnet run --project src/PhoneCrm.Web -- tenant create --name "Acme" --admin-email admin@acme.test
+          dotnet run --project src/PhoneCrm.Web -- operator create --email ops@example.test   a platform operator: {"email","password"}
           dotnet run --project src/PhoneCrm.Web -- jobs list        the recurring jobs as JSON: [{"id","cron","description"}]
           dotnet run --project src/PhoneCrm.Web -- jobs run <id>    run one now for every tenant: {"id","tenants":N,"changed":N}
           dotnet run --project src/PhoneCrm.Web -- --seed-demo      also create the demo tenant when using an external database
@@ -81,6 +93,13 @@ public sealed class CommandLine
             await using var scope = app.Services.CreateAsyncScope();
             if (_verb == "jobs list") return ListJobs(scope.ServiceProvider);
             if (_verb == "jobs run") return await RunJobAsync(scope.ServiceProvider, _options["id"]);
+            if (_verb == "operator create")
+            {
+                var created = await scope.ServiceProvider.GetRequiredService<PlatformOperators>().CreateAsync(_options["--email"]);
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { email = created.Email, password = created.Password }));
+                return 0;
+            }
+
             var result = await scope.ServiceProvider.GetRequiredService<TenantProvisioner>()
                 .CreateAsync(_options["--name"], _options["--admin-email"]);
             Console.Out.WriteLine(JsonSerializer.Serialize(new

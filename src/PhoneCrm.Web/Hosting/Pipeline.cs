@@ -39,13 +39,14 @@ public static class Pipeline
             .AllowAnonymous();
         app.MapHangfireDashboard("/jobs", new DashboardOptions
             {
-                // Access is decided by the endpoint's permission below, not by Hangfire's local-only default.
+                // Access is decided by the endpoint's permission below (platform operators only; everyone else gets 404),
+                // not by Hangfire's local-only default: the dashboard lists, retries and deletes every tenant's jobs.
                 Authorization = [],
                 AsyncAuthorization = [],
                 DashboardTitle = "PhoneCrm jobs",
                 AppPath = "/",
             })
-            .RequireAuthorization(RequirePermissionAttribute.PolicyName(Permission.JobsDashboard));
+            .RequireAuthorization(RequirePermissionAttribute.PolicyName(Permission.PlatformOperations));
         app.MapControllers();
     }
 

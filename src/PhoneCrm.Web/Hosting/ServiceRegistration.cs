@@ -28,6 +28,7 @@ using PhoneCrm.Web.Features.Hygiene;
 using PhoneCrm.Web.Features.Imports;
 using PhoneCrm.Web.Features.Messaging;
 using PhoneCrm.Web.Features.Operations;
+using PhoneCrm.Web.Features.Platform;
 using PhoneCrm.Web.Features.Requests;
 using PhoneCrm.Web.Features.Segments;
 
@@ -61,7 +62,8 @@ public static class ServiceRegistration
             .AddConsentModule(config)
             .AddMessagingModule(config, jobServer)
             .AddRequestsModule()
-            .AddHygieneModule();
+            .AddHygieneModule()
+            .AddPlatformModule();
         services.AddRateLimits(config);
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.
         services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));
@@ -157,6 +159,7 @@ public static class ServiceRegistration
 
         services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
         services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, PlatformPagesResultHandler>();
         // Anything without an explicit permission or [AllowAnonymous] still needs a signed-in caller.
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
     }

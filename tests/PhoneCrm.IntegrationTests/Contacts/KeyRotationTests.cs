@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using PhoneCrm.Domain.Access;
 using PhoneCrm.IntegrationTests.Infrastructure;
 
 namespace PhoneCrm.IntegrationTests.Contacts;
@@ -24,11 +23,12 @@ public sealed class KeyRotationTests(AppFixture app)
         var request = await api.PostAsJsonAsync("/api/v1/subject-requests", new { type = "access", phone = "+79165559999", fullName = "Анна", channel = "phone" });
         var requestId = (await request.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
-        using var admin = await tenant.SignInAsync(Role.Admin);
+        using var ops = app.Session();
+        await ops.SignInAsync(await app.CreatePlatformOperatorAsync());
         var before = await KeyIdsAsync(tenant.Id);
-        var rotate = await admin.PostFormAsync("/settings/encryption/rotate", new(), "/settings/encryption");
+        var rotate = await ops.PostFormAsync("/platform/encryption/rotate", new(), "/platform/encryption");
         Assert.Equal(HttpStatusCode.Redirect, rotate.StatusCode);
-        var page = await (await admin.GetAsync("/settings/encryption")).Content.ReadAsStringAsync();
+        var page = await (await ops.GetAsync("/platform/encryption")).Content.ReadAsStringAsync();
         var active = System.Text.RegularExpressions.Regex.Match(page, "id=\"active-key\">([^<]+)<").Groups[1].Value;
         Assert.DoesNotContain(active, before);
 

@@ -38,6 +38,22 @@ public class AppFixture : IAsyncLifetime
         return new TestTenant(this, result.TenantId, result.AdminEmail, result.AdminPassword, result.ApiKey);
     }
 
+    /// <summary>A platform operator made the way the CLI makes one, past the first sign-in's password change and with TOTP enrolled.</summary>
+    public async Task<TestUser> CreatePlatformOperatorAsync()
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<PhoneCrm.Infrastructure.Platform.PlatformOperators>()
+            .CreateAsync($"ops-{Guid.NewGuid():N}@test.phonecrm");
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = (await users.FindByEmailAsync(created.Email))!;
+        user.MustChangePassword = false;
+        await users.UpdateAsync(user);
+        await users.ResetAuthenticatorKeyAsync(user);
+        var key = await users.GetAuthenticatorKeyAsync(user);
+        await users.SetTwoFactorEnabledAsync(user, true);
+        return new TestUser(user.Id, created.Email, created.Password, key);
+    }
+
     /// <summary>A DI scope whose database connections run as the given tenant.</summary>
     public async Task<T> InTenantAsync<T>(Guid tenantId, Func<IServiceProvider, Task<T>> work)
     {

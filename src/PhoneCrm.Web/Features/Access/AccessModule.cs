@@ -1,10 +1,9 @@
 using PhoneCrm.Infrastructure.Access;
-using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.Infrastructure.Tenancy;
 
 namespace PhoneCrm.Web.Features.Access;
 
-/// <summary>Access: tenants, API keys and key rotation. Sign-in and permissions are wired by the host (Hosting/ServiceRegistration).</summary>
+/// <summary>Access: tenants, users and API keys. Sign-in and permissions are wired by the host (Hosting/ServiceRegistration).</summary>
 public static class AccessModule
 {
     public static IServiceCollection AddAccessModule(this IServiceCollection services)
@@ -16,7 +15,6 @@ public static class AccessModule
         services.AddScoped<UserAdministration>();
         services.AddScoped<TenantProvisioner>();
         services.AddScoped<DemoSeeder>();
-        services.AddScoped<PiiRotation>();
         return services;
     }
 }

@@ -44,7 +44,8 @@ public sealed class AccountController(
         var user = await users.FindByEmailAsync(form.Email.Trim());
         var tenantId = user is null ? null : await events.IdentifyAsync(user);
 
-        var result = user is null || tenantId is null
+        // A platform operator belongs to no tenant; anyone else needs an active membership of a tenant not suspended.
+        var result = user is null || (tenantId is null && !user.IsPlatformOperator)
             ? Microsoft.AspNetCore.Identity.SignInResult.Failed
             : await signIn.PasswordSignInAsync(user, form.Password, isPersistent: false, lockoutOnFailure: true);
         if (user is not null) await events.RecordSignInAsync(tenantId, user.Id, result, secondFactor: false);

@@ -42,6 +42,28 @@ public sealed class PermissionPolicyProvider(Microsoft.Extensions.Options.IOptio
 /// Grants a permission from the caller's roles in the current tenant (people) or from the key's scopes (integrations).
 /// Role claims are added per request from the live membership, so a role change or deactivation bites at once.
 /// </summary>
+/// <summary>
+/// The platform pages do not exist for anyone but a signed-in platform operator: a tenant user, an API key or an
+/// anonymous caller gets 404 instead of a login redirect or 403, so nothing tells a tenant the pages are there.
+/// </summary>
+public sealed class PlatformPagesResultHandler : Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler
+{
+    private readonly Microsoft.AspNetCore.Authorization.Policy.AuthorizationMiddlewareResultHandler _default = new();
+
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy,
+        Microsoft.AspNetCore.Authorization.Policy.PolicyAuthorizationResult authorizeResult)
+    {
+        if (!authorizeResult.Succeeded
+            && policy.Requirements.OfType<PermissionRequirement>().Any(r => r.Permission == Permission.PlatformOperations))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+
+        return _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+}
+
 public sealed class PermissionHandler : AuthorizationHandler<PermissionRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
@@ -56,10 +78,14 @@ public static class PrincipalPermissions
     /// <summary>The one check behind both the authorization handler and what the views show.</summary>
     public static bool Has(this System.Security.Claims.ClaimsPrincipal user, Permission permission)
     {
+        if (user.IsPlatformOperator()) return RolePermissions.PlatformOperatorAllows(permission);
         if (user.FindFirst(AppClaims.TenantId) is null) return false;
         var scopes = user.FindAll(AppClaims.Scope).Select(c => c.Value);
         return ApiScope.Allows(scopes, permission) || RolePermissions.AllowsAny(user.TenantRoles(), permission);
     }
+
+    /// <summary>Set per request by <see cref="TenantResolutionMiddleware"/> from the live account, never from the cookie.</summary>
+    public static bool IsPlatformOperator(this System.Security.Claims.ClaimsPrincipal user) => user.HasClaim(AppClaims.PlatformOperator, "true");
 
     public static IEnumerable<Role> TenantRoles(this System.Security.Claims.ClaimsPrincipal user) =>
         user.FindAll(AppClaims.TenantRole).Select(c => Roles.TryParse(c.Value, out var r) ? (Role?)r : null).OfType<Role>();
@@ -73,4 +99,5 @@ public static class AppClaims
     public const string TenantRole = "phonecrm:role";
     public const string Scope = "phonecrm:scope";
     public const string ApiKeyId = "phonecrm:api_key";
+    public const string PlatformOperator = "phonecrm:platform_operator";
 }

@@ -7,8 +7,9 @@ using PhoneCrm.Infrastructure.Database;
 namespace PhoneCrm.Web.Features.Access;
 
 /// <summary>
-/// For a signed-in person: sets the tenant for this request, loads their live membership (roles, active flag)
-/// and enforces the two gates that come before any work: a forced password change and required MFA.
+/// For a signed-in person: sets the tenant for this request, loads their live membership (roles, active flag, the
+/// tenant not suspended) — or, for a cookie without a tenant, their live platform-operator flag — and enforces the two
+/// gates that come before any work: a forced password change and required MFA (always, for a platform operator).
 /// </summary>
 public sealed class TenantResolutionMiddleware(RequestDelegate next)
 {
@@ -21,47 +22,68 @@ public sealed class TenantResolutionMiddleware(RequestDelegate next)
         if (user.Identity?.AuthenticationType == IdentityConstants.ApplicationScheme
             && Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
         {
-            if (!Guid.TryParse(user.FindFirstValue(AppClaims.TenantId), out var tenantId))
-            {
-                await RejectAsync(context);
-                return;
-            }
-
-            db.Tenant.Set(tenantId, userId);
-            var state = await (
-                    from m in db.Memberships.AsNoTracking()
-                    join u in db.Users.AsNoTracking() on m.UserId equals u.Id
-                    where m.UserId == userId
-                    select new { Membership = m, u.TwoFactorEnabled, u.MustChangePassword, u.Email })
+            var account = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+                .Select(u => new { u.TwoFactorEnabled, u.MustChangePassword, u.Email, u.IsPlatformOperator })
                 .SingleOrDefaultAsync(context.RequestAborted);
-            if (state is null || !state.Membership.IsActive)
+            bool needsMfa;
+            if (Guid.TryParse(user.FindFirstValue(AppClaims.TenantId), out var tenantId) && account is { IsPlatformOperator: false })
+            {
+                db.Tenant.Set(tenantId, userId);
+                var membership = await (
+                        from m in db.Memberships.AsNoTracking()
+                        join t in db.Tenants.AsNoTracking() on m.TenantId equals t.Id
+                        where m.UserId == userId && m.IsActive && t.SuspendedAt == null
+                        select m)
+                    .SingleOrDefaultAsync(context.RequestAborted);
+                if (membership is null)
+                {
+                    await RejectAsync(context);
+                    return;
+                }
+
+                ((ClaimsIdentity)user.Identity).AddClaims(membership.Roles.Select(r => new Claim(AppClaims.TenantRole, r.ToString())));
+                needsMfa = membership.NeedsMfa;
+            }
+            else if (account is { IsPlatformOperator: true } && user.FindFirst(AppClaims.TenantId) is null)
+            {
+                // Outside every tenant: no tenant is set, so row-level security shows this session no tenant's rows.
+                ((ClaimsIdentity)user.Identity).AddClaim(new Claim(AppClaims.PlatformOperator, "true"));
+                needsMfa = true;
+            }
+            else
             {
                 await RejectAsync(context);
                 return;
             }
 
             actor.UserId = userId;
-            actor.Name = state.Email ?? userId.ToString();
-            var roles = state.Membership.Roles;
-            ((ClaimsIdentity)user.Identity).AddClaims(roles.Select(r => new Claim(AppClaims.TenantRole, r.ToString())));
-
+            actor.Name = account.Email ?? userId.ToString();
             var path = context.Request.Path;
             var gateFree = _gateFreePaths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
-            if (!gateFree && state.MustChangePassword)
+            if (!gateFree && account.MustChangePassword)
             {
                 context.Response.Redirect("/account/change-password");
                 return;
             }
 
-            if (!gateFree && state.Membership.NeedsMfa && !state.TwoFactorEnabled)
+            if (!gateFree && needsMfa && !account.TwoFactorEnabled)
             {
                 context.Response.Redirect("/account/mfa");
+                return;
+            }
+
+            // An operator has no dashboard (it shows a tenant's data): their home is the tenants list.
+            if (account.IsPlatformOperator && path == "/")
+            {
+                context.Response.Redirect(PlatformHome);
                 return;
             }
         }
 
         await next(context);
     }
+
+    public const string PlatformHome = "/platform/tenants";
 
     /// <summary>A cookie whose membership is gone or deactivated is worthless: sign out and start over.</summary>
     private static async Task RejectAsync(HttpContext context)

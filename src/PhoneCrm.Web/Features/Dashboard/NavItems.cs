@@ -38,12 +38,15 @@ public static class NavItems
         new("Consent settings", "/settings/consent", Permission.ConsentManage, Settings),
         new("API keys", "/settings/api-keys", Permission.ApiKeysManage, Settings),
         new("Sending settings", "/settings/sending", Permission.SettingsManage, Settings),
-        new("Encryption", "/settings/encryption", Permission.SettingsManage, Settings),
         new("SMS provider", "/settings/sms", Permission.SettingsManage, Settings),
         new("Working-day calendar", "/settings/calendar", Permission.SettingsManage, Settings),
         new("Operator details", "/settings/operator", Permission.SettingsManage, Settings),
         new("Public forms and links", "/settings/public", Permission.SettingsManage, Settings),
-        new("Jobs", "/jobs", Permission.JobsDashboard, Settings),
+        new("Jobs", "/hygiene/jobs", Permission.JobRunsView, Settings),
+        // A platform operator's whole menu: no tenant page is theirs.
+        new("Tenants", "/platform/tenants", Permission.PlatformOperations),
+        new("Encryption", "/platform/encryption", Permission.PlatformOperations),
+        new("Jobs", "/jobs", Permission.PlatformOperations),
     ];
 
     /// <summary>One entry of the bar: a link (one item) or a dropdown (a group's items).</summary>

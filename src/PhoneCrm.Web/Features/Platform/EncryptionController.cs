@@ -2,11 +2,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Infrastructure.Protection;
+using PhoneCrm.Web.Features.Access;
 
-namespace PhoneCrm.Web.Features.Access;
+namespace PhoneCrm.Web.Features.Platform;
 
-/// <summary>Encryption at rest: which key is active, how many values each key still protects, rotation.</summary>
-[Route("settings/encryption"), RequirePermission(Permission.SettingsManage)]
+/// <summary>Encryption at rest for the whole installation: the active key, what each key still protects, rotation.</summary>
+[Route("platform/encryption"), RequirePermission(Permission.PlatformOperations)]
 public sealed class EncryptionController(PiiRotation rotation, IStringLocalizer<SharedResource> t) : UiController
 {
     [HttpGet("")]

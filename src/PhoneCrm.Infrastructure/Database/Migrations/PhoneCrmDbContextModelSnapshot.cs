@@ -3335,6 +3335,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<DateTimeOffset?>("SuspendedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("suspended_at");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -3380,6 +3384,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean")
                         .HasColumnName("email_confirmed");
+
+                    b.Property<bool>("IsPlatformOperator")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_platform_operator");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean")

@@ -114,6 +114,19 @@ public static class ConsentChain
 /// </summary>
 public sealed class ChainVerifier
 {
+    /// <summary>A walk from the genesis.</summary>
+    public ChainVerifier()
+    {
+    }
+
+    /// <summary>A walk that continues after a verified checkpoint: the next record must follow <paramref name="seq"/> and <paramref name="hash"/>.</summary>
+    public ChainVerifier(long seq, byte[] hash, long records)
+    {
+        LastSeq = seq;
+        LastHash = hash;
+        Count = records;
+    }
+
     public byte[] LastHash { get; private set; } = ConsentChain.Genesis;
     public long LastSeq { get; private set; }
     public long Count { get; private set; }

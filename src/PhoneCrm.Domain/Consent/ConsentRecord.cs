@@ -89,6 +89,21 @@ public sealed class ConsentChainHead : ITenantOwned
 }
 
 /// <summary>
+/// A point up to which the chain was verified whole (the <c>consent-chain-checkpoint</c> job). Pages and proofs verify
+/// only from the latest checkpoint on, so their cost follows what was appended since, not the ledger's age; the
+/// compliance officer can still ask for a full re-verification.
+/// </summary>
+public sealed class ConsentChainCheckpoint : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public long Seq { get; set; }
+    public required byte[] Hash { get; set; }
+    /// <summary>Records in the chain up to <see cref="Seq"/>.</summary>
+    public long Records { get; set; }
+    public DateTimeOffset VerifiedAt { get; set; }
+}
+
+/// <summary>
 /// The current state per contact × purpose × channel, written in the same transaction as each ledger append, so
 /// the send policy can ask it cheaply and it never disagrees with the ledger.
 /// </summary>

@@ -24,11 +24,21 @@ public sealed class ReconsentRequest : ITenantOwned
     public DateTimeOffset? ExcludedAt { get; set; }
 }
 
-/// <summary>When a marketing consent is due for re-consent and when an unanswered request lapses (<c>Hygiene:Reconsent*</c>).</summary>
-public sealed record ReconsentRules(int Months = ReconsentRules.DefaultMonths, int GraceDays = ReconsentRules.DefaultGraceDays)
+/// <summary>
+/// When a marketing consent is due for re-consent, when an unanswered request lapses, and how many requests a tenant
+/// opens a day (<c>Hygiene:Reconsent*</c>). The daily limit spreads the first wave — every consent older than the
+/// cycle, the day the job first runs — over days: its SMS cost and the provider's load come in steady portions, and
+/// each run stays bounded (the steady need is about the marketing base / 180 a day).
+/// </summary>
+public sealed record ReconsentRules(int Months = ReconsentRules.DefaultMonths, int GraceDays = ReconsentRules.DefaultGraceDays,
+    int DailyLimit = ReconsentRules.DefaultDailyLimit)
 {
     public const int DefaultMonths = 6;
     public const int DefaultGraceDays = 30;
+    public const int DefaultDailyLimit = 20_000;
+
+    /// <summary>How many more requests may open now, given those opened in the last 24 hours.</summary>
+    public int RemainingToday(int openedInLastDay) => Math.Max(0, DailyLimit - openedInLastDay);
 
     /// <summary>Consents granted at or before this moment are asked again.</summary>
     public DateTimeOffset DueIfGrantedBy(DateTimeOffset now) => now.AddMonths(-Math.Max(1, Months));

@@ -28,7 +28,9 @@ public sealed record WithdrawResult(int Withdrawn, ValidationErrors Errors)
     public bool IsValid => Errors.IsValid;
 }
 
-public sealed record ChainVerification(bool Valid, long? FirstBrokenSeq, long Records);
+/// <param name="Records">Records known good: the checkpoint's and those verified after it.</param>
+/// <param name="CheckpointAt">When the checkpoint this walk started from was verified (null: verified from the genesis).</param>
+public sealed record ChainVerification(bool Valid, long? FirstBrokenSeq, long Records, DateTimeOffset? CheckpointAt = null);
 
 /// <summary>One ledger record with the state it produced: a grant is active (or expired by now), a withdrawal withdrawn.</summary>
 public sealed record ConsentHistoryItem(ConsentRecord Record, string Status, DateTimeOffset? GrantedAt, DateTimeOffset? WithdrawnAt,

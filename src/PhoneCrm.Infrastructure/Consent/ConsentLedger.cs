@@ -146,15 +146,49 @@ public sealed class ConsentLedger(PhoneCrmDbContext db, ContactService contacts,
     /// ledger in memory). The head is read first and the walk stops at its sequence, so appends made meanwhile do not
     /// disturb the answer; a head that disagrees with the last record (newest records removed) is caught too.
     /// </summary>
-    public Task<ChainVerification> VerifyChainAsync(CancellationToken ct = default) => VerifyChainAsync(VerifyChunkSize, ct);
+    /// <remarks>
+    /// Starts from the latest checkpoint (<see cref="ConsentChainCheckpoint"/>) when the record there still carries the
+    /// checkpoint's hash, so a page or a proof costs what was appended since; otherwise from the genesis.
+    /// </remarks>
+    public async Task<ChainVerification> VerifyChainAsync(CancellationToken ct = default) =>
+        (await WalkAsync(VerifyChunkSize, await UsableCheckpointAsync(ct), ct)).Result;
 
-    /// <summary>The same walk with a chosen chunk size (tests use tiny chunks to cross chunk borders).</summary>
-    public async Task<ChainVerification> VerifyChainAsync(int chunkSize, CancellationToken ct)
+    /// <summary>The whole chain from the genesis, whatever the checkpoints say (the compliance officer's full re-verification).</summary>
+    public async Task<ChainVerification> VerifyWholeChainAsync(CancellationToken ct = default) => (await WalkAsync(VerifyChunkSize, null, ct)).Result;
+
+    /// <summary>The whole walk with a chosen chunk size (tests use tiny chunks to cross chunk borders).</summary>
+    public async Task<ChainVerification> VerifyChainAsync(int chunkSize, CancellationToken ct) => (await WalkAsync(chunkSize, null, ct)).Result;
+
+    /// <summary>
+    /// The <c>consent-chain-checkpoint</c> job's step: verifies from the latest checkpoint to the head and, when the chain
+    /// is intact and has grown, records the head it reached. Returns the new checkpoint, or null (broken, or nothing new).
+    /// </summary>
+    public async Task<ConsentChainCheckpoint?> CheckpointAsync(CancellationToken ct = default)
+    {
+        var from = await UsableCheckpointAsync(ct);
+        var walk = await WalkAsync(VerifyChunkSize, from, ct);
+        if (!walk.Result.Valid || walk.ReachedSeq == (from?.Seq ?? 0)) return null;
+        var checkpoint = new ConsentChainCheckpoint { Seq = walk.ReachedSeq, Hash = walk.ReachedHash, Records = walk.Result.Records, VerifiedAt = clock.GetUtcNow() };
+        db.ConsentChainCheckpoints.Add(checkpoint);
+        await db.SaveChangesAsync(ct);
+        return checkpoint;
+    }
+
+    private async Task<ConsentChainCheckpoint?> UsableCheckpointAsync(CancellationToken ct)
+    {
+        var checkpoint = await db.ConsentChainCheckpoints.AsNoTracking().OrderByDescending(c => c.Seq).FirstOrDefaultAsync(ct);
+        if (checkpoint is null) return null;
+        // The record there must still be the one verified; a rewritten one (or a re-chained ledger) means a walk from the genesis.
+        var hash = await db.ConsentRecords.AsNoTracking().Where(r => r.Seq == checkpoint.Seq).Select(r => r.Hash).SingleOrDefaultAsync(ct);
+        return hash is not null && hash.AsSpan().SequenceEqual(checkpoint.Hash) ? checkpoint : null;
+    }
+
+    private async Task<ChainWalk> WalkAsync(int chunkSize, ConsentChainCheckpoint? from, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         var head = await db.ConsentChainHeads.AsNoTracking().SingleOrDefaultAsync(ct);
         var limit = head?.LastSeq ?? long.MaxValue;
-        var verifier = new ChainVerifier();
+        var verifier = from is null ? new ChainVerifier() : new ChainVerifier(from.Seq, from.Hash, from.Records);
         long? broken = null;
         while (broken is null)
         {
@@ -188,8 +222,11 @@ public sealed class ConsentLedger(PhoneCrmDbContext db, ContactService contacts,
         }
 
         var total = broken is null ? verifier.Count : await db.ConsentRecords.LongCountAsync(ct);
-        return new ChainVerification(broken is null, broken, total);
+        return new ChainWalk(new ChainVerification(broken is null, broken, total, from?.VerifiedAt), verifier.LastSeq, verifier.LastHash);
     }
+
+    /// <summary>A verification and where it ended (the checkpoint job records that point).</summary>
+    private sealed record ChainWalk(ChainVerification Result, long ReachedSeq, byte[] ReachedHash);
 
     private static string SourceOf(string method) => method switch
     {

@@ -71,6 +71,7 @@ public sealed class DatabaseMigrator(string connectionString, ILogger<DatabaseMi
             REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {TenantConnectionInterceptor.AppRole};
             -- The consent ledger is evidence: appended, never rewritten. Text versions are cited by it, so never removed.
             REVOKE UPDATE, DELETE, TRUNCATE ON consent_records FROM {TenantConnectionInterceptor.AppRole};
+            REVOKE UPDATE, DELETE, TRUNCATE ON consent_chain_checkpoints FROM {TenantConnectionInterceptor.AppRole};
             REVOKE DELETE, TRUNCATE ON consent_text_versions FROM {TenantConnectionInterceptor.AppRole};
             -- Erasure (ContactErasure, docs/erasure.md) is the one exception to both, through two functions that run as the
             -- owner and can only blank: the personal evidence of a contact's consent records (the chain hash covers the

@@ -32,6 +32,7 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<ConsentTextVersion> ConsentTextVersions => Set<ConsentTextVersion>();
     public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();
     public DbSet<ConsentChainHead> ConsentChainHeads => Set<ConsentChainHead>();
+    public DbSet<ConsentChainCheckpoint> ConsentChainCheckpoints => Set<ConsentChainCheckpoint>();
     public DbSet<ConsentState> ConsentStates => Set<ConsentState>();
     public DbSet<CaptureForm> CaptureForms => Set<CaptureForm>();
     public DbSet<ConsentCodeChallenge> ConsentCodeChallenges => Set<ConsentCodeChallenge>();

@@ -41,26 +41,18 @@ public sealed class EngagementJob(PhoneCrmDbContext db, IConfiguration config, T
         try
         {
             var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-            var recomputed = await ExecAsync(conn, $"""
-                WITH g AS ({EngagementSql.LastEngaged(onlyContacts: false)}),
-                x AS (
-                  SELECT c0.id, GREATEST(c0.last_engaged_at, g.at) AS engaged,
-                         coalesce(GREATEST(c0.last_engaged_at, g.at), c0.created_at) < @reverify AS reverify
-                  FROM contacts c0 LEFT JOIN g ON g.contact_id = c0.id
-                  WHERE c0.tenant_id = @t AND c0.status <> 'erased'
-                ),
-                n AS (
-                  SELECT m.contact_id, count(*)::int AS n
-                  FROM sms_messages m JOIN x ON x.id = m.contact_id
-                  WHERE m.tenant_id = @t AND {EngagementSql.UnansweredMessage("m", "x.engaged")}
-                  GROUP BY m.contact_id
-                )
-                UPDATE contacts c SET last_engaged_at = x.engaged, unanswered_messages = coalesce(n.n, 0), needs_reverification = x.reverify
-                FROM x LEFT JOIN n ON n.contact_id = x.id
-                WHERE c.tenant_id = @t AND c.id = x.id
-                  AND (c.last_engaged_at, c.unanswered_messages, c.needs_reverification)
-                      IS DISTINCT FROM (x.engaged, coalesce(n.n, 0), x.reverify)
-                """, ct, P("t", tenantId), P("reverify", now.AddMonths(-HygieneRules.ReverificationMonths)));
+            var recomputed = 0;
+            var after = Guid.Empty;
+            // Keyset batches of contacts by id: each statement is short (bounded locks, WAL and time at 1M contacts), and a
+            // run that stops midway leaves finished batches finished; the next run recomputes the same values.
+            while (await ScalarAsync(conn, """
+                SELECT id FROM (SELECT id FROM contacts WHERE tenant_id = @t AND id > @after ORDER BY id LIMIT @n) b ORDER BY id DESC LIMIT 1
+                """, ct, P("t", tenantId), P("after", after), P("n", BatchSize)) is Guid upto)
+            {
+                recomputed += await RecomputeAsync(conn, tenantId, after, upto, now, ct);
+                after = upto;
+            }
+
             await SnapshotAsync(conn, tenantId, now, limit, ct);
             return TenantJobResult.Of(new Dictionary<string, int> { ["recomputed"] = recomputed, ["segmentCreated"] = segment ? 1 : 0 });
         }
@@ -69,6 +61,32 @@ public sealed class EngagementJob(PhoneCrmDbContext db, IConfiguration config, T
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>Contacts per batch of <see cref="RecomputeAsync"/>.</summary>
+    public const int BatchSize = 20_000;
+
+    /// <summary>One batch: the contacts with ids in (<paramref name="after"/>, <paramref name="upto"/>].</summary>
+    private static Task<int> RecomputeAsync(NpgsqlConnection conn, Guid tenantId, Guid after, Guid upto, DateTimeOffset now, CancellationToken ct) =>
+        ExecAsync(conn, $"""
+                WITH g AS ({EngagementSql.LastEngagedInRange()}),
+                x AS (
+                  SELECT c0.id, GREATEST(c0.last_engaged_at, g.at) AS engaged,
+                         coalesce(GREATEST(c0.last_engaged_at, g.at), c0.created_at) < @reverify AS reverify
+                  FROM contacts c0 LEFT JOIN g ON g.contact_id = c0.id
+                  WHERE c0.tenant_id = @t AND c0.status <> 'erased' AND c0.id > @after AND c0.id <= @upto
+                ),
+                n AS (
+                  SELECT m.contact_id, count(*)::int AS n
+                  FROM sms_messages m JOIN x ON x.id = m.contact_id
+                  WHERE m.tenant_id = @t AND m.contact_id > @after AND m.contact_id <= @upto AND {EngagementSql.UnansweredMessage("m", "x.engaged")}
+                  GROUP BY m.contact_id
+                )
+                UPDATE contacts c SET last_engaged_at = x.engaged, unanswered_messages = coalesce(n.n, 0), needs_reverification = x.reverify
+                FROM x LEFT JOIN n ON n.contact_id = x.id
+                WHERE c.tenant_id = @t AND c.id = x.id AND c.id > @after AND c.id <= @upto
+                  AND (c.last_engaged_at, c.unanswered_messages, c.needs_reverification)
+                      IS DISTINCT FROM (x.engaged, coalesce(n.n, 0), x.reverify)
+                """, ct, P("t", tenantId), P("after", after), P("upto", upto), P("reverify", now.AddMonths(-HygieneRules.ReverificationMonths)));
 
     /// <summary>The system segment, created once per tenant (its membership is dynamic, like any segment's).</summary>
     private async Task<bool> EnsureReactivationSegmentAsync(DateTimeOffset now, CancellationToken ct)

@@ -15,9 +15,13 @@ public static class EngagementSql
     private static readonly string EngagementTypes = string.Join(",", EventTypes.Engagement.Select(t => $"'{t}'"));
 
     /// <summary>Rows <c>(contact_id, at)</c>: each contact's latest engagement from every source.</summary>
-    public static string LastEngaged(bool onlyContacts)
+    public static string LastEngaged(bool onlyContacts) => LastEngaged(column => onlyContacts ? $" AND {column} = ANY(@c)" : "");
+
+    /// <summary>The same for the contacts with ids in <c>(@after, @upto]</c>: the job's keyset batches, each a range every index serves.</summary>
+    public static string LastEngagedInRange() => LastEngaged(column => $" AND {column} > @after AND {column} <= @upto");
+
+    private static string LastEngaged(Func<string, string> Only)
     {
-        string Only(string column) => onlyContacts ? $" AND {column} = ANY(@c)" : "";
         return $"""
             SELECT contact_id, max(at) AS at FROM (
               SELECT contact_id, max(occurred_at) AS at FROM contact_events

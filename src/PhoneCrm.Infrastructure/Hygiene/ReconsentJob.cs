@@ -26,7 +26,8 @@ namespace PhoneCrm.Infrastructure.Hygiene;
 /// person's current marketing SMS consent, is withdrawn through the ledger (method <c>reconsent_lapsed</c>) — from then
 /// on the send policy skips marketing as <c>noConsent</c>.</item>
 /// <item>Open: every active marketing SMS consent granted <c>Hygiene:ReconsentMonths</c> (6) ago or earlier and not yet
-/// asked about gets one request (unique per grant: one cycle, one SMS) with a short link to the preferences page.</item>
+/// asked about gets one request (unique per grant: one cycle, one SMS) with a short link to the preferences page — at most
+/// <c>Hygiene:ReconsentDailyLimit</c> (20,000) a day per tenant, oldest contacts first; the rest wait for the next days.</item>
 /// <item>Send: unsent requests go out as one transactional SMS each (key <c>reconsent:{request}</c>) through the send
 /// policy, which keeps them within the day's cap; quiet hours hold a message until the window opens. A request the policy
 /// refuses today waits for tomorrow's run.</item>
@@ -38,13 +39,14 @@ public sealed class ReconsentJob(
     IBackgroundJobClient jobs, AuditLog audit, IConfiguration config, TimeProvider clock) : ITenantJob
 {
     public const string JobId = "hygiene-reconsent";
-    private const int BatchSize = 500;
+    private const int BatchSize = 1000;
 
     public static RecurringJobDefinition Definition { get; } = RecurringJobDefinition.PerTenant<ReconsentJob>(JobId, "0 6 * * *",
         "Asks for marketing consents older than Hygiene:ReconsentMonths (6) to be confirmed by SMS; unconfirmed after Hygiene:ReconsentGraceDays (30) → no marketing");
 
     private ReconsentRules Rules => new(config.GetValue("Hygiene:ReconsentMonths", ReconsentRules.DefaultMonths),
-        config.GetValue("Hygiene:ReconsentGraceDays", ReconsentRules.DefaultGraceDays));
+        config.GetValue("Hygiene:ReconsentGraceDays", ReconsentRules.DefaultGraceDays),
+        config.GetValue("Hygiene:ReconsentDailyLimit", ReconsentRules.DefaultDailyLimit));
 
     public async Task<TenantJobResult> RunTenantAsync(Guid tenantId, CancellationToken ct)
     {
@@ -92,13 +94,15 @@ public sealed class ReconsentJob(
     private async Task<int> OpenAsync(Guid tenantId, DateTimeOffset now, CancellationToken ct)
     {
         var dueBy = Rules.DueIfGrantedBy(now);
+        var since = now.AddDays(-1);
+        var remaining = Rules.RemainingToday(await db.ReconsentRequests.CountAsync(r => r.CreatedAt > since, ct));
         var opened = 0;
         var after = Guid.Empty;
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            while (true)
+            while (opened < remaining)
             {
                 // Candidates by the contact key, in batches: the state's grant, when no request names it yet.
                 var candidates = new List<(Guid Contact, Guid Record)>();
@@ -111,7 +115,7 @@ public sealed class ReconsentJob(
                     ORDER BY s.contact_id LIMIT @n
                     """, conn))
                 {
-                    cmd.Parameters.AddRange(new[] { P("t", tenantId), P("now", now), P("due", dueBy), P("after", after), P("n", BatchSize) });
+                    cmd.Parameters.AddRange(new[] { P("t", tenantId), P("now", now), P("due", dueBy), P("after", after), P("n", Math.Min(BatchSize, remaining - opened)) });
                     await using var reader = await cmd.ExecuteReaderAsync(ct);
                     while (await reader.ReadAsync(ct)) candidates.Add((reader.GetGuid(0), reader.GetGuid(1)));
                 }
@@ -128,6 +132,8 @@ public sealed class ReconsentJob(
                     ArrayOf("contacts", candidates.Select(c => c.Contact)), ArrayOf("records", candidates.Select(c => c.Record)),
                     ArrayOf("codes", codes));
             }
+
+            return opened;
         }
         finally
         {
@@ -168,12 +174,13 @@ public sealed class ReconsentJob(
             var keys = messages.Select(m => m.IdempotencyKey).ToList();
             var queued = await db.SmsMessages.AsNoTracking().Where(m => keys.Contains(m.IdempotencyKey))
                 .ToDictionaryAsync(m => m.IdempotencyKey, m => m.Id, ct);
-            foreach (var r in allowed.Where(r => queued.ContainsKey(MessageKey(r.Id))))
-            {
-                var messageId = queued[MessageKey(r.Id)];
-                sent += await db.ReconsentRequests.Where(x => x.Id == r.Id && x.MessageId == null)
-                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.MessageId, messageId).SetProperty(x => x.SentAt, now), ct);
-            }
+            var queuedRequests = allowed.Where(r => queued.ContainsKey(MessageKey(r.Id))).ToList();
+            sent += await db.Database.ExecuteSqlRawAsync("""
+                UPDATE reconsent_requests r SET message_id = x.message_id, sent_at = @now
+                FROM unnest(@ids, @messages) AS x(id, message_id)
+                WHERE r.tenant_id = @t AND r.id = x.id AND r.message_id IS NULL
+                """, [P("t", tenantId), P("now", now), ArrayOf("ids", queuedRequests.Select(r => r.Id)),
+                ArrayOf("messages", queuedRequests.Select(r => queued[MessageKey(r.Id)]))], ct);
 
             if (queued.Count > 0) SmsDeliveryJobs.Enqueue(jobs, tenantId, queued.Values.ToList());
         }

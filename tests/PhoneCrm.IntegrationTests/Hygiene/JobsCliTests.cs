@@ -22,7 +22,11 @@ public sealed class JobsCliTests(AppFixture app)
         var retention = Assert.Single(jobs, j => j.GetProperty("id").GetString() == RetentionJobs.JobId);
         Assert.Equal("0 2 * * *", retention.GetProperty("cron").GetString());
         Assert.False(string.IsNullOrWhiteSpace(retention.GetProperty("description").GetString()));
-        foreach (var id in new[] { RequestDeadlineJobs.JobId, FailedDeliveriesJob.JobId, EngagementJob.JobId, OptOutReconciliationJob.JobId })
+        foreach (var id in new[]
+        {
+            RequestDeadlineJobs.JobId, FailedDeliveriesJob.JobId, EngagementJob.JobId, OptOutReconciliationJob.JobId, ReconsentJob.JobId,
+            ValidateNumbersJob.JobId, PhoneCrm.Infrastructure.Consent.ConsentChainCheckpointJob.JobId,
+        })
             Assert.Contains(jobs, j => j.GetProperty("id").GetString() == id);
     }
 

@@ -82,6 +82,16 @@ internal sealed class ConsentChainHeadConfiguration : IEntityTypeConfiguration<C
     }
 }
 
+internal sealed class ConsentChainCheckpointConfiguration : IEntityTypeConfiguration<ConsentChainCheckpoint>
+{
+    public void Configure(EntityTypeBuilder<ConsentChainCheckpoint> b)
+    {
+        b.ToTable("consent_chain_checkpoints");
+        b.HasKey(c => new { c.TenantId, c.Seq });
+        b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class ConsentStateConfiguration : IEntityTypeConfiguration<ConsentState>
 {
     public void Configure(EntityTypeBuilder<ConsentState> b)

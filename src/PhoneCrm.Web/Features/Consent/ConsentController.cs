@@ -44,6 +44,15 @@ public sealed class ConsentController(
         return View(new IndexModel(q, error, chain));
     }
 
+    /// <summary>The whole ledger from its first record, whatever the checkpoints say.</summary>
+    [HttpPost("consent/verify"), RequirePermission(Permission.ConsentRead)]
+    public async Task<IActionResult> VerifyWhole(CancellationToken ct)
+    {
+        var chain = await ledger.VerifyWholeChainAsync(ct);
+        await audit.WriteAsync(AuditActions.Read, "consent_chain", null, $"verified whole; valid={chain.Valid};records={chain.Records}", ct);
+        return View("Index", new IndexModel(null, null, chain));
+    }
+
     [HttpPost("contacts/{id:guid}/consents/withdraw"), RequirePermission(Permission.ConsentWrite)]
     public async Task<IActionResult> Withdraw(Guid id, string? purpose, string? channel, CancellationToken ct)
     {

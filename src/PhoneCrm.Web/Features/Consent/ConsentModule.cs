@@ -20,10 +20,8 @@ public static class ConsentModule
         services.AddScoped<IConsentCodeSender, OutboxConsentCodeSender>();
         services.AddScoped<PreferenceLinks>();
         services.AddScoped<ContactPreferences>();
-        // Re-consent (Hygiene): the preferences page confirms what the job asks.
-        services.AddScoped<PhoneCrm.Infrastructure.Hygiene.Reconsents>();
-        services.AddScoped<PhoneCrm.Infrastructure.Hygiene.ReconsentJob>();
-        services.AddSingleton(PhoneCrm.Infrastructure.Hygiene.ReconsentJob.Definition);
+        services.AddScoped<ConsentChainCheckpointJob>();
+        services.AddSingleton(ConsentChainCheckpointJob.Definition);
         services.AddPublicFormLimits(config);
         return services;
     }

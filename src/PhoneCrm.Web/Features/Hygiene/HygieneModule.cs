@@ -19,6 +19,10 @@ public static class HygieneModule
         services.AddLineStatusProviders();
         services.AddScoped<ValidateNumbersJob>();
         services.AddSingleton(ValidateNumbersJob.Definition);
+        // Re-consent: the job asks, the preferences page (Consent) confirms through Reconsents.
+        services.AddScoped<Reconsents>();
+        services.AddScoped<ReconsentJob>();
+        services.AddSingleton(ReconsentJob.Definition);
         return services;
     }
 }

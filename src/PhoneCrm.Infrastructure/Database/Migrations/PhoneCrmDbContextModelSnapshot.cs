@@ -366,6 +366,35 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("capture_forms", (string)null);
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentChainCheckpoint", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<long>("Records")
+                        .HasColumnType("bigint")
+                        .HasColumnName("records");
+
+                    b.Property<DateTimeOffset>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
+                    b.HasKey("TenantId", "Seq")
+                        .HasName("pk_consent_chain_checkpoints");
+
+                    b.ToTable("consent_chain_checkpoints", (string)null);
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentChainHead", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -3531,6 +3560,16 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_capture_forms_consent_text_versions_tenant_id_text_version_");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentChainCheckpoint", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_consent_chain_checkpoints_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Consent.ConsentChainHead", b =>

@@ -8,20 +8,39 @@ namespace PhoneCrm.Infrastructure.Protection;
 /// </summary>
 /// <remarks>
 /// The index key never rotates: changing it requires recomputing every blind index.
-/// Rotation is in-process only; other running instances must restart to learn a new key before it is
-/// used for writes, and only one process should rotate at a time.
+/// Rotation writes the new key to the key file (fsynced, atomic rename) before anything is encrypted with it; with keys
+/// from configuration it is refused (<see cref="ConfigurationRunbook"/>), since a key only in this process's memory
+/// would be lost at restart together with everything encrypted under it. Every node sharing the key file picks a new
+/// ring up without restart: <see cref="Refresh"/> re-reads the file when it changed — on a timer
+/// (<see cref="PiiKeyRingReloader"/>) and at once when a value names a key id this node does not know yet.
 /// </remarks>
 public sealed class PiiKeyRing
 {
+    /// <summary>What an operator does instead when keys come from configuration (shown on the page, thrown by <see cref="Rotate"/>).</summary>
+    public const string ConfigurationRunbook =
+        "Keys come from configuration (Protection:Keys), so this node cannot persist a new key and rotation here is refused: " +
+        "a key held only in memory would be lost at restart with everything encrypted under it. To rotate: " +
+        "1) generate a key (32 random bytes, base64: openssl rand -base64 32) and add it as Protection:Keys:<newId> to every node's " +
+        "configuration, keeping the old keys; restart the nodes one by one; " +
+        "2) when every node knows it, set Protection:ActiveKeyId=<newId> everywhere and restart them one by one; " +
+        "3) press \"Re-encrypt stored data\" on this page and wait until the old key protects 0 values; " +
+        "4) only then remove the old key from the configuration.";
+
     private readonly Lock _gate = new();
     private readonly string? _keyFile;
     private volatile PiiKeySet _keys;
+    private (DateTime WrittenAt, long Length) _fileStamp;
 
-    private PiiKeyRing(PiiKeySet keys, string? keyFile)
+    private PiiKeyRing(PiiKeySet keys, string? keyFile, bool fromConfiguration)
     {
         _keys = keys;
         _keyFile = keyFile;
+        FromConfiguration = fromConfiguration;
+        if (keyFile is not null) _fileStamp = Stamp(keyFile);
     }
+
+    /// <summary>Keys came from <c>Protection:*</c> configuration: rotation is the operator's (see <see cref="ConfigurationRunbook"/>).</summary>
+    public bool FromConfiguration { get; }
 
     public string ActiveKeyId => _keys.ActiveKeyId;
 
@@ -36,17 +55,21 @@ public sealed class PiiKeyRing
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Keys is { Count: > 0 } || !string.IsNullOrEmpty(options.IndexKey))
-            return new PiiKeyRing(PiiKeySet.FromOptions(options, "Configuration"), keyFile: null);
+            return new PiiKeyRing(PiiKeySet.FromOptions(options, "Configuration"), keyFile: null, fromConfiguration: true);
 
         var path = Path.GetFullPath(string.IsNullOrEmpty(options.KeyFile) ? defaultKeyFile : options.KeyFile);
-        return new PiiKeyRing(PiiKeyFile.LoadOrCreate(path), path);
+        return new PiiKeyRing(PiiKeyFile.LoadOrCreate(path), path, fromConfiguration: false);
     }
 
-    public static PiiKeyRing CreateForTests() => new(PiiKeySet.Generate(), keyFile: null);
+    public static PiiKeyRing CreateForTests() => new(PiiKeySet.Generate(), keyFile: null, fromConfiguration: false);
 
-    /// <summary>Generates a random key with the next free id (k2, k3, …), makes it active and returns the id.</summary>
+    /// <summary>
+    /// Generates a random key with the next free id (k2, k3, …), persists it, makes it active and returns the id.
+    /// </summary>
+    /// <exception cref="PiiRotationRefusedException">Keys come from configuration.</exception>
     public string Rotate()
     {
+        if (FromConfiguration) throw new PiiRotationRefusedException(ConfigurationRunbook);
         string? keyId = null;
         Update(keys => keys.WithActiveKey(keyId = keys.NextKeyId(), RandomNumberGenerator.GetBytes(PiiKeySet.KeySize)));
         return keyId!;
@@ -74,8 +97,34 @@ public sealed class PiiKeyRing
             var next = change(Merged(_keyFile));
             // Durable before use: a value encrypted with a key that never reached disk is lost.
             PiiKeyFile.Save(_keyFile, next);
+            _fileStamp = Stamp(_keyFile);
             _keys = next;
         }
+    }
+
+    /// <summary>
+    /// Re-reads the key file if it changed since this node last read or wrote it (another node rotated): adds the keys
+    /// it holds and takes its active key. True when the ring changed. Keys are only ever added, never dropped here.
+    /// </summary>
+    public bool Refresh()
+    {
+        if (_keyFile is null || Stamp(_keyFile) == _fileStamp) return false;
+        lock (_gate)
+        {
+            var stamp = Stamp(_keyFile);
+            if (stamp == _fileStamp) return false;
+            var onDisk = PiiKeyFile.Read(_keyFile);
+            var merged = Merged(_keyFile);
+            _keys = new PiiKeySet(onDisk.ActiveKeyId, merged.Keys, merged.IndexKey);
+            _fileStamp = stamp;
+            return true;
+        }
+    }
+
+    private static (DateTime, long) Stamp(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? (info.LastWriteTimeUtc, info.Length) : default;
     }
 
     // Picks up keys another process added to the file, so saving does not drop them.
@@ -97,3 +146,6 @@ public sealed class PiiKeyRing
         return new PiiKeySet(current.ActiveKeyId, keys, current.IndexKey);
     }
 }
+
+/// <summary>Rotation cannot be done safely here (keys from configuration); the message is the runbook.</summary>
+public sealed class PiiRotationRefusedException(string message) : InvalidOperationException(message);

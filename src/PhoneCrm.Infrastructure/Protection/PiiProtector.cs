@@ -66,6 +66,9 @@ public sealed class PiiProtector : IDisposable
 
         var keyId = KeyIdOf(cipher) ?? throw new PiiDecryptionException($"Not a protected value ({context}): bad header or too short.");
         var keys = _ring.Keys;
+        // A key another node just rotated in: it is in the shared key file already (persisted before use), so read it.
+        if (!keys.Keys.ContainsKey(keyId) && _ring.Refresh())
+            keys = _ring.Keys;
         if (!keys.Keys.ContainsKey(keyId))
             throw new PiiDecryptionException($"Unknown key id '{keyId}' ({context}); is the key ring complete?");
 

@@ -1,81 +1,130 @@
+using System.Text.RegularExpressions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using NpgsqlTypes;
 using PhoneCrm.Infrastructure.Audit;
+using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Imports;
+using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Requests;
 
 namespace PhoneCrm.Infrastructure.Protection;
 
 /// <summary>
-/// Key rotation: a new data key becomes active at once (new writes use it) and a background job re-encrypts every
-/// stored value under it, tenant by tenant in keyset batches. Old keys stay in the ring so nothing becomes unreadable
-/// while the job runs; blind indexes use their own key and do not change.
+/// Key rotation that cannot lose data. <see cref="PiiKeyRing.Rotate"/> persists the new key before it is used (or
+/// refuses when keys come from configuration); other nodes pick it up from the shared key file
+/// (<see cref="PiiKeyRingReloader"/>); a background job then re-encrypts <b>every</b> encrypted column of every tenant
+/// (<see cref="Tables"/>, checked against the database catalog by a test) and the data-protection keys, tenant by tenant
+/// in batches, without overwriting a value changed meanwhile. The status counts, per key, the values it still
+/// protects anywhere: an old key is safe to retire when it protects none.
 /// </summary>
-public sealed class PiiRotation(
+public sealed partial class PiiRotation(
     PhoneCrmDbContext db,
     PiiKeyRing ring,
     PiiProtector pii,
     IBackgroundJobClient jobs,
     AuditActor actor,
+    IConfiguration config,
     ILogger<PiiRotation> logger)
 {
     private const int BatchSize = 2000;
 
-    /// <summary>Encrypted columns by table (primary key after tenant_id is a uuid <c>id</c>) and their contexts.</summary>
-    private static readonly (string Table, (string Column, string Context)[] Columns)[] _targets =
+    /// <summary>A tenant-owned table's encrypted columns and the context each is encrypted under.</summary>
+    public sealed record EncryptedTable(string Name, (string Column, string Context)[] Columns);
+
+    /// <summary>Every column <see cref="PiiProtector"/> writes. A new encrypted column must be added here (a test reads the catalog).</summary>
+    public static readonly IReadOnlyList<EncryptedTable> Tables =
     [
-        ("contacts", [("phone_cipher", ContactService.PhoneContext), ("first_name_cipher", ContactService.FirstNameContext),
-            ("last_name_cipher", ContactService.LastNameContext), ("email_cipher", ContactService.EmailContext)]),
-        ("contact_notes", [("text_cipher", ContactService.NoteContext)]),
-        ("subject_requests", [("phone_cipher", SubjectRequests.PhoneContext), ("full_name_cipher", SubjectRequests.FullNameContext),
+        new("contacts", [("phone_cipher", ContactService.PhoneContext), ("first_name_cipher", ContactService.FirstNameContext),
+            ("last_name_cipher", ContactService.LastNameContext), ("email_cipher", ContactService.EmailContext),
+            ("middle_name_cipher", ContactService.MiddleNameContext), ("other_phones_cipher", ContactService.OtherPhonesContext)]),
+        new("contact_notes", [("text_cipher", ContactService.NoteContext)]),
+        new("subject_requests", [("phone_cipher", SubjectRequests.PhoneContext), ("full_name_cipher", SubjectRequests.FullNameContext),
             ("email_cipher", SubjectRequests.EmailContext), ("report_cipher", SubjectRequests.ReportContext)]),
-        ("subject_request_challenges", [("phone_cipher", SubjectRequests.PhoneContext), ("full_name_cipher", SubjectRequests.FullNameContext),
+        new("subject_request_challenges", [("phone_cipher", SubjectRequests.PhoneContext), ("full_name_cipher", SubjectRequests.FullNameContext),
             ("email_cipher", SubjectRequests.EmailContext)]),
+        new("consent_code_challenges", [("phone_cipher", FormSubmissions.PhoneContext), ("name_cipher", FormSubmissions.NameContext)]),
+        new("destruction_acts", [("subject_name_cipher", DestructionActs.SubjectNameContext)]),
+        new("import_rejections", [("value_enc", ImportRun.RejectionContext)]),
+        new("sms_messages", [("phone_cipher", SmsPii.Phone), ("text_cipher", SmsPii.Text)]),
+        new("sms_inbound", [("from_cipher", SmsPii.InboundFrom), ("text_cipher", SmsPii.InboundText)]),
+        new("sms_number_changes", [("new_phone_cipher", SmsPii.NumberChangePhone)]),
+        new("sms_simulator_messages", [("phone_cipher", SmsPii.SimulatorPhone), ("text_cipher", SmsPii.SimulatorText)]),
+        new("sms_provider_settings", [("login_cipher", SmsPii.ProviderLogin), ("secret_cipher", SmsPii.ProviderSecret)]),
     ];
 
-    public sealed record KeyStatus(string ActiveKeyId, IReadOnlyCollection<string> KeyIds, IReadOnlyDictionary<string, long> ValuesByKey);
-
-    /// <summary>For the settings page: the active key, every key the ring holds, and how many stored values each protects.</summary>
-    public async Task<KeyStatus> StatusAsync(CancellationToken ct) => new(ring.ActiveKeyId, ring.KeyIds, await CountByKeyAsync(ct));
-
-    /// <summary>Activates a new key, queues the re-encryption and audits the rotation; returns the new key id.</summary>
-    public async Task<string> RotateAsync(CancellationToken ct)
+    /// <summary>One key of the ring (or an id found in stored data): how many stored values it protects.</summary>
+    public sealed record KeyUse(string KeyId, long Values, bool Active, bool InRing)
     {
-        var keyId = ring.Rotate();
-        jobs.Enqueue<PiiRotation>(r => r.ReencryptAllAsync(CancellationToken.None));
-        // A platform act outside every tenant: the log records it (each tenant's audit log is for that tenant's own work).
-        logger.LogWarning("PII key {KeyId} activated by platform operator {Actor}; re-encryption queued", keyId, actor.Name);
-        await Task.CompletedTask;
-        return keyId;
+        /// <summary>Not active and protecting nothing: it may leave the key file or configuration.</summary>
+        public bool SafeToRetire => !Active && Values == 0;
     }
 
-    /// <summary>Stored values per key id (the key id sits in bytes 3.. of each value).</summary>
+    /// <param name="Runbook">Set when rotation here is refused (keys from configuration): what to do instead.</param>
+    public sealed record KeyStatus(string ActiveKeyId, string? Runbook, IReadOnlyList<KeyUse> Keys)
+    {
+        public long StaleValues => Keys.Where(k => !k.Active).Sum(k => k.Values);
+    }
+
+    /// <summary>For the platform's encryption page: every key, the values each protects across every tenant and table.</summary>
+    public async Task<KeyStatus> StatusAsync(CancellationToken ct)
+    {
+        var counts = await CountByKeyAsync(ct);
+        var ids = ring.KeyIds.Union(counts.Keys).Order(StringComparer.Ordinal);
+        return new KeyStatus(ring.ActiveKeyId, ring.FromConfiguration ? PiiKeyRing.ConfigurationRunbook : null,
+            [.. ids.Select(id => new KeyUse(id, counts.GetValueOrDefault(id), id == ring.ActiveKeyId, ring.KeyIds.Contains(id)))]);
+    }
+
+    /// <summary>
+    /// Activates a new, already persisted key and queues the re-encryption: now, and once more after every node has
+    /// reloaded the ring (values a node wrote under the old key meanwhile). Returns the new key id.
+    /// </summary>
+    /// <exception cref="PiiRotationRefusedException">Keys come from configuration; the message is the runbook.</exception>
+    public Task<string> RotateAsync()
+    {
+        var keyId = ring.Rotate();
+        // A platform act outside every tenant: the application log records it (a tenant's audit log is its own work).
+        LogRotated(keyId, actor.Name);
+        QueueReencryption();
+        return Task.FromResult(keyId);
+    }
+
+    /// <summary>Queues re-encryption under the active key (after a configuration rollout, or to finish a pass).</summary>
+    public void QueueReencryption()
+    {
+        jobs.Enqueue<PiiRotation>(r => r.ReencryptAllAsync(CancellationToken.None));
+        var reload = config.GetValue("Protection:ReloadSeconds", PiiKeyRingReloader.DefaultReloadSeconds);
+        jobs.Schedule<PiiRotation>(r => r.ReencryptAllAsync(CancellationToken.None), TimeSpan.FromSeconds(2 * reload + 1));
+    }
+
+    /// <summary>Stored values per key id (the id sits in bytes 3.. of each value), over every tenant and every encrypted column.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
+        Justification = "Table and column names come from this class's fixed list of encrypted columns; there are no values.")]
     private async Task<Dictionary<string, long>> CountByKeyAsync(CancellationToken ct)
     {
-        var counts = new Dictionary<string, long>();
-        // Row-level security shows one tenant at a time; only the key ids leave each tenant, never a value.
-        foreach (var tenantId in await db.Tenants.AsNoTracking().Select(t => t.Id).ToListAsync(ct))
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var union = string.Join(" UNION ALL ", Tables.SelectMany(t => t.Columns.Select(c => $"SELECT {c.Column} FROM {t.Name}")));
+        // Row-level security shows one tenant at a time; only key ids leave each tenant, never a value.
+        foreach (var tenantId in await TenantIdsAsync(ct))
         {
-            db.Tenant.Set(tenantId);
-            await db.Database.OpenConnectionAsync(ct);
-            try
+            await WithConnectionAsync(tenantId, async conn =>
             {
-                var conn = (NpgsqlConnection)db.Database.GetDbConnection();
                 await using var cmd = new NpgsqlCommand(
-                    "SELECT convert_from(substring(phone_cipher from 3 for get_byte(phone_cipher, 1)), 'UTF8'), count(*) FROM contacts GROUP BY 1",
+                    $"SELECT convert_from(substring(c from 3 for get_byte(c, 1)), 'UTF8'), count(*) FROM ({union}) x(c) WHERE c IS NOT NULL GROUP BY 1",
                     conn);
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct)) counts[reader.GetString(0)] = counts.GetValueOrDefault(reader.GetString(0)) + reader.GetInt64(1);
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-                db.Tenant.Set(null);
-            }
+            }, ct);
+        }
+
+        foreach (var (_, cipher) in await DataProtectionKeysAsync(ct))
+        {
+            var keyId = pii.KeyIdOf(cipher) ?? "?";
+            counts[keyId] = counts.GetValueOrDefault(keyId) + 1;
         }
 
         return counts;
@@ -85,71 +134,119 @@ public sealed class PiiRotation(
     [AutomaticRetry(Attempts = 5)]
     public async Task ReencryptAllAsync(CancellationToken ct)
     {
-        var tenants = await db.Tenants.AsNoTracking().Select(t => t.Id).ToListAsync(ct);
         long changed = 0;
-        foreach (var tenantId in tenants)
+        foreach (var tenantId in await TenantIdsAsync(ct))
         {
-            db.Tenant.Set(tenantId);
-            foreach (var (table, columns) in _targets) changed += await ReencryptTableAsync(table, columns, ct);
+            foreach (var table in Tables)
+                await WithConnectionAsync(tenantId, async conn => changed += await ReencryptTableAsync(conn, table, ct), ct);
         }
 
-        logger.LogInformation("Re-encrypted {Count} values under key {KeyId}", changed, ring.ActiveKeyId);
+        changed += await ReencryptDataProtectionKeysAsync(ct);
+        LogReencrypted(changed, ring.ActiveKeyId);
     }
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
-        Justification = "Table and column names come from this class's fixed list of encrypted columns; every value is a parameter.")]
-    private async Task<long> ReencryptTableAsync(string table, (string Column, string Context)[] columns, CancellationToken ct)
+    private async Task<List<Guid>> TenantIdsAsync(CancellationToken ct) =>
+        await db.Tenants.AsNoTracking().OrderBy(t => t.Id).Select(t => t.Id).ToListAsync(ct);
+
+    private async Task WithConnectionAsync(Guid? tenantId, Func<NpgsqlConnection, Task> work, CancellationToken ct)
     {
-        var columnList = string.Join(", ", columns.Select(c => c.Column));
-        long changed = 0;
-        var after = Guid.Empty;
+        var previous = db.Tenant.TenantId;
+        db.Tenant.Set(tenantId);
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-            while (true)
-            {
-                var ids = new List<Guid>();
-                var values = columns.Select(_ => new List<byte[]?>()).ToArray();
-                await using (var select = new NpgsqlCommand(
-                                 $"SELECT id, {columnList} FROM {table} WHERE id > @after ORDER BY id LIMIT {BatchSize}", conn))
-                {
-                    select.Parameters.AddWithValue("after", after);
-                    await using var reader = await select.ExecuteReaderAsync(ct);
-                    while (await reader.ReadAsync(ct))
-                    {
-                        ids.Add(reader.GetGuid(0));
-                        for (var i = 0; i < columns.Length; i++)
-                            values[i].Add(reader.IsDBNull(i + 1) ? null : (byte[])reader[i + 1]);
-                    }
-                }
-
-                if (ids.Count == 0) return changed;
-                after = ids[^1];
-                var stale = Enumerable.Range(0, ids.Count)
-                    .Where(r => values.Any(col => col[r] is { } v && pii.NeedsReencryption(v))).ToList();
-                if (stale.Count == 0) continue;
-
-                // One statement per batch: unnest the new values next to their ids.
-                var sets = string.Join(", ", columns.Select((c, i) => $"{c.Column} = u.c{i}"));
-                var unnest = string.Join(", ", columns.Select((_, i) => $"@c{i}"));
-                var aliases = string.Join(", ", columns.Select((_, i) => $"c{i}"));
-                await using var update = new NpgsqlCommand(
-                    $"UPDATE {table} t SET {sets} FROM unnest(@ids, {unnest}) AS u(id, {aliases}) WHERE t.id = u.id", conn);
-                update.Parameters.Add(Sql.ArrayOf("ids", stale.Select(r => ids[r])));
-                for (var i = 0; i < columns.Length; i++)
-                {
-                    var (_, context) = columns[i];
-                    var column = values[i];
-                    update.Parameters.Add(Sql.ArrayOf($"c{i}", stale.Select(r => column[r] is { } v ? pii.Reencrypt(v, context) : null)));
-                }
-
-                changed += await update.ExecuteNonQueryAsync(ct);
-            }
+            await work((NpgsqlConnection)db.Database.GetDbConnection());
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
+            db.Tenant.Set(previous);
         }
     }
+
+    /// <summary>
+    /// Keyset batches by <c>ctid</c> (any table, whatever its key). A row is updated only if its values are still the ones
+    /// read, so a concurrent edit is never overwritten with an older value; such a row is done by the next pass.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
+        Justification = "Table and column names come from this class's fixed list of encrypted columns; every value is a parameter.")]
+    private async Task<long> ReencryptTableAsync(NpgsqlConnection conn, EncryptedTable table, CancellationToken ct)
+    {
+        var columns = table.Columns;
+        var columnList = string.Join(", ", columns.Select(c => c.Column));
+        var sets = string.Join(", ", columns.Select((c, i) => $"{c.Column} = u.n{i}"));
+        var guards = string.Join(" AND ", columns.Select((c, i) => $"t.{c.Column} IS NOT DISTINCT FROM u.o{i}"));
+        var arrays = string.Join(", ", columns.Select((_, i) => $"@o{i}, @n{i}"));
+        var aliases = string.Join(", ", columns.Select((_, i) => $"o{i}, n{i}"));
+        long changed = 0;
+        var after = "(0,0)";
+        while (true)
+        {
+            var rows = new List<(string Ctid, byte[]?[] Values)>();
+            await using (var select = new NpgsqlCommand(
+                             $"SELECT ctid::text, {columnList} FROM {table.Name} WHERE ctid > @after::tid ORDER BY ctid LIMIT {BatchSize}", conn))
+            {
+                select.Parameters.AddWithValue("after", after);
+                await using var reader = await select.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    rows.Add((reader.GetString(0), [.. columns.Select((_, i) => reader.IsDBNull(i + 1) ? null : (byte[])reader[i + 1])]));
+            }
+
+            if (rows.Count == 0) return changed;
+            after = rows[^1].Ctid;
+            var stale = rows.Where(r => r.Values.Any(v => v is not null && pii.NeedsReencryption(v))).ToList();
+            if (stale.Count == 0) continue;
+
+            await using var update = new NpgsqlCommand(
+                $"UPDATE {table.Name} t SET {sets} FROM unnest(@ctids, {arrays}) AS u(ctid, {aliases}) WHERE t.ctid = u.ctid::tid AND {guards}", conn);
+            update.Parameters.Add(Sql.ArrayOf("ctids", stale.Select(r => (string?)r.Ctid)));
+            for (var i = 0; i < columns.Length; i++)
+            {
+                var (_, context) = columns[i];
+                var column = i;
+                update.Parameters.Add(Sql.ArrayOf($"o{i}", stale.Select(r => r.Values[column])));
+                update.Parameters.Add(Sql.ArrayOf($"n{i}", stale.Select(r => Fresh(r.Values[column], context))));
+            }
+
+            changed += await update.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private byte[]? Fresh(byte[]? value, string context) =>
+        value is not null && pii.NeedsReencryption(value) ? pii.Reencrypt(value, context) : value;
+
+    /// <summary>The data-protection keys (global, not per tenant) hold their secret encrypted by the ring (<see cref="PiiKeyXmlEncryptor"/>).</summary>
+    private async Task<List<(int Id, byte[] Cipher)>> DataProtectionKeysAsync(CancellationToken ct)
+    {
+        var keys = await db.DataProtectionKeys.AsNoTracking().Select(k => new { k.Id, k.Xml }).ToListAsync(ct);
+        return [.. keys.Select(k => (k.Id, Match: EncryptedKey().Match(k.Xml ?? ""))).Where(k => k.Match.Success)
+            .Select(k => (k.Id, Convert.FromBase64String(k.Match.Groups[1].Value)))];
+    }
+
+    private async Task<long> ReencryptDataProtectionKeysAsync(CancellationToken ct)
+    {
+        long changed = 0;
+        foreach (var key in await db.DataProtectionKeys.AsNoTracking().ToListAsync(ct))
+        {
+            var match = EncryptedKey().Match(key.Xml ?? "");
+            if (!match.Success) continue;
+            var cipher = Convert.FromBase64String(match.Groups[1].Value);
+            if (!pii.NeedsReencryption(cipher)) continue;
+            var fresh = Convert.ToBase64String(pii.Reencrypt(cipher, PiiKeyXmlEncryptor.Context)!);
+            var xml = string.Concat(key.Xml!.AsSpan(0, match.Groups[1].Index), fresh, key.Xml.AsSpan(match.Groups[1].Index + match.Groups[1].Length));
+            changed += await db.DataProtectionKeys.Where(k => k.Id == key.Id && k.Xml == key.Xml)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.Xml, xml), ct);
+        }
+
+        return changed;
+    }
+
+    [GeneratedRegex("<piiEncryptedKey[^>]*>([^<]+)</piiEncryptedKey>")]
+    private static partial Regex EncryptedKey();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PII key {KeyId} activated by platform operator {Actor}; re-encryption queued")]
+    private partial void LogRotated(string keyId, string actor);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-encrypted {Count} values under key {KeyId}")]
+    private partial void LogReencrypted(long count, string keyId);
 }

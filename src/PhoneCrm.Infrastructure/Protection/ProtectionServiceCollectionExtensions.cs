@@ -15,10 +15,11 @@ public static class ProtectionServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrEmpty(defaultKeyFile);
         var section = config.GetSection(ProtectionOptions.SectionName);
         services.Configure<ProtectionOptions>(section);
-        // Read once: the ring lives for the process; rotation goes through PiiKeyRing itself.
+        // The ring lives for the process; rotation goes through PiiKeyRing itself, and other nodes' rotations arrive by PiiKeyRingReloader.
         services.AddSingleton(_ => PiiKeyRing.Load(section.Get<ProtectionOptions>() ?? new ProtectionOptions(), defaultKeyFile));
         services.AddSingleton<PiiProtector>();
         services.AddSingleton<BlindIndex>();
+        services.AddHostedService<PiiKeyRingReloader>();
         return services;
     }
 }

@@ -79,6 +79,25 @@ public sealed class PiiKeyRingTests : IDisposable
     }
 
     [Fact]
+    public void AnotherNodesRotationIsPickedUpWithoutRestart()
+    {
+        var nodeA = PiiKeyRing.Load(new ProtectionOptions(), KeyFile);
+        var nodeB = PiiKeyRing.Load(new ProtectionOptions(), KeyFile);
+        using var protectorA = new PiiProtector(nodeA);
+        using var protectorB = new PiiProtector(nodeB);
+
+        Assert.Equal("k2", nodeA.Rotate());
+        // B reads a value under the key it has not seen yet: the key file has it (persisted before use).
+        Assert.Equal("+79161234567", protectorB.Decrypt(protectorA.Encrypt("+79161234567", "contact.phone"), "contact.phone"));
+        Assert.Equal("k2", nodeB.ActiveKeyId);
+        Assert.False(nodeB.Refresh());
+
+        Assert.Equal("k3", nodeB.Rotate());
+        Assert.True(nodeA.Refresh()); // the timer's reload: A now writes under k3 too
+        Assert.Equal("k3", protectorA.KeyIdOf(protectorA.Encrypt("x", "c")!));
+    }
+
+    [Fact]
     public void CorruptKeyFileIsNotRegenerated()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(KeyFile)!);

@@ -14,10 +14,26 @@ public sealed class EncryptionController(PiiRotation rotation, IStringLocalizer<
     public async Task<IActionResult> Index(CancellationToken ct) => View(await rotation.StatusAsync(ct));
 
     [HttpPost("rotate")]
-    public async Task<IActionResult> Rotate(CancellationToken ct)
+    public async Task<IActionResult> Rotate()
     {
-        var keyId = await rotation.RotateAsync(ct);
-        Flash(t["New key {0} is active; stored data is being re-encrypted in the background.", keyId]);
+        try
+        {
+            var keyId = await rotation.RotateAsync();
+            Flash(t["New key {0} is active; stored data is being re-encrypted in the background.", keyId]);
+        }
+        catch (PiiRotationRefusedException)
+        {
+            FlashError(t["Rotation is refused: keys come from configuration. Follow the runbook on this page."]);
+        }
+
+        return RedirectToAction(nameof(Index));
+    }
+
+    [HttpPost("reencrypt")]
+    public IActionResult Reencrypt()
+    {
+        rotation.QueueReencryption();
+        Flash(t["Stored data is being re-encrypted under the active key in the background."]);
         return RedirectToAction(nameof(Index));
     }
 }

@@ -53,6 +53,9 @@ public sealed class AccountEvents(PhoneCrmDbContext db, AuditLog audit, AuditAct
 
     public Task PasswordChangedAsync(Guid userId) => WriteAsync(AuditActions.PasswordChanged, userId.ToString());
 
+    /// <summary>The user proved the password and got a new authenticator key (the old one stops working).</summary>
+    public Task MfaReenrolmentAsync(Guid userId) => WriteAsync(AuditActions.MfaFailed, userId.ToString(), "re-enrolment: new key, second factor off until confirmed");
+
     private Task WriteAsync(string action, string? userId, string? details = null) =>
         db.Tenant.TenantId is null ? OutsideTenantsAsync(action, userId, details) : audit.WriteAsync(action, "user", userId, details);
 

@@ -133,6 +133,8 @@ public static class ServiceRegistration
             })
             .AddSignInManager()
             .AddEntityFrameworkStores<PhoneCrmDbContext>()
+            // Authenticator keys and recovery codes encrypted at rest (issue 12 item 7).
+            .AddUserStore<PhoneCrm.Infrastructure.Access.ProtectedUserStore>()
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>();
 

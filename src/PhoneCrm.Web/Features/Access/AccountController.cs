@@ -84,7 +84,9 @@ public sealed class AccountController(
         var user = await signIn.GetTwoFactorAuthenticationUserAsync();
         if (user is null) return RedirectToAction(nameof(Login));
         if (!ModelState.IsValid) return View(form);
-        var code = form.Code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        // Recovery codes are stored as shown (XXXXX-XXXXX): only an authenticator code loses its spaces and dashes.
+        var code = form.UseRecoveryCode ? form.Code.Trim()
+            : form.Code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
         var result = form.UseRecoveryCode
             ? await signIn.TwoFactorRecoveryCodeSignInAsync(code)
             : await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false);
@@ -141,6 +143,30 @@ public sealed class AccountController(
     {
         var user = await CurrentUserAsync();
         return View(await BuildMfaSetupAsync(user));
+    }
+
+    /// <summary>
+    /// Re-enrolment (a new phone, a key that may have leaked): only with the password, and always a new key — the key of
+    /// an enrolled account is never shown again (issue 12 item 7). The second factor is off until the new key is confirmed.
+    /// </summary>
+    [HttpPost("mfa/reset"), RequirePermission(Permission.OwnAccount), EnableRateLimiting(RateLimits.SignIn)]
+    public async Task<IActionResult> MfaReset(string? password)
+    {
+        var user = await CurrentUserAsync();
+        if (string.IsNullOrEmpty(password) || !await users.CheckPasswordAsync(user, password))
+        {
+            ModelState.AddModelError("Password", t["The password is wrong."]);
+            await events.MfaEnrolmentFailedAsync(user.Id);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return View(nameof(Mfa), await BuildMfaSetupAsync(user));
+        }
+
+        await users.ResetAuthenticatorKeyAsync(user);
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
+        await events.MfaReenrolmentAsync(user.Id);
+        await signIn.RefreshSignInAsync(user);
+        return View(nameof(Mfa), await BuildMfaSetupAsync(user));
     }
 
     [HttpPost("mfa"), RequirePermission(Permission.OwnAccount)]
@@ -211,6 +237,8 @@ public sealed class AccountController(
 
     private async Task<MfaSetup> BuildMfaSetupAsync(AppUser user)
     {
+        // Once enrolled, the key stays in the authenticator app only: the page offers re-enrolment instead.
+        if (await users.GetTwoFactorEnabledAsync(user)) return new MfaSetup { Enabled = true };
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))
         {
@@ -222,7 +250,7 @@ public sealed class AccountController(
         using var qr = new QRCodeGenerator();
         using var data = qr.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
         var svg = new SvgQRCode(data).GetGraphic(4);
-        return new MfaSetup { SharedKey = FormatKey(key!), QrSvg = svg, Enabled = await users.GetTwoFactorEnabledAsync(user) };
+        return new MfaSetup { SharedKey = FormatKey(key!), QrSvg = svg, Enabled = false };
     }
 
     private static string FormatKey(string key)

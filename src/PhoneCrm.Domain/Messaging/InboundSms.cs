@@ -24,6 +24,9 @@ public sealed class InboundSms : ITenantOwned
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? HandledAt { get; set; }
     public string? HandledBy { get; set; }
+    /// <summary>When a staff member marked this reply as a complaint (api-v1 "Analytics": counted in the complaint rate of
+    /// the marketing message it answers).</summary>
+    public DateTimeOffset? ComplaintAt { get; set; }
     /// <summary>
     /// Keyed hash of the provider's message id, or of the normalised (from, to, text, receivedAt): unique per tenant, so a
     /// provider's retry of the same webhook is answered but processed once. Null when the payload carries neither an id

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Access;
+using PhoneCrm.Domain.Analytics;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
@@ -67,6 +68,8 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<ReconsentRequest> ReconsentRequests => Set<ReconsentRequest>();
     public DbSet<BaseHealthSnapshot> BaseHealthSnapshots => Set<BaseHealthSnapshot>();
+    public DbSet<AnalyticsSettings> AnalyticsSettings => Set<AnalyticsSettings>();
+    public DbSet<TrackingNumber> TrackingNumbers => Set<TrackingNumber>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -225,4 +225,13 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
         await db.InboundSms.Where(m => m.Id == id && m.HandledAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(m => m.HandledAt, clock.GetUtcNow()).SetProperty(m => m.HandledBy, by), ct) == 1
         || await db.InboundSms.AnyAsync(m => m.Id == id, ct);
+
+    /// <summary>
+    /// A staff member marks the reply as a complaint (api-v1 "Analytics": counted against the marketing message it
+    /// answers); marking twice keeps the first time. False when the message is not this tenant's.
+    /// </summary>
+    public async Task<bool> MarkComplaintAsync(Guid id, CancellationToken ct) =>
+        await db.InboundSms.Where(m => m.Id == id && m.ComplaintAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.ComplaintAt, clock.GetUtcNow()), ct) == 1
+        || await db.InboundSms.AnyAsync(m => m.Id == id, ct);
 }

@@ -19,6 +19,7 @@ using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.Infrastructure.Tenancy;
 using PhoneCrm.Web.Features.Access;
+using PhoneCrm.Web.Features.Analytics;
 using PhoneCrm.Web.Features.Audit;
 using PhoneCrm.Web.Features.Consent;
 using PhoneCrm.Web.Features.Contacts;
@@ -63,7 +64,8 @@ public static class ServiceRegistration
             .AddMessagingModule(config, jobServer)
             .AddRequestsModule()
             .AddHygieneModule()
-            .AddPlatformModule();
+            .AddPlatformModule()
+            .AddAnalyticsModule();
         services.AddRateLimits(config);
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.
         services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));

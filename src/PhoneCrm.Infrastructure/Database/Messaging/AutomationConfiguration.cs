@@ -35,6 +35,8 @@ internal sealed class AutomationRunConfiguration : IEntityTypeConfiguration<Auto
         b.HasIndex(r => new { r.TenantId, r.DueAt }).HasFilter("status = 'pending'");
         b.HasIndex(r => new { r.TenantId, r.ContactId, r.CreatedAt });
         b.HasIndex(r => new { r.TenantId, r.Kind, r.CreatedAt });
+        // Analytics: an automation message's run (its kind, its short links).
+        b.HasIndex(r => new { r.TenantId, r.MessageId }).HasFilter("message_id IS NOT NULL");
         b.Property(r => r.Kind).HasMaxLength(32);
         b.Property(r => r.DedupeKey).HasMaxLength(200);
         b.Property(r => r.Status).HasMaxLength(16);

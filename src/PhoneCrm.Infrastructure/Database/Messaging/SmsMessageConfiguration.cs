@@ -26,6 +26,9 @@ internal sealed class SmsMessageConfiguration : IEntityTypeConfiguration<SmsMess
             .HasDatabaseName("ix_sms_messages_failures");
         b.HasIndex(m => new { m.TenantId, m.PhoneIndex, m.CreatedAt });
         b.HasIndex(m => new { m.TenantId, m.CampaignId, m.Status });
+        // Analytics' last touch: a contact's latest marketing message before an order, opt-out or complaint (AttributionSql).
+        b.HasIndex(m => new { m.TenantId, m.ContactId, m.SentAt }, "ix_sms_messages_marketing_touch")
+            .HasFilter("kind IN ('campaign','automation') AND category <> 'transactional'");
         // The delivery sweeper's worklist stays small: only queued messages.
         b.HasIndex(m => new { m.TenantId, m.NextAttemptAt }).HasFilter("status = 'queued'");
 

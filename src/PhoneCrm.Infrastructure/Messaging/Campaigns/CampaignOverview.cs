@@ -5,7 +5,10 @@ using PhoneCrm.Infrastructure.Database;
 
 namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 
-public sealed record CampaignOverviewItem(Campaign Campaign, CampaignStats Stats, CampaignRates Rates);
+public sealed record CampaignOverviewItem(Campaign Campaign, CampaignStats Stats)
+{
+    public CampaignRates Rates => Stats.Rates;
+}
 
 /// <summary>The marketer's dashboard: what is going out now, what is scheduled, and how the last campaigns did.</summary>
 public sealed record CampaignOverview(IReadOnlyList<CampaignOverviewItem> Running, IReadOnlyList<Campaign> Scheduled,
@@ -33,8 +36,7 @@ public sealed class CampaignOverviewQueries(PhoneCrmDbContext db, CampaignReport
         var items = new List<CampaignOverviewItem>(list.Count);
         foreach (var c in list)
         {
-            var s = await reports.StatsAsync(c, ct);
-            items.Add(new CampaignOverviewItem(c, s, CampaignFlags.Judge(s.Sent, s.Delivered, s.Clicks, s.OptOuts, s.Cost, s.Revenue)));
+            items.Add(new CampaignOverviewItem(c, await reports.StatsAsync(c, ct)));
         }
 
         return items;

@@ -2,8 +2,10 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
+using PhoneCrm.Domain.Analytics;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Analytics;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Protection;
@@ -11,9 +13,17 @@ using PhoneCrm.Infrastructure.Segments;
 
 namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 
+/// <summary>
+/// A campaign's recipients by outcome (audience, sent, deferred, skipped, pending) and what its messages did (api-v1
+/// "Analytics": <see cref="AnalyticsFigures"/>), judged by the tenant's thresholds (<see cref="Rates"/>).
+/// </summary>
 public sealed record CampaignStats(
     long Audience, long Sent, long Deferred, IReadOnlyDictionary<string, long> Skipped, long Delivered, long Failed,
-    long Clicks, long OptOuts, decimal Cost, decimal Revenue, decimal? Roi, long Pending);
+    long Clicks, long OptOuts, decimal Cost, decimal Revenue, long Pending, long Read, long Conversions, long Complaints,
+    CampaignRates Rates)
+{
+    public decimal? Roi => Rates.Roi;
+}
 
 public sealed record VariantStats(string Variant, long Sent, long Clicks);
 
@@ -23,7 +33,8 @@ public sealed record RecipientRow(Guid ContactId, string Phone, string Outcome, 
     DateTimeOffset? DeferredUntil, string? Name = null);
 
 /// <summary>What a campaign would do (preview) and what it did: stats, A/B variant stats, recipients. Reads only.</summary>
-public sealed class CampaignReports(PhoneCrmDbContext db, SegmentService segments, SendPolicyService policy, PiiProtector protector)
+public sealed class CampaignReports(PhoneCrmDbContext db, SegmentService segments, SendPolicyService policy, PiiProtector protector,
+    AnalyticsFigures figures, AnalyticsSettingsStore analyticsSettings)
 {
     /// <summary>Before sending: the segment's size and how many the policy would send now (or later: deferred).</summary>
     public async Task<(long Audience, long Eligible, long Deferred, Dictionary<string, long> Skipped)> PreviewAsync(
@@ -59,59 +70,32 @@ public sealed class CampaignReports(PhoneCrmDbContext db, SegmentService segment
 
     public async Task<CampaignStats> StatsAsync(Campaign c, CancellationToken ct = default)
     {
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        ArgumentNullException.ThrowIfNull(c);
+        var outcomes = await db.CampaignRecipients.AsNoTracking().Where(r => r.CampaignId == c.Id)
+            .GroupBy(r => new { r.Outcome, r.Reason }).Select(g => new { g.Key.Outcome, g.Key.Reason, Count = g.LongCount() }).ToListAsync(ct);
+        long Count(Func<string, bool> outcome, string? reason = null) =>
+            outcomes.Where(o => outcome(o.Outcome) && (reason is null || o.Reason == reason)).Sum(o => o.Count);
+        var skipped = SendReasons.Skips.ToDictionary(r => r, r => Count(o => o == RecipientOutcome.Skipped, r));
+        var measured = (await figures.CampaignsAsync([c.Id], ct)).GetValueOrDefault(c.Id.ToString(), MeasuredFigures.None);
+        // Sent is the recipients the policy let through (one message each), whatever their receipts say yet.
+        var counts = measured.Counts with { Sent = Count(o => o == RecipientOutcome.Sent) };
+        var rates = CampaignFlags.Judge(counts, (await analyticsSettings.GetAsync(ct)).Thresholds);
+        return new CampaignStats(outcomes.Sum(o => o.Count), counts.Sent, Count(o => o == RecipientOutcome.Deferred), skipped,
+            counts.Delivered, measured.Failed, counts.Clicks, counts.OptOuts, counts.Cost, counts.Revenue,
+            Count(o => o is RecipientOutcome.Pending or RecipientOutcome.Held), counts.Read, counts.Conversions, counts.Complaints, rates);
+    }
+
+    /// <summary>The figures of each A/B variant of a campaign ("A", "B"), judged like the campaign.</summary>
+    public async Task<IReadOnlyList<(string Variant, CampaignCounts Counts, CampaignRates Rates)>> VariantFiguresAsync(Guid campaignId,
+        CancellationToken ct = default)
+    {
+        var byVariant = await figures.VariantsAsync(campaignId, ct);
+        var thresholds = (await analyticsSettings.GetAsync(ct)).Thresholds;
+        return [.. new[] { CampaignVariants.A, CampaignVariants.B }.Select(v =>
         {
-            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-            await using var cmd = new NpgsqlCommand("""
-                SELECT count(*),
-                  count(*) FILTER (WHERE r.outcome = 'sent'),
-                  count(*) FILTER (WHERE r.outcome = 'deferred'),
-                  count(*) FILTER (WHERE r.outcome = 'skipped' AND r.reason = 'noConsent'),
-                  count(*) FILTER (WHERE r.outcome = 'skipped' AND r.reason = 'suppressed'),
-                  count(*) FILTER (WHERE r.outcome = 'skipped' AND r.reason = 'frequencyCap'),
-                  count(*) FILTER (WHERE r.outcome = 'skipped' AND r.reason = 'invalidPhone'),
-                  count(*) FILTER (WHERE r.outcome = 'skipped' AND r.reason = 'erased'),
-                  count(*) FILTER (WHERE r.outcome IN ('pending','held')),
-                  (SELECT count(*) FILTER (WHERE m.status IN ('delivered','read')) FROM sms_messages m WHERE m.campaign_id = @c AND m.kind = 'campaign'),
-                  (SELECT count(*) FILTER (WHERE m.status IN ('failed','undelivered','expired','rejected')) FROM sms_messages m WHERE m.campaign_id = @c AND m.kind = 'campaign'),
-                  (SELECT coalesce(sum(m.cost), 0) FROM sms_messages m WHERE m.campaign_id = @c AND m.kind = 'campaign' AND m.status <> 'failed'),
-                  (SELECT count(DISTINCT l.contact_id) FROM short_links l WHERE l.owner_tenant_id = @t AND l.campaign_id = @c AND l.clicks > 0
-                     AND l.url <> @preferences),
-                  (SELECT count(*) FROM campaign_recipients r2 JOIN consent_states s ON s.tenant_id = r2.tenant_id AND s.contact_id = r2.contact_id
-                     AND s.purpose = 'marketing' AND s.channel = 'sms' AND s.status = 'withdrawn' AND s.withdrawn_at >= @started
-                   WHERE r2.campaign_id = @c AND r2.outcome = 'sent'),
-                  (SELECT coalesce(sum(e.amount), 0) FROM campaign_recipients r3 JOIN contact_events e ON e.tenant_id = r3.tenant_id
-                     AND e.contact_id = r3.contact_id AND e.type = 'order_placed' AND e.occurred_at >= @started AND e.occurred_at < @started + interval '7 days'
-                   WHERE r3.campaign_id = @c AND r3.outcome = 'sent'),
-                  count(*) FILTER (WHERE r.outcome = 'skipped' AND r.reason = 'unengaged')
-                FROM campaign_recipients r WHERE r.campaign_id = @c
-                """, conn);
-            cmd.Parameters.Add(new NpgsqlParameter("c", c.Id));
-            cmd.Parameters.Add(new NpgsqlParameter("t", c.TenantId));
-            cmd.Parameters.Add(new NpgsqlParameter("preferences", ShortLinks.PreferencesUrl));
-            cmd.Parameters.Add(new NpgsqlParameter("started", NpgsqlDbType.TimestampTz) { Value = c.StartedAt ?? c.CreatedAt });
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            await r.ReadAsync(ct);
-            var skipped = new Dictionary<string, long>
-            {
-                [SendReasons.NoConsent] = r.GetInt64(3),
-                [SendReasons.Suppressed] = r.GetInt64(4),
-                [SendReasons.FrequencyCap] = r.GetInt64(5),
-                [SendReasons.InvalidPhone] = r.GetInt64(6),
-                [SendReasons.Erased] = r.GetInt64(7),
-                [SendReasons.Unengaged] = r.GetInt64(15),
-            };
-            var cost = r.GetDecimal(11);
-            var revenue = r.GetDecimal(14);
-            decimal? roi = cost > 0 ? Math.Round((revenue - cost) / cost, 4) : null;
-            return new CampaignStats(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), skipped, r.GetInt64(9), r.GetInt64(10), r.GetInt64(12),
-                r.GetInt64(13), cost, revenue, roi, r.GetInt64(8));
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+            var counts = byVariant.GetValueOrDefault(v, MeasuredFigures.None).Counts;
+            return (v, counts, CampaignFlags.Judge(counts, thresholds));
+        })];
     }
 
     public async Task<List<VariantStats>> VariantStatsAsync(Guid campaignId, CancellationToken ct = default)

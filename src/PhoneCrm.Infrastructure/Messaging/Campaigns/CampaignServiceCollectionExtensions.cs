@@ -14,6 +14,9 @@ public static class CampaignServiceCollectionExtensions
         services.AddScoped<CampaignService>();
         services.AddScoped<CampaignPlanner>();
         services.AddScoped<CampaignReports>();
+        // A campaign's figures are the analytics capability's (one definition of rates and attribution).
+        services.AddScoped<Analytics.AnalyticsSettingsStore>();
+        services.AddScoped<Analytics.AnalyticsFigures>();
         services.AddScoped<CampaignOverviewQueries>();
         services.AddScoped<CampaignDispatcher>();
         services.AddScoped<ShortLinks>();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Analytics;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Messaging.Campaigns;
 using PhoneCrm.Infrastructure.Tenancy;
@@ -18,16 +19,11 @@ public sealed class CampaignsApiController(
 {
     public sealed record CreatedResponse(Guid Id, string Status, int SegmentsPerMessage);
 
-    public sealed record SkippedDto(long NoConsent, long Suppressed, long FrequencyCap, long InvalidPhone, long Erased, long Unengaged);
-
-    public sealed record StatsDto(long Audience, long Sent, long Deferred, SkippedDto Skipped, long Delivered, long Failed, long Clicks,
-        long OptOuts, decimal Cost, decimal Revenue, decimal? Roi, long Pending);
-
     public sealed record AbDto(string VariantB, int TestPercent, int DecideAfterMinutes, DateTime? DecideAt, string? Winner);
 
     public sealed record CampaignResponse(Guid Id, string Name, Guid SegmentId, string Purpose, string Category, string Text,
         int SegmentsPerMessage, string Status, DateTime? SendAt, int? ThrottlePerMinute, AbDto? AbTest, DateTime CreatedAt,
-        DateTime? StartedAt, DateTime? CompletedAt, StatsDto Stats);
+        DateTime? StartedAt, DateTime? CompletedAt, AnalyticsStats Stats, IReadOnlyList<string> Flags);
 
     public sealed record RecipientDto(Guid ContactId, string Phone, string Outcome, string? Reason, Guid? MessageId, string? Variant,
         DateTime? DeferredUntil);
@@ -65,14 +61,12 @@ public sealed class CampaignsApiController(
 
     public static async Task<CampaignResponse> ResponseAsync(CampaignReports reports, Campaign c, CancellationToken ct)
     {
-        var s = await reports.StatsAsync(c, ct);
-        var skipped = new SkippedDto(s.Skipped[SendReasons.NoConsent], s.Skipped[SendReasons.Suppressed], s.Skipped[SendReasons.FrequencyCap],
-            s.Skipped[SendReasons.InvalidPhone], s.Skipped[SendReasons.Erased], s.Skipped[SendReasons.Unengaged]);
+        var stats = AnalyticsStats.From(await reports.StatsAsync(c, ct));
         return new CampaignResponse(c.Id, c.Name, c.SegmentId, c.Purpose, c.Category, c.Text, c.SegmentsPerMessage, c.Status,
             c.SendAt?.UtcDateTime, c.ThrottlePerMinute,
             c.IsAbTest ? new AbDto(c.VariantB!, c.TestPercent!.Value, c.DecideAfterMinutes ?? 0, c.DecideAt?.UtcDateTime, c.Winner) : null,
             c.CreatedAt.UtcDateTime, c.StartedAt?.UtcDateTime, c.CompletedAt?.UtcDateTime,
-            new StatsDto(s.Audience, s.Sent, s.Deferred, skipped, s.Delivered, s.Failed, s.Clicks, s.OptOuts, s.Cost, s.Revenue, s.Roi, s.Pending));
+            stats, stats.Flags);
     }
 
     [HttpPost("{id:guid}/start")]

@@ -91,6 +91,19 @@ public sealed class SmsApiController(SmsStatusUpdater statuses, SmsProviderResol
             result.ConfirmationId, result.Duplicate));
     }
 
+    /// <summary>api-v1 "Analytics": marks a reply as a complaint (a provider's complaint, or staff through an integration);
+    /// it counts in the complaint rate of the marketing message it answers. Repeating it changes nothing.</summary>
+    [HttpPost("inbound/{id:guid}/complaint")]
+    [RequirePermission(Permission.SmsWebhooks)]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> ComplaintAsync(Guid id, CancellationToken ct)
+    {
+        if (!await inbound.MarkComplaintAsync(id, ct)) return NotFoundProblem("Inbound message");
+        await audit.WriteAsync(AuditActions.Update, "sms_inbound", id.ToString(), "api; complaint", ct);
+        return Ok(new { id, complaint = true });
+    }
+
     /// <summary>What the simulator accepted for this tenant; 404 unless the tenant sends through the simulator.</summary>
     [HttpGet("outbox")]
     [RequirePermission(Permission.SmsWebhooks)]

@@ -1,0 +1,123 @@
+using Microsoft.EntityFrameworkCore;
+using PhoneCrm.Domain.Analytics;
+using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Domain.Messaging.Automations;
+using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Messaging;
+using PhoneCrm.Infrastructure.Messaging.Automations;
+
+namespace PhoneCrm.Infrastructure.Analytics;
+
+public static class AnalyticsKinds
+{
+    public const string Campaign = "campaign";
+    public const string Automation = "automation";
+}
+
+/// <summary>One row of the comparison: a campaign (id = its id) or an automation (id = its kind, e.g. <c>cart_abandoned</c>).</summary>
+public sealed record AnalyticsRow(string Id, string Name, string Kind, DateTimeOffset? StartedAt, CampaignCounts Counts, long Failed,
+    CampaignRates Rates);
+
+public sealed record AutomationItem(string Id, string Kind, bool Enabled, string Name);
+
+/// <summary>An acquisition source (<c>source.channel</c> + <c>detail</c>) over a period: contacts created in it, how many of
+/// them hold an active marketing consent (any channel), how many ever bought and their revenue (the contacts' order stats).</summary>
+public sealed record SourceRow(string Channel, string? Detail, long Contacts, long WithMarketingConsent, long Buyers, decimal Revenue)
+{
+    public decimal? RevenuePerContact => Contacts > 0 ? Math.Round(Revenue / Contacts, 2) : null;
+}
+
+/// <summary>One week of every campaign and automation message (for the charts).</summary>
+public sealed record WeekFigures(DateOnly Monday, CampaignCounts Counts, CampaignRates Rates);
+
+/// <summary>
+/// The analytics capability's reads (api-v1 "Analytics"): campaigns and automations compared, an automation's stats,
+/// acquisition sources, weekly series. Aggregates only — nothing here names or numbers a person.
+/// </summary>
+public sealed class AnalyticsReports(PhoneCrmDbContext db, AnalyticsFigures figures, AnalyticsSettingsStore settings,
+    AutomationSettings automations, SendingSettingsService sending)
+{
+    public static string AutomationName(string kind) =>
+        string.IsNullOrEmpty(kind) ? kind : char.ToUpperInvariant(kind[0]) + kind[1..].Replace('_', ' ');
+
+    public async Task<IReadOnlyList<AutomationItem>> AutomationsAsync(CancellationToken ct = default) =>
+        (await automations.ListAsync(ct)).Select(a => new AutomationItem(a.Kind, a.Kind, a.Enabled, AutomationName(a.Kind))).ToList();
+
+    /// <summary>An automation's stats over all its messages; null for an unknown kind.</summary>
+    public async Task<AnalyticsStats?> AutomationStatsAsync(string kind, CancellationToken ct = default)
+    {
+        if (AutomationKind.Find(kind) is null) return null;
+        var measured = (await figures.AutomationsAsync([kind], DateTimeOffset.MinValue, DateTimeOffset.MaxValue, ct))
+            .GetValueOrDefault(kind, MeasuredFigures.None);
+        var runs = await db.AutomationRuns.AsNoTracking().Where(r => r.Kind == kind)
+            .GroupBy(r => new { r.Status, r.Reason }).Select(g => new { g.Key.Status, g.Key.Reason, Count = g.LongCount() }).ToListAsync(ct);
+        var skipped = SkippedFigures.From(runs.Where(r => r.Status == AutomationRunStatus.Skipped && r.Reason is not null)
+            .GroupBy(r => r.Reason!).ToDictionary(g => g.Key, g => g.Sum(x => x.Count)));
+        var rates = CampaignFlags.Judge(measured.Counts, (await settings.GetAsync(ct)).Thresholds);
+        return AnalyticsStats.From(measured, rates, runs.Sum(r => r.Count), skipped,
+            runs.Where(r => r.Status == AutomationRunStatus.Pending).Sum(r => r.Count));
+    }
+
+    /// <summary>Campaigns started in [from, to) and automations with messages in it, figures for each, newest campaigns first.</summary>
+    public async Task<IReadOnlyList<AnalyticsRow>> CompareAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    {
+        var thresholds = (await settings.GetAsync(ct)).Thresholds;
+        var campaigns = await db.Campaigns.AsNoTracking()
+            .Where(c => c.StartedAt != null && c.StartedAt >= from && c.StartedAt < to)
+            .OrderByDescending(c => c.StartedAt).Select(c => new { c.Id, c.Name, c.StartedAt }).ToListAsync(ct);
+        var byCampaign = await figures.CampaignsAsync(campaigns.Select(c => c.Id).ToList(), ct);
+        var rows = campaigns.Select(c =>
+        {
+            var m = byCampaign.GetValueOrDefault(c.Id.ToString(), MeasuredFigures.None);
+            return new AnalyticsRow(c.Id.ToString(), c.Name, AnalyticsKinds.Campaign, c.StartedAt, m.Counts, m.Failed,
+                CampaignFlags.Judge(m.Counts, thresholds));
+        }).ToList();
+        var byKind = await figures.AutomationsAsync(AutomationKind.All.Select(k => k.Code).ToList(), from, to, ct);
+        rows.AddRange(AutomationKind.All.Where(k => byKind.ContainsKey(k.Code)).Select(k =>
+        {
+            var m = byKind[k.Code];
+            return new AnalyticsRow(k.Code, AutomationName(k.Code), AnalyticsKinds.Automation, null, m.Counts, m.Failed,
+                CampaignFlags.Judge(m.Counts, thresholds));
+        }));
+        return rows;
+    }
+
+    /// <summary>Every week of [from, to) (in the tenant's zone) with its campaign and automation messages; empty weeks are zeros.</summary>
+    public async Task<IReadOnlyList<WeekFigures>> WeeksAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    {
+        var zoneId = (await sending.GetAsync(ct)).TimeZone;
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var z) ? z : TimeZoneInfo.Utc;
+        var thresholds = (await settings.GetAsync(ct)).Thresholds;
+        var byWeek = await figures.WeeksAsync(from, to, zone.Id, ct);
+        var first = Monday(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(from, zone).DateTime));
+        var last = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(to.AddTicks(-1), zone).DateTime);
+        var weeks = new List<WeekFigures>();
+        for (var monday = first; monday <= last; monday = monday.AddDays(7))
+        {
+            var counts = byWeek.GetValueOrDefault(monday.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                MeasuredFigures.None).Counts;
+            weeks.Add(new WeekFigures(monday, counts, CampaignFlags.Judge(counts, thresholds)));
+        }
+
+        return weeks;
+    }
+
+    public static DateOnly Monday(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+
+    /// <summary>Contacts created in [from, to) by source: one grouped count over the tenant's contacts.</summary>
+    public async Task<IReadOnlyList<SourceRow>> SourcesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    {
+        var tenantId = db.Tenant.RequireTenant();
+        return await db.Database.SqlQuery<SourceRow>($"""
+            SELECT c.source_channel AS "Channel", c.source_detail AS "Detail", count(*) AS "Contacts",
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM consent_states s WHERE s.tenant_id = c.tenant_id AND s.contact_id = c.id
+                AND s.purpose = 'marketing' AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > now()))) AS "WithMarketingConsent",
+              count(*) FILTER (WHERE c.orders_count > 0) AS "Buyers",
+              coalesce(sum(c.total_spent), 0) AS "Revenue"
+            FROM contacts c
+            WHERE c.tenant_id = {tenantId} AND c.created_at >= {from} AND c.created_at < {to} AND c.status <> 'erased'
+            GROUP BY c.source_channel, c.source_detail
+            ORDER BY count(*) DESC, c.source_channel, c.source_detail
+            """).ToListAsync(ct);
+    }
+}

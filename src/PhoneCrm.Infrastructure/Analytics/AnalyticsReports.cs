@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using PhoneCrm.Domain.Analytics;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Messaging.Automations;
@@ -107,17 +108,34 @@ public sealed class AnalyticsReports(PhoneCrmDbContext db, AnalyticsFigures figu
     /// <summary>Contacts created in [from, to) by source: one grouped count over the tenant's contacts.</summary>
     public async Task<IReadOnlyList<SourceRow>> SourcesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
-        var tenantId = db.Tenant.RequireTenant();
-        return await db.Database.SqlQuery<SourceRow>($"""
-            SELECT c.source_channel AS "Channel", c.source_detail AS "Detail", count(*) AS "Contacts",
-              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM consent_states s WHERE s.tenant_id = c.tenant_id AND s.contact_id = c.id
-                AND s.purpose = 'marketing' AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > now()))) AS "WithMarketingConsent",
-              count(*) FILTER (WHERE c.orders_count > 0) AS "Buyers",
-              coalesce(sum(c.total_spent), 0) AS "Revenue"
-            FROM contacts c
-            WHERE c.tenant_id = {tenantId} AND c.created_at >= {from} AND c.created_at < {to} AND c.status <> 'erased'
-            GROUP BY c.source_channel, c.source_detail
-            ORDER BY count(*) DESC, c.source_channel, c.source_detail
-            """).ToListAsync(ct);
+        var rows = new List<SourceRow>();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var cmd = new NpgsqlCommand("""
+                SELECT c.source_channel, c.source_detail, count(*),
+                  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM consent_states s WHERE s.tenant_id = c.tenant_id AND s.contact_id = c.id
+                    AND s.purpose = 'marketing' AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > now()))),
+                  count(*) FILTER (WHERE c.orders_count > 0),
+                  coalesce(sum(c.total_spent), 0)
+                FROM contacts c
+                WHERE c.tenant_id = @t AND c.created_at >= @from AND c.created_at < @to AND c.status <> 'erased'
+                GROUP BY c.source_channel, c.source_detail
+                ORDER BY count(*) DESC, c.source_channel, c.source_detail
+                """, (NpgsqlConnection)db.Database.GetDbConnection());
+            cmd.Parameters.Add(new NpgsqlParameter("t", db.Tenant.RequireTenant()));
+            cmd.Parameters.Add(Sql.P("from", NpgsqlTypes.NpgsqlDbType.TimestampTz, from));
+            cmd.Parameters.Add(Sql.P("to", NpgsqlTypes.NpgsqlDbType.TimestampTz, to));
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                rows.Add(new SourceRow(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4),
+                    r.GetDecimal(5)));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return rows;
     }
 }

@@ -221,6 +221,90 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("memberships", (string)null);
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Analytics.AnalyticsSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("AttributionDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("attribution_days");
+
+                    b.Property<decimal>("MaxComplaintRate")
+                        .HasPrecision(9, 4)
+                        .HasColumnType("numeric(9,4)")
+                        .HasColumnName("max_complaint_rate");
+
+                    b.Property<decimal>("MaxOptOutRate")
+                        .HasPrecision(9, 4)
+                        .HasColumnType("numeric(9,4)")
+                        .HasColumnName("max_opt_out_rate");
+
+                    b.Property<decimal>("MinClickRate")
+                        .HasPrecision(9, 4)
+                        .HasColumnType("numeric(9,4)")
+                        .HasColumnName("min_click_rate");
+
+                    b.Property<decimal>("MinDeliveryRate")
+                        .HasPrecision(9, 4)
+                        .HasColumnType("numeric(9,4)")
+                        .HasColumnName("min_delivery_rate");
+
+                    b.Property<decimal>("MinRoi")
+                        .HasPrecision(9, 4)
+                        .HasColumnType("numeric(9,4)")
+                        .HasColumnName("min_roi");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_analytics_settings");
+
+                    b.ToTable("analytics_settings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_analytics_settings_attribution_days", "attribution_days BETWEEN 1 AND 90");
+                        });
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Analytics.TrackingNumber", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("number");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_tracking_numbers");
+
+                    b.HasIndex("TenantId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tracking_numbers_tenant_id_number");
+
+                    b.ToTable("tracking_numbers", (string)null);
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -1680,6 +1764,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.HasIndex("TenantId", "EventId")
                         .HasDatabaseName("ix_automation_runs_tenant_id_event_id");
 
+                    b.HasIndex("TenantId", "MessageId")
+                        .HasDatabaseName("ix_automation_runs_tenant_id_message_id")
+                        .HasFilter("message_id IS NOT NULL");
+
                     b.HasIndex("TenantId", "ContactId", "CreatedAt")
                         .HasDatabaseName("ix_automation_runs_tenant_id_contact_id_created_at");
 
@@ -1919,6 +2007,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ComplaintAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("complaint_at");
 
                     b.Property<Guid?>("ContactId")
                         .HasColumnType("uuid")
@@ -2481,6 +2573,10 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
 
                     b.HasIndex("TenantId", "Provider", "ProviderMessageId")
                         .HasDatabaseName("ix_sms_messages_tenant_id_provider_provider_message_id");
+
+                    b.HasIndex(new[] { "TenantId", "ContactId", "SentAt" }, "ix_sms_messages_marketing_touch")
+                        .HasDatabaseName("ix_sms_messages_tenant_id_contact_id_sent_at")
+                        .HasFilter("kind IN ('campaign','automation') AND category <> 'transactional'");
 
                     b.ToTable("sms_messages", null, t =>
                         {
@@ -3533,6 +3629,26 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_memberships_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Analytics.AnalyticsSettings", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("PhoneCrm.Domain.Analytics.AnalyticsSettings", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_analytics_settings_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Analytics.TrackingNumber", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_tracking_numbers_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Audit.AuditEntry", b =>

@@ -11,6 +11,7 @@ public static class ApiScope
     public const string Campaigns = "campaigns";
     public const string Sms = "sms";
     public const string Requests = "requests";
+    public const string Surveys = "surveys";
     public const string Admin = "admin";
 
     private static readonly Dictionary<string, Permission[]> _grants = new(StringComparer.Ordinal)
@@ -19,10 +20,11 @@ public static class ApiScope
         [Imports] = [Permission.ContactsImport],
         [Consents] = [Permission.ConsentRead, Permission.ConsentWrite],
         [Events] = [Permission.EventsWrite],
-        [Segments] = [Permission.SegmentsRead, Permission.SegmentsWrite],
+        [Segments] = [Permission.SegmentsRead, Permission.SegmentsWrite, Permission.AudiencesExport],
         [Campaigns] = [Permission.CampaignsRead, Permission.CampaignsWrite, Permission.AnalyticsRead],
         [Sms] = [Permission.SmsWebhooks],
         [Requests] = [Permission.RequestsView, Permission.RequestsManage, Permission.BreachesManage, Permission.DestructionActsRead],
+        [Surveys] = [Permission.SurveysManage, Permission.SurveysCall, Permission.SurveysRead],
         [Admin] = [Permission.SettingsManage],
     };
 

@@ -38,6 +38,16 @@ public enum Permission
     DestructionActsRead,
     /// <summary>See the hygiene jobs' runs and base health; restore a number excluded for failed deliveries.</summary>
     HygieneManage,
+    /// <summary>Export a segment's consented members to an ad platform as hashed numbers and download the file.</summary>
+    AudiencesExport,
+    /// <summary>Download the aggregate counts of the base (never a row per person).</summary>
+    AnalyticsExport,
+    /// <summary>Build survey scripts, start surveys, work the quality queue, read the weekly report.</summary>
+    SurveysManage,
+    /// <summary>Work the operator console: take the next call, record the answers and the outcome.</summary>
+    SurveysCall,
+    /// <summary>Read survey reports (NPS, distribution, response rate).</summary>
+    SurveysRead,
     AuditRead,
     UsersManage,
     ApiKeysManage,

@@ -11,26 +11,28 @@ public static class RolePermissions
             Permission.ContactsImport, Permission.ContactsExport, Permission.ConsentRead, Permission.ConsentWrite,
             Permission.ConsentManage, Permission.EventsWrite, Permission.SegmentsRead, Permission.SegmentsWrite,
             Permission.CampaignsRead, Permission.CampaignsWrite, Permission.AnalyticsRead, Permission.RequestsView, Permission.RequestsManage,
-            Permission.BreachesManage, Permission.RetentionView, Permission.DestructionActsRead, Permission.HygieneManage, Permission.UsersManage, Permission.ApiKeysManage, Permission.SettingsManage, Permission.JobRunsView,
+            Permission.BreachesManage, Permission.RetentionView, Permission.DestructionActsRead, Permission.HygieneManage, Permission.AudiencesExport, Permission.AnalyticsExport,
+            Permission.SurveysManage, Permission.SurveysCall, Permission.SurveysRead, Permission.UsersManage, Permission.ApiKeysManage, Permission.SettingsManage, Permission.JobRunsView,
         ],
         [Role.Marketer] =
         [
             Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
             Permission.ContactsImport, Permission.ContactsExport, Permission.ConsentRead, Permission.ConsentWrite,
             Permission.EventsWrite, Permission.SegmentsRead, Permission.SegmentsWrite, Permission.CampaignsRead,
-            Permission.CampaignsWrite, Permission.AnalyticsRead, Permission.HygieneManage,
+            Permission.CampaignsWrite, Permission.AnalyticsRead, Permission.HygieneManage, Permission.AudiencesExport, Permission.SurveysManage,
+            Permission.SurveysCall, Permission.SurveysRead,
         ],
         // Row scoping (own contacts only) is applied by the contact queries, not here.
         [Role.SalesManager] =
         [
             Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
-            Permission.ConsentRead, Permission.ConsentWrite,
+            Permission.ConsentRead, Permission.ConsentWrite, Permission.SurveysCall,
         ],
         // Pseudonymised: no ContactsReadPersonal, no export of rows.
         [Role.Analyst] =
         [
             Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.SegmentsRead, Permission.CampaignsRead,
-            Permission.AnalyticsRead,
+            Permission.AnalyticsRead, Permission.AudiencesExport, Permission.AnalyticsExport, Permission.SurveysRead,
         ],
         [Role.ComplianceOfficer] =
         [

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Analytics;
+using PhoneCrm.Domain.Audiences;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
@@ -70,6 +71,8 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<BaseHealthSnapshot> BaseHealthSnapshots => Set<BaseHealthSnapshot>();
     public DbSet<AnalyticsSettings> AnalyticsSettings => Set<AnalyticsSettings>();
     public DbSet<TrackingNumber> TrackingNumbers => Set<TrackingNumber>();
+    public DbSet<AudienceExport> AudienceExports => Set<AudienceExport>();
+    public DbSet<AudienceExportMember> AudienceExportMembers => Set<AudienceExportMember>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

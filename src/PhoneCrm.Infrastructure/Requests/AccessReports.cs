@@ -4,6 +4,7 @@ using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Events;
 using PhoneCrm.Domain.Requests;
+using PhoneCrm.Infrastructure.Audiences;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
@@ -98,8 +99,7 @@ public sealed class AccessReports(
             sources,
             new AccessReportRecipients(
                 providers.OrderBy(p => p.First).Select(p => new AccessReportRecipient(p.Name, p.Count, p.First, p.Last)).ToList(),
-                // No ad-audience export exists yet: when one does, its platforms (meta, yandex, vk) are listed here.
-                []),
+                await AudienceExports.RecipientsOfAsync(db, contactId, ct)),
             since,
             new AccessReportCounts(sent, received, events?.All ?? 0, events?.Orders ?? 0, notes));
         await audit.WriteAsync(AuditActions.Read, AuditEntity, contactId.ToString(),

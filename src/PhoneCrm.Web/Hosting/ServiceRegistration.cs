@@ -20,6 +20,7 @@ using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.Infrastructure.Tenancy;
 using PhoneCrm.Web.Features.Access;
 using PhoneCrm.Web.Features.Analytics;
+using PhoneCrm.Web.Features.Audiences;
 using PhoneCrm.Web.Features.Audit;
 using PhoneCrm.Web.Features.Consent;
 using PhoneCrm.Web.Features.Contacts;
@@ -65,7 +66,8 @@ public static class ServiceRegistration
             .AddRequestsModule()
             .AddHygieneModule()
             .AddPlatformModule()
-            .AddAnalyticsModule();
+            .AddAnalyticsModule()
+            .AddAudiencesModule();
         services.AddRateLimits(config);
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.
         services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));

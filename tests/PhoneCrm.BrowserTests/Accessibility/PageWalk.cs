@@ -105,6 +105,7 @@ public sealed class PageWalk
         });
         var segmentId = (await PostAsync("/api/v1/segments", new { name = "Садоводы", rule = new { field = "tags", op = "contains", value = "сад" } }))
             .GetProperty("id").GetGuid();
+        await PostAsync("/api/v1/audiences/exports", new { segmentId, format = "meta" }); // the Audiences page lists it
         const string text = "{{firstName|Друг}}, скидка 30% на семена по коду SNEG23. Отписка: СТОП";
         var finishedId = (await PostAsync("/api/v1/campaigns", new { name = "Весенние семена", segmentId, purpose = "marketing", text }))
             .GetProperty("id").GetGuid();

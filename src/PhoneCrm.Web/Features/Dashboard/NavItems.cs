@@ -23,6 +23,7 @@ public static class NavItems
         new("Contacts", "/contacts", Permission.ContactsRead),
         new("Consent", "/consent", Permission.ConsentRead),
         new("Segments", "/segments", Permission.SegmentsRead),
+        new("Ad audiences", "/audiences", Permission.AudiencesExport),
         new("Campaigns", "/campaigns", Permission.CampaignsRead, Messaging),
         new("Templates", "/templates", Permission.CampaignsRead, Messaging),
         new("Automations", "/automations", Permission.CampaignsRead, Messaging),

@@ -305,6 +305,96 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("tracking_numbers", (string)null);
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Audiences.AudienceExport", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long?>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("count");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("format");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<Guid>("SegmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("segment_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_audience_exports");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_audience_exports_tenant_id_created_at");
+
+                    b.HasIndex("TenantId", "SegmentId")
+                        .HasDatabaseName("ix_audience_exports_tenant_id_segment_id");
+
+                    b.ToTable("audience_exports", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_audience_exports_format", "format IN ('meta','yandex','vk')");
+
+                            t.HasCheckConstraint("ck_audience_exports_status", "status IN ('queued','running','completed','failed')");
+                        });
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Audiences.AudienceExportMember", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("ExportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("export_id");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.HasKey("TenantId", "ExportId", "ContactId")
+                        .HasName("pk_audience_export_members");
+
+                    b.HasIndex("TenantId", "ContactId")
+                        .HasDatabaseName("ix_audience_export_members_tenant_id_contact_id");
+
+                    b.ToTable("audience_export_members", (string)null);
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -3649,6 +3739,40 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_tracking_numbers_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Audiences.AudienceExport", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_audience_exports_tenants_tenant_id");
+
+                    b.HasOne("PhoneCrm.Domain.Segments.Segment", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "SegmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_audience_exports_segments_tenant_id_segment_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Audiences.AudienceExportMember", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ContactId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_audience_export_members_contacts_tenant_id_contact_id");
+
+                    b.HasOne("PhoneCrm.Domain.Audiences.AudienceExport", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ExportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_audience_export_members_audience_exports_tenant_id_export_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Audit.AuditEntry", b =>

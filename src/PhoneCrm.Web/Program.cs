@@ -18,7 +18,11 @@ app.Services.GetRequiredService<DatabaseSetup.EmbeddedHandle>().StopWith(app.Lif
 if (command.IsCommand)
     return await command.RunAsync(app);
 
-await DatabaseSetup.PrepareAsync(app, seedDemo: command.SeedDemo || database.IsEmbedded);
+// The demo's passwords are published (README): it exists only in Development, never in a deployment.
+var seedDemo = (command.SeedDemo || database.IsEmbedded) && app.Environment.IsDevelopment();
+if (command.SeedDemo && !app.Environment.IsDevelopment())
+    await Console.Error.WriteLineAsync("--seed-demo is ignored outside Development: the demo's passwords are published.");
+await DatabaseSetup.PrepareAsync(app, seedDemo);
 app.UsePhoneCrm();
 await app.RunAsync();
 return 0;

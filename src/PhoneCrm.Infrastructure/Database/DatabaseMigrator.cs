@@ -55,8 +55,11 @@ public sealed class DatabaseMigrator(string connectionString, ILogger<DatabaseMi
               IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{TenantConnectionInterceptor.AppRole}') THEN
                 CREATE ROLE {TenantConnectionInterceptor.AppRole} NOLOGIN NOSUPERUSER NOBYPASSRLS;
               END IF;
+              -- A login without CREATEROLE (docker compose: deploy/postgres-init) was made a member beforehand.
+              IF NOT pg_has_role(current_user, '{TenantConnectionInterceptor.AppRole}', 'MEMBER') THEN
+                GRANT {TenantConnectionInterceptor.AppRole} TO CURRENT_USER;
+              END IF;
             END $$;
-            GRANT {TenantConnectionInterceptor.AppRole} TO CURRENT_USER;
             -- PARALLEL SAFE: every tenant query carries this policy, and an unsafe function keeps all of them (segment
             -- counts, campaign planning) off parallel plans; workers receive the leader's settings, app.tenant_id included.
             CREATE OR REPLACE FUNCTION app_current_tenant() RETURNS uuid LANGUAGE sql STABLE PARALLEL SAFE AS

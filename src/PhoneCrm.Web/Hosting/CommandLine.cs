@@ -76,7 +76,7 @@ public sealed class CommandLine
           dotnet run --project src/PhoneCrm.Web -- operator create --email ops@example.test   a platform operator: {"email","password"}
           dotnet run --project src/PhoneCrm.Web -- jobs list        the recurring jobs as JSON: [{"id","cron","description"}]
           dotnet run --project src/PhoneCrm.Web -- jobs run <id>    run one now for every tenant: {"id","tenants":N,"changed":N}
-          dotnet run --project src/PhoneCrm.Web -- --seed-demo      also create the demo tenant when using an external database
+          dotnet run --project src/PhoneCrm.Web -- --seed-demo      also create the demo tenant when using an external database (Development only)
         """;
 
     public async Task<int> RunAsync(WebApplication app)

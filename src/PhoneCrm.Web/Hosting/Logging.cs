@@ -29,4 +29,22 @@ public static class Logging
                     outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
         });
     }
+
+    private static readonly string[] _secretSegments = ["/p", "/r"];
+
+    /// <summary>
+    /// The request path as logs show it: what follows <c>/p/</c> (a preference token) or <c>/r/</c> (a short-link code) is a
+    /// bearer secret that opens one person's page or identifies one recipient, so it is replaced by <c>***</c>.
+    /// </summary>
+    public static string RedactedPath(string? path)
+    {
+        var value = new PathString(string.IsNullOrEmpty(path) ? "/" : path);
+        foreach (var prefix in _secretSegments)
+        {
+            if (value.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase, out var rest) && rest.HasValue && rest != "/")
+                return prefix + "/***";
+        }
+
+        return value.Value!;
+    }
 }

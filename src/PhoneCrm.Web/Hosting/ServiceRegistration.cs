@@ -77,7 +77,10 @@ public static class ServiceRegistration
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(new TenantConnectionInterceptor(sp.GetRequiredService<TenantContext>())));
 
-        AddIdentity(services, config);
+        // Outside Development every cookie is Secure whatever the request says (a proxy may speak plain HTTP to us).
+        var secureCookies = env.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        services.Configure<CookiePolicyOptions>(o => o.Secure = secureCookies);
+        AddIdentity(services, config, secureCookies);
         AddJobs(services, config, connectionString);
 
         services.AddDataProtection()
@@ -119,12 +122,12 @@ public static class ServiceRegistration
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "phonecrm.csrf";
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SecurePolicy = secureCookies;
         });
         return services;
     }
 
-    private static void AddIdentity(IServiceCollection services, IConfiguration config)
+    private static void AddIdentity(IServiceCollection services, IConfiguration config, CookieSecurePolicy secureCookies)
     {
         services.AddIdentityCore<AppUser>(o =>
             {
@@ -155,7 +158,7 @@ public static class ServiceRegistration
                 o.Cookie.Name = "phonecrm.auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.Cookie.SecurePolicy = secureCookies;
                 o.LoginPath = "/account/login";
                 o.LogoutPath = "/account/logout";
                 o.AccessDeniedPath = "/account/access-denied";

@@ -64,13 +64,16 @@ public class AppFixture : IAsyncLifetime
 
     public HttpClient Client(string? apiKey = null)
     {
-        var client = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = BaseAddress });
         if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
         return client;
     }
 
     public UiSession Session() =>
-        new(Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        new(Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = BaseAddress }));
+
+    /// <summary>HTTPS, as a browser reaches a deployment: outside Development every cookie is Secure and plain HTTP would not return it.</summary>
+    public static readonly Uri BaseAddress = new("https://localhost");
 }
 
 public sealed record TestUser(Guid Id, string Email, string Password, string? AuthenticatorKey);

@@ -71,10 +71,15 @@ public sealed class WebProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a CLI verb to completion.</summary>
-    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(PhoneCrmFactory factory, params string[] args)
+    public static Task<(int Code, string Stdout, string Stderr)> RunAsync(PhoneCrmFactory factory, params string[] args) =>
+        RunAsync(factory, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs a CLI verb to completion with extra environment (e.g. another connection string).</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(PhoneCrmFactory factory, IDictionary<string, string> environment, params string[] args)
     {
         var psi = Psi(factory);
         psi.Environment["Jobs__Server"] = "false";
+        foreach (var (key, value) in environment) psi.Environment[key] = value;
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();

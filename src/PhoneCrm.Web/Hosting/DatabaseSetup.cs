@@ -98,7 +98,7 @@ public static class DatabaseSetup
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             foreach (var address in addresses) Console.WriteLine($"PhoneCrm is running at {address}");
             if (demo is null && !seedDemo && !app.Environment.IsDevelopment())
-                Console.WriteLine("Production: no demo users. Create a tenant with `-- tenant create --name … --admin-email …`, or run with ASPNETCORE_ENVIRONMENT=Development for the demo.");
+                Console.WriteLine("No demo users outside Development (their passwords are published): tenants come from `-- tenant create`.");
             if (demo is not null)
             {
                 Console.WriteLine($"Demo tenant \"{demo.TenantName}\": sign in as {demo.MarketerEmail} / {demo.Password} (marketer)");

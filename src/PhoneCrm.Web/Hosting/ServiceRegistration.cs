@@ -122,7 +122,9 @@ public static class ServiceRegistration
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "phonecrm.csrf";
-            o.Cookie.SecurePolicy = secureCookies;
+            // Secure comes from the cookie policy (CookiePolicyOptions above): antiforgery's own Always would refuse every
+            // request that reaches the app over plain HTTP from a TLS-terminating proxy.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         return services;
     }

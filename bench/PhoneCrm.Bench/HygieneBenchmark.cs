@@ -146,6 +146,7 @@ public sealed class HygieneBenchmark(int contacts) : IBenchmark
         services.AddScoped<ConsentLedger>();
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddScoped<PreferenceLinks>();
+        services.AddScoped<PublicSafetySettings>();
         CampaignServiceCollectionExtensions.AddCampaigns(services, config);
         services.AddMessaging(config, jobServer: false);
         services.AddLineStatusProviders();

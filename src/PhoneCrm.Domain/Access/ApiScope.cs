@@ -16,7 +16,7 @@ public static class ApiScope
 
     private static readonly Dictionary<string, Permission[]> _grants = new(StringComparer.Ordinal)
     {
-        [Contacts] = [Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite],
+        [Contacts] = [Permission.ContactsRead, Permission.ContactsReadAll, Permission.ContactsReadPersonal, Permission.ContactsWrite],
         [Imports] = [Permission.ContactsImport],
         [Consents] = [Permission.ConsentRead, Permission.ConsentWrite],
         [Events] = [Permission.EventsWrite],

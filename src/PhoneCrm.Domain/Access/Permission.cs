@@ -61,4 +61,9 @@ public enum Permission
     PlatformOperations,
     /// <summary>Any valid API key may ask who it is.</summary>
     ApiIdentity,
+    /// <summary>
+    /// Every contact of the tenant, not only those the user owns. A role without it (SalesManager) reads its own contacts;
+    /// personal data reaches as far as a role holding it also reaches (<see cref="RolePermissions.ContactVisibilityOf"/>).
+    /// </summary>
+    ContactsReadAll,
 }

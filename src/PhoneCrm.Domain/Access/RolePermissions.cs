@@ -7,7 +7,7 @@ public static class RolePermissions
     {
         [Role.Admin] =
         [
-            Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
+            Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadAll, Permission.ContactsReadPersonal, Permission.ContactsWrite,
             Permission.ContactsImport, Permission.ContactsExport, Permission.ConsentRead, Permission.ConsentWrite,
             Permission.ConsentManage, Permission.EventsWrite, Permission.SegmentsRead, Permission.SegmentsWrite,
             Permission.CampaignsRead, Permission.CampaignsWrite, Permission.AnalyticsRead, Permission.RequestsView, Permission.RequestsManage,
@@ -16,27 +16,27 @@ public static class RolePermissions
         ],
         [Role.Marketer] =
         [
-            Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
+            Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadAll, Permission.ContactsReadPersonal, Permission.ContactsWrite,
             Permission.ContactsImport, Permission.ContactsExport, Permission.ConsentRead, Permission.ConsentWrite,
             Permission.EventsWrite, Permission.SegmentsRead, Permission.SegmentsWrite, Permission.CampaignsRead,
             Permission.CampaignsWrite, Permission.AnalyticsRead, Permission.HygieneManage, Permission.AudiencesExport, Permission.SurveysManage,
             Permission.SurveysCall, Permission.SurveysRead,
         ],
-        // Row scoping (own contacts only) is applied by the contact queries, not here.
+        // No ContactsReadAll: their own contacts only (the contact queries apply the owner).
         [Role.SalesManager] =
         [
             Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
             Permission.ConsentRead, Permission.ConsentWrite, Permission.SurveysCall,
         ],
-        // Pseudonymised: no ContactsReadPersonal, no export of rows.
+        // Pseudonymised: no ContactsReadPersonal (masked phones; no names, free-form attributes or source details), no export of rows.
         [Role.Analyst] =
         [
-            Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.SegmentsRead, Permission.CampaignsRead,
+            Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadAll, Permission.SegmentsRead, Permission.CampaignsRead,
             Permission.AnalyticsRead, Permission.AudiencesExport, Permission.AnalyticsExport, Permission.SurveysRead,
         ],
         [Role.ComplianceOfficer] =
         [
-            Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ConsentRead,
+            Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadAll, Permission.ContactsReadPersonal, Permission.ConsentRead,
             Permission.ConsentWrite, Permission.RequestsView, Permission.RequestsManage, Permission.AuditRead, Permission.ContactsExport,
             Permission.BreachesManage, Permission.RetentionView, Permission.DestructionActsRead, Permission.HygieneManage,
         ],
@@ -53,4 +53,31 @@ public static class RolePermissions
     public static bool PlatformOperatorAllows(Permission permission) => permission is Permission.OwnAccount or Permission.PlatformOperations;
 
     public static bool AllowsAny(IEnumerable<Role> roles, Permission permission) => roles.Any(r => Allows(r, permission));
+
+    /// <summary>
+    /// Which contacts a user holding these roles reads, and whose personal data: exactly the union of what each role
+    /// reads. Rows: every contact when a role holds <see cref="Permission.ContactsReadAll"/>, else their own. Personal
+    /// data: every contact when one role holds both; their own when only a role without ContactsReadAll holds it — so a
+    /// SalesManager who is also an Analyst sees the whole base masked and their own customers in full, never more.
+    /// </summary>
+    public static ContactVisibility ContactVisibilityOf(IEnumerable<Role> roles)
+    {
+        var readers = roles.Where(r => Allows(r, Permission.ContactsRead)).ToList();
+        var allRows = readers.Any(r => Allows(r, Permission.ContactsReadAll));
+        var personal = readers.Any(r => Allows(r, Permission.ContactsReadAll) && Allows(r, Permission.ContactsReadPersonal)) ? PersonalDataReach.AllContacts
+            : readers.Any(r => Allows(r, Permission.ContactsReadPersonal)) ? PersonalDataReach.OwnContacts
+            : PersonalDataReach.None;
+        return new ContactVisibility(readers.Count > 0, allRows, personal);
+    }
 }
+
+public enum PersonalDataReach
+{
+    None,
+    OwnContacts,
+    AllContacts,
+}
+
+/// <param name="Any">Reads contacts at all.</param>
+/// <param name="AllContacts">Every contact of the tenant; otherwise only those the user owns.</param>
+public sealed record ContactVisibility(bool Any, bool AllContacts, PersonalDataReach Personal);

@@ -15,8 +15,13 @@ namespace PhoneCrm.Infrastructure.Contacts;
 
 /// <summary>What the caller may see: <see cref="Personal"/> false means masked phones and no names, emails or notes
 /// (Analyst); <see cref="OwnerOnly"/> limits every query to the contacts that user owns (SalesManager).</summary>
-public sealed record ContactScope(bool Personal, Guid? OwnerOnly)
+/// <param name="PersonalOwnerOnly">Personal data only for the contacts this user owns (rows reach further, masked): a
+/// SalesManager who also holds a role that reads every contact without personal data.</param>
+public sealed record ContactScope(bool Personal, Guid? OwnerOnly, Guid? PersonalOwnerOnly = null)
 {
+    /// <summary>Whether this contact's personal data is shown to the reader.</summary>
+    public bool PersonalFor(Guid? contactOwner) => Personal && (PersonalOwnerOnly is not { } owner || contactOwner == owner);
+
     public static ContactScope Full { get; } = new(true, null);
 }
 
@@ -206,7 +211,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         var parsed = PhoneParser.Parse(input, await DefaultRegionAsync(ct));
         if (!parsed.IsSuccess) return (null, false);
         var key = index.Phone(parsed.Phone.E164);
-        return (await Scoped(db.Contacts.AsNoTracking(), scope).SingleOrDefaultAsync(c => c.PhoneIndex == key, ct), true);
+        return (await PersonallyFound(Scoped(db.Contacts.AsNoTracking(), scope), scope).SingleOrDefaultAsync(c => c.PhoneIndex == key, ct), true);
     }
 
     /// <summary>The ids of the contacts holding these E.164 numbers, in one query (numbers without a contact are absent).</summary>
@@ -254,6 +259,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
     public async Task<IReadOnlyList<NoteView>> NotesAsync(Guid id, ContactScope scope, CancellationToken ct = default)
     {
         if (!scope.Personal) return [];
+        if (scope.PersonalOwnerOnly is { } owner && !await db.Contacts.AnyAsync(c => c.Id == id && c.OwnerId == owner, ct)) return [];
         var notes = await db.ContactNotes.AsNoTracking().Where(n => n.ContactId == id).OrderByDescending(n => n.CreatedAt).ToListAsync(ct);
         return notes.Select(n => new NoteView(n.Id, protector.Decrypt(n.TextCipher, NoteContext)!, n.AuthorName, n.CreatedAt)).ToList();
     }
@@ -277,15 +283,16 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
     public ContactView View(Contact c, ContactScope scope)
     {
         var e164 = protector.Decrypt(c.PhoneCipher, PhoneContext)!;
-        var personal = scope.Personal;
+        var personal = scope.PersonalFor(c.OwnerId);
         var masked = PhoneMasking.Mask(e164);
         return new ContactView(c.Id, personal ? e164 : masked, personal ? PhoneFormatting.Display(e164) : masked, !personal,
             c.PhoneType, c.Carrier, c.PhoneRegion, personal ? c.Extension : null, c.TimeZone,
             personal ? protector.Decrypt(c.FirstNameCipher, FirstNameContext) : null,
             personal ? protector.Decrypt(c.LastNameCipher, LastNameContext) : null,
             personal ? protector.Decrypt(c.EmailCipher, EmailContext) : null,
-            c.City, c.Gender, personal ? c.BirthDate : null, c.Tags, c.SourceChannel, c.SourceDetail, c.OwnerId,
-            c.Attributes, c.Status, c.CreatedAt, c.UpdatedAt, c.StatusReason)
+            c.City, c.Gender, personal ? c.BirthDate : null, c.Tags, c.SourceChannel, personal ? c.SourceDetail : null, c.OwnerId,
+            // Free-form attributes and the source's detail (a page, a store, a file name) can name or single out the person.
+            personal ? c.Attributes : "{}", c.Status, c.CreatedAt, c.UpdatedAt, c.StatusReason)
         {
             MiddleName = personal ? protector.Decrypt(c.MiddleNameCipher, MiddleNameContext) : null,
             OtherPhones = personal && c.OtherPhonesCipher is not null
@@ -370,6 +377,15 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         return scope.OwnerOnly is { } owner ? q.Where(c => c.OwnerId == owner) : q;
     }
 
+    /// <summary>
+    /// A search by personal data (a number, an email, a name) finds only contacts whose personal data the reader sees:
+    /// otherwise a hit would confirm that someone is in the base.
+    /// </summary>
+    private static IQueryable<Contact> PersonallyFound(IQueryable<Contact> q, ContactScope scope)
+    {
+        return scope.PersonalOwnerOnly is { } owner ? q.Where(c => c.OwnerId == owner) : q;
+    }
+
     private async Task<(IQueryable<Contact> Query, string? Kind)> FilteredAsync(ContactFilter f, ContactScope scope, CancellationToken ct)
     {
         IQueryable<Contact> q = db.Contacts;
@@ -381,6 +397,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         }
 
         q = Scoped(q.AsNoTracking(), scope);
+        if (kind is not null and not "tag") q = PersonallyFound(q, scope);
         if (!string.IsNullOrWhiteSpace(f.City)) q = q.Where(c => c.City == f.City.Trim());
         if (!string.IsNullOrWhiteSpace(f.Source)) q = q.Where(c => c.SourceChannel == f.Source);
         if (!string.IsNullOrWhiteSpace(f.Status)) q = q.Where(c => c.Status == f.Status);

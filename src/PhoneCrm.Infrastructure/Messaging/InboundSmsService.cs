@@ -188,9 +188,10 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
             SmsKinds.OptOutConfirmation, key, ct);
     }
 
-    public async Task<IReadOnlyList<InboxItem>> ListAsync(string? kind, bool includeHandled, int limit, CancellationToken ct)
+    /// <param name="ownerOnly">Only replies from contacts this user owns (a SalesManager's inbox); unknown senders are nobody's.</param>
+    public async Task<IReadOnlyList<InboxItem>> ListAsync(string? kind, bool includeHandled, int limit, Guid? ownerOnly, CancellationToken ct)
     {
-        var q = db.InboundSms.AsNoTracking();
+        var q = Owned(db.InboundSms.AsNoTracking(), ownerOnly);
         if (!string.IsNullOrEmpty(kind)) q = q.Where(m => m.Kind == kind);
         if (!includeHandled) q = q.Where(m => m.HandledAt == null);
         var rows = await q.OrderByDescending(m => m.ReceivedAt).ThenByDescending(m => m.Id).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(ct);
@@ -205,9 +206,9 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
     /// erased, suppressed for everything or cannot take SMS gets none), idempotent per message and text so a double
     /// click sends once; the reply marks the message handled. Null when the message is not this tenant's.
     /// </summary>
-    public async Task<ReplyResult?> ReplyAsync(Guid id, string? text, string by, CancellationToken ct)
+    public async Task<ReplyResult?> ReplyAsync(Guid id, string? text, string by, Guid? ownerOnly, CancellationToken ct)
     {
-        var message = await db.InboundSms.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
+        var message = await Owned(db.InboundSms.AsNoTracking(), ownerOnly).SingleOrDefaultAsync(m => m.Id == id, ct);
         if (message is null) return null;
         var errors = ReplyInputValidator.Instance.Check(new ReplyInput(text));
         if (!errors.IsValid) return new ReplyResult(null, null, errors);
@@ -217,14 +218,14 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
         var key = $"inbox-reply:{id}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text!.Trim())))[..16]}";
         var (queued, refusal) = await answers.TryQueueAsync(message.ContactId, phone.E164, text.Trim(), SmsKinds.Reply, key, ct);
         if (queued is null) return new ReplyResult(null, refusal, errors);
-        await MarkHandledAsync(id, by, ct);
+        await MarkHandledAsync(id, by, ownerOnly, ct);
         return new ReplyResult(queued, null, errors);
     }
 
-    public async Task<bool> MarkHandledAsync(Guid id, string by, CancellationToken ct) =>
-        await db.InboundSms.Where(m => m.Id == id && m.HandledAt == null)
+    public async Task<bool> MarkHandledAsync(Guid id, string by, Guid? ownerOnly, CancellationToken ct) =>
+        await Owned(db.InboundSms, ownerOnly).Where(m => m.Id == id && m.HandledAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(m => m.HandledAt, clock.GetUtcNow()).SetProperty(m => m.HandledBy, by), ct) == 1
-        || await db.InboundSms.AnyAsync(m => m.Id == id, ct);
+        || await Owned(db.InboundSms, ownerOnly).AnyAsync(m => m.Id == id, ct);
 
     /// <summary>
     /// A staff member marks the reply as a complaint (api-v1 "Analytics": counted against the marketing message it
@@ -234,4 +235,8 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
         await db.InboundSms.Where(m => m.Id == id && m.ComplaintAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(m => m.ComplaintAt, clock.GetUtcNow()), ct) == 1
         || await db.InboundSms.AnyAsync(m => m.Id == id, ct);
+
+    private IQueryable<InboundSms> Owned(IQueryable<InboundSms> q, Guid? ownerOnly) => ownerOnly is { } owner
+        ? q.Where(m => db.Contacts.Any(c => c.Id == m.ContactId && c.OwnerId == owner))
+        : q;
 }

@@ -184,9 +184,11 @@ public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtect
     }
 
     /// <summary>Requests newest first (open ones and recent history), the new number decrypted.</summary>
-    public async Task<IReadOnlyList<NumberChangeItem>> ListAsync(int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<NumberChangeItem>> ListAsync(int limit, Guid? ownerOnly, CancellationToken ct)
     {
-        var rows = await db.NumberChangeRequests.AsNoTracking().OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
+        var q = db.NumberChangeRequests.AsNoTracking();
+        if (ownerOnly is { } owner) q = q.Where(r => db.Contacts.Any(c => c.Id == r.ContactId && c.OwnerId == owner));
+        var rows = await q.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Take(Math.Clamp(limit, 1, 500)).ToListAsync(ct);
         var now = clock.GetUtcNow();
         return rows.Select(r => new NumberChangeItem(r.Id, r.ContactId, protector.Decrypt(r.NewPhoneCipher, SmsPii.NumberChangePhone),

@@ -108,7 +108,7 @@ public sealed class ProviderCallbackTests(ProviderStubFixture app) : IClassFixtu
         var inbound = await tenant.WithDbAsync(db => db.InboundSms.AsNoTracking().OrderBy(m => m.Kind).ToListAsync());
         Assert.Equal([InboundKinds.Reply, InboundKinds.Stop], inbound.Select(m => m.Kind).ToArray());
         Assert.Equal(at.ToUnixTimeSeconds(), inbound[0].ReceivedAt.ToUnixTimeSeconds());
-        var inbox = await app.InTenantAsync(tenant.Id, sp => sp.GetRequiredService<InboundSmsService>().ListAsync(InboundKinds.Reply, true, 10, CancellationToken.None));
+        var inbox = await app.InTenantAsync(tenant.Id, sp => sp.GetRequiredService<InboundSmsService>().ListAsync(InboundKinds.Reply, true, 10, null, CancellationToken.None));
         Assert.Equal("Когда\nпривезёте?", Assert.Single(inbox).Text);
         Assert.Single(await tenant.WithDbAsync(db => db.Suppressions.AsNoTracking().ToListAsync()));
     }

@@ -9,18 +9,19 @@ namespace PhoneCrm.Web.Features.Contacts;
 public static class ContactAccess
 {
     /// <summary>
-    /// Personal data needs <see cref="Permission.ContactsReadPersonal"/> (Analyst lacks it: masked phone, no names).
-    /// A SalesManager sees only the contacts they own, unless another of their roles sees the whole base.
+    /// Roles: <see cref="RolePermissions.ContactVisibilityOf"/> — rows and personal data exactly as far as the user's roles
+    /// reach together. API keys (scopes, no roles): the <c>contacts</c> scope reads every contact in full.
     /// </summary>
     public static ContactScope ScopeFor(ClaimsPrincipal user)
     {
-        var personal = user.Has(Permission.ContactsReadPersonal);
         var roles = user.TenantRoles().ToList();
-        var ownOnly = roles.Contains(Role.SalesManager)
-            && !roles.Any(r => r is Role.Admin or Role.Marketer or Role.ComplianceOfficer or Role.Analyst);
-        Guid? owner = null;
-        if (ownOnly)
-            owner = Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : Guid.Empty;
-        return new ContactScope(personal, owner);
+        if (roles.Count == 0) return new ContactScope(user.Has(Permission.ContactsReadPersonal), null);
+        var visibility = RolePermissions.ContactVisibilityOf(roles);
+        var userId = Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : Guid.Empty;
+        return new ContactScope(visibility.Personal != PersonalDataReach.None, visibility.AllContacts ? null : userId,
+            visibility.AllContacts && visibility.Personal == PersonalDataReach.OwnContacts ? userId : null);
     }
+
+    /// <summary>Personal data of any contact of the tenant (lists that are not scoped per contact: campaign recipients, previews).</summary>
+    public static bool PersonalForAll(ClaimsPrincipal user) => ScopeFor(user) is { Personal: true, PersonalOwnerOnly: null, OwnerOnly: null };
 }

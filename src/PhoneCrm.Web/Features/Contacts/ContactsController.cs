@@ -277,7 +277,7 @@ public sealed class ContactsController(
     private async Task<CardModel> CardModelAsync(ContactView view, ContactForm form, IReadOnlyDictionary<string, string> errors,
         ContactScope scope, string? tab, CancellationToken ct)
     {
-        var canWrite = User.Has(Permission.ContactsWrite) && scope.Personal;
+        var canWrite = User.Has(Permission.ContactsWrite) && !view.Masked;
         ConsentTab? consents = null;
         if (tab == "consents" && User.Has(Permission.ConsentRead))
         {

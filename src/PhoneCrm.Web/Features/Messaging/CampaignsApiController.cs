@@ -6,6 +6,7 @@ using PhoneCrm.Infrastructure.Analytics;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Messaging.Campaigns;
 using PhoneCrm.Infrastructure.Tenancy;
+using PhoneCrm.Web.Features.Contacts;
 using PhoneCrm.Web.Features.Access;
 using PhoneCrm.Web.Hosting.Api;
 
@@ -143,7 +144,7 @@ public sealed class CampaignsApiController(
 
         if (await campaigns.GetAsync(id, ct) is null) return NotFoundProblem("Campaign");
         var take = Math.Clamp(limit ?? 1000, 1, 5000);
-        var rows = await reports.RecipientsAsync(id, outcome, after, take, User.Has(Permission.ContactsReadPersonal), ct);
+        var rows = await reports.RecipientsAsync(id, outcome, after, take, ContactAccess.PersonalForAll(User), ct);
         var items = rows.Select(r => new RecipientDto(r.ContactId, r.Phone, r.Outcome, r.Reason, r.MessageId, r.Variant, r.DeferredUntil?.UtcDateTime))
             .ToList();
         if (items.Count > 0) await audit.WriteAsync(AuditActions.Read, "campaign_recipients", id.ToString(), $"{items.Count} phones", ct);

@@ -12,6 +12,7 @@ using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Messaging.Campaigns;
 using PhoneCrm.Infrastructure.Segments;
 using PhoneCrm.Infrastructure.Tenancy;
+using PhoneCrm.Web.Features.Contacts;
 using PhoneCrm.Web.Features.Access;
 using PhoneCrm.Web.Hosting;
 
@@ -272,7 +273,7 @@ public sealed class CampaignsController(
         if (c is null) return NotFound();
         outcome = string.IsNullOrEmpty(outcome) ? null : outcome;
         const int page = 200;
-        var personal = User.Has(Permission.ContactsReadPersonal);
+        var personal = ContactAccess.PersonalForAll(User);
         var rows = await reports.RecipientsAsync(id, outcome, after, page, personal, ct);
         var items = rows.Select(r => new RecipientView(r.ContactId, personal ? PhoneFormatting.Display(r.Phone) : r.Phone, r.Outcome, r.Reason,
             r.DeferredUntil, r.Variant, r.Name)).ToList();

@@ -16,8 +16,9 @@ public sealed class ContactMessagesController(ContactService contacts, SmsHistor
     [HttpGet("")]
     public async Task<IActionResult> Index(Guid id, CancellationToken ct)
     {
-        var contact = await contacts.GetAsync(id, ContactAccess.ScopeFor(User), ct);
-        if (contact is null) return NotFound();
+        var scope = ContactAccess.ScopeFor(User);
+        var contact = await contacts.GetAsync(id, scope, ct);
+        if (contact is null || !scope.PersonalFor(contact.OwnerId)) return NotFound();
         var items = await history.ForContactAsync(id, 100, ct);
         await audit.WriteAsync(AuditActions.Read, "sms_message", id.ToString(), $"card messages; count={items.Count}", ct);
         return PartialView("_Messages", items);

@@ -7,6 +7,7 @@ using PhoneCrm.Domain.Audit;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Messaging;
+using PhoneCrm.Web.Features.Contacts;
 using PhoneCrm.Web.Features.Access;
 
 namespace PhoneCrm.Web.Features.Messaging;
@@ -23,8 +24,9 @@ public sealed class InboxController(InboundSmsService inbound, NumberChangeServi
     public async Task<IActionResult> Index(string? kind, bool all, CancellationToken ct)
     {
         kind = InboundKinds.All.Contains(kind ?? "") ? kind : null;
-        var items = await inbound.ListAsync(kind, all, 200, ct);
-        var changes = kind is null or InboundKinds.NumberChange ? await numberChanges.ListAsync(all ? 200 : 50, ct) : [];
+        var owner = OwnContactsOnly();
+        var items = await inbound.ListAsync(kind, all, 200, owner, ct);
+        var changes = kind is null or InboundKinds.NumberChange ? await numberChanges.ListAsync(all ? 200 : 50, owner, ct) : [];
         if (!all) changes = changes.Where(c => c.ClosedAt is null || c.Status == NumberChangeStatus.NeedsReview
             || c.ClosedAt > DateTimeOffset.UtcNow.AddDays(-7)).ToList();
         await audit.WriteAsync(AuditActions.Read, "sms_inbound", null,
@@ -36,7 +38,7 @@ public sealed class InboxController(InboundSmsService inbound, NumberChangeServi
     [HttpPost("{id:guid}/reply")]
     public async Task<IActionResult> Reply(Guid id, string? text, string? kind, bool all, CancellationToken ct)
     {
-        var result = await inbound.ReplyAsync(id, text, User.FindFirstValue(ClaimTypes.Email) ?? User.Identity?.Name ?? "user", ct);
+        var result = await inbound.ReplyAsync(id, text, User.FindFirstValue(ClaimTypes.Email) ?? User.Identity?.Name ?? "user", OwnContactsOnly(), ct);
         if (result is null) return NotFound();
         if (!result.Errors.IsValid) FlashError(t.OneLine(result.Errors));
         else if (result.Refusal is { } reason) FlashError(string.Format(CultureInfo.CurrentCulture, t["The reply was not sent: {0}."].Value, t["reason:" + reason].Value));
@@ -52,9 +54,12 @@ public sealed class InboxController(InboundSmsService inbound, NumberChangeServi
     [HttpPost("{id:guid}/handled")]
     public async Task<IActionResult> Handled(Guid id, string? kind, bool all, CancellationToken ct)
     {
-        if (!await inbound.MarkHandledAsync(id, User.FindFirstValue(ClaimTypes.Email) ?? User.Identity?.Name ?? "user", ct)) return NotFound();
+        if (!await inbound.MarkHandledAsync(id, User.FindFirstValue(ClaimTypes.Email) ?? User.Identity?.Name ?? "user", OwnContactsOnly(), ct)) return NotFound();
         await audit.WriteAsync(AuditActions.Update, "sms_inbound", id.ToString(), "marked handled", ct);
         Flash(t["Marked as handled."]);
         return Redirect($"/inbox?kind={kind}&all={all}");
     }
+
+    /// <summary>The replies are personal data: a user whose personal data reaches only their own contacts (SalesManager) sees only those.</summary>
+    private Guid? OwnContactsOnly() => ContactAccess.ScopeFor(User) is var scope && scope.PersonalOwnerOnly is { } own ? own : scope.OwnerOnly;
 }

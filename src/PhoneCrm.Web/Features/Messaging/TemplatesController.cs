@@ -7,6 +7,7 @@ using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Messaging;
+using PhoneCrm.Web.Features.Contacts;
 using PhoneCrm.Web.Features.Access;
 
 namespace PhoneCrm.Web.Features.Messaging;
@@ -101,7 +102,7 @@ public sealed class TemplatesController(MessageTemplates templates, ConsentPurpo
             ["promoCode"] = "SNEG23", ["trackingNumber"] = "RA123456789RU", ["link"] = "https://s.example/a1B2c", ["appointmentAt"] = "01.12.2026 10:00",
             ["unsubscribeLink"] = "https://s.example/u/x1",
         };
-        if (!User.Has(Permission.ContactsReadPersonal)) return (t["sample values"], values);
+        if (!ContactAccess.PersonalForAll(User)) return (t["sample values"], values);
         var view = await templates.PreviewContactAsync(ct);
         if (view is null) return (t["sample values"], values);
         await audit.WriteAsync(AuditActions.Read, "contact", view.Id.ToString(), "template preview", ct);

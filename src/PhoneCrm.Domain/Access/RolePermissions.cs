@@ -26,7 +26,7 @@ public static class RolePermissions
         [Role.SalesManager] =
         [
             Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
-            Permission.ConsentRead, Permission.ConsentWrite, Permission.SurveysCall,
+            Permission.ConsentRead, Permission.ConsentWrite, Permission.SurveysCall, Permission.SurveysRead,
         ],
         // Pseudonymised: no ContactsReadPersonal (masked phones; no names, free-form attributes or source details), no export of rows.
         [Role.Analyst] =

@@ -10,6 +10,12 @@ public sealed record SendIntent(string Purpose, string Category, string Kind, bo
 {
     public const string Channel = "sms";
 
+    /// <summary>
+    /// The channel whose consent is looked for: <see cref="Channel"/> for every SMS, <c>voice</c> for a survey call. A call
+    /// reaches landlines too, so only SMS skips the numbers that cannot take a message.
+    /// </summary>
+    public string ConsentChannel { get; init; } = Channel;
+
     public bool IsMarketing => Category != SmsCategories.Transactional;
 
     /// <summary>The kinds that answer what the recipient has just done themselves (a code they asked for on a form or by
@@ -84,7 +90,7 @@ public static class SendReasons
 }
 
 /// <summary>
-/// The one send policy (PRODUCT.md §2.4) for every SMS: campaigns, automations, test sends, and the answers to a person's
+/// The one send policy (PRODUCT.md §2.4) for every SMS — campaigns, automations, test sends — and for survey calls (voice), and the answers to a person's
 /// own action (<see cref="SendIntent.Answer"/>: consent codes, number-change messages, STOP confirmations). Pure: facts in, decision out.
 /// Checks in order: erased → invalid phone → suppressed → consent (purpose + SMS, active and unexpired now) →
 /// unengaged (marketing only: too many marketing messages unanswered since the last engagement) → caps (marketing only: per day overall, informational per week, promotional per month, the contact's own
@@ -110,7 +116,8 @@ public static class SendPolicy
         ArgumentNullException.ThrowIfNull(settings);
 
         if (facts.Status == ContactStatus.Erased) return SendDecision.Skip(SendReasons.Erased);
-        if (facts.Status == ContactStatus.Unreachable || _noSms.Contains(facts.PhoneType)) return SendDecision.Skip(SendReasons.InvalidPhone);
+        if (facts.Status == ContactStatus.Unreachable || (intent.ConsentChannel == SendIntent.Channel && _noSms.Contains(facts.PhoneType)))
+            return SendDecision.Skip(SendReasons.InvalidPhone);
         if (facts.SuppressionScope == SuppressionScopes.All || (facts.SuppressionScope == SuppressionScopes.Marketing && intent.IsMarketing))
             return SendDecision.Skip(SendReasons.Suppressed);
         if (intent.Kind == SmsKinds.Test) return SendDecision.Send;

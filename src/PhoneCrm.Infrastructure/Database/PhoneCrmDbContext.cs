@@ -14,6 +14,7 @@ using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Messaging.Automations;
 using PhoneCrm.Domain.Requests;
 using PhoneCrm.Domain.Segments;
+using PhoneCrm.Domain.Surveys;
 using PhoneCrm.Domain.Tenancy;
 using PhoneCrm.Infrastructure.Access;
 using PhoneCrm.Infrastructure.Tenancy;
@@ -73,6 +74,11 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<TrackingNumber> TrackingNumbers => Set<TrackingNumber>();
     public DbSet<AudienceExport> AudienceExports => Set<AudienceExport>();
     public DbSet<AudienceExportMember> AudienceExportMembers => Set<AudienceExportMember>();
+    public DbSet<Survey> Surveys => Set<Survey>();
+    public DbSet<SurveyCall> SurveyCalls => Set<SurveyCall>();
+    public DbSet<SurveyResponse> SurveyResponses => Set<SurveyResponse>();
+    public DbSet<QualityItem> QualityItems => Set<QualityItem>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     /// <summary>Read by the global query filters on every query; Guid.Empty matches nothing.</summary>
     public Guid CurrentTenantId => tenant.TenantId ?? Guid.Empty;

@@ -114,7 +114,7 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
             cmd.Parameters.Add(new NpgsqlParameter("tenant", db.Tenant.RequireTenant()));
             cmd.Parameters.Add(Sql.ArrayOf("ids", contactIds));
             cmd.Parameters.Add(new NpgsqlParameter("purpose", intent.Purpose));
-            cmd.Parameters.Add(new NpgsqlParameter("channel", SendIntent.Channel));
+            cmd.Parameters.Add(new NpgsqlParameter("channel", intent.ConsentChannel));
             cmd.Parameters.Add(new NpgsqlParameter("now", now));
             cmd.Parameters.Add(new NpgsqlParameter("day", now.AddDays(-1)));
             cmd.Parameters.Add(new NpgsqlParameter("week", now.AddDays(-7)));

@@ -68,6 +68,12 @@ public sealed class ContactErasure(
         if (notes > 0) categories.Add(DestroyedCategories.Notes);
         await run.StepAsync("notes", "contact_notes deleted", notes, ct);
 
+        // Survey answers are the person's own words and opinions: the follow-ups, answers and queue items go.
+        await run.ExecAsync("DELETE FROM survey_quality_items WHERE tenant_id = @t AND contact_id = @c", ct);
+        var surveyAnswers = await run.ExecAsync("DELETE FROM survey_responses WHERE tenant_id = @t AND contact_id = @c", ct);
+        await run.ExecAsync("DELETE FROM survey_calls WHERE tenant_id = @t AND contact_id = @c", ct);
+        await run.StepAsync("survey_responses", "survey answers, calls and follow-ups deleted", surveyAnswers, ct);
+
         var runs = await run.ExecAsync("DELETE FROM automation_runs WHERE tenant_id = @t AND contact_id = @c", ct);
         await run.StepAsync("automation_runs", "automation_runs deleted", runs, ct);
         await run.ExecAsync("DELETE FROM contact_categories WHERE tenant_id = @t AND contact_id = @c", ct);

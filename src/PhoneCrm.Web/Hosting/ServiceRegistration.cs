@@ -33,6 +33,7 @@ using PhoneCrm.Web.Features.Operations;
 using PhoneCrm.Web.Features.Platform;
 using PhoneCrm.Web.Features.Requests;
 using PhoneCrm.Web.Features.Segments;
+using PhoneCrm.Web.Features.Surveys;
 
 namespace PhoneCrm.Web.Hosting;
 
@@ -67,7 +68,8 @@ public static class ServiceRegistration
             .AddHygieneModule()
             .AddPlatformModule()
             .AddAnalyticsModule()
-            .AddAudiencesModule();
+            .AddAudiencesModule()
+            .AddSurveysModule();
         services.AddRateLimits(config);
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.
         services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));

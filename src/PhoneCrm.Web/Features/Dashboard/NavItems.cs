@@ -24,6 +24,7 @@ public static class NavItems
         new("Consent", "/consent", Permission.ConsentRead),
         new("Segments", "/segments", Permission.SegmentsRead),
         new("Ad audiences", "/audiences", Permission.AudiencesExport),
+        new("Surveys", "/surveys", Permission.SurveysRead),
         new("Campaigns", "/campaigns", Permission.CampaignsRead, Messaging),
         new("Templates", "/templates", Permission.CampaignsRead, Messaging),
         new("Automations", "/automations", Permission.CampaignsRead, Messaging),

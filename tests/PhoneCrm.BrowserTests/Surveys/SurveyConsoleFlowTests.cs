@@ -16,7 +16,9 @@ public sealed class SurveyConsoleFlowTests(BrowserFixture app)
     public async Task An_operator_takes_two_calls_with_the_keyboard_only()
     {
         var tenant = await app.CreateTenantAsync("Опросы");
-        using var api = tenant.Api();
+        // The browser fixture serves on Kestrel: the API is called on the same address the browser uses.
+        using var api = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", tenant.ApiKey);
         await OpenWindowAsync(api);
         foreach (var (n, name) in new[] { (1, "Анна"), (2, "Борис") })
         {

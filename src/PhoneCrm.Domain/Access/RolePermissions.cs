@@ -22,13 +22,14 @@ public static class RolePermissions
             Permission.CampaignsWrite, Permission.AnalyticsRead, Permission.HygieneManage, Permission.AudiencesExport, Permission.SurveysManage,
             Permission.SurveysCall, Permission.SurveysRead,
         ],
-        // No ContactsReadAll: their own contacts only (the contact queries apply the owner).
+        // No ContactsReadAll: their own contacts only (the contact queries apply the owner). No AnalyticsRead: figures over their
+        // own contacts would still reveal a campaign's totals by difference, and say nothing a sales manager acts on.
         [Role.SalesManager] =
         [
             Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,
             Permission.ConsentRead, Permission.ConsentWrite, Permission.SurveysCall, Permission.SurveysRead,
         ],
-        // Pseudonymised: no ContactsReadPersonal (masked phones; no names, free-form attributes or source details), no export of rows.
+        // Pseudonymised: no ContactsReadPersonal (masked phones; no names, free-form attributes or source details), no export of rows. Analytics: aggregates only.
         [Role.Analyst] =
         [
             Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadAll, Permission.SegmentsRead, Permission.CampaignsRead,

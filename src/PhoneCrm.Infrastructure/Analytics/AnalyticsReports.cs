@@ -1,11 +1,16 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using PhoneCrm.Domain.Analytics;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Messaging.Automations;
+using PhoneCrm.Domain.Audit;
+using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Export;
 using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Messaging.Automations;
+using PhoneCrm.Infrastructure.Messaging.Campaigns;
 
 namespace PhoneCrm.Infrastructure.Analytics;
 
@@ -36,7 +41,7 @@ public sealed record WeekFigures(DateOnly Monday, CampaignCounts Counts, Campaig
 /// acquisition sources, weekly series. Aggregates only — nothing here names or numbers a person.
 /// </summary>
 public sealed class AnalyticsReports(PhoneCrmDbContext db, AnalyticsFigures figures, AnalyticsSettingsStore settings,
-    AutomationSettings automations, SendingSettingsService sending)
+    AutomationSettings automations, SendingSettingsService sending, AuditLog audit, CampaignReports campaignReports)
 {
     public static string AutomationName(string kind) =>
         string.IsNullOrEmpty(kind) ? kind : char.ToUpperInvariant(kind[0]) + kind[1..].Replace('_', ' ');
@@ -137,5 +142,42 @@ public sealed class AnalyticsReports(PhoneCrmDbContext db, AnalyticsFigures figu
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The comparison as CSV (figures only, no personal data), audited as an export. Names are the tenant's own text, so
+    /// every cell goes through <see cref="CsvRowWriter"/>'s formula neutralisation.
+    /// </summary>
+    public async Task ExportCsvAsync(DateTimeOffset from, DateTimeOffset to, Stream output, CsvDialect dialect, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(dialect);
+        var rows = await CompareAsync(from, to, ct);
+        await audit.WriteAsync(AuditActions.Export, "analytics_campaigns", null,
+            $"from={from:O};to={to:O};rows={rows.Count}", ct);
+        await using var writer = new StreamWriter(output, dialect.Encoding);
+        var csv = new CsvRowWriter(writer, dialect);
+        await csv.WriteRowAsync("id", "name", "kind", "started_at", "sent", "delivered", "failed", "read", "clicks", "conversions",
+            "revenue", "opt_outs", "complaints", "cost", "delivery_rate", "read_rate", "click_rate", "conversion_rate", "opt_out_rate",
+            "complaint_rate", "roi", "flags");
+        static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
+        static string D(decimal? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "";
+        foreach (var r in rows)
+        {
+            var c = r.Counts;
+            await csv.WriteRowAsync(r.Id, r.Name, r.Kind, r.StartedAt?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), N(c.Sent),
+                N(c.Delivered), N(r.Failed), N(c.Read), N(c.Clicks), N(c.Conversions), D(c.Revenue), N(c.OptOuts), N(c.Complaints), D(c.Cost),
+                D(r.Rates.DeliveryRate), D(r.Rates.ReadRate), D(r.Rates.ClickRate), D(r.Rates.ConversionRate), D(r.Rates.OptOutRate),
+                D(r.Rates.ComplaintRate), D(r.Rates.Roi), string.Join(' ', r.Rates.Flags));
+        }
+    }
+
+    /// <summary>The drill-down: one campaign's figures and its A/B variants' (aggregates only); null when not this tenant's.</summary>
+    public async Task<(Campaign Campaign, CampaignStats Stats, IReadOnlyList<(string Variant, CampaignCounts Counts, CampaignRates Rates)> Variants)?>
+        CampaignAsync(Guid id, CancellationToken ct = default)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (campaign is null) return null;
+        return (campaign, await campaignReports.StatsAsync(campaign, ct),
+            campaign.IsAbTest ? await campaignReports.VariantFiguresAsync(id, ct) : []);
     }
 }

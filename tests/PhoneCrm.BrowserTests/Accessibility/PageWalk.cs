@@ -180,6 +180,7 @@ public sealed class PageWalk
                 ($"/campaigns/{draftId}", Permission.CampaignsRead),
                 ($"/campaigns/{draftId}/edit", Permission.CampaignsWrite),
                 ("/automations/birthday", Permission.CampaignsRead),
+                ($"/analytics/campaigns/{finishedId}", Permission.AnalyticsRead),
                 ("/settings/consent/forms", Permission.ConsentManage),
                 ($"/settings/consent/forms/{form.Id}", Permission.ConsentManage),
                 ("/requests/new", Permission.RequestsManage),

@@ -31,6 +31,12 @@ public sealed partial class RoleMatrixTests(AppFixture app, ITestOutputHelper ou
         Assert.Contains(Targets(), t => t.Path == "/hygiene/jobs" && t.Permission == Permission.JobRunsView);
         Assert.Contains(Targets(), t => t.Path == "/hygiene" && t.Permission == Permission.HygieneManage);
         Assert.Contains(Targets(), t => t.Path == "/hygiene/responsible" && t.Permission == Permission.SettingsManage);
+        // Analytics (issue 15): aggregates for Marketer, Analyst and Admin; the thresholds are Admin's; SalesManager sees none
+        // of it (their own contacts' figures would still reveal the campaigns' totals by difference).
+        Assert.Contains(Targets(), t => t.Path == "/analytics" && t.Permission == Permission.AnalyticsRead);
+        Assert.Contains(Targets(), t => t.Path == "/api/v1/analytics/campaigns" && t.Permission == Permission.AnalyticsRead);
+        Assert.Contains(Targets(), t => t.Path == "/analytics/settings" && t.Permission == Permission.SettingsManage);
+        Assert.Equal([Role.Admin, Role.Marketer, Role.Analyst], Roles.All.Where(r => RolePermissions.Allows(r, Permission.AnalyticsRead)));
     }
 
     [Fact]

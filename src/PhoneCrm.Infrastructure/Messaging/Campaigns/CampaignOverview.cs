@@ -12,10 +12,10 @@ public sealed record CampaignOverviewItem(Campaign Campaign, CampaignStats Stats
 
 /// <summary>The marketer's dashboard: what is going out now, what is scheduled, and how the last campaigns did.</summary>
 public sealed record CampaignOverview(IReadOnlyList<CampaignOverviewItem> Running, IReadOnlyList<Campaign> Scheduled,
-    IReadOnlyList<CampaignOverviewItem> Recent);
+    IReadOnlyList<CampaignOverviewItem> Recent, FlagThresholds Thresholds);
 
 /// <summary>Reads the few campaigns the dashboard shows (at most <see cref="PerList"/> per list) with their figures.</summary>
-public sealed class CampaignOverviewQueries(PhoneCrmDbContext db, CampaignReports reports)
+public sealed class CampaignOverviewQueries(PhoneCrmDbContext db, CampaignReports reports, Analytics.AnalyticsSettingsStore settings)
 {
     public const int PerList = 5;
 
@@ -28,7 +28,8 @@ public sealed class CampaignOverviewQueries(PhoneCrmDbContext db, CampaignReport
             .OrderBy(c => c.SendAt).Take(PerList).ToListAsync(ct);
         var recent = await campaigns.Where(c => c.Status == CampaignStatus.Completed)
             .OrderByDescending(c => c.CompletedAt).Take(PerList).ToListAsync(ct);
-        return new CampaignOverview(await WithFiguresAsync(running, ct), scheduled, await WithFiguresAsync(recent, ct));
+        return new CampaignOverview(await WithFiguresAsync(running, ct), scheduled, await WithFiguresAsync(recent, ct),
+            (await settings.GetAsync(ct)).Thresholds);
     }
 
     private async Task<List<CampaignOverviewItem>> WithFiguresAsync(List<Campaign> list, CancellationToken ct)

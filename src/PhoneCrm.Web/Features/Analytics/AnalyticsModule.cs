@@ -9,6 +9,7 @@ public static class AnalyticsModule
     public static IServiceCollection AddAnalyticsModule(this IServiceCollection services)
     {
         services.AddScoped<AnalyticsReports>();
+        services.AddScoped<TrackingNumbers>();
         return services;
     }
 }

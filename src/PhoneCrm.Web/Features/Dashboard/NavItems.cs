@@ -30,6 +30,7 @@ public static class NavItems
         new("Automations", "/automations", Permission.CampaignsRead, Messaging),
         new("Inbox", "/inbox", Permission.ContactsWrite, Messaging),
         new("SMS simulator", "/messaging/simulator", Permission.CampaignsWrite, Messaging),
+        new("Analytics", "/analytics", Permission.AnalyticsRead),
         new("Requests", "/requests", Permission.RequestsView, Badge: "RequestsBadge"),
         new("Breach register", "/breaches", Permission.BreachesManage, DataProtection),
         new("Retention", "/retention", Permission.RetentionView, DataProtection),

@@ -79,7 +79,7 @@ public sealed class ImportBenchmark(int rows) : IBenchmark
         sw.Restart();
         await using (var db = CreateContext(connectionString, tenantId))
         {
-            var service = new ImportService(db, new ImportFileStore(db), new NoBackgroundJobs(), pii, TimeProvider.System,
+            var service = new ImportService(db, new ImportFileStore(db, pii), new NoBackgroundJobs(), pii, TimeProvider.System,
                 [new ContactImportHandler(db, pii, blind)]);
             await using var content = File.OpenRead(csv);
             var (job, error) = await service.UploadAsync("contacts.csv", content, "import", "bench", null, startNow: false, CancellationToken.None);
@@ -96,7 +96,7 @@ public sealed class ImportBenchmark(int rows) : IBenchmark
         sw.Restart();
         await using (var db = CreateContext(connectionString, tenantId))
         {
-            var run = new ImportRun(db, new ImportFileStore(db), [new ContactImportHandler(db, pii, blind)], pii, NullLogger<ImportRun>.Instance);
+            var run = new ImportRun(db, new ImportFileStore(db, pii), [new ContactImportHandler(db, pii, blind)], pii, NullLogger<ImportRun>.Instance);
             await run.RunAsync(importId);
         }
 

@@ -222,6 +222,7 @@ public sealed class ImportFileReader : IDisposable
             XLWorkbook workbook;
             if (stream.CanSeek)
             {
+                XlsxGuard.Check(stream);
                 workbook = new XLWorkbook(stream);
             }
             else
@@ -230,6 +231,7 @@ public sealed class ImportFileReader : IDisposable
                 using var copy = new MemoryStream();
                 stream.CopyTo(copy);
                 copy.Position = 0;
+                XlsxGuard.Check(copy);
                 workbook = new XLWorkbook(copy);
             }
 

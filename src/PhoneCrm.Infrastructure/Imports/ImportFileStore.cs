@@ -1,16 +1,19 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Protection;
 
 namespace PhoneCrm.Infrastructure.Imports;
 
 /// <summary>
 /// Keeps uploaded files in PostgreSQL (1 MiB chunks) so that any worker can pick an import up, also after a crash,
-/// and reads them back as a forward-only stream without loading the whole file.
+/// and reads them back as a forward-only stream without loading the whole file. Each chunk is sealed with the PII ring
+/// (context <see cref="ChunkContext"/>): a customer's file is personal data at rest like any contact field (issue 12 item 5).
 /// </summary>
-public sealed class ImportFileStore(PhoneCrmDbContext db)
+public sealed class ImportFileStore(PhoneCrmDbContext db, PiiProtector protector)
 {
     private const int ChunkSize = 1 << 20;
+    public const string ChunkContext = "import_file_chunks.data";
 
     public async Task<long> SaveAsync(Guid importId, Stream upload, CancellationToken ct)
     {
@@ -22,7 +25,7 @@ public sealed class ImportFileStore(PhoneCrmDbContext db)
         {
             var read = await upload.ReadAtLeastAsync(buffer, ChunkSize, throwOnEndOfStream: false, ct);
             if (read == 0) break;
-            var data = buffer.AsSpan(0, read).ToArray();
+            var data = protector.EncryptBytes(buffer.AsSpan(0, read), ChunkContext);
             await db.Database.ExecuteSqlInterpolatedAsync(
                 $"INSERT INTO import_file_chunks (tenant_id, import_id, chunk_no, data) VALUES ({tenantId}, {importId}, {chunkNo++}, {data})", ct);
             total += read;
@@ -62,12 +65,14 @@ public sealed class ImportFileStore(PhoneCrmDbContext db)
         return memory;
     }
 
-    private static byte[] ReadChunk(NpgsqlConnection conn, Guid importId, int chunkNo)
+    private byte[] ReadChunk(NpgsqlConnection conn, Guid importId, int chunkNo)
     {
         using var cmd = new NpgsqlCommand("SELECT data FROM import_file_chunks WHERE import_id = @id AND chunk_no = @n", conn);
         cmd.Parameters.AddWithValue("id", importId);
         cmd.Parameters.AddWithValue("n", chunkNo);
-        return cmd.ExecuteScalar() as byte[] ?? [];
+        if (cmd.ExecuteScalar() is not byte[] chunk) return [];
+        // A chunk stored before chunks were sealed (an upload in flight at the upgrade) is read as it is.
+        return protector.KeyIdOf(chunk) is null ? chunk : protector.DecryptBytes(chunk, ChunkContext);
     }
 
     /// <summary>An XLSX workbook (a ZIP), which the reader needs seekable, rather than a CSV.</summary>

@@ -45,6 +45,7 @@ public sealed class ImportRun(
         {
             await ExecAsync(conn, "UPDATE imports SET status = 'Failed', error = @e, completed_at = now(), updated_at = now() WHERE id = @id",
                 ct, P("e", e.Message), P("id", importId));
+            await ExecAsync(conn, "DELETE FROM import_file_chunks WHERE import_id = @id", ct, P("id", importId));
         }
     }
 
@@ -100,6 +101,12 @@ public sealed class ImportRun(
         }
 
         await ExecAsync(conn, "UPDATE imports SET status = 'Completed', completed_at = now(), updated_at = now() WHERE id = @id", ct, P("id", job.Id));
+        // The customer's file goes as soon as nothing needs it; the reports of rejected rows and of rows with several
+        // numbers re-read it, so then it stays until ImportFilesExpiryJob (issue 12 item 5).
+        await ExecAsync(conn, """
+            DELETE FROM import_file_chunks WHERE import_id = @id
+              AND EXISTS (SELECT 1 FROM imports WHERE id = @id AND rejected = 0 AND other_phones = 0)
+            """, ct, P("id", job.Id));
         logger.LogInformation("Import {ImportId} ({Kind}) completed", job.Id, job.Kind);
     }
 

@@ -96,6 +96,44 @@ public sealed class PiiProtector : IDisposable
         }
     }
 
+    /// <summary>Bytes (a customer's uploaded file, in chunks) sealed like a string value: same layout, ring and context rule.</summary>
+    public byte[] EncryptBytes(ReadOnlySpan<byte> plain, string context)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(context);
+        var keys = _ring.Keys;
+        var header = keys.ActiveHeader;
+        var output = new byte[header.Length + NonceSize + plain.Length + TagSize];
+        header.CopyTo(output, 0);
+        var nonce = output.AsSpan(header.Length, NonceSize);
+        NonceSource.Fill(nonce);
+        Span<byte> aadBuffer = stackalloc byte[StackLimit];
+        Cipher(keys, keys.ActiveKeyId).Encrypt(nonce, plain, output.AsSpan(header.Length + NonceSize, plain.Length),
+            output.AsSpan(output.Length - TagSize), AssociatedData(header, context, aadBuffer));
+        return output;
+    }
+
+    /// <summary>The bytes sealed by <see cref="EncryptBytes"/>.</summary>
+    public byte[] DecryptBytes(byte[] cipher, string context)
+    {
+        ArgumentNullException.ThrowIfNull(cipher);
+        var keyId = KeyIdOf(cipher) ?? throw new PiiDecryptionException($"Not a protected value ({context}): bad header or too short.");
+        var keys = _ring.Keys;
+        if (!keys.Keys.ContainsKey(keyId)) throw new PiiDecryptionException($"Unknown key id '{keyId}' ({context}); is the key ring complete?");
+        var headerLength = 2 + keyId.Length;
+        var plain = new byte[cipher.Length - headerLength - NonceSize - TagSize];
+        Span<byte> aadBuffer = stackalloc byte[StackLimit];
+        try
+        {
+            Cipher(keys, keyId).Decrypt(cipher.AsSpan(headerLength, NonceSize), cipher.AsSpan(headerLength + NonceSize, plain.Length),
+                cipher.AsSpan(cipher.Length - TagSize), plain, AssociatedData(cipher.AsSpan(0, headerLength), context, aadBuffer));
+            return plain;
+        }
+        catch (AuthenticationTagMismatchException e)
+        {
+            throw new PiiDecryptionException($"Protected value failed authentication ({context}, key '{keyId}'): tampered or wrong context.", e);
+        }
+    }
+
     /// <summary>Key id in the header, or null if the bytes are not a protected value of this format.</summary>
     public string? KeyIdOf(byte[] cipher)
     {

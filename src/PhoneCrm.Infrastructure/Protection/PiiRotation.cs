@@ -113,11 +113,19 @@ public sealed partial class PiiRotation(
         {
             await WithConnectionAsync(tenantId, async conn =>
             {
+                // A value too short to carry a key id (an erased value blanked to a few bytes) counts under "?", never fails the page.
                 await using var cmd = new NpgsqlCommand(
-                    $"SELECT convert_from(substring(c from 3 for get_byte(c, 1)), 'UTF8'), count(*) FROM ({union}) x(c) WHERE c IS NOT NULL GROUP BY 1",
-                    conn);
+                    $"""
+                    SELECT CASE WHEN length(c) < 3 THEN NULL WHEN length(c) < 2 + get_byte(c, 1) THEN NULL
+                                ELSE substring(c from 3 for get_byte(c, 1)) END, count(*)
+                    FROM ({union}) x(c) WHERE c IS NOT NULL GROUP BY 1
+                    """, conn);
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct)) counts[reader.GetString(0)] = counts.GetValueOrDefault(reader.GetString(0)) + reader.GetInt64(1);
+                while (await reader.ReadAsync(ct))
+                {
+                    var keyId = reader.IsDBNull(0) ? "?" : System.Text.Encoding.UTF8.GetString((byte[])reader[0]);
+                    counts[keyId] = counts.GetValueOrDefault(keyId) + reader.GetInt64(1);
+                }
             }, ct);
         }
 

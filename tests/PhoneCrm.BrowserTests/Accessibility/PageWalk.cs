@@ -200,7 +200,7 @@ public sealed class PageWalk
 
     /// <summary>A form-posting session against the fixture's Kestrel address (the factory's own client talks to its test server).</summary>
     private static UiSession Session(BrowserFixture app) =>
-        new(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = new Uri(app.BaseUrl) });
+        new(new HttpClient(new LoopbackCookieHandler()) { BaseAddress = new Uri(app.BaseUrl) });
 
     private static async Task<Guid> WaitForSentMessageAsync(HttpClient api, Guid campaignId)
     {

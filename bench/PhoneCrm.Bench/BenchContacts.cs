@@ -313,6 +313,45 @@ public static class BenchContacts
     }
 
     /// <summary>The unique E.164 number of the <paramref name="i"/>-th generated contact.</summary>
+    /// <summary>
+    /// The consent ledger behind the loaded states (the send policy cites the record behind each message): a grant for each
+    /// state (a withdrawal after it for withdrawn ones), in time order, as the app appends them; the chain's hashes are
+    /// placeholders (nothing here verifies the chain). With <paramref name="plantEvery"/>: that share of active marketing
+    /// states also gets a newer withdrawal the state missed (a mismatch for the reconciliation job). Superuser connection.
+    /// </summary>
+    public static async Task LoadLedgerAsync(NpgsqlConnection conn, Guid tenantId, int? plantEvery = null)
+    {
+        ArgumentNullException.ThrowIfNull(conn);
+        var planted = plantEvery is { } every ? $"""
+              UNION ALL
+              SELECT s.contact_id, s.purpose, s.channel, s.legal_basis, NULL, gen_random_uuid(), 'withdraw', now() - interval '1 day'
+              FROM consent_states s JOIN contacts c ON c.tenant_id = s.tenant_id AND c.id = s.contact_id
+              WHERE s.tenant_id = '{tenantId}' AND s.status = 'active' AND s.purpose = 'marketing' AND c.status = 'active'
+                AND abs(hashtext(s.contact_id::text)) % {every} = 0
+            """ : "";
+        await using var cmd = new NpgsqlCommand($"""
+            SET session_replication_role = replica;
+            CREATE TEMP TABLE ledger AS
+              SELECT s.contact_id, s.purpose, s.channel, s.legal_basis, s.expires_at,
+                     CASE WHEN s.status = 'active' THEN s.last_record_id ELSE gen_random_uuid() END AS id, 'grant' AS action, s.granted_at AS at
+              FROM consent_states s WHERE s.tenant_id = '{tenantId}'
+              UNION ALL
+              SELECT s.contact_id, s.purpose, s.channel, s.legal_basis, NULL, s.last_record_id, 'withdraw', s.withdrawn_at
+              FROM consent_states s WHERE s.tenant_id = '{tenantId}' AND s.status = 'withdrawn'
+              {planted};
+            INSERT INTO consent_records (tenant_id, seq, id, contact_id, purpose, channel, action, legal_basis, method, captured_at, recorded_at,
+                                         expires_at, prev_hash, hash)
+            SELECT '{tenantId}', row_number() OVER (ORDER BY at, id), id, contact_id, purpose, channel, action, legal_basis, 'web_form', at, at,
+                   expires_at, '\x00'::bytea, sha256(id::text::bytea)
+            FROM ledger;
+            INSERT INTO consent_chain_heads (tenant_id, last_seq, last_hash)
+            SELECT '{tenantId}', count(*), '\x00'::bytea FROM ledger;
+            DROP TABLE ledger;
+            SET session_replication_role = origin;
+            """, conn) { CommandTimeout = 0 };
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     public static string PhoneOf(int i) => "+79" + i.ToString("D9", System.Globalization.CultureInfo.InvariantCulture);
 
     private static readonly string[] _firstNames = ["Анна", "Иван", "Мария", "Алексей", "Елена", "Дмитрий", "Ольга", "Сергей", "Наталья", "Андрей"];

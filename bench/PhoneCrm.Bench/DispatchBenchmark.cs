@@ -4,6 +4,7 @@ using System.Text.Json;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -185,6 +186,11 @@ public sealed class DispatchBenchmark(int recipients) : IBenchmark
         services.AddScoped<ContactService>();
         services.AddScoped<SegmentService>();
         services.AddScoped<ConsentPurposes>();
+        // What ShortLinks needs besides campaigns: preference links, the tenant's link domains, engagement on click.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddScoped<PreferenceLinks>();
+        services.AddScoped<PublicSafetySettings>();
+        services.AddScoped<PhoneCrm.Infrastructure.Hygiene.ContactEngagement>();
         CampaignServiceCollectionExtensions.AddCampaigns(services, config);
         services.AddMessaging(config, jobServer: false);
         services.AddDbContext<PhoneCrmDbContext>((sp, o) => o
@@ -206,6 +212,7 @@ public sealed class DispatchBenchmark(int recipients) : IBenchmark
         await using var conn = new NpgsqlConnection(superuser.ConnectionString);
         await conn.OpenAsync();
         var now = DateTimeOffset.UtcNow;
+        await BenchContacts.LoadLedgerAsync(conn, tenantId);
         long suppressions = 0, messages = 0;
         await using (var w = await conn.BeginBinaryImportAsync("COPY suppressions (tenant_id, phone_index, scope, reason, created_at) FROM STDIN (FORMAT BINARY)"))
         {
@@ -223,10 +230,7 @@ public sealed class DispatchBenchmark(int recipients) : IBenchmark
             await w.CompleteAsync();
         }
 
-        await using (var w = await conn.BeginBinaryImportAsync("""
-            COPY sms_messages (tenant_id, id, contact_id, kind, purpose, category, phone_cipher, phone_index, text_cipher, segments, cost,
-                idempotency_key, provider, provider_message_id, status, attempts, created_at, sent_at, status_at) FROM STDIN (FORMAT BINARY)
-            """))
+        await using (var w = await conn.BeginBinaryImportAsync(BenchMessages.Copy))
         {
             var cipher = new byte[60];
             var r = new Random(7);
@@ -237,26 +241,8 @@ public sealed class DispatchBenchmark(int recipients) : IBenchmark
                 {
                     r.NextBytes(cipher);
                     var at = now.AddDays(-(3 + (k * 9) + (i % 7))).AddMinutes(-r.Next(600));
-                    await w.StartRowAsync();
-                    await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
-                    await w.WriteAsync(Guid.CreateVersion7(at), NpgsqlDbType.Uuid);
-                    await w.WriteAsync(ids[i], NpgsqlDbType.Uuid);
-                    await w.WriteAsync(SmsKinds.Campaign, NpgsqlDbType.Varchar);
-                    await w.WriteAsync("marketing", NpgsqlDbType.Varchar);
-                    await w.WriteAsync(SmsCategories.Promotional, NpgsqlDbType.Varchar);
-                    await w.WriteAsync(cipher, NpgsqlDbType.Bytea);
-                    await w.WriteAsync(blind.Phone(BenchContacts.PhoneOf(i)), NpgsqlDbType.Bytea);
-                    await w.WriteAsync(cipher, NpgsqlDbType.Bytea);
-                    await w.WriteAsync(2, NpgsqlDbType.Integer);
-                    await w.WriteAsync(7.9m, NpgsqlDbType.Numeric);
-                    await w.WriteAsync($"earlier:{k}:{ids[i]}", NpgsqlDbType.Varchar);
-                    await w.WriteAsync(SmsProviderNames.Simulator, NpgsqlDbType.Varchar);
-                    await w.WriteAsync($"sim-earlier-{k}-{i}", NpgsqlDbType.Varchar);
-                    await w.WriteAsync(SmsStatus.Delivered, NpgsqlDbType.Varchar);
-                    await w.WriteAsync(1, NpgsqlDbType.Integer);
-                    await w.WriteAsync(at, NpgsqlDbType.TimestampTz);
-                    await w.WriteAsync(at, NpgsqlDbType.TimestampTz);
-                    await w.WriteAsync(at.AddSeconds(5), NpgsqlDbType.TimestampTz);
+                    await BenchMessages.WriteAsync(w, tenantId, ids[i], blind.Phone(BenchContacts.PhoneOf(i)), cipher, 2, 7.9m, $"earlier:{k}:{ids[i]}",
+                        $"sim-earlier-{k}-{i}", SmsStatus.Delivered, at);
                     messages++;
                 }
             }
@@ -404,6 +390,10 @@ public sealed class DispatchBenchmark(int recipients) : IBenchmark
             {
                 // As Hangfire's AspNetCoreJobActivator: a scope per job, the job class resolved from it.
                 await using var scope = services.CreateAsyncScope();
+                // As TenantJobFilter: the tenant comes from the job's tenantId argument.
+                var tenantArg = job.Method.GetParameters().Select((p, i) => (p, i)).FirstOrDefault(x => x.p.Name == "tenantId");
+                if (tenantArg.p is not null && job.Args[tenantArg.i] is Guid tenantId)
+                    scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId);
                 var target = scope.ServiceProvider.GetRequiredService(job.Type);
                 await (Task)job.Method.Invoke(target, [.. job.Args])!;
             }

@@ -181,32 +181,8 @@ public sealed class HygieneBenchmark(int contacts) : IBenchmark
         var now = DateTimeOffset.UtcNow;
         var r = new Random(14);
 
-        // The ledger behind the states: a grant for each state (a withdrawal after it for withdrawn ones), in time order, as
-        // the app appends them; the chain's hashes are placeholders (nothing here verifies the chain). Planted: every
-        // 1,000th active marketing state has a newer withdrawal in the ledger that the state missed.
-        await ExecAsync(conn, $"""
-            SET session_replication_role = replica;
-            CREATE TEMP TABLE ledger AS
-              SELECT s.contact_id, s.purpose, s.channel, s.legal_basis, s.expires_at,
-                     CASE WHEN s.status = 'active' THEN s.last_record_id ELSE gen_random_uuid() END AS id, 'grant' AS action, s.granted_at AS at
-              FROM consent_states s WHERE s.tenant_id = '{tenantId}'
-              UNION ALL
-              SELECT s.contact_id, s.purpose, s.channel, s.legal_basis, NULL, s.last_record_id, 'withdraw', s.withdrawn_at
-              FROM consent_states s WHERE s.tenant_id = '{tenantId}' AND s.status = 'withdrawn'
-              UNION ALL
-              SELECT s.contact_id, s.purpose, s.channel, s.legal_basis, NULL, gen_random_uuid(), 'withdraw', now() - interval '1 day'
-              FROM consent_states s JOIN contacts c ON c.tenant_id = s.tenant_id AND c.id = s.contact_id
-              WHERE s.tenant_id = '{tenantId}' AND s.status = 'active' AND s.purpose = 'marketing' AND c.status = 'active'
-                AND abs(hashtext(s.contact_id::text)) % {PlantEvery} = 0;
-            INSERT INTO consent_records (tenant_id, seq, id, contact_id, purpose, channel, action, legal_basis, method, captured_at, recorded_at,
-                                         expires_at, prev_hash, hash)
-            SELECT '{tenantId}', row_number() OVER (ORDER BY at, id), id, contact_id, purpose, channel, action, legal_basis, 'web_form', at, at,
-                   expires_at, '\x00'::bytea, sha256(id::text::bytea)
-            FROM ledger;
-            INSERT INTO consent_chain_heads (tenant_id, last_seq, last_hash)
-            SELECT '{tenantId}', count(*), '\x00'::bytea FROM ledger;
-            SET session_replication_role = origin;
-            """);
+        // The ledger behind the states; planted: every 1,000th active marketing state missed a newer withdrawal.
+        await BenchContacts.LoadLedgerAsync(conn, tenantId, plantEvery: PlantEvery);
         var records = await CountAsync(conn, $"SELECT count(*) FROM consent_records WHERE tenant_id = '{tenantId}'");
 
         // The opt-out journal: every 1,000th number (offset 500) replied STOP yesterday, and the ledger never heard of it.
@@ -232,10 +208,7 @@ public sealed class HygieneBenchmark(int contacts) : IBenchmark
         long messages = 0, failing = 0;
         var cipher = new byte[60];
         r.NextBytes(cipher);
-        await using (var w = await conn.BeginBinaryImportAsync("""
-            COPY sms_messages (tenant_id, id, contact_id, kind, purpose, category, phone_cipher, phone_index, text_cipher, segments, cost,
-                idempotency_key, provider, provider_message_id, status, attempts, created_at, sent_at, status_at) FROM STDIN (FORMAT BINARY)
-            """))
+        await using (var w = await conn.BeginBinaryImportAsync(BenchMessages.Copy))
         {
             for (var i = 0; i < ids.Length; i++)
             {
@@ -246,26 +219,8 @@ public sealed class HygieneBenchmark(int contacts) : IBenchmark
                 for (var k = 0; k < n; k++)
                 {
                     var at = failedDays > 0 ? now.AddDays(-(2 + (k * 5))).AddMinutes(-r.Next(600)) : now.AddDays(-r.Next(1, 90)).AddMinutes(-r.Next(600));
-                    await w.StartRowAsync();
-                    await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
-                    await w.WriteAsync(Guid.CreateVersion7(at), NpgsqlDbType.Uuid);
-                    await w.WriteAsync(ids[i], NpgsqlDbType.Uuid);
-                    await w.WriteAsync(SmsKinds.Campaign, NpgsqlDbType.Varchar);
-                    await w.WriteAsync("marketing", NpgsqlDbType.Varchar);
-                    await w.WriteAsync(SmsCategories.Promotional, NpgsqlDbType.Varchar);
-                    await w.WriteAsync(cipher, NpgsqlDbType.Bytea);
-                    await w.WriteAsync(index, NpgsqlDbType.Bytea);
-                    await w.WriteAsync(cipher, NpgsqlDbType.Bytea);
-                    await w.WriteAsync(1, NpgsqlDbType.Integer);
-                    await w.WriteAsync(3.95m, NpgsqlDbType.Numeric);
-                    await w.WriteAsync($"history:{k}:{ids[i]}", NpgsqlDbType.Varchar);
-                    await w.WriteAsync(SmsProviderNames.Simulator, NpgsqlDbType.Varchar);
-                    await w.WriteAsync($"sim-history-{k}-{i}", NpgsqlDbType.Varchar);
-                    await w.WriteAsync(failedDays > 0 ? SmsStatus.Undelivered : SmsStatus.Delivered, NpgsqlDbType.Varchar);
-                    await w.WriteAsync(1, NpgsqlDbType.Integer);
-                    await w.WriteAsync(at, NpgsqlDbType.TimestampTz);
-                    await w.WriteAsync(at, NpgsqlDbType.TimestampTz);
-                    await w.WriteAsync(at.AddSeconds(5), NpgsqlDbType.TimestampTz);
+                    await BenchMessages.WriteAsync(w, tenantId, ids[i], index, cipher, 1, 3.95m, $"history:{k}:{ids[i]}", $"sim-history-{k}-{i}",
+                        failedDays > 0 ? SmsStatus.Undelivered : SmsStatus.Delivered, at);
                     messages++;
                 }
             }
@@ -333,33 +288,12 @@ public sealed class HygieneBenchmark(int contacts) : IBenchmark
         var at = DateTimeOffset.UtcNow.AddHours(-1);
         var cipher = new byte[60];
         long delivered = 0;
-        await using (var w = await conn.BeginBinaryImportAsync("""
-            COPY sms_messages (tenant_id, id, contact_id, kind, purpose, category, phone_cipher, phone_index, text_cipher, segments, cost,
-                idempotency_key, provider, provider_message_id, status, attempts, created_at, sent_at, status_at) FROM STDIN (FORMAT BINARY)
-            """))
+        await using (var w = await conn.BeginBinaryImportAsync(BenchMessages.Copy))
         {
             for (var i = 0; i < ids.Length; i += 10)
             {
-                await w.StartRowAsync();
-                await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
-                await w.WriteAsync(Guid.CreateVersion7(at), NpgsqlDbType.Uuid);
-                await w.WriteAsync(ids[i], NpgsqlDbType.Uuid);
-                await w.WriteAsync(SmsKinds.Campaign, NpgsqlDbType.Varchar);
-                await w.WriteAsync("marketing", NpgsqlDbType.Varchar);
-                await w.WriteAsync(SmsCategories.Promotional, NpgsqlDbType.Varchar);
-                await w.WriteAsync(cipher, NpgsqlDbType.Bytea);
-                await w.WriteAsync(blind.Phone(BenchContacts.PhoneOf(i)), NpgsqlDbType.Bytea);
-                await w.WriteAsync(cipher, NpgsqlDbType.Bytea);
-                await w.WriteAsync(1, NpgsqlDbType.Integer);
-                await w.WriteAsync(3.95m, NpgsqlDbType.Numeric);
-                await w.WriteAsync($"today:{ids[i]}", NpgsqlDbType.Varchar);
-                await w.WriteAsync(SmsProviderNames.Simulator, NpgsqlDbType.Varchar);
-                await w.WriteAsync($"sim-today-{i}", NpgsqlDbType.Varchar);
-                await w.WriteAsync(SmsStatus.Delivered, NpgsqlDbType.Varchar);
-                await w.WriteAsync(1, NpgsqlDbType.Integer);
-                await w.WriteAsync(at, NpgsqlDbType.TimestampTz);
-                await w.WriteAsync(at, NpgsqlDbType.TimestampTz);
-                await w.WriteAsync(at.AddSeconds(5), NpgsqlDbType.TimestampTz);
+                await BenchMessages.WriteAsync(w, tenantId, ids[i], blind.Phone(BenchContacts.PhoneOf(i)), cipher, 1, 3.95m, $"today:{ids[i]}",
+                    $"sim-today-{i}", SmsStatus.Delivered, at);
                 delivered++;
             }
 

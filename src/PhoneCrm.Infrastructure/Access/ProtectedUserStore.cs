@@ -15,17 +15,18 @@ public sealed class ProtectedUserStore(PhoneCrmDbContext context, PiiProtector p
     : UserOnlyStore<AppUser, PhoneCrmDbContext, Guid>(context, describer)
 {
     public const string TokenContext = "user_tokens.value";
-    private const string Prefix = "pii:";
+    /// <summary>Marks a sealed value (a value without it was written before this store, in plaintext).</summary>
+    public const string SealedPrefix = "pii:";
 
     public override Task SetTokenAsync(AppUser user, string loginProvider, string name, string? value, CancellationToken cancellationToken) =>
-        base.SetTokenAsync(user, loginProvider, name, value is null ? null : Prefix + Convert.ToBase64String(protector.Encrypt(value, TokenContext)!),
+        base.SetTokenAsync(user, loginProvider, name, value is null ? null : SealedPrefix + Convert.ToBase64String(protector.Encrypt(value, TokenContext)!),
             cancellationToken);
 
     public override async Task<string?> GetTokenAsync(AppUser user, string loginProvider, string name, CancellationToken cancellationToken)
     {
         var stored = await base.GetTokenAsync(user, loginProvider, name, cancellationToken);
-        return stored is not null && stored.StartsWith(Prefix, StringComparison.Ordinal)
-            ? protector.Decrypt(Convert.FromBase64String(stored[Prefix.Length..]), TokenContext)
+        return stored is not null && stored.StartsWith(SealedPrefix, StringComparison.Ordinal)
+            ? protector.Decrypt(Convert.FromBase64String(stored[SealedPrefix.Length..]), TokenContext)
             : stored;
     }
 }

@@ -147,11 +147,14 @@ public sealed class PiiProtector : IDisposable
         return Ascii.IsValid(id) ? Encoding.ASCII.GetString(id) : null;
     }
 
-    /// <summary>True when the value is not under the active key (unreadable headers included).</summary>
-    public bool NeedsReencryption(byte[] cipher) => KeyIdOf(cipher) != _ring.ActiveKeyId;
+    /// <summary>
+    /// True when the value carries a key id other than the active one. A value without a readable header (corrupt, or not
+    /// a protected value at all) is not: no key can re-encrypt it, and it must not stop a rotation pass.
+    /// </summary>
+    public bool NeedsReencryption(byte[] cipher) => KeyIdOf(cipher) is { } keyId && keyId != _ring.ActiveKeyId;
 
-    /// <summary>Decrypts and encrypts again under the active key; for the background rotation job.</summary>
-    public byte[]? Reencrypt(byte[]? cipher, string context) => Encrypt(Decrypt(cipher, context), context);
+    /// <summary>Decrypts and encrypts again under the active key, as bytes (text or a file's chunk alike); for the rotation job.</summary>
+    public byte[] Reencrypt(byte[] cipher, string context) => EncryptBytes(DecryptBytes(cipher, context), context);
 
     public void Dispose()
     {

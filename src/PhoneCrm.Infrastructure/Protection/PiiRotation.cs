@@ -3,7 +3,9 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Identity;
 using Npgsql;
+using PhoneCrm.Infrastructure.Access;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
@@ -31,10 +33,9 @@ public sealed partial class PiiRotation(
     IConfiguration config,
     ILogger<PiiRotation> logger)
 {
-    private const int BatchSize = 2000;
-
     /// <summary>A tenant-owned table's encrypted columns and the context each is encrypted under.</summary>
-    public sealed record EncryptedTable(string Name, (string Column, string Context)[] Columns);
+    /// <param name="BatchRows">Rows per batch: small where each value is large (a file's 1 MiB chunks).</param>
+    public sealed record EncryptedTable(string Name, (string Column, string Context)[] Columns, int BatchRows = 2000);
 
     /// <summary>Every column <see cref="PiiProtector"/> writes. A new encrypted column must be added here (a test reads the catalog).</summary>
     public static readonly IReadOnlyList<EncryptedTable> Tables =
@@ -55,6 +56,8 @@ public sealed partial class PiiRotation(
         new("sms_number_changes", [("new_phone_cipher", SmsPii.NumberChangePhone)]),
         new("sms_simulator_messages", [("phone_cipher", SmsPii.SimulatorPhone), ("text_cipher", SmsPii.SimulatorText)]),
         new("sms_provider_settings", [("login_cipher", SmsPii.ProviderLogin), ("secret_cipher", SmsPii.ProviderSecret)]),
+        // An upload waiting for its import (deleted when the import ends, expired after a day): still needs its key until then.
+        new("import_file_chunks", [("data", ImportFileStore.ChunkContext)], BatchRows: 16),
     ];
 
     /// <summary>One key of the ring (or an id found in stored data): how many stored values it protects.</summary>
@@ -135,6 +138,12 @@ public sealed partial class PiiRotation(
             counts[keyId] = counts.GetValueOrDefault(keyId) + 1;
         }
 
+        foreach (var token in await SealedUserTokensAsync(ct))
+        {
+            var keyId = pii.KeyIdOf(token.Cipher) ?? "?";
+            counts[keyId] = counts.GetValueOrDefault(keyId) + 1;
+        }
+
         return counts;
     }
 
@@ -150,6 +159,7 @@ public sealed partial class PiiRotation(
         }
 
         changed += await ReencryptDataProtectionKeysAsync(ct);
+        changed += await ReencryptUserTokensAsync(ct);
         LogReencrypted(changed, ring.ActiveKeyId);
     }
 
@@ -192,7 +202,7 @@ public sealed partial class PiiRotation(
         {
             var rows = new List<(string Ctid, byte[]?[] Values)>();
             await using (var select = new NpgsqlCommand(
-                             $"SELECT ctid::text, {columnList} FROM {table.Name} WHERE ctid > @after::tid ORDER BY ctid LIMIT {BatchSize}", conn))
+                             $"SELECT ctid::text, {columnList} FROM {table.Name} WHERE ctid > @after::tid ORDER BY ctid LIMIT {table.BatchRows}", conn))
             {
                 select.Parameters.AddWithValue("after", after);
                 await using var reader = await select.ExecuteReaderAsync(ct);
@@ -204,24 +214,39 @@ public sealed partial class PiiRotation(
             after = rows[^1].Ctid;
             var stale = rows.Where(r => r.Values.Any(v => v is not null && pii.NeedsReencryption(v))).ToList();
             if (stale.Count == 0) continue;
+            var fresh = stale.Select(r => r.Values.Select((v, i) => Fresh(v, columns[i].Context, table.Name)).ToArray()).ToList();
 
             await using var update = new NpgsqlCommand(
                 $"UPDATE {table.Name} t SET {sets} FROM unnest(@ctids, {arrays}) AS u(ctid, {aliases}) WHERE t.ctid = u.ctid::tid AND {guards}", conn);
             update.Parameters.Add(Sql.ArrayOf("ctids", stale.Select(r => (string?)r.Ctid)));
             for (var i = 0; i < columns.Length; i++)
             {
-                var (_, context) = columns[i];
                 var column = i;
                 update.Parameters.Add(Sql.ArrayOf($"o{i}", stale.Select(r => r.Values[column])));
-                update.Parameters.Add(Sql.ArrayOf($"n{i}", stale.Select(r => Fresh(r.Values[column], context))));
+                update.Parameters.Add(Sql.ArrayOf($"n{i}", fresh.Select(r => r[column])));
             }
 
             changed += await update.ExecuteNonQueryAsync(ct);
         }
     }
 
-    private byte[]? Fresh(byte[]? value, string context) =>
-        value is not null && pii.NeedsReencryption(value) ? pii.Reencrypt(value, context) : value;
+    /// <summary>
+    /// The value under the active key. One that fails authentication (tampered, or written under another context) stays as
+    /// it is and is logged: it keeps its key from retiring, but never stops the rest of the pass.
+    /// </summary>
+    private byte[]? Fresh(byte[]? value, string context, string where)
+    {
+        if (value is null || !pii.NeedsReencryption(value)) return value;
+        try
+        {
+            return pii.Reencrypt(value, context);
+        }
+        catch (PiiDecryptionException e)
+        {
+            LogUnreadable(where, context, e.Message);
+            return value;
+        }
+    }
 
     /// <summary>The data-protection keys (global, not per tenant) hold their secret encrypted by the ring (<see cref="PiiKeyXmlEncryptor"/>).</summary>
     private async Task<List<(int Id, byte[] Cipher)>> DataProtectionKeysAsync(CancellationToken ct)
@@ -239,11 +264,36 @@ public sealed partial class PiiRotation(
             var match = EncryptedKey().Match(key.Xml ?? "");
             if (!match.Success) continue;
             var cipher = Convert.FromBase64String(match.Groups[1].Value);
-            if (!pii.NeedsReencryption(cipher)) continue;
-            var fresh = Convert.ToBase64String(pii.Reencrypt(cipher, PiiKeyXmlEncryptor.Context)!);
+            var sealedAgain = Fresh(cipher, PiiKeyXmlEncryptor.Context, "data_protection_keys");
+            if (ReferenceEquals(sealedAgain, cipher)) continue;
+            var fresh = Convert.ToBase64String(sealedAgain!);
             var xml = string.Concat(key.Xml!.AsSpan(0, match.Groups[1].Index), fresh, key.Xml.AsSpan(match.Groups[1].Index + match.Groups[1].Length));
             changed += await db.DataProtectionKeys.Where(k => k.Id == key.Id && k.Xml == key.Xml)
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.Xml, xml), ct);
+        }
+
+        return changed;
+    }
+
+    /// <summary>The second factors' secrets (<see cref="ProtectedUserStore"/>): one table for every user, tenant or platform.</summary>
+    private async Task<List<(IdentityUserToken<Guid> Token, byte[] Cipher)>> SealedUserTokensAsync(CancellationToken ct)
+    {
+        var tokens = await db.Set<IdentityUserToken<Guid>>().AsNoTracking()
+            .Where(t => t.Value != null && t.Value.StartsWith(ProtectedUserStore.SealedPrefix)).ToListAsync(ct);
+        return [.. tokens.Select(t => (t, Convert.FromBase64String(t.Value![ProtectedUserStore.SealedPrefix.Length..])))];
+    }
+
+    private async Task<long> ReencryptUserTokensAsync(CancellationToken ct)
+    {
+        long changed = 0;
+        foreach (var (token, cipher) in await SealedUserTokensAsync(ct))
+        {
+            var fresh = Fresh(cipher, ProtectedUserStore.TokenContext, "user_tokens");
+            if (ReferenceEquals(fresh, cipher)) continue;
+            var value = ProtectedUserStore.SealedPrefix + Convert.ToBase64String(fresh!);
+            changed += await db.Set<IdentityUserToken<Guid>>()
+                .Where(t => t.UserId == token.UserId && t.LoginProvider == token.LoginProvider && t.Name == token.Name && t.Value == token.Value)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Value, value), ct);
         }
 
         return changed;
@@ -254,6 +304,9 @@ public sealed partial class PiiRotation(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PII key {KeyId} activated by platform operator {Actor}; re-encryption queued")]
     private partial void LogRotated(string keyId, string actor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A value in {Table} ({Context}) cannot be decrypted and stays under its old key: {Reason}")]
+    private partial void LogUnreadable(string table, string context, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-encrypted {Count} values under key {KeyId}")]
     private partial void LogReencrypted(long count, string keyId);

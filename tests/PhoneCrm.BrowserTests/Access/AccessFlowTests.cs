@@ -39,7 +39,7 @@ public sealed class AccessFlowTests(BrowserFixture app)
         var page = await app.NewPageAsync();
 
         await BrowserFixture.SignInAsync(page, tenant.AdminEmail, tenant.AdminPassword);
-        await page.WaitForURLAsync("**/account/mfa", new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/mfa$"));
         await Assertions.Expect(page.Locator(".qr svg")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "access-03-mfa-enrolment");
 
@@ -58,7 +58,7 @@ public sealed class AccessFlowTests(BrowserFixture app)
         await page.Locator("#userMenu").ClickAsync();
         await page.Locator("#logout").ClickAsync();
         await BrowserFixture.SignInAsync(page, tenant.AdminEmail, tenant.AdminPassword);
-        await page.WaitForURLAsync("**/account/login-2fa**", new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login-2fa"));
         await page.GetByLabel("Код", new() { Exact = true }).FillAsync(Totp.Code(key));
         await page.GetByRole(AriaRole.Button, new() { Name = "Подтвердить" }).ClickAsync();
         await Assertions.Expect(page.Locator("#menu-settings")).ToBeVisibleAsync();
@@ -93,7 +93,7 @@ public sealed class AccessFlowTests(BrowserFixture app)
 
         var newcomer = await app.NewPageAsync();
         await BrowserFixture.SignInAsync(newcomer, email, oneTime);
-        await newcomer.WaitForURLAsync("**/account/change-password", new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(newcomer).ToHaveURLAsync(new Regex("/account/change-password$"));
         await newcomer.GetByLabel("Текущий пароль").FillAsync(oneTime);
         await newcomer.GetByLabel("Новый пароль", new() { Exact = true }).FillAsync("Sad-i-Ogorod-2026");
         await newcomer.GetByLabel("Повторите новый пароль").FillAsync("Sad-i-Ogorod-2026");

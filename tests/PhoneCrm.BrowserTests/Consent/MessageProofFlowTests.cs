@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,7 +56,7 @@ public sealed class MessageProofFlowTests(BrowserFixture app)
 
         await page.GotoAsync($"/contacts/{contactId}");
         await page.Locator("#open-access-report").ClickAsync();
-        await page.WaitForURLAsync($"**/requests/access-report/{contactId}");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/requests/access-report/{contactId}$"));
         await Assertions.Expect(page.Locator("#access-report-pdf")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#access-report-subject")).ToContainTextAsync("Мария");
         await Assertions.Expect(page.Locator(".access-report-purpose[data-purpose='marketing']")).ToHaveAttributeAsync("data-status", "active");

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -91,7 +92,7 @@ public sealed class BrowserFixture : AppFixture
         await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync(),
             r => r.Request.Method == "POST" && r.Url.Contains("/account/login", StringComparison.Ordinal));
         if (authenticatorKey is null) return;
-        await page.WaitForURLAsync("**/account/login-2fa**", new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login-2fa"));
         await page.GetByLabel("Код", new() { Exact = true }).FillAsync(Totp.Code(authenticatorKey));
         await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Подтвердить" }).ClickAsync(),
             r => r.Request.Method == "POST" && r.Url.Contains("/account/login-2fa", StringComparison.Ordinal));

@@ -5,6 +5,7 @@ using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Audit;
 using PhoneCrm.Infrastructure.Audit;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Tenancy;
 
 namespace PhoneCrm.Infrastructure.Access;
 
@@ -71,7 +72,7 @@ public sealed class ApiKeyService(PhoneCrmDbContext db, TimeProvider clock, Audi
         if (key is null) return (null, "unknown key");
         if (!CryptographicOperations.FixedTimeEquals(key.SecretHash, Hash(secret))) return (null, "wrong secret");
         if (key.RevokedAt is not null) return (key, "revoked");
-        if (await db.Tenants.AnyAsync(t => t.Id == key.TenantId && t.SuspendedAt != null, ct)) return (key, "tenant suspended");
+        if (await db.IsSuspendedAsync(key.TenantId, ct)) return (key, "tenant suspended");
         return (key, null);
     }
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Consent;
 using PhoneCrm.Domain.Validation;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Tenancy;
 
 namespace PhoneCrm.Infrastructure.Consent;
 
@@ -23,11 +24,11 @@ public sealed class CaptureForms(PhoneCrmDbContext db, ConsentPurposes purposes,
 
     /// <summary>
     /// The active form behind a public URL, for an anonymous visitor: the URL names the tenant, which is set here for the
-    /// rest of the request. Null for an unknown, overlong or inactive key.
+    /// rest of the request. Null for an unknown, overlong or inactive key, and for a suspended tenant's form.
     /// </summary>
     public async Task<PublicCaptureForm?> OpenPublicAsync(Guid tenantId, string key, CancellationToken ct = default)
     {
-        if (key.Length > 32) return null;
+        if (key.Length > 32 || await db.IsSuspendedAsync(tenantId, ct)) return null;
         db.Tenant.Set(tenantId);
         var form = await db.CaptureForms.AsNoTracking().SingleOrDefaultAsync(f => f.Key == key, ct);
         if (form is null || !form.Active) return null;

@@ -7,6 +7,7 @@ using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Messaging.Providers;
 using PhoneCrm.Infrastructure.Protection;
+using PhoneCrm.Infrastructure.Tenancy;
 
 namespace PhoneCrm.Infrastructure.Messaging;
 
@@ -29,6 +30,8 @@ public sealed class SmsDelivery(PhoneCrmDbContext db, PiiProtector protector, Sm
     {
         ArgumentNullException.ThrowIfNull(messageIds);
         var tenant = db.Tenant.RequireTenant();
+        // Held, not failed: the messages stay queued and go out when the platform resumes the tenant.
+        if (await db.IsSuspendedAsync(tenant, ct)) return;
         var batchSize = Math.Max(1, options.CurrentValue.Delivery.BatchSize);
         foreach (var chunk in messageIds.Distinct().Chunk(batchSize))
         {

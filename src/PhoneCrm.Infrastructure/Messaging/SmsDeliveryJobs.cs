@@ -77,6 +77,8 @@ public sealed class SmsDeliverySweeper(
     /// <summary>Returns true while the tenant still has queued messages or pending simulator receipts.</summary>
     private Task<bool> SweepTenantAsync(Guid tenantId, CancellationToken ct) => InTenantAsync(tenantId, null, async (sp, db) =>
     {
+        // A suspended tenant's queue waits (the full scan finds it again after the resume).
+        if (await db.IsSuspendedAsync(tenantId, ct)) return false;
         var delivery = sp.GetRequiredService<SmsDelivery>();
         var batch = Math.Max(1, options.CurrentValue.Delivery.BatchSize);
         for (var round = 0; round < MaxRoundsPerTenant; round++)

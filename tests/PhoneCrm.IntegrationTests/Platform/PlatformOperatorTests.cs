@@ -1,10 +1,16 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using PhoneCrm.Domain.Access;
+using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Protection;
+using PhoneCrm.IntegrationTests.Consent;
 using PhoneCrm.IntegrationTests.Infrastructure;
+using PhoneCrm.IntegrationTests.Messaging;
 
 namespace PhoneCrm.IntegrationTests.Platform;
 
@@ -105,6 +111,44 @@ public sealed partial class PlatformOperatorTests(AppFixture app)
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/me")).StatusCode);
         await again.SignInAsync(admin);
     }
+
+    [Fact]
+    public async Task A_suspended_tenant_sends_nothing_and_its_capture_forms_are_gone_until_resumed_then_the_held_messages_go_out_once()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var form = await CaptureFormTests.CreateFormAsync(tenant);
+        using var visitor = app.Client();
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync($"/f/{tenant.Id}/{form.Key}")).StatusCode);
+        using var ops = app.Session();
+        await ops.SignInAsync(await app.CreatePlatformOperatorAsync());
+        Assert.Equal(HttpStatusCode.Redirect,
+            (await ops.PostFormAsync($"/platform/tenants/{tenant.Id}/suspend", new(), "/platform/tenants")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync($"/f/{tenant.Id}/{form.Key}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.PostAsync($"/f/{tenant.Id}/{form.Key}",
+            new FormUrlEncodedContent([new("Phone", "+79165550101"), new("Purposes", "marketing")]))).StatusCode);
+        await app.InTenantAsync(tenant.Id, async sp =>
+        {
+            var message = await sp.GetRequiredService<SmsOutbox>().QueueAsync(SmsTestData.Sms("+79165550102", key: "held"), CancellationToken.None);
+            await sp.GetRequiredService<SmsDelivery>().DeliverAsync([message.Id], CancellationToken.None);
+            return message.Id;
+        });
+        await Sweeper().SweepAsync(allTenants: true, CancellationToken.None);
+        var held = await tenant.WithDbAsync(db => db.SmsMessages.AsNoTracking().SingleAsync());
+        Assert.Equal((SmsStatus.Queued, 0), (held.Status, held.Attempts));
+        Assert.Empty(await tenant.WithDbAsync(db => db.SimulatorMessages.AsNoTracking().ToListAsync()));
+
+        Assert.Equal(HttpStatusCode.Redirect,
+            (await ops.PostFormAsync($"/platform/tenants/{tenant.Id}/resume", new(), "/platform/tenants")).StatusCode);
+        await Sweeper().SweepAsync(allTenants: true, CancellationToken.None);
+        var sent = await SmsTestData.EventuallyAsync(() => tenant.WithDbAsync(db => db.SmsMessages.AsNoTracking().SingleAsync()),
+            m => m.Status is SmsStatus.Sent or SmsStatus.Delivered, seconds: 60);
+        Assert.Equal(1, sent.Attempts);
+        Assert.Single(await tenant.WithDbAsync(db => db.SimulatorMessages.AsNoTracking().ToListAsync()));
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync($"/f/{tenant.Id}/{form.Key}")).StatusCode);
+    }
+
+    private SmsDeliverySweeper Sweeper() => app.Factory.Services.GetServices<IHostedService>().OfType<SmsDeliverySweeper>().Single();
 
     [Fact]
     public async Task The_operator_create_verb_prints_credentials_that_force_a_password_change_and_totp_enrolment()

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using PhoneCrm.Domain.Messaging.Automations;
 using PhoneCrm.Infrastructure.Consent;
+using PhoneCrm.Infrastructure.Messaging.Automations;
 using PhoneCrm.IntegrationTests.Infrastructure;
 using static PhoneCrm.IntegrationTests.Campaigns.CampaignData;
 
@@ -46,5 +48,27 @@ public sealed class LinkDomainTests(AppFixture app)
         }));
         Assert.Equal(HttpStatusCode.BadRequest, now.StatusCode);
         Assert.Contains("shop.example", (await now.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("text")[0].GetString());
+    }
+
+    [Fact]
+    public async Task An_automation_text_or_follow_up_with_a_link_outside_the_allowed_domains_is_refused_on_save()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var kind = AutomationKind.All.First(k => k.DefaultFollowUpText is not null);
+        var errors = await app.InTenantAsync(tenant.Id, async sp =>
+        {
+            var settings = sp.GetRequiredService<AutomationSettings>();
+            var current = (await settings.GetAsync(kind.Code, CancellationToken.None))!;
+            var (saved, bad) = await settings.SaveAsync(kind.Code, new AutomationInput(true, current.Text + " https://evil.example/a",
+                current.FollowUpText + " https://shop.example.evil.example/b", null, null, null), CancellationToken.None);
+            Assert.Null(saved);
+            var (good, none) = await settings.SaveAsync(kind.Code, new AutomationInput(true, current.Text + " https://www.shop.example/a",
+                current.FollowUpText, null, null, null), CancellationToken.None);
+            Assert.True(none.IsValid, none.ToString());
+            Assert.NotNull(good);
+            return bad;
+        });
+        Assert.Contains("evil.example", errors.ByField["text"][0], StringComparison.Ordinal);
+        Assert.Contains("shop.example.evil.example", errors.ByField["followUpText"][0], StringComparison.Ordinal);
     }
 }

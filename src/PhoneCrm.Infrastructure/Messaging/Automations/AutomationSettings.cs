@@ -2,14 +2,16 @@ using Microsoft.EntityFrameworkCore;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Messaging.Automations;
 using PhoneCrm.Domain.Validation;
+using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Messaging.Campaigns;
 
 namespace PhoneCrm.Infrastructure.Messaging.Automations;
 
 public sealed record AutomationInput(bool Enabled, string? Text, string? FollowUpText, int? DelayMinutes, string? Category, string? PromoCode);
 
 /// <summary>The tenant's automations: every built-in kind, stored on first save, defaults until then.</summary>
-public sealed class AutomationSettings(PhoneCrmDbContext db, TimeProvider clock)
+public sealed class AutomationSettings(PhoneCrmDbContext db, ShortLinks links, TimeProvider clock)
 {
     public const int MaxDelayMinutes = 60 * 24 * 365;
 
@@ -27,6 +29,10 @@ public sealed class AutomationSettings(PhoneCrmDbContext db, TimeProvider clock)
     {
         if (AutomationKind.Find(kindCode) is not { } kind) return (null, new ValidationErrors());
         var errors = (kind.IsMarketing ? AutomationInputValidator.Marketing : AutomationInputValidator.Service).Check(input);
+        // The same wall as a campaign's text: a link outside the allowed domains is refused when written, not found when sent.
+        if (!errors.Has("text") && await links.DisallowedHostAsync(input.Text, ct) is { } host) errors.Add("text", PublicSafety.HostNotAllowed(host));
+        if (!errors.Has("followUpText") && await links.DisallowedHostAsync(input.FollowUpText, ct) is { } followUpHost)
+            errors.Add("followUpText", PublicSafety.HostNotAllowed(followUpHost));
         if (!errors.IsValid) return (null, errors);
 
         var text = input.Text!.Trim();

@@ -12,7 +12,13 @@ namespace PhoneCrm.Bench;
 /// <param name="Pii">With <paramref name="Blind"/>: real encrypted phones (<see cref="BenchContacts.PhoneOf"/>) and first names,
 /// blind indexes, time zones by city, 1 % landlines and 10 % own marketing frequencies, for benchmarks that send.
 /// Without them the ciphers are random bytes (nothing decrypts them).</param>
-public sealed record BenchContactOptions(int Contacts, bool Orders = true, PiiProtector? Pii = null, BlindIndex? Blind = null);
+/// <param name="People">With <paramref name="Pii"/>: also last names, 40 % with an email, the name and email blind indexes and
+/// the phone's last-four index, as the contacts page searches them (<see cref="BenchContacts.FirstNameOf"/>,
+/// <see cref="BenchContacts.LastNameOf"/>, <see cref="BenchContacts.EmailOf"/>).</param>
+/// <param name="Owners">Contact <c>i</c> belongs to <c>Owners[i % 500]</c> when <c>i % 500</c> is below their number
+/// (2,000 contacts each at 1M); the others have no owner.</param>
+public sealed record BenchContactOptions(int Contacts, bool Orders = true, PiiProtector? Pii = null, BlindIndex? Blind = null,
+    bool People = false, Guid[]? Owners = null);
 
 public sealed record BenchLoaded(long Contacts, long Events, long Stats, long Categories, long Consents, Guid[] Ids);
 
@@ -217,8 +223,12 @@ public static class BenchContacts
         await WriteContactsAsync(conn, tenantId, rows, options, statsOf, categoriesOf, (maskOf, expiryOf));
         await using (var normal = new NpgsqlCommand("SET session_replication_role = DEFAULT", conn)) await normal.ExecuteNonQueryAsync();
 
-        // VACUUM sets the visibility map (index-only scans), as autovacuum does after a bulk insert in production.
-        await using (var analyze = new NpgsqlCommand("VACUUM (ANALYZE) contacts, contact_events, contact_categories, consent_states, consent_keys", conn))
+        // Settled as a large import leaves it (ImportSettle): VACUUM sets hint bits and the visibility map (index-only
+        // scans), ANALYZE the statistics. The CHECKPOINT then writes the gigabytes the load dirtied, so the measurement
+        // that follows does not share the disk with the checkpointer flushing them (issue 18: the first segments run after
+        // the loader took 424 ms p95 against 245 ms on a restarted cluster, whose shutdown had checkpointed).
+        await using (var analyze = new NpgsqlCommand(
+            "VACUUM (ANALYZE) contacts, contact_events, contact_categories, consent_states, consent_keys; CHECKPOINT", conn))
         {
             analyze.CommandTimeout = 0;
             await analyze.ExecuteNonQueryAsync();
@@ -237,14 +247,25 @@ public static class BenchContacts
         (Dictionary<Guid, long> Bits, Dictionary<Guid, DateTimeOffset> NextExpiry) consents)
     {
         var real = options.Pii is not null && options.Blind is not null;
+        var people = real && options.People;
         await using var w = await conn.BeginBinaryImportAsync(
             "COPY contacts (tenant_id, id, phone_cipher, phone_index, phone_type, phone_region, name_token_indexes, city, gender, birth_date, tags, "
             + "source_channel, attributes, status, time_zone, created_at, updated_at, last_purchase_at, orders_count, total_spent, avg_order_value, "
             + "last_engaged_at, unanswered_messages, purchased_categories, consent_mask, consents_expire_at"
-            + (real ? ", first_name_cipher, marketing_frequency" : "") + ") FROM STDIN (FORMAT BINARY)");
+            + (real ? ", first_name_cipher, marketing_frequency" : "")
+            + (people ? ", last_name_cipher, email_cipher, email_index, phone_suffix_index" : "")
+            + (options.Owners is { Length: > 0 } ? ", owner_id" : "") + ") FROM STDIN (FORMAT BINARY)");
+        var personal = new PersonalRow[PersonalChunk];
         for (var i = 0; i < rows.Length; i++)
         {
             var c = rows[i];
+            // Ciphers and blind indexes are the costly part: a chunk of rows is computed in parallel before it is written.
+            if (people && i % PersonalChunk == 0)
+            {
+                var start = i;
+                Parallel.For(0, Math.Min(PersonalChunk, rows.Length - start), j => personal[j] = Personal(start + j, options.Pii!, options.Blind!));
+            }
+
             await w.StartRowAsync();
             await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
             await w.WriteAsync(c.Id, NpgsqlDbType.Uuid);
@@ -264,7 +285,7 @@ public static class BenchContacts
                 await w.WriteAsync("mobile", NpgsqlDbType.Varchar);
             }
             await w.WriteAsync("RU", NpgsqlDbType.Varchar);
-            await w.WriteAsync(Array.Empty<byte[]>(), NpgsqlDbType.Array | NpgsqlDbType.Bytea);
+            await w.WriteAsync(people ? personal[i % PersonalChunk].NameTokens : Array.Empty<byte[]>(), NpgsqlDbType.Array | NpgsqlDbType.Bytea);
             if (c.City is null) await w.WriteNullAsync();
             else await w.WriteAsync(c.City, NpgsqlDbType.Varchar);
             await w.WriteAsync(c.Gender, NpgsqlDbType.Varchar);
@@ -301,15 +322,52 @@ public static class BenchContacts
             else await w.WriteNullAsync();
             if (real)
             {
-                await w.WriteAsync(options.Pii!.Encrypt(_firstNames[i % _firstNames.Length], ContactService.FirstNameContext)!, NpgsqlDbType.Bytea);
+                await w.WriteAsync(people ? personal[i % PersonalChunk].FirstName : options.Pii!.Encrypt(FirstNameOf(i), ContactService.FirstNameContext)!,
+                    NpgsqlDbType.Bytea);
                 // 5 % chose weekly and 5 % monthly marketing.
                 if (i % 20 == 3) await w.WriteAsync(MarketingFrequency.Weekly, NpgsqlDbType.Varchar);
                 else if (i % 20 == 7) await w.WriteAsync(MarketingFrequency.Monthly, NpgsqlDbType.Varchar);
                 else await w.WriteNullAsync();
             }
+
+            if (people)
+            {
+                var p = personal[i % PersonalChunk];
+                await w.WriteAsync(p.LastName, NpgsqlDbType.Bytea);
+                if (p.Email is null)
+                {
+                    await w.WriteNullAsync();
+                    await w.WriteNullAsync();
+                }
+                else
+                {
+                    await w.WriteAsync(p.Email, NpgsqlDbType.Bytea);
+                    await w.WriteAsync(p.EmailIndex!, NpgsqlDbType.Bytea);
+                }
+
+                await w.WriteAsync(p.Suffix, NpgsqlDbType.Bytea);
+            }
+
+            if (options.Owners is { Length: > 0 } owners)
+            {
+                if (i % 500 < owners.Length) await w.WriteAsync(owners[i % 500], NpgsqlDbType.Uuid);
+                else await w.WriteNullAsync();
+            }
         }
 
         await w.CompleteAsync();
+    }
+
+    private const int PersonalChunk = 8192;
+
+    private sealed record PersonalRow(byte[] FirstName, byte[] LastName, byte[]? Email, byte[]? EmailIndex, byte[] Suffix, byte[][] NameTokens);
+
+    private static PersonalRow Personal(int i, PiiProtector pii, BlindIndex blind)
+    {
+        var (first, last, email) = (FirstNameOf(i), LastNameOf(i), EmailOf(i));
+        return new PersonalRow(pii.Encrypt(first, ContactService.FirstNameContext)!, pii.Encrypt(last, ContactService.LastNameContext)!,
+            pii.Encrypt(email, ContactService.EmailContext), email is null ? null : blind.Email(email), blind.PhoneSuffix(PhoneOf(i)),
+            blind.NameTokens(first, last).ToArray());
     }
 
     /// <summary>The unique E.164 number of the <paramref name="i"/>-th generated contact.</summary>
@@ -354,7 +412,35 @@ public static class BenchContacts
 
     public static string PhoneOf(int i) => "+79" + i.ToString("D9", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static readonly string[] _firstNames = ["Анна", "Иван", "Мария", "Алексей", "Елена", "Дмитрий", "Ольга", "Сергей", "Наталья", "Андрей"];
+    private static readonly string[] _firstNames =
+    [
+        "Анна", "Иван", "Мария", "Алексей", "Елена", "Дмитрий", "Ольга", "Сергей", "Наталья", "Андрей", "Татьяна", "Михаил", "Ирина",
+        "Николай", "Светлана", "Павел", "Юлия", "Владимир", "Екатерина", "Александр", "Галина", "Игорь", "Людмила", "Олег", "Марина",
+        "Виктор", "Вера", "Роман", "Ксения", "Артём",
+    ];
+
+    private static readonly string[] _lastNames =
+    [
+        "Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков",
+        "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев", "Орлов", "Андреев", "Макаров", "Никитин",
+        "Захаров", "Зайцев", "Соловьёв", "Борисов", "Яковлев", "Григорьев", "Романов", "Воробьёв", "Сергеев", "Кузьмин", "Фролов",
+        "Александров", "Дмитриев", "Королёв", "Гусев", "Киселёв", "Ильин", "Максимов", "Поляков", "Сорокин", "Виноградов", "Ковалёв",
+        "Белов", "Медведев", "Антонов", "Тарасов", "Жуков", "Баранов", "Филиппов", "Комаров", "Давыдов", "Беляев", "Герасимов",
+        "Богданов", "Осипов", "Сидоров", "Матвеев", "Титов", "Марков", "Миронов", "Крылов", "Куликов", "Карпов", "Власов", "Мельников",
+        "Денисов", "Гаврилов", "Тихонов", "Казаков", "Афанасьев", "Данилов", "Савельев", "Тимофеев", "Фомин", "Чернов", "Абрамов",
+        "Мартынов", "Ефимов", "Федотов", "Щербаков", "Назаров", "Калинин", "Исаев", "Чернышёв", "Быков", "Маслов", "Родионов",
+        "Коновалов", "Лазарев", "Воронин", "Климов", "Филатов", "Пономарёв", "Голубев", "Кудрявцев", "Прохоров",
+    ];
+
+    /// <summary>The first name of the <paramref name="i"/>-th generated contact (30 names).</summary>
+    public static string FirstNameOf(int i) => _firstNames[i % _firstNames.Length];
+
+    /// <summary>The last name of the <paramref name="i"/>-th contact with <see cref="BenchContactOptions.People"/> (100 names,
+    /// independent of the first: a full name is shared by ~330 of a million contacts, a last name by ~10,000).</summary>
+    public static string LastNameOf(int i) => _lastNames[i / _firstNames.Length % _lastNames.Length];
+
+    /// <summary>The email of the <paramref name="i"/>-th contact with <see cref="BenchContactOptions.People"/>: 40 % have one.</summary>
+    public static string? EmailOf(int i) => i % 5 < 2 ? $"client{i}@mail.example" : null;
 
     /// <summary>The contact's zone from its city; contacts without a city spread over Russia's zones, most in Moscow time.</summary>
     private static string ZoneOf(string city, int i) => city switch

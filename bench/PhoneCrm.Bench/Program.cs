@@ -9,6 +9,7 @@ IBenchmark[] all =
     new SegmentCountBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--contacts", "PHONECRM_BENCH_CONTACTS", 1_000_000)),
     new DispatchBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--recipients", "PHONECRM_BENCH_RECIPIENTS", 1_000_000)),
     new HygieneBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--contacts", "PHONECRM_BENCH_CONTACTS", 1_000_000)),
+    new ContactsPageBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--contacts", "PHONECRM_BENCH_CONTACTS", 1_000_000)),
 ];
 var names = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToArray();
 var selected = names.Length == 0 ? all : all.Where(b => names.Contains(b.Name, StringComparer.OrdinalIgnoreCase)).ToArray();

@@ -82,7 +82,7 @@ public sealed class SegmentCountBenchmark(int contacts) : IBenchmark
             var sw = Stopwatch.StartNew();
             var loaded = await BenchContacts.LoadAsync(connectionString, tenantId, new BenchContactOptions(contacts));
             Console.WriteLine($"   loaded with COPY: {loaded.Contacts:N0} contacts, {loaded.Events:N0} order events, {loaded.Stats:N0} buyers, "
-                + $"{loaded.Categories:N0} contact categories, {loaded.Consents:N0} consent states ({sw.Elapsed.TotalSeconds:0.0} s, then VACUUM ANALYZE)");
+                + $"{loaded.Categories:N0} contact categories, {loaded.Consents:N0} consent states ({sw.Elapsed.TotalSeconds:0.0} s, then VACUUM ANALYZE, CHECKPOINT)");
             await File.WriteAllTextAsync(marker, tenantId.ToString()); // read back only when the folder is kept
         }
 
@@ -141,7 +141,8 @@ public sealed class SegmentCountBenchmark(int contacts) : IBenchmark
     }
 
 
-    private static PhoneCrmDbContext CreateContext(string connectionString, Guid tenantId)
+    /// <summary>A context acting as the tenant (RLS on), outside any DI container.</summary>
+    internal static PhoneCrmDbContext CreateContext(string connectionString, Guid tenantId)
     {
         var tenant = new TenantContext();
         tenant.Set(tenantId);

@@ -25,6 +25,9 @@ public interface IImportRowHandler
     /// <summary>Why a file with this header cannot be imported (said at upload), or null.</summary>
     string? CheckHeader(IReadOnlyList<string> header);
 
+    /// <summary>The tables a run fills, which <see cref="ImportSettle"/> vacuums and analyses after a large import.</summary>
+    IReadOnlyList<string> WrittenTables { get; }
+
     /// <summary>Starts a run over one file: its columns are the wizard's choice or the header's.</summary>
     /// <exception cref="ImportFormatException">The file cannot be imported (the import fails with this message).</exception>
     Task<IImportBatches> BeginAsync(ImportJob job, IReadOnlyList<string> header, CancellationToken ct);

@@ -14,6 +14,7 @@ public sealed class ImportMappingValidatorTests
         public IReadOnlyList<string> RequiredColumns { get; } = ["phone"];
         public IReadOnlyDictionary<string, int> Detect(IReadOnlyList<string> header) => throw new NotSupportedException();
         public string? CheckHeader(IReadOnlyList<string> header) => throw new NotSupportedException();
+        public IReadOnlyList<string> WrittenTables { get; } = [];
         public Task<IImportBatches> BeginAsync(ImportJob job, IReadOnlyList<string> header, CancellationToken ct) => throw new NotSupportedException();
     }
 

@@ -22,6 +22,8 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
 
     public string Kind => ImportKinds.Contacts;
 
+    public IReadOnlyList<string> WrittenTables { get; } = ["contacts"];
+
     public IReadOnlyList<string> Columns { get; } = [.. ImportFields.All.Select(f => f.Name())];
 
     public IReadOnlyList<string> RequiredColumns { get; } = [ImportField.Phone.Name()];

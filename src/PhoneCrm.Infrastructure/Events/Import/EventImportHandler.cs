@@ -17,6 +17,9 @@ public sealed class EventImportHandler(EventService events) : IImportRowHandler
 
     public string Kind => ImportKinds.Events;
 
+    /// <summary>Events, the categories they imply and the stats they update on each contact.</summary>
+    public IReadOnlyList<string> WrittenTables { get; } = ["contact_events", "contact_categories", "contacts"];
+
     public IReadOnlyList<string> Columns => EventColumns.All;
 
     public IReadOnlyList<string> RequiredColumns => EventColumns.Required;

@@ -14,6 +14,7 @@ public static class ImportsModule
         services.AddScoped<ImportService>();
         services.AddScoped<ImportRun>();
         services.AddScoped<ImportJobs>();
+        services.AddScoped<ImportSettle>();
         services.AddScoped<ImportFilesExpiryJob>();
         services.AddSingleton(ImportFilesExpiryJob.Definition);
         if (jobServer) services.AddHostedService<ImportRecoveryService>();

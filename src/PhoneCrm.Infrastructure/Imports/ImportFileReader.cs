@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using ClosedXML.Excel;
 
 namespace PhoneCrm.Infrastructure.Imports;
 
@@ -12,8 +11,8 @@ namespace PhoneCrm.Infrastructure.Imports;
 /// with the file (one field is capped at <see cref="CsvRecordParser.MaxFieldLength"/> characters).</para>
 /// <para>XLSX (detected by the ZIP signature): the first worksheet, line = worksheet row number; cells as text,
 /// integral numbers as plain digits (a phone typed as a number comes out as <c>79161234567</c>), dates as
-/// <c>yyyy-MM-dd</c>, formulas as their text (never evaluated). ClosedXML loads the whole workbook, so an XLSX costs
-/// memory in proportion to its size; large imports should use CSV.</para>
+/// <c>yyyy-MM-dd</c>, formulas as their text (never evaluated) — read forward by <see cref="XlsxSheetReader"/>, one row
+/// in memory at a time, after <see cref="XlsxGuard"/> has checked the ZIP's declared sizes.</para>
 /// <para>Reading is synchronous: call it from a background job on a file (or buffered upload), not on a request
 /// stream with synchronous I/O disabled.</para>
 /// </summary>
@@ -27,8 +26,9 @@ public sealed class ImportFileReader : IDisposable
 
     private readonly StreamReader? _text;
     private readonly CsvRecordParser? _csv;
-    private readonly XLWorkbook? _workbook;
-    private readonly IXLWorksheet? _sheet;
+    private readonly XlsxSheetReader? _sheet;
+    private readonly Stream? _workbook;
+    private IEnumerator<SourceRow>? _xlsxRows;
     private bool _rowsTaken;
     private bool _firstRowIsData;
 
@@ -53,13 +53,13 @@ public sealed class ImportFileReader : IDisposable
         Header = new SourceRow(line, fields);
     }
 
-    private ImportFileReader(XLWorkbook workbook)
+    private ImportFileReader(Stream workbook, XlsxSheetReader sheet)
     {
         Kind = ImportFileKind.Xlsx;
         _workbook = workbook;
-        _sheet = workbook.Worksheets.FirstOrDefault() ?? throw new ImportFormatException("workbook has no worksheet");
-        ColumnCount = _sheet.LastColumnUsed()?.ColumnNumber() ?? 0;
-        Header = XlsxRows().FirstOrDefault() ?? throw new ImportFormatException("file is empty");
+        _sheet = sheet;
+        _xlsxRows = XlsxRows().GetEnumerator();
+        Header = _xlsxRows.MoveNext() ? _xlsxRows.Current : throw new ImportFormatException("file is empty");
     }
 
     public ImportFileKind Kind { get; }
@@ -75,8 +75,6 @@ public sealed class ImportFileReader : IDisposable
 
     /// <summary>The header record: the first non-blank record of the file (normally line 1).</summary>
     public SourceRow Header { get; }
-
-    private int ColumnCount { get; }
 
     /// <summary>Opens a file: detects the format, encoding and delimiter and reads the header.</summary>
     /// <param name="firstRowIsData">The file has no header row: <see cref="Header"/> is still the first record (its
@@ -151,7 +149,7 @@ public sealed class ImportFileReader : IDisposable
     public IEnumerable<SourceRow> ReadRows()
     {
         TakeRows();
-        var rows = _csv is not null ? CsvRows(_csv) : XlsxRows().Skip(1);
+        var rows = _csv is not null ? CsvRows(_csv) : Remaining(_xlsxRows!);
         return _firstRowIsData ? rows.Prepend(Header) : rows;
     }
 
@@ -160,7 +158,7 @@ public sealed class ImportFileReader : IDisposable
         TakeRows();
         if (_csv is null)
         {
-            return XlsxRows().Skip(1).Count();
+            return Remaining(_xlsxRows!).Count();
         }
 
         var count = 0;
@@ -175,6 +173,8 @@ public sealed class ImportFileReader : IDisposable
     public void Dispose()
     {
         _text?.Dispose();
+        _xlsxRows?.Dispose();
+        _sheet?.Dispose();
         _workbook?.Dispose();
     }
 
@@ -196,103 +196,75 @@ public sealed class ImportFileReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// The sheet's non-blank rows, each as wide as the sheet (its declared dimension, or the header's width when it declares
+    /// none); a row reaching further keeps its extra cells.
+    /// </summary>
     private IEnumerable<SourceRow> XlsxRows()
     {
-        foreach (var row in _sheet!.RowsUsed())
+        var width = 0;
+        foreach (var (line, cells) in _sheet!.Rows())
         {
-            var fields = new string[ColumnCount];
-            var content = false;
-            for (var c = 0; c < ColumnCount; c++)
+            if (!cells.Exists(c => !string.IsNullOrWhiteSpace(c))) continue;
+            if (width == 0) width = Math.Max(_sheet.DeclaredColumns, cells.Count);
+            while (cells.Count < width) cells.Add("");
+            yield return new SourceRow(line, [.. cells]);
+        }
+    }
+
+    /// <summary>The rows after the header; a sheet damaged further on fails the import with a format error, not a crash.</summary>
+    private static IEnumerable<SourceRow> Remaining(IEnumerator<SourceRow> rows)
+    {
+        var line = 0;
+        while (true)
+        {
+            bool more;
+            try
             {
-                fields[c] = CellText(row.Cell(c + 1));
-                content |= !string.IsNullOrWhiteSpace(fields[c]);
+                more = rows.MoveNext();
+            }
+            catch (Exception e) when (e is System.Xml.XmlException or InvalidDataException)
+            {
+                throw new ImportFormatException($"the workbook is damaged after line {line}", e);
             }
 
-            if (content)
-            {
-                yield return new SourceRow(row.RowNumber(), fields);
-            }
+            if (!more) yield break;
+            line = rows.Current.Line;
+            yield return rows.Current;
         }
     }
 
     private static ImportFileReader OpenXlsx(Stream stream, bool leaveOpen)
     {
+        Stream workbook = stream;
         try
         {
-            XLWorkbook workbook;
-            if (stream.CanSeek)
+            if (!stream.CanSeek)
             {
-                XlsxGuard.Check(stream);
-                workbook = new XLWorkbook(stream);
-            }
-            else
-            {
-                // ZIP needs random access.
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                copy.Position = 0;
-                XlsxGuard.Check(copy);
-                workbook = new XLWorkbook(copy);
+                // ZIP needs random access (the upload is a compressed file: its size, not the sheet's, is held).
+                workbook = new MemoryStream();
+                stream.CopyTo(workbook);
+                workbook.Position = 0;
+                if (!leaveOpen) stream.Dispose();
             }
 
+            XlsxGuard.Check(workbook);
+            var sheet = new XlsxSheetReader(workbook);
             try
             {
-                return new ImportFileReader(workbook);
+                return new ImportFileReader(workbook == stream && leaveOpen ? Stream.Null : workbook, sheet);
             }
             catch
             {
-                workbook.Dispose();
+                sheet.Dispose();
                 throw;
             }
         }
-        catch (Exception e) when (e is not ImportFormatException)
+        catch (Exception e)
         {
+            if (workbook != stream || !leaveOpen) workbook.Dispose();
+            if (e is ImportFormatException) throw;
             throw new ImportFormatException("not a readable XLSX workbook", e);
-        }
-        finally
-        {
-            if (!leaveOpen)
-            {
-                stream.Dispose();
-            }
-        }
-    }
-
-    /// <summary>Cell as text: formulas as written, integral numbers as digits, dates as ISO dates.</summary>
-    internal static string CellText(IXLCell cell)
-    {
-        if (cell.HasFormula)
-        {
-            var formula = cell.FormulaA1;
-            return formula.StartsWith('=') ? formula : "=" + formula;
-        }
-
-        if (cell.IsEmpty())
-        {
-            return "";
-        }
-
-        switch (cell.DataType)
-        {
-            case XLDataType.Text:
-                return cell.GetString();
-            case XLDataType.Number:
-                var d = cell.GetDouble();
-                if (double.IsFinite(d) && Math.Abs(d) < 1e17 && d == Math.Floor(d))
-                {
-                    return ((long)d).ToString(CultureInfo.InvariantCulture);
-                }
-
-                return cell.Style.NumberFormat.NumberFormatId == 0 && string.IsNullOrEmpty(cell.Style.NumberFormat.Format)
-                    ? d.ToString(CultureInfo.InvariantCulture)
-                    : cell.GetFormattedString();
-            case XLDataType.DateTime:
-                var dt = cell.GetDateTime();
-                return dt.TimeOfDay == TimeSpan.Zero
-                    ? dt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
-                    : dt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-            default:
-                return cell.GetFormattedString();
         }
     }
 

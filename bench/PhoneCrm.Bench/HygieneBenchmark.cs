@@ -118,40 +118,14 @@ public sealed class HygieneBenchmark(int contacts) : IBenchmark
         return sw.Elapsed.TotalSeconds;
     }
 
-    /// <summary>The app's registrations the hygiene jobs use (ServiceRegistration.AddPhoneCrm), without the web parts.</summary>
+    /// <summary>The app's registrations (<see cref="BenchServices"/>) with the hygiene jobs.</summary>
     private static ServiceProvider Services(string connectionString, PiiKeyRing ring, PiiProtector pii, BlindIndex blind)
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var services = BenchServices.Create(connectionString, ring, pii, blind, new Dictionary<string, string?>
         {
-            ["Jobs:Server"] = "false",
-            ["Sms:Provider"] = SmsOptions.SimulatorName,
-            ["Links:BaseUrl"] = "https://shop.example",
             // The simulator's line check: the first 1,000 bench numbers (+79000000xxx) are disconnected.
             [$"{SimulatorLineStatusProvider.PrefixesSection}:79000000"] = "disconnected",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(config);
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
-        services.AddSingleton(TimeProvider.System);
-        services.AddScoped<TenantContext>();
-        services.AddSingleton(ring);
-        services.AddSingleton(pii);
-        services.AddSingleton(blind);
-        services.AddSingleton<IBackgroundJobClient, DiscardingJobClient>();
-        services.AddScoped<AuditActor>();
-        services.AddScoped<AuditLog>();
-        services.AddScoped<ContactService>();
-        services.AddScoped<SegmentService>();
-        services.AddScoped<ConsentPurposes>();
-        services.AddScoped<ConsentLedger>();
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        services.AddScoped<PreferenceLinks>();
-        services.AddScoped<PublicSafetySettings>();
-        CampaignServiceCollectionExtensions.AddCampaigns(services, config);
-        services.AddMessaging(config, jobServer: false);
-        services.AddLineStatusProviders();
-        services.AddScoped<ContactEngagement>();
-        services.AddScoped<TenantJobRunner>();
+        });
         services.AddScoped<FailedDeliveriesJob>();
         services.AddSingleton(FailedDeliveriesJob.Definition);
         services.AddScoped<EngagementJob>();
@@ -163,11 +137,7 @@ public sealed class HygieneBenchmark(int contacts) : IBenchmark
         services.AddScoped<Reconsents>();
         services.AddScoped<ReconsentJob>();
         services.AddSingleton(ReconsentJob.Definition);
-        services.AddDbContext<PhoneCrmDbContext>((sp, o) => o
-            .UseNpgsql(connectionString, n => n.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention()
-            .AddInterceptors(new TenantConnectionInterceptor(sp.GetRequiredService<TenantContext>())));
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        return services.Build();
     }
 
     private sealed record History(long Records, long Messages, long Failing, long Clicks, long Replies, long Planted);
@@ -314,13 +284,5 @@ public sealed class HygieneBenchmark(int contacts) : IBenchmark
     {
         await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Hangfire's client, discarding: the jobs under test enqueue delivery of what they queued; the bench measures the job itself.</summary>
-    private sealed class DiscardingJobClient : IBackgroundJobClient
-    {
-        public string Create(Job job, IState state) => Guid.NewGuid().ToString("N");
-
-        public bool ChangeState(string jobId, IState state, string expectedState) => true;
     }
 }

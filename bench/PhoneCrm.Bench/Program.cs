@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using PhoneCrm.Bench;
 
-// One command runs every benchmark (or the ones named): dotnet run -c Release --project bench/PhoneCrm.Bench [name…] [--rows N] [--contacts N] [--recipients N]
+// One command runs every benchmark (or the ones named): dotnet run -c Release --project bench/PhoneCrm.Bench [name…] [--rows N] [--contacts N] [--recipients N] [--messages N]
 // Each prints its figure beside a baseline measured in the same run, as a ratio.
 IBenchmark[] all =
 [
@@ -10,6 +10,8 @@ IBenchmark[] all =
     new DispatchBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--recipients", "PHONECRM_BENCH_RECIPIENTS", 1_000_000)),
     new HygieneBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--contacts", "PHONECRM_BENCH_CONTACTS", 1_000_000)),
     new ContactsPageBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--contacts", "PHONECRM_BENCH_CONTACTS", 1_000_000)),
+    new AnalyticsBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--contacts", "PHONECRM_BENCH_CONTACTS", 1_000_000),
+        ImportBenchmark.OptionFromEnvironment(args, "--messages", "PHONECRM_BENCH_MESSAGES", 5_000_000)),
 ];
 var names = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToArray();
 var selected = names.Length == 0 ? all : all.Where(b => names.Contains(b.Name, StringComparer.OrdinalIgnoreCase)).ToArray();

@@ -79,22 +79,32 @@ public sealed class AnalyticsReports(PhoneCrmDbContext db, AnalyticsFigures figu
                 CampaignFlags.Judge(m.Counts, thresholds));
         }).ToList();
         var byKind = await figures.AutomationsAsync(AutomationKind.All.Select(k => k.Code).ToList(), from, to, ct);
-        rows.AddRange(AutomationKind.All.Where(k => byKind.ContainsKey(k.Code)).Select(k =>
+        foreach (var kind in AutomationKind.All.Where(k => byKind.ContainsKey(k.Code)))
         {
-            var m = byKind[k.Code];
-            return new AnalyticsRow(k.Code, AutomationName(k.Code), AnalyticsKinds.Automation, null, m.Counts, m.Failed,
-                CampaignFlags.Judge(m.Counts, thresholds));
-        }));
+            var m = byKind[kind.Code];
+            rows.Add(new AnalyticsRow(kind.Code, AutomationName(kind.Code), AnalyticsKinds.Automation, await FirstSentAsync(kind.Code, ct),
+                m.Counts, m.Failed, CampaignFlags.Judge(m.Counts, thresholds)));
+        }
+
         return rows;
     }
+
+    /// <summary>
+    /// An automation's <c>startedAt</c>: when it sent its first message (of its earliest run that produced one: runs are
+    /// read in creation order on their kind's index, so this stops at the first). An automation keeps no activation
+    /// time, and one that never sent has no figures to list.
+    /// </summary>
+    private Task<DateTimeOffset?> FirstSentAsync(string kind, CancellationToken ct) =>
+        db.AutomationRuns.AsNoTracking().Where(r => r.Kind == kind && r.MessageId != null)
+            .Join(db.SmsMessages.Where(m => m.SentAt != null), r => r.MessageId, m => (Guid?)m.Id, (r, m) => new { r.CreatedAt, m.SentAt })
+            .OrderBy(x => x.CreatedAt).Select(x => x.SentAt).FirstOrDefaultAsync(ct);
 
     /// <summary>Every week of [from, to) (in the tenant's zone) with its campaign and automation messages; empty weeks are zeros.</summary>
     public async Task<IReadOnlyList<WeekFigures>> WeeksAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
-        var zoneId = (await sending.GetAsync(ct)).TimeZone;
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var z) ? z : TimeZoneInfo.Utc;
+        var zone = AnalyticsFigures.Zone((await sending.GetAsync(ct)).TimeZone);
         var thresholds = (await settings.GetAsync(ct)).Thresholds;
-        var byWeek = await figures.WeeksAsync(from, to, zone.Id, ct);
+        var byWeek = await figures.WeeksAsync(from, to, zone, ct);
         var first = Monday(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(from, zone).DateTime));
         var last = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(to.AddTicks(-1), zone).DateTime);
         var weeks = new List<WeekFigures>();
@@ -110,27 +120,32 @@ public sealed class AnalyticsReports(PhoneCrmDbContext db, AnalyticsFigures figu
 
     public static DateOnly Monday(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
 
-    /// <summary>Contacts created in [from, to) by source: one grouped count over the tenant's contacts.</summary>
-    public async Task<IReadOnlyList<SourceRow>> SourcesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    /// <summary>
+    /// Contacts created in [from, to) by source: one grouped count over the tenant's contacts. The source's detail is
+    /// free text a person typed (a store's address, an import's file name, a note), so it is grouped on and shown only
+    /// with <paramref name="withDetail"/>: a reader of every contact's personal data (RolePermissions: not the Analyst).
+    /// </summary>
+    public async Task<IReadOnlyList<SourceRow>> SourcesAsync(DateTimeOffset from, DateTimeOffset to, bool withDetail, CancellationToken ct = default)
     {
         var rows = new List<SourceRow>();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var cmd = new NpgsqlCommand("""
-                SELECT c.source_channel, c.source_detail, count(*),
+                SELECT c.source_channel, CASE WHEN @detail THEN c.source_detail END AS detail, count(*),
                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM consent_states s WHERE s.tenant_id = c.tenant_id AND s.contact_id = c.id
                     AND s.purpose = 'marketing' AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > now()))),
                   count(*) FILTER (WHERE c.orders_count > 0),
                   coalesce(sum(c.total_spent), 0)
                 FROM contacts c
                 WHERE c.tenant_id = @t AND c.created_at >= @from AND c.created_at < @to AND c.status <> 'erased'
-                GROUP BY c.source_channel, c.source_detail
-                ORDER BY count(*) DESC, c.source_channel, c.source_detail
+                GROUP BY 1, 2
+                ORDER BY count(*) DESC, 1, 2
                 """, (NpgsqlConnection)db.Database.GetDbConnection());
             cmd.Parameters.Add(new NpgsqlParameter("t", db.Tenant.RequireTenant()));
             cmd.Parameters.Add(Sql.P("from", NpgsqlTypes.NpgsqlDbType.TimestampTz, from));
             cmd.Parameters.Add(Sql.P("to", NpgsqlTypes.NpgsqlDbType.TimestampTz, to));
+            cmd.Parameters.Add(new NpgsqlParameter("detail", withDetail));
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
                 rows.Add(new SourceRow(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4),

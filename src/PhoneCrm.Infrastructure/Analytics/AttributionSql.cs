@@ -4,12 +4,17 @@ namespace PhoneCrm.Infrastructure.Analytics;
 
 /// <summary>
 /// The one statement in SQL of the figures of api-v1 "Analytics", over any set of messages (a campaign, its A/B
-/// variants, an automation, a week). A scope is a query of rows <c>(key, id, contact_id, sent_at, status, cost,
-/// campaign_id, run_id)</c>, one per message measured; the figures are grouped by <c>key</c>.
+/// variants, an automation, a week). A scope is a query of rows <c>(key, id, contact_id, sent_at, status, cost, kind,
+/// category, campaign_id, run_id)</c>, one per message measured; the figures are grouped by <c>key</c>.
 /// <para>Last touch: an outcome — an <c>order_placed</c>, a marketing SMS consent withdrawn (a STOP reply withdraws it,
 /// so does the preferences link), an inbound reply marked as a complaint — is attributed to the contact's latest
 /// marketing message (<see cref="MarketingTouch"/>) sent at or before it and less than <c>@days</c> days before it; only
 /// when that message is in the scope does the scope count it. So two campaigns a day apart never both claim one order.</para>
+/// <para>Set-based at millions of messages: only outcomes between the scope's first message and its last one plus the
+/// window can be attributed to it, so those are read by time (partial indexes on the order and withdrawal times) and
+/// hash-joined to the scope's messages; each outcome's latest in-scope message is then kept only when no later marketing
+/// message precedes the outcome (one index probe per attributed outcome, not per recipient). Clicks are read per
+/// campaign or automation run and joined, not probed per message.</para>
 /// Parameters: <c>@t</c> the tenant, <c>@days</c> the attribution window, <c>@preferences</c> the preferences link's URL
 /// (its clicks are not interest), plus the scope's own.
 /// </summary>
@@ -21,31 +26,42 @@ public static class AttributionSql
     /// <summary>Columns, in order: key, sent, delivered, read, failed, cost, clicks, conversions, revenue, opt_outs, complaints.</summary>
     public static string Figures(string scope) => $"""
         WITH scoped AS MATERIALIZED ({scope}),
-        reached AS (SELECT DISTINCT contact_id FROM scoped WHERE contact_id IS NOT NULL),
+        bounds AS (SELECT min(sent_at) AS lo, max(sent_at) + make_interval(days => @days) AS hi FROM scoped),
         outcomes AS (
-          SELECT 'order' AS what, e.contact_id, e.amount, e.occurred_at AS at
-          FROM contact_events e JOIN reached r ON r.contact_id = e.contact_id
-          WHERE e.tenant_id = @t AND e.type = 'order_placed'
+          SELECT 'order' AS what, e.id::text AS oid, e.contact_id, e.amount, e.occurred_at AS at
+          FROM bounds b JOIN contact_events e ON e.tenant_id = @t AND e.type = 'order_placed' AND e.occurred_at >= b.lo AND e.occurred_at < b.hi
           UNION ALL
-          SELECT 'optout', s.contact_id, NULL, s.withdrawn_at
-          FROM consent_states s JOIN reached r ON r.contact_id = s.contact_id
-          WHERE s.tenant_id = @t AND s.purpose = 'marketing' AND s.channel = 'sms' AND s.status = 'withdrawn' AND s.withdrawn_at IS NOT NULL
+          SELECT 'optout', s.contact_id::text, s.contact_id, NULL, s.withdrawn_at
+          FROM bounds b JOIN consent_states s ON s.tenant_id = @t AND s.purpose = 'marketing' AND s.channel = 'sms' AND s.status = 'withdrawn'
+            AND s.withdrawn_at >= b.lo AND s.withdrawn_at < b.hi
           UNION ALL
-          SELECT 'complaint', i.contact_id, NULL, i.received_at
-          FROM sms_inbound i JOIN reached r ON r.contact_id = i.contact_id
-          WHERE i.tenant_id = @t AND i.complaint_at IS NOT NULL
+          SELECT 'complaint', i.id::text, i.contact_id, NULL, i.received_at
+          FROM bounds b JOIN sms_inbound i ON i.tenant_id = @t AND i.complaint_at IS NOT NULL AND i.received_at >= b.lo AND i.received_at < b.hi
+        ),
+        touched AS (
+          SELECT DISTINCT ON (o.what, o.oid) o.what, o.amount, o.at, s.id AS message_id, s.contact_id, s.sent_at
+          FROM outcomes o JOIN scoped s ON s.contact_id = o.contact_id AND s.sent_at <= o.at AND s.sent_at > o.at - make_interval(days => @days)
+          WHERE {MarketingTouch("s")}
+          ORDER BY o.what, o.oid, s.sent_at DESC, s.id DESC
         ),
         attributed AS (
-          SELECT touch.id AS message_id, bool_or(o.what = 'order') AS converted,
-                 coalesce(sum(o.amount) FILTER (WHERE o.what = 'order'), 0) AS revenue,
-                 bool_or(o.what = 'optout') AS opted_out, bool_or(o.what = 'complaint') AS complained
-          FROM outcomes o
-          CROSS JOIN LATERAL (
-            SELECT t.id FROM sms_messages t
-            WHERE t.tenant_id = @t AND t.contact_id = o.contact_id AND {MarketingTouch("t")}
-              AND t.sent_at <= o.at AND t.sent_at > o.at - make_interval(days => @days)
-            ORDER BY t.sent_at DESC, t.id DESC LIMIT 1) touch
-          GROUP BY touch.id
+          SELECT t.message_id, bool_or(t.what = 'order') AS converted,
+                 coalesce(sum(t.amount) FILTER (WHERE t.what = 'order'), 0) AS revenue,
+                 bool_or(t.what = 'optout') AS opted_out, bool_or(t.what = 'complaint') AS complained
+          FROM touched t
+          WHERE NOT EXISTS (SELECT 1 FROM sms_messages x WHERE x.tenant_id = @t AND x.contact_id = t.contact_id AND {MarketingTouch("x")}
+                              AND x.sent_at <= t.at AND (x.sent_at, x.id) > (t.sent_at, t.message_id))
+          GROUP BY t.message_id
+        ),
+        clicked AS (
+          SELECT DISTINCT l.campaign_id, l.contact_id FROM short_links l
+          WHERE l.owner_tenant_id = @t AND l.campaign_id = ANY(ARRAY(SELECT DISTINCT campaign_id FROM scoped WHERE campaign_id IS NOT NULL))
+            AND l.clicks > 0 AND l.url <> @preferences
+        ),
+        clicked_runs AS (
+          SELECT DISTINCT l.automation_run_id FROM short_links l
+          WHERE l.owner_tenant_id = @t AND l.automation_run_id = ANY(ARRAY(SELECT DISTINCT run_id FROM scoped WHERE run_id IS NOT NULL))
+            AND l.clicks > 0 AND l.url <> @preferences
         )
         SELECT s.key,
           count(*),
@@ -53,20 +69,19 @@ public static class AttributionSql
           count(*) FILTER (WHERE s.status = 'read'),
           count(*) FILTER (WHERE s.status IN ('failed','undelivered','expired','rejected')),
           coalesce(sum(s.cost) FILTER (WHERE s.status <> 'failed'), 0),
-          count(DISTINCT s.contact_id) FILTER (WHERE
-            EXISTS (SELECT 1 FROM short_links l WHERE l.owner_tenant_id = @t AND l.campaign_id = s.campaign_id AND l.contact_id = s.contact_id
-                      AND l.clicks > 0 AND l.url <> @preferences)
-            OR EXISTS (SELECT 1 FROM short_links l WHERE l.owner_tenant_id = @t AND l.automation_run_id = s.run_id
-                      AND l.clicks > 0 AND l.url <> @preferences)),
+          count(DISTINCT s.contact_id) FILTER (WHERE c.contact_id IS NOT NULL OR r.automation_run_id IS NOT NULL),
           count(DISTINCT s.contact_id) FILTER (WHERE a.converted),
           coalesce(sum(a.revenue), 0),
           count(DISTINCT s.contact_id) FILTER (WHERE a.opted_out),
           count(DISTINCT s.contact_id) FILTER (WHERE a.complained)
-        FROM scoped s LEFT JOIN attributed a ON a.message_id = s.id
+        FROM scoped s
+        LEFT JOIN attributed a ON a.message_id = s.id
+        LEFT JOIN clicked c ON c.campaign_id = s.campaign_id AND c.contact_id = s.contact_id
+        LEFT JOIN clicked_runs r ON r.automation_run_id = s.run_id
         GROUP BY s.key
         """;
 
-    private const string Columns = "m.id, m.contact_id, m.sent_at, m.status, m.cost";
+    private const string Columns = "m.id, m.contact_id, m.sent_at, m.status, m.cost, m.kind, m.category";
 
     /// <summary>Scope: the campaigns <c>@ids</c> (uuid[]), keyed by campaign id.</summary>
     public const string Campaigns = $"""
@@ -89,14 +104,30 @@ public static class AttributionSql
           AND m.created_at >= @from AND m.created_at < @to
         """;
 
-    /// <summary>Scope: every campaign and automation message created in [<c>@from</c>, <c>@to</c>), keyed by the
-    /// Monday (yyyy-MM-dd) of its week in the zone <c>@zone</c>.</summary>
+    /// <summary>Scope: the messages of campaigns <c>@ids</c> (uuid[]) twice: keyed <c>{campaign}|total</c>, and
+    /// <c>{campaign}|{day}</c> by the day (yyyy-MM-dd) they were created in the zone <c>@zone</c> — what
+    /// <see cref="ClosedFiguresJob"/> stores.</summary>
+    public const string Closing = $"""
+        SELECT m.campaign_id::text || '|total' AS key, {Columns}, m.campaign_id, NULL::uuid AS run_id
+        FROM sms_messages m WHERE m.tenant_id = @t AND m.kind = 'campaign' AND m.campaign_id = ANY(@ids)
+        UNION ALL
+        SELECT m.campaign_id::text || '|' || to_char(m.created_at AT TIME ZONE @zone, 'YYYY-MM-DD'), {Columns}, m.campaign_id, NULL::uuid
+        FROM sms_messages m WHERE m.tenant_id = @t AND m.kind = 'campaign' AND m.campaign_id = ANY(@ids)
+        """;
+
+    /// <summary>Scope: the messages created in [<c>@from</c>, <c>@to</c>) of the campaigns <c>@ids</c> (uuid[]: those whose
+    /// figures are not stored) and of every automation, keyed <c>{Monday}|{campaign id or automation kind}</c>, the Monday
+    /// (yyyy-MM-dd) of the message's week in the zone <c>@zone</c>. A week's figures are the sum of its campaigns' and
+    /// automations' (as the comparison lists them), so stored and live figures add up.</summary>
     public const string Weeks = $"""
-        SELECT to_char(date_trunc('week', m.created_at AT TIME ZONE @zone), 'YYYY-MM-DD') AS key, {Columns},
-          m.campaign_id, ar.id AS run_id
+        SELECT to_char(date_trunc('week', m.created_at AT TIME ZONE @zone), 'YYYY-MM-DD') || '|' || m.campaign_id::text AS key, {Columns},
+          m.campaign_id, NULL::uuid AS run_id
         FROM sms_messages m
-        LEFT JOIN automation_runs ar ON ar.tenant_id = m.tenant_id AND ar.message_id = m.id AND m.kind = 'automation'
-        WHERE m.tenant_id = @t AND m.kind IN ('campaign','automation') AND m.created_at >= @from AND m.created_at < @to
+        WHERE m.tenant_id = @t AND m.kind = 'campaign' AND m.campaign_id = ANY(@ids) AND m.created_at >= @from AND m.created_at < @to
+        UNION ALL
+        SELECT to_char(date_trunc('week', m.created_at AT TIME ZONE @zone), 'YYYY-MM-DD') || '|' || ar.kind, {Columns}, NULL::uuid, ar.id
+        FROM automation_runs ar JOIN sms_messages m ON m.tenant_id = ar.tenant_id AND m.id = ar.message_id
+        WHERE ar.tenant_id = @t AND ar.message_id IS NOT NULL AND ar.created_at < @to AND m.created_at >= @from AND m.created_at < @to
         """;
 
     public static string PreferencesUrl => ShortLinks.PreferencesUrl;

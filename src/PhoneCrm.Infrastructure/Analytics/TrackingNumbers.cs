@@ -13,7 +13,9 @@ public sealed record TrackingNumberRow(Guid Id, string Number, string Name, long
 
 /// <summary>
 /// Offline tracking numbers (issue 15 item 4): the tenant registers a number per offline campaign; a <c>call_*</c> event
-/// whose <c>data.dialledNumber</c> is that number (E.164) attributes the caller to it.
+/// whose <c>data.dialledNumber</c> is that number (E.164) attributes the caller to it. Callers are distinct contacts
+/// (a caller with several orders is one caller); buyers are callers with an <c>order_placed</c> at or after their first
+/// call in the period, and revenue sums those orders.
 /// </summary>
 public sealed class TrackingNumbers(PhoneCrmDbContext db, TimeProvider clock)
 {
@@ -24,7 +26,7 @@ public sealed class TrackingNumbers(PhoneCrmDbContext db, TimeProvider clock)
         try
         {
             await using var cmd = new NpgsqlCommand("""
-                SELECT n.id, n.number, n.name, count(calls.contact_id), count(DISTINCT o.contact_id), coalesce(sum(o.amount), 0)
+                SELECT n.id, n.number, n.name, count(DISTINCT calls.contact_id), count(DISTINCT o.contact_id), coalesce(sum(o.amount), 0)
                 FROM tracking_numbers n
                 LEFT JOIN LATERAL (
                   SELECT e.contact_id, min(e.occurred_at) AS first_at FROM contact_events e

@@ -72,6 +72,7 @@ public sealed class PhoneCrmDbContext(DbContextOptions<PhoneCrmDbContext> option
     public DbSet<BaseHealthSnapshot> BaseHealthSnapshots => Set<BaseHealthSnapshot>();
     public DbSet<AnalyticsSettings> AnalyticsSettings => Set<AnalyticsSettings>();
     public DbSet<TrackingNumber> TrackingNumbers => Set<TrackingNumber>();
+    public DbSet<ClosedCampaignFigures> ClosedCampaignFigures => Set<ClosedCampaignFigures>();
     public DbSet<AudienceExport> AudienceExports => Set<AudienceExport>();
     public DbSet<AudienceExportMember> AudienceExportMembers => Set<AudienceExportMember>();
     public DbSet<Survey> Surveys => Set<Survey>();

@@ -40,7 +40,7 @@ public sealed class ReplyInputValidator : InputValidator<ReplyInput>
 
 /// <summary>An inbox row decrypted for a reader.</summary>
 public sealed record InboxItem(Guid Id, string From, string? To, string Text, string Kind, Guid? ContactId, DateTimeOffset ReceivedAt,
-    DateTimeOffset? HandledAt, string? HandledBy);
+    DateTimeOffset? HandledAt, string? HandledBy, DateTimeOffset? ComplaintAt = null);
 
 /// <summary>
 /// Inbound replies (PRODUCT §2.4): a STOP word suppresses marketing to the number at once (suppressions, keyed by the
@@ -199,7 +199,7 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
     }
 
     public InboxItem View(InboundSms m) => new(m.Id, protector.Decrypt(m.FromCipher, SmsPii.InboundFrom)!, m.To,
-        protector.Decrypt(m.TextCipher, SmsPii.InboundText)!, m.Kind, m.ContactId, m.ReceivedAt, m.HandledAt, m.HandledBy);
+        protector.Decrypt(m.TextCipher, SmsPii.InboundText)!, m.Kind, m.ContactId, m.ReceivedAt, m.HandledAt, m.HandledBy, m.ComplaintAt);
 
     /// <summary>
     /// A staff member answers the person who wrote: a transactional SMS through the send policy (a number that is
@@ -229,12 +229,13 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
 
     /// <summary>
     /// A staff member marks the reply as a complaint (api-v1 "Analytics": counted against the marketing message it
-    /// answers); marking twice keeps the first time. False when the message is not this tenant's.
+    /// answers); marking twice keeps the first time. False when the message is not this tenant's, or, with
+    /// <paramref name="ownerOnly"/>, not from that user's own contact (the inbox of a SalesManager).
     /// </summary>
-    public async Task<bool> MarkComplaintAsync(Guid id, CancellationToken ct) =>
-        await db.InboundSms.Where(m => m.Id == id && m.ComplaintAt == null)
+    public async Task<bool> MarkComplaintAsync(Guid id, Guid? ownerOnly, CancellationToken ct) =>
+        await Owned(db.InboundSms, ownerOnly).Where(m => m.Id == id && m.ComplaintAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(m => m.ComplaintAt, clock.GetUtcNow()), ct) == 1
-        || await db.InboundSms.AnyAsync(m => m.Id == id, ct);
+        || await Owned(db.InboundSms, ownerOnly).AnyAsync(m => m.Id == id, ct);
 
     private IQueryable<InboundSms> Owned(IQueryable<InboundSms> q, Guid? ownerOnly) => ownerOnly is { } owner
         ? q.Where(m => db.Contacts.Any(c => c.Id == m.ContactId && c.OwnerId == owner))

@@ -4,7 +4,9 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using PhoneCrm.Domain.Analytics;
 using PhoneCrm.Domain.Messaging.Automations;
+using PhoneCrm.Infrastructure.Analytics;
 using PhoneCrm.Infrastructure.Messaging.Automations;
 using PhoneCrm.IntegrationTests.Infrastructure;
 using static PhoneCrm.IntegrationTests.Campaigns.CampaignData;
@@ -72,6 +74,9 @@ public sealed partial class AnalyticsApiTests(AppFixture app)
             (Of("deliveryRate"), Of("readRate"), Of("clickRate"), Of("conversionRate"), Of("optOutRate"), Of("complaintRate"), Of("roi")));
     }
 
+    private Task<int> StoreClosedFiguresAsync(Guid tenantId) =>
+        app.InTenantAsync(tenantId, async sp => (await sp.GetRequiredService<ClosedFiguresJob>().RunTenantAsync(tenantId, CancellationToken.None)).Changed);
+
     private static long N(JsonElement stats, string name) => stats.GetProperty(name).GetInt64();
 
     private static string[] Flags(JsonElement stats) => stats.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!).ToArray();
@@ -135,11 +140,28 @@ public sealed partial class AnalyticsApiTests(AppFixture app)
         AssertRates(row.GetProperty("stats"), 0.9m, 0.1111m, 0.2222m, 0.1111m, 0.1m, 0.1m, Math.Round((1000m - cost) / cost, 4));
         Assert.Equal(Flags(stats), Flags(row.GetProperty("stats")));
 
+        // Once the campaign is finished and its window (7 days + 1 grace day) has closed, the job stores its figures; the
+        // API then reads the stored ones, equal to the live ones; a second run stores nothing.
+        await tenant.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE campaigns SET completed_at = {T0.AddHours(1)} WHERE id = {Guid.Parse(campaignId)}"));
+        Assert.Equal((1, 0), (await StoreClosedFiguresAsync(tenant.Id), await StoreClosedFiguresAsync(tenant.Id)));
+        Assert.Equal(1000m, await tenant.WithDbAsync(db => db.ClosedCampaignFigures
+            .Where(f => f.CampaignId == Guid.Parse(campaignId) && f.Key == ClosedCampaignFigures.TotalKey).Select(f => f.Revenue).SingleAsync()));
+        var stored = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{campaignId}")).GetProperty("stats");
+        Assert.Equal((10L, 9L, 1L, 1L, 2L, 1L, 1L, 1L), (N(stored, "sent"), N(stored, "delivered"), N(stored, "failed"), N(stored, "read"),
+            N(stored, "clicks"), N(stored, "conversions"), N(stored, "optOuts"), N(stored, "complaints")));
+        Assert.Equal((cost, 1000m), (stored.GetProperty("cost").GetDecimal(), stored.GetProperty("revenue").GetDecimal()));
+        AssertRates(stored, 0.9m, 0.1111m, 0.2222m, 0.1111m, 0.1m, 0.1m, Math.Round((1000m - cost) / cost, 4));
+        row = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/analytics/campaigns?from={DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}"))
+            .GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetString() == campaignId);
+        AssertRates(row.GetProperty("stats"), 0.9m, 0.1111m, 0.2222m, 0.1111m, 0.1m, 0.1m, Math.Round((1000m - cost) / cost, 4));
+
         // A tenant's own threshold and a longer attribution window change the judgement and the conversions.
         await tenant.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO analytics_settings (tenant_id, attribution_days, min_delivery_rate, max_opt_out_rate, min_roi, max_complaint_rate, min_click_rate, updated_at)
             VALUES ({tenant.Id}, 9, 0.85, 0.5, 0.5, 0.5, 0.02, now())
             """));
+        // The stored figures were for 7 days: for 9 the campaign is attributed live again.
         stats = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{campaignId}")).GetProperty("stats");
         Assert.Equal((2L, 1700m), (N(stats, "conversions"), stats.GetProperty("revenue").GetDecimal()));
         Assert.Empty(Flags(stats));
@@ -213,6 +235,8 @@ public sealed partial class AnalyticsApiTests(AppFixture app)
         var row = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/analytics/campaigns?from={T0.AddDays(-1):yyyy-MM-dd}"))
             .GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetString() == "cart_abandoned");
         Assert.Equal("automation", row.GetProperty("kind").GetString());
+        // An automation started when it sent its first message.
+        Assert.Equal(T0, row.GetProperty("startedAt").GetDateTimeOffset());
         Assert.Equal(0.25m, row.GetProperty("stats").GetProperty("conversionRate").GetDecimal());
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync("/api/v1/automations/no_such_kind/stats")).StatusCode);
 

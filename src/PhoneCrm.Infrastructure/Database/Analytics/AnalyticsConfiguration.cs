@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PhoneCrm.Domain.Analytics;
+using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Tenancy;
 
 namespace PhoneCrm.Infrastructure.Database.Analytics;
@@ -32,5 +33,20 @@ internal sealed class TrackingNumberConfiguration : IEntityTypeConfiguration<Tra
         b.Property(n => n.Number).HasMaxLength(20);
         b.Property(n => n.Name).HasMaxLength(TrackingNumber.MaxNameLength);
         b.HasOne<Tenant>().WithMany().HasForeignKey(n => n.TenantId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ClosedCampaignFiguresConfiguration : IEntityTypeConfiguration<ClosedCampaignFigures>
+{
+    public void Configure(EntityTypeBuilder<ClosedCampaignFigures> b)
+    {
+        b.ToTable("analytics_closed_figures");
+        b.HasKey(f => new { f.TenantId, f.CampaignId, f.Key });
+        b.Property(f => f.Key).HasMaxLength(10);
+        b.Property(f => f.TimeZone).HasMaxLength(64);
+        b.Property(f => f.Cost).HasPrecision(18, 4);
+        b.Property(f => f.Revenue).HasPrecision(18, 2);
+        b.Ignore(f => f.Counts);
+        b.HasOne<Campaign>().WithMany().HasForeignKey(f => new { f.TenantId, f.CampaignId }).OnDelete(DeleteBehavior.Cascade);
     }
 }

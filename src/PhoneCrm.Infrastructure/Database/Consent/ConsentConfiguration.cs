@@ -102,6 +102,10 @@ internal sealed class ConsentStateConfiguration : IEntityTypeConfiguration<Conse
         b.HasIndex(s => new { s.TenantId, s.Purpose, s.Channel, s.ContactId })
             .IncludeProperties(s => s.ExpiresAt)
             .HasFilter("status = 'active'");
+        // Analytics attribution (AttributionSql): marketing SMS opt-outs within a set of messages' windows, index-only.
+        b.HasIndex(s => new { s.TenantId, s.WithdrawnAt }, "ix_consent_states_sms_opt_outs_by_time")
+            .IncludeProperties(s => s.ContactId)
+            .HasFilter("status = 'withdrawn' AND purpose = 'marketing' AND channel = 'sms'");
         b.Property(s => s.Purpose).HasMaxLength(64);
         b.Property(s => s.Channel).HasMaxLength(16);
         b.Property(s => s.Status).HasMaxLength(16);

@@ -18,6 +18,10 @@ internal sealed class ContactEventConfiguration : IEntityTypeConfiguration<Conta
         b.HasIndex(e => new { e.TenantId, e.ContactId, e.OccurredAt });
         // The automation scheduler reads new events by arrival time.
         b.HasIndex(e => new { e.TenantId, e.ReceivedAt });
+        // Analytics attribution (AttributionSql): the orders placed within a set of messages' windows, index-only.
+        b.HasIndex(e => new { e.TenantId, e.OccurredAt }, "ix_contact_events_orders_by_time")
+            .IncludeProperties(e => new { e.ContactId, e.Amount, e.Id })
+            .HasFilter("type = 'order_placed'");
         b.Property(e => e.Type).HasMaxLength(32);
         b.Property(e => e.ExternalId).HasMaxLength(200);
         b.Property(e => e.Data).HasColumnType("jsonb");

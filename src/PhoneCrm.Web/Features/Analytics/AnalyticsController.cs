@@ -8,6 +8,7 @@ using PhoneCrm.Infrastructure.Analytics;
 using PhoneCrm.Infrastructure.Export;
 using PhoneCrm.Infrastructure.Messaging.Campaigns;
 using PhoneCrm.Web.Features.Access;
+using PhoneCrm.Web.Features.Contacts;
 using PhoneCrm.Web.Hosting;
 
 namespace PhoneCrm.Web.Features.Analytics;
@@ -29,8 +30,9 @@ public sealed class AnalyticsController(AnalyticsReports reports, AnalyticsSetti
         public string Query => $"from={From:yyyy-MM-dd}&to={To:yyyy-MM-dd}";
     }
 
+    /// <param name="SourceDetails">The reader sees sources' free-text details (<see cref="ContactAccess.PersonalForAll"/>).</param>
     public sealed record IndexModel(Period Period, string Sort, bool Descending, IReadOnlyList<AnalyticsRow> Rows,
-        IReadOnlyList<WeekFigures> Weeks, IReadOnlyList<SourceRow> Sources, IReadOnlyList<TrackingNumberRow> TrackingNumbers,
+        IReadOnlyList<WeekFigures> Weeks, IReadOnlyList<SourceRow> Sources, bool SourceDetails, IReadOnlyList<TrackingNumberRow> TrackingNumbers,
         AnalyticsSettings Settings);
 
     public sealed record CampaignModel(Campaign Campaign, CampaignStats Stats,
@@ -51,8 +53,9 @@ public sealed class AnalyticsController(AnalyticsReports reports, AnalyticsSetti
         var column = sort is not null && SortColumns.Contains(sort) ? sort : null;
         var descending = dir != "asc";
         var rows = Sorted(await reports.CompareAsync(start, end, ct), column, descending);
+        var details = ContactAccess.PersonalForAll(User);
         return View(new IndexModel(period, column ?? "", descending, rows, await reports.WeeksAsync(start, end, ct),
-            await reports.SourcesAsync(start, end, ct), await numbers.ListAsync(start, end, ct), await settings.GetAsync(ct)));
+            await reports.SourcesAsync(start, end, details, ct), details, await numbers.ListAsync(start, end, ct), await settings.GetAsync(ct)));
     }
 
     private static IReadOnlyList<AnalyticsRow> Sorted(IReadOnlyList<AnalyticsRow> rows, string? column, bool descending)

@@ -10,6 +10,8 @@ public static class AnalyticsModule
     {
         services.AddScoped<AnalyticsReports>();
         services.AddScoped<TrackingNumbers>();
+        services.AddScoped<ClosedFiguresJob>();
+        services.AddSingleton(ClosedFiguresJob.Definition);
         return services;
     }
 }

@@ -60,6 +60,19 @@ public sealed class InboxController(InboundSmsService inbound, NumberChangeServi
         return Redirect($"/inbox?kind={kind}&all={all}");
     }
 
+    /// <summary>
+    /// A staff member marks a reply as a complaint (api-v1 "Analytics": it counts in the complaint rate of the marketing
+    /// message it answers); a SalesManager only on their own contacts' replies. Marking twice keeps the first time.
+    /// </summary>
+    [HttpPost("{id:guid}/complaint")]
+    public async Task<IActionResult> Complaint(Guid id, string? kind, bool all, CancellationToken ct)
+    {
+        if (!await inbound.MarkComplaintAsync(id, OwnContactsOnly(), ct)) return NotFound();
+        await audit.WriteAsync(AuditActions.Update, "sms_inbound", id.ToString(), "inbox; complaint", ct);
+        Flash(t["Marked as a complaint."]);
+        return Redirect($"/inbox?kind={kind}&all={all}");
+    }
+
     /// <summary>The replies are personal data: a user whose personal data reaches only their own contacts (SalesManager) sees only those.</summary>
     private Guid? OwnContactsOnly() => ContactAccess.ScopeFor(User) is var scope && scope.PersonalOwnerOnly is { } own ? own : scope.OwnerOnly;
 }

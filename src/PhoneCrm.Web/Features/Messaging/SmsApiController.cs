@@ -99,7 +99,7 @@ public sealed class SmsApiController(SmsStatusUpdater statuses, SmsProviderResol
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> ComplaintAsync(Guid id, CancellationToken ct)
     {
-        if (!await inbound.MarkComplaintAsync(id, ct)) return NotFoundProblem("Inbound message");
+        if (!await inbound.MarkComplaintAsync(id, null, ct)) return NotFoundProblem("Inbound message");
         await audit.WriteAsync(AuditActions.Update, "sms_inbound", id.ToString(), "api; complaint", ct);
         return Ok(new { id, complaint = true });
     }

@@ -269,6 +269,83 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Analytics.ClosedCampaignFigures", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("key");
+
+                    b.Property<int>("AttributionDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("attribution_days");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("clicks");
+
+                    b.Property<long>("Complaints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("complaints");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<long>("Conversions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("conversions");
+
+                    b.Property<decimal>("Cost")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("cost");
+
+                    b.Property<long>("Delivered")
+                        .HasColumnType("bigint")
+                        .HasColumnName("delivered");
+
+                    b.Property<long>("Failed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failed");
+
+                    b.Property<long>("OptOuts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("opt_outs");
+
+                    b.Property<long>("Read")
+                        .HasColumnType("bigint")
+                        .HasColumnName("read");
+
+                    b.Property<decimal>("Revenue")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("revenue");
+
+                    b.Property<long>("Sent")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sent");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
+                    b.HasKey("TenantId", "CampaignId", "Key")
+                        .HasName("pk_analytics_closed_figures");
+
+                    b.ToTable("analytics_closed_figures", (string)null);
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Analytics.TrackingNumber", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -937,6 +1014,12 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "Purpose", "Channel", "ContactId"), new[] { "ExpiresAt" });
 
+                    b.HasIndex(new[] { "TenantId", "WithdrawnAt" }, "ix_consent_states_sms_opt_outs_by_time")
+                        .HasDatabaseName("ix_consent_states_tenant_id_withdrawn_at")
+                        .HasFilter("status = 'withdrawn' AND purpose = 'marketing' AND channel = 'sms'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "TenantId", "WithdrawnAt" }, "ix_consent_states_sms_opt_outs_by_time"), new[] { "ContactId" });
+
                     b.ToTable("consent_states", null, t =>
                         {
                             t.HasCheckConstraint("ck_consent_states_status", "status IN ('active','withdrawn')");
@@ -1543,6 +1626,12 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
 
                     b.HasIndex("TenantId", "ContactId", "OccurredAt")
                         .HasDatabaseName("ix_contact_events_tenant_id_contact_id_occurred_at");
+
+                    b.HasIndex(new[] { "TenantId", "OccurredAt" }, "ix_contact_events_orders_by_time")
+                        .HasDatabaseName("ix_contact_events_tenant_id_occurred_at")
+                        .HasFilter("type = 'order_placed'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "TenantId", "OccurredAt" }, "ix_contact_events_orders_by_time"), new[] { "ContactId", "Amount", "Id" });
 
                     b.ToTable("contact_events", (string)null);
                 });
@@ -4047,6 +4136,16 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_analytics_settings_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Analytics.ClosedCampaignFigures", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Messaging.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_analytics_closed_figures_campaigns_tenant_id_campaign_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Analytics.TrackingNumber", b =>

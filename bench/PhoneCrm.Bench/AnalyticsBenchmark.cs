@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
@@ -88,9 +89,10 @@ public sealed class AnalyticsBenchmark(int contacts, int messages) : IBenchmark
 
         var baseline = await MeasureAsync(iterations, () => InTenantAsync(provider, tenantId, async sp =>
         {
+            // Opened through EF, so that the tenant connection interceptor sets the tenant (row-level security).
             var db = sp.GetRequiredService<PhoneCrmDbContext>();
-            var conn = (NpgsqlConnection)Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db.Database);
-            await conn.OpenAsync();
+            await db.Database.OpenConnectionAsync();
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
             await using var cmd = new NpgsqlCommand("SELECT campaign_id, count(*) FROM sms_messages WHERE tenant_id = @t GROUP BY campaign_id", conn);
             cmd.Parameters.AddWithValue("t", tenantId);
             long rows = 0;

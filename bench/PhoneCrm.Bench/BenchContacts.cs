@@ -263,7 +263,7 @@ public static class BenchContacts
             if (people && i % PersonalChunk == 0)
             {
                 var start = i;
-                Parallel.For(0, Math.Min(PersonalChunk, rows.Length - start), j => personal[j] = Personal(start + j, options.Pii!, options.Blind!));
+                Parallel.For(0, Math.Min(PersonalChunk, rows.Length - start), j => personal[j] = Personal(start + j, options.Pii!, options.Blind!.ForTenant(tenantId, BlindIndex.TenantBoundVersion)));
             }
 
             await w.StartRowAsync();
@@ -274,7 +274,7 @@ public static class BenchContacts
                 // Real, unique numbers that decrypt and blind-index like imported ones (the dispatch sends to them).
                 var e164 = PhoneOf(i);
                 await w.WriteAsync(options.Pii!.Encrypt(e164, ContactService.PhoneContext)!, NpgsqlDbType.Bytea);
-                await w.WriteAsync(options.Blind!.Phone(e164), NpgsqlDbType.Bytea);
+                await w.WriteAsync(options.Blind!.ForTenant(tenantId, BlindIndex.TenantBoundVersion).Phone(e164), NpgsqlDbType.Bytea);
                 // 1 % landlines (the policy skips them as invalidPhone).
                 await w.WriteAsync(i % 100 == 37 ? PhoneTypes.FixedLine : PhoneTypes.Mobile, NpgsqlDbType.Varchar);
             }
@@ -362,7 +362,7 @@ public static class BenchContacts
 
     private sealed record PersonalRow(byte[] FirstName, byte[] LastName, byte[]? Email, byte[]? EmailIndex, byte[] Suffix, byte[][] NameTokens);
 
-    private static PersonalRow Personal(int i, PiiProtector pii, BlindIndex blind)
+    private static PersonalRow Personal(int i, PiiProtector pii, TenantBlindIndex blind)
     {
         var (first, last, email) = (FirstNameOf(i), LastNameOf(i), EmailOf(i));
         return new PersonalRow(pii.Encrypt(first, ContactService.FirstNameContext)!, pii.Encrypt(last, ContactService.LastNameContext)!,

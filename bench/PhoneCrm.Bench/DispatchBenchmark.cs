@@ -220,7 +220,7 @@ public sealed class DispatchBenchmark(int recipients) : IBenchmark
             {
                 await w.StartRowAsync();
                 await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
-                await w.WriteAsync(blind.Phone(BenchContacts.PhoneOf(i)), NpgsqlDbType.Bytea);
+                await w.WriteAsync(blind.ForTenant(tenantId, BlindIndex.TenantBoundVersion).Phone(BenchContacts.PhoneOf(i)), NpgsqlDbType.Bytea);
                 await w.WriteAsync(SuppressionScopes.Marketing, NpgsqlDbType.Varchar);
                 await w.WriteAsync("stop", NpgsqlDbType.Varchar);
                 await w.WriteAsync(now.AddDays(-20), NpgsqlDbType.TimestampTz);
@@ -241,7 +241,7 @@ public sealed class DispatchBenchmark(int recipients) : IBenchmark
                 {
                     r.NextBytes(cipher);
                     var at = now.AddDays(-(3 + (k * 9) + (i % 7))).AddMinutes(-r.Next(600));
-                    await BenchMessages.WriteAsync(w, tenantId, ids[i], blind.Phone(BenchContacts.PhoneOf(i)), cipher, 2, 7.9m, $"earlier:{k}:{ids[i]}",
+                    await BenchMessages.WriteAsync(w, tenantId, ids[i], blind.ForTenant(tenantId, BlindIndex.TenantBoundVersion).Phone(BenchContacts.PhoneOf(i)), cipher, 2, 7.9m, $"earlier:{k}:{ids[i]}",
                         $"sim-earlier-{k}-{i}", SmsStatus.Delivered, at);
                     messages++;
                 }

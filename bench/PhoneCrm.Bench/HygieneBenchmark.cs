@@ -163,7 +163,7 @@ public sealed class HygieneBenchmark(int contacts) : IBenchmark
             {
                 await w.StartRowAsync();
                 await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
-                await w.WriteAsync(blind.Phone(BenchContacts.PhoneOf(i)), NpgsqlDbType.Bytea);
+                await w.WriteAsync(blind.ForTenant(tenantId, BlindIndex.TenantBoundVersion).Phone(BenchContacts.PhoneOf(i)), NpgsqlDbType.Bytea);
                 await w.WriteAsync(SuppressionScopes.Marketing, NpgsqlDbType.Varchar);
                 await w.WriteAsync("stop", NpgsqlDbType.Varchar);
                 await w.WriteAsync(now.AddDays(-1), NpgsqlDbType.TimestampTz);
@@ -185,7 +185,7 @@ public sealed class HygieneBenchmark(int contacts) : IBenchmark
                 var failedDays = i % 200 == 7 ? 3 : i % 200 == 8 ? 2 : 0;
                 if (failedDays == 3) failing++;
                 var n = failedDays > 0 ? failedDays : r.Next(5);
-                var index = blind.Phone(BenchContacts.PhoneOf(i));
+                var index = blind.ForTenant(tenantId, BlindIndex.TenantBoundVersion).Phone(BenchContacts.PhoneOf(i));
                 for (var k = 0; k < n; k++)
                 {
                     var at = failedDays > 0 ? now.AddDays(-(2 + (k * 5))).AddMinutes(-r.Next(600)) : now.AddDays(-r.Next(1, 90)).AddMinutes(-r.Next(600));
@@ -232,7 +232,7 @@ public sealed class HygieneBenchmark(int contacts) : IBenchmark
                 await w.WriteAsync(Guid.CreateVersion7(at), NpgsqlDbType.Uuid);
                 await w.WriteAsync(ids[i], NpgsqlDbType.Uuid);
                 await w.WriteAsync(cipher, NpgsqlDbType.Bytea);
-                await w.WriteAsync(blind.Phone(BenchContacts.PhoneOf(i)), NpgsqlDbType.Bytea);
+                await w.WriteAsync(blind.ForTenant(tenantId, BlindIndex.TenantBoundVersion).Phone(BenchContacts.PhoneOf(i)), NpgsqlDbType.Bytea);
                 await w.WriteAsync("900", NpgsqlDbType.Varchar);
                 await w.WriteAsync(cipher, NpgsqlDbType.Bytea);
                 await w.WriteAsync("reply", NpgsqlDbType.Varchar);
@@ -262,7 +262,7 @@ public sealed class HygieneBenchmark(int contacts) : IBenchmark
         {
             for (var i = 0; i < ids.Length; i += 10)
             {
-                await BenchMessages.WriteAsync(w, tenantId, ids[i], blind.Phone(BenchContacts.PhoneOf(i)), cipher, 1, 3.95m, $"today:{ids[i]}",
+                await BenchMessages.WriteAsync(w, tenantId, ids[i], blind.ForTenant(tenantId, BlindIndex.TenantBoundVersion).Phone(BenchContacts.PhoneOf(i)), cipher, 1, 3.95m, $"today:{ids[i]}",
                     $"sim-today-{i}", SmsStatus.Delivered, at);
                 delivered++;
             }

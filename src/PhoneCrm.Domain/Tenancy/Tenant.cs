@@ -23,4 +23,11 @@ public sealed class Tenant
     public List<string> LinkDomains { get; set; } = [];
     /// <summary>Set by a platform operator: the tenant's people cannot sign in and its API keys are refused until resumed.</summary>
     public DateTimeOffset? SuspendedAt { get; set; }
+    /// <summary>
+    /// How the tenant's stored blind indexes are keyed: 2 — bound to the tenant (every new tenant); 1 — the platform-wide
+    /// key of before, until the background migration has rewritten the tenant's indexes and switched this in one transaction.
+    /// </summary>
+    public int BlindIndexVersion { get; set; } = 2;
+    /// <summary>When the migration switched <see cref="BlindIndexVersion"/> to 2 (it sweeps stragglers for a day after); null if born at 2.</summary>
+    public DateTimeOffset? BlindIndexBoundAt { get; set; }
 }

@@ -72,7 +72,7 @@ public sealed class FormSubmissions(
         var safety = await safetySettings.GetAsync(ct);
         if (!CodeLimits.MayReceiveCode(phone, safety.CodeRegions)) return new SubmissionResult(ValidationErrors.Of("phone", NoCodeForNumber), [], null, null);
         var e164 = phone.E164;
-        var phoneIndex = index.Phone(e164);
+        var phoneIndex = (await index.ForTenantAsync(db, ct)).Phone(e164);
         var now = clock.GetUtcNow();
         var limits = new CodeLimits(CodeLimits.DefaultPerNumber, safety.DailyCodeBudget);
         if (await CodeLimiter.RetryAfterAsync(db.ConsentCodeChallenges, phoneIndex, limits, now, ct) is { } wait)

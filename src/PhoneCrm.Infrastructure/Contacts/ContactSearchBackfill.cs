@@ -46,11 +46,12 @@ public sealed partial class ContactSearchBackfill(IServiceScopeFactory scopes, I
     }
 
     /// <summary>One tenant (the scope's): every contact without search entries gets them; returns how many.</summary>
-    public static async Task<int> BackfillTenantAsync(PhoneCrmDbContext db, PiiProtector pii, BlindIndex index, CancellationToken ct)
+    public static async Task<int> BackfillTenantAsync(PhoneCrmDbContext db, PiiProtector pii, BlindIndex blind, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(pii);
-        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(blind);
+        var index = await blind.ForTenantAsync(db, ct);
         var total = 0;
         var after = Guid.Empty;
         while (true)
@@ -72,8 +73,7 @@ public sealed partial class ContactSearchBackfill(IServiceScopeFactory scopes, I
                 suffixes[i] = index.PhoneSuffix(pii.Decrypt(row.PhoneCipher, ContactService.PhoneContext)!);
                 var tokens = index.NameTokens(pii.Decrypt(row.FirstNameCipher, ContactService.FirstNameContext),
                     pii.Decrypt(row.LastNameCipher, ContactService.LastNameContext));
-                // bytea[] per row travels as text ('{"\\x…","\\x…"}'): unnest cannot take a ragged array of arrays.
-                names[i] = "{" + string.Join(',', tokens.Select(t => "\"\\\\x" + Convert.ToHexStringLower(t) + "\"")) + "}";
+                names[i] = Sql.ByteaArrayLiteral(tokens);
             }
 
             total += await db.Database.ExecuteSqlRawAsync("""

@@ -98,7 +98,7 @@ public sealed record UpsertResult(Contact? Contact, bool Created, ValidationErro
 /// status are never changed by an upsert. A UI edit (<see cref="UpdateAsync"/>) replaces every field of its form,
 /// clearing those left empty.</para>
 /// </summary>
-public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector, BlindIndex index, TimeProvider clock)
+public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector, BlindIndex blind, TimeProvider clock)
 {
     public const string PhoneContext = "contact.phone";
     public const string FirstNameContext = "contact.first_name";
@@ -116,6 +116,13 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         return _tenant is { } t && t.Id == id ? t : _tenant = await db.Tenants.AsNoTracking().SingleAsync(x => x.Id == id, ct);
     }
 
+    /// <summary>The tenant's blind indexes at the version its stored data is at.</summary>
+    private async ValueTask<TenantBlindIndex> IndexAsync(CancellationToken ct)
+    {
+        var tenant = await TenantAsync(ct);
+        return blind.ForTenant(tenant.Id, tenant.BlindIndexVersion);
+    }
+
     public async Task<string> DefaultRegionAsync(CancellationToken ct = default) => (await TenantAsync(ct)).DefaultRegion;
 
     /// <summary>Creates the contact or merges into the one with the same normalised phone (see the class remarks).</summary>
@@ -124,6 +131,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         var tenant = await TenantAsync(ct);
         var valid = input.Validate(tenant.DefaultRegion, phoneRequired: true, out var errors);
         if (valid is null) return new UpsertResult(null, false, errors);
+        var index = await IndexAsync(ct);
         var phoneIndex = index.Phone(valid.Phone!.E164);
 
         for (var attempt = 0; ; attempt++)
@@ -132,7 +140,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
             var now = clock.GetUtcNow();
             if (existing is not null)
             {
-                Merge(existing, valid, tenant);
+                Merge(existing, valid, tenant, index);
                 existing.UpdatedAt = now;
                 await db.SaveChangesAsync(ct);
                 return new UpsertResult(existing, false, errors);
@@ -147,8 +155,8 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
                 CreatedAt = now,
                 UpdatedAt = now,
             };
-            AssignPhone(contact, valid.Phone);
-            Merge(contact, valid, tenant);
+            AssignPhone(contact, valid.Phone, index);
+            Merge(contact, valid, tenant, index);
             db.Contacts.Add(contact);
             try
             {
@@ -172,6 +180,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         var valid = input.Validate(tenant.DefaultRegion, phoneRequired: true, out var errors);
         if (valid is null) return new UpsertResult(contact, false, errors);
 
+        var index = await IndexAsync(ct);
         var phoneIndex = index.Phone(valid.Phone!.E164);
         if (!phoneIndex.AsSpan().SequenceEqual(contact.PhoneIndex))
         {
@@ -179,7 +188,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
                 return new UpsertResult(contact, false, ValidationErrors.Of("phone", "Another contact already has this number."));
         }
 
-        AssignPhone(contact, valid.Phone);
+        AssignPhone(contact, valid.Phone, index);
         contact.FirstNameCipher = protector.Encrypt(valid.FirstName, FirstNameContext);
         contact.LastNameCipher = protector.Encrypt(valid.LastName, LastNameContext);
         contact.NameTokenIndexes = index.NameTokens(valid.FirstName, valid.LastName).ToList();
@@ -210,13 +219,14 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
     {
         var parsed = PhoneParser.Parse(input, await DefaultRegionAsync(ct));
         if (!parsed.IsSuccess) return (null, false);
-        var key = index.Phone(parsed.Phone.E164);
+        var key = (await IndexAsync(ct)).Phone(parsed.Phone.E164);
         return (await PersonallyFound(Scoped(db.Contacts.AsNoTracking(), scope), scope).SingleOrDefaultAsync(c => c.PhoneIndex == key, ct), true);
     }
 
     /// <summary>The ids of the contacts holding these E.164 numbers, in one query (numbers without a contact are absent).</summary>
     public async Task<Dictionary<string, Guid>> IdsByPhoneAsync(IReadOnlyCollection<string> e164s, CancellationToken ct = default)
     {
+        var index = await IndexAsync(ct);
         var byKey = e164s.Distinct(StringComparer.Ordinal).ToDictionary(p => Convert.ToBase64String(index.Phone(p)), p => p);
         var keys = byKey.Keys.Select(Convert.FromBase64String).ToList();
         var rows = await db.Contacts.AsNoTracking().Where(c => keys.Contains(c.PhoneIndex)).Select(c => new { c.PhoneIndex, c.Id }).ToListAsync(ct);
@@ -225,7 +235,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
 
     public async Task<List<Contact>> FindByEmailAsync(string email, ContactScope scope, CancellationToken ct = default)
     {
-        var key = index.Email(email);
+        var key = (await IndexAsync(ct)).Email(email);
         return await Scoped(db.Contacts.AsNoTracking(), scope).Where(c => c.EmailIndex == key).ToListAsync(ct);
     }
 
@@ -417,6 +427,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
             return (db.Contacts.FromSqlRaw("SELECT * FROM contacts WHERE tags @> ARRAY[@tag]::text[]", new NpgsqlParameter("tag", tag)), "tag");
         }
 
+        var index = await IndexAsync(ct);
         if (text.Contains('@', StringComparison.Ordinal))
         {
             var key = index.Email(text);
@@ -490,7 +501,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         }
     }
 
-    private void Merge(Contact c, ContactInput.Valid v, Tenant tenant)
+    private void Merge(Contact c, ContactInput.Valid v, Tenant tenant, TenantBlindIndex index)
     {
         if (v.FirstName is not null) c.FirstNameCipher = protector.Encrypt(v.FirstName, FirstNameContext);
         if (v.LastName is not null) c.LastNameCipher = protector.Encrypt(v.LastName, LastNameContext);
@@ -524,7 +535,9 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
 
     /// <summary>The one place a contact's number is set: its cipher, its indexes (whole and last four digits) and what
     /// the number says about itself.</summary>
-    public void AssignPhone(Contact c, NormalizedPhone phone)
+    public async Task AssignPhoneAsync(Contact c, NormalizedPhone phone, CancellationToken ct) => AssignPhone(c, phone, await IndexAsync(ct));
+
+    private void AssignPhone(Contact c, NormalizedPhone phone, TenantBlindIndex index)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(phone);

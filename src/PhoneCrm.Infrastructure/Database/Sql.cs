@@ -30,6 +30,13 @@ public static class Sql
         return value is DBNull ? null : value;
     }
 
+    /// <summary>
+    /// A <c>bytea[]</c> as a text literal (<c>{"\\x…","\\x…"}</c>), to pass one array per row in a text[] parameter and cast
+    /// back with <c>::bytea[]</c>: <c>unnest</c> cannot take a ragged array of arrays.
+    /// </summary>
+    public static string ByteaArrayLiteral(IEnumerable<byte[]> values) =>
+        "{" + string.Join(',', values.Select(v => "\"\\\\x" + Convert.ToHexStringLower(v) + "\"")) + "}";
+
     public static NpgsqlParameter P(string name, object? value) => new(name, value ?? DBNull.Value);
 
     public static NpgsqlParameter P(string name, NpgsqlDbType type, object? value) => new(name, type) { Value = value ?? DBNull.Value };

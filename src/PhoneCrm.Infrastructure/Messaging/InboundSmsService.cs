@@ -66,7 +66,7 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
         var receivedAt = input.ReceivedAt?.ToUniversalTime() ?? now; // PostgreSQL takes only UTC offsets; providers send local times
         var parsed = PhoneParser.Parse(from, await contacts.DefaultRegionAsync(ct));
         var e164 = parsed.IsSuccess ? parsed.Phone.E164 : null;
-        var phoneIndex = e164 is null ? null : index.Phone(e164);
+        var phoneIndex = e164 is null ? null : (await index.ForTenantAsync(db, ct)).Phone(e164);
         var to = input.To?.Trim();
         var contact = phoneIndex is null ? null : await db.Contacts.AsNoTracking().SingleOrDefaultAsync(c => c.PhoneIndex == phoneIndex, ct);
         var kind = StopWords.IsStop(input.Text) ? InboundKinds.Stop

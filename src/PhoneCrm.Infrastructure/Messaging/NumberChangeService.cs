@@ -98,7 +98,7 @@ public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtect
     private async Task<NumberChangeOutcome> CodeToNewNumberAsync(NumberChangeRequest request, Contact contact, NormalizedPhone phone,
         DateTimeOffset now, CancellationToken ct)
     {
-        var newIndex = index.Phone(phone.E164);
+        var newIndex = (await index.ForTenantAsync(db, ct)).Phone(phone.E164);
         request.NumberReceivedAt = now;
         request.NewPhoneCipher = protector.Encrypt(phone.E164, SmsPii.NumberChangePhone);
         request.NewPhoneIndex = newIndex;
@@ -159,7 +159,7 @@ public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtect
         }
 
         var phone = PhoneParser.Parse(e164, await contacts.DefaultRegionAsync(ct)).Phone!;
-        contacts.AssignPhone(contact, phone);
+        await contacts.AssignPhoneAsync(contact, phone, ct);
         contact.UpdatedAt = now;
         Close(request, NumberChangeStatus.Completed, null, now);
         await db.SaveChangesAsync(ct);

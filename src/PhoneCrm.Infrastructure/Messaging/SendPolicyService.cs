@@ -159,7 +159,7 @@ public sealed class SendPolicyService(PhoneCrmDbContext db, SendingSettingsServi
     public async Task<SendDecision> DecideNumberAsync(SendIntent intent, string e164, CancellationToken ct = default)
     {
         if (!PhoneParser.TryParse(e164, out var phone)) return SendDecision.Skip(SendReasons.InvalidPhone);
-        var phoneIndex = index.Phone(phone.E164);
+        var phoneIndex = (await index.ForTenantAsync(db, ct)).Phone(phone.E164);
         var contactId = await db.Contacts.AsNoTracking().Where(c => c.PhoneIndex == phoneIndex).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(ct);
         if (contactId is { } id)
         {

@@ -15,7 +15,7 @@ namespace PhoneCrm.Infrastructure.Messaging;
 /// same key again (a retried job, a restarted dispatch) adds nothing. Sending is <see cref="SmsDelivery"/>'s job; anything
 /// queued and due is sent by the delivery sweeper at the latest, so pass <see cref="OutgoingSms.SendAfter"/> to defer.
 /// </summary>
-public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, BlindIndex index, SmsSettingsStore settings,
+public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, BlindIndex blind, SmsSettingsStore settings,
     SmsWorkSignal signal, TimeProvider clock)
 {
     private const int ChunkSize = 5000;
@@ -40,6 +40,7 @@ public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, Blin
         var price = await settings.PricePerSegmentAsync(ct);
         var now = clock.GetUtcNow();
         var inserted = 0;
+        var index = await blind.ForTenantAsync(db, tenant, ct);
 
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -47,7 +48,7 @@ public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, Blin
             var conn = (NpgsqlConnection)db.Database.GetDbConnection();
             for (var start = 0; start < batch.Count; start += ChunkSize)
             {
-                inserted += await InsertChunkAsync(conn, tenant, batch.Skip(start).Take(ChunkSize).ToList(), price, now, ct);
+                inserted += await InsertChunkAsync(conn, tenant, index, batch.Skip(start).Take(ChunkSize).ToList(), price, now, ct);
             }
         }
         finally
@@ -61,7 +62,7 @@ public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, Blin
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
         Justification = "The one interpolated fragment is the constant ConsentSql.IsActive; every value is a parameter.")]
-    private async Task<int> InsertChunkAsync(NpgsqlConnection conn, Guid tenant, List<OutgoingSms> chunk, decimal price,
+    private async Task<int> InsertChunkAsync(NpgsqlConnection conn, Guid tenant, TenantBlindIndex index, List<OutgoingSms> chunk, decimal price,
         DateTimeOffset now, CancellationToken ct)
     {
         var n = chunk.Count;

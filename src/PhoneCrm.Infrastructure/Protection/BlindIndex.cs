@@ -1,24 +1,48 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
+using PhoneCrm.Infrastructure.Database;
 
 namespace PhoneCrm.Infrastructure.Protection;
 
 /// <summary>
-/// Keyed blind indexes (HMAC-SHA256 truncated to 16 bytes) for exact lookup of encrypted columns.
-/// Each kind has its own domain prefix so the same input yields unrelated indexes across kinds.
+/// Keyed blind indexes for exact lookup of encrypted columns. Every stored index is bound to its tenant
+/// (<see cref="TenantBlindIndex"/>, from <see cref="ForTenant"/> or <see cref="ForTenantAsync"/>): the same number has
+/// unrelated indexes in two tenants, so one tenant's rows cannot be joined to another's by the index.
 /// </summary>
+/// <remarks>
+/// How a value is indexed: the <i>global</i> index <c>G = HMAC(index key, kind prefix + normalised value)[..16]</c>, each
+/// kind with its own prefix (phone, email, name, …) so kinds never collide; then the tenant-bound index
+/// <c>2 ‖ HMAC(K_t, G)[..16]</c> (17 bytes, leading version byte), where <c>K_t = HKDF(index key, "tombstone:" + tenant)</c>
+/// is derived once per tenant and cached. Version 1 stored <c>G</c> itself (16 bytes); tenants are moved to version 2 by
+/// <see cref="BlindIndexMigration"/>, which binds stored values without decrypting anything (<see cref="TenantBlindIndex.Bind"/>),
+/// and the length tells a migrated value from a legacy one, so a pass can always finish what an earlier one left.
+/// <para>
+/// The HKDF label is historical: version 1 erasure tombstones were <c>HMAC(K_t, G)</c>, so a version-1 tombstone's first
+/// 16 bytes are the number's version-2 index. That is what lets the migration carry the tombstones of erased numbers
+/// — numbers nobody can decrypt any more — over to version 2 (<see cref="TenantBlindIndex.BindTombstone"/>).
+/// </para>
+/// </remarks>
 public sealed class BlindIndex : IDisposable
 {
-    public const int Size = 16;
+    /// <summary>Length of a tenant-bound index: version byte and 16 bytes of HMAC.</summary>
+    public const int Size = 17;
+    /// <summary>Length of a version-1 (global, unbound) index.</summary>
+    public const int LegacySize = 16;
+    public const int LegacyVersion = 1;
+    public const int TenantBoundVersion = 2;
     private const int StackLimit = 256;
 
     // A reused HMAC context is about twice as fast as HMACSHA256.HashData; contexts are per thread
     // because they are not thread-safe. The index key never changes in-process, so none goes stale.
     private readonly ThreadLocal<IncrementalHash> _hmacs;
     private readonly byte[] _indexKey;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte[]> _tombstoneKeys = new();
+    private readonly ConcurrentDictionary<(Guid, int), TenantBlindIndex> _tenants = new();
+    // Tenants the database showed at version 2; versions only go up, so a bound tenant is never read again.
+    private readonly ConcurrentDictionary<Guid, bool> _boundTenants = new();
 
     public BlindIndex(PiiKeyRing ring)
     {
@@ -28,43 +52,63 @@ public sealed class BlindIndex : IDisposable
         _hmacs = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key), trackAllValues: true);
     }
 
-    /// <summary>Digits of an E.164 number; <c>+79161234567</c> and <c>79161234567</c> index the same.</summary>
-    public byte[] Phone(string e164) => Compute("phone:"u8, Digits(e164, stackalloc char[32]));
-
-    /// <summary>
-    /// The number's last four digits, for partial search (<c>…4567</c>). Ten thousand values per tenant, so it narrows a
-    /// search to about one contact in ten thousand without telling the database anyone's number.
-    /// </summary>
-    public byte[] PhoneSuffix(string e164)
+    /// <summary>The indexes of one tenant at one version (cached: the tenant key is derived once).</summary>
+    public TenantBlindIndex ForTenant(Guid tenantId, int version)
     {
-        var digits = Digits(e164, stackalloc char[32]);
-        return Compute("phone4:"u8, digits.Length <= PhoneSuffixLength ? digits : digits[^PhoneSuffixLength..]);
+        if (version is not (LegacyVersion or TenantBoundVersion))
+            throw new ArgumentOutOfRangeException(nameof(version), version, "Unknown blind-index version.");
+        return _tenants.GetOrAdd((tenantId, version), static (k, root) => new TenantBlindIndex(root, k.Item1, k.Item2), this);
     }
 
-    public const int PhoneSuffixLength = 4;
-
     /// <summary>
-    /// Erasure tombstone of a number in one tenant: HMAC-SHA256 of the number's <see cref="Phone"/> index under a key derived
-    /// (HKDF) from the index key and the tenant id. Two tenants' tombstones of one number are unrelated, and none equals
-    /// an index, so a tombstone links the erased person to nothing; it is computed from the index, so the send policy
-    /// checks a contact's number without decrypting it.
+    /// The indexes of the unit of work's tenant at the version its stored data is at (<c>tenants.blind_index_version</c>).
+    /// A tenant still at version 1 is read each time, so the migration's switch is seen at once.
     /// </summary>
-    public byte[] Tombstone(Guid tenantId, byte[] phoneIndex)
+    public ValueTask<TenantBlindIndex> ForTenantAsync(PhoneCrmDbContext db, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(phoneIndex);
-        var key = _tombstoneKeys.GetOrAdd(tenantId, static (t, indexKey) => HKDF.DeriveKey(HashAlgorithmName.SHA256, indexKey,
-            HMACSHA256.HashSizeInBytes, salt: [], info: Encoding.UTF8.GetBytes("tombstone:" + t.ToString("N"))), _indexKey);
-        return HMACSHA256.HashData(key, phoneIndex);
+        ArgumentNullException.ThrowIfNull(db);
+        return ForTenantAsync(db, db.Tenant.RequireTenant(), ct);
     }
 
-    /// <summary>Keyed hash of an arbitrary value (dedup keys of webhooks, one-time codes): not reversible without the index key.</summary>
+    /// <summary>The indexes of <paramref name="tenantId"/> at the version its stored data is at.</summary>
+    public async ValueTask<TenantBlindIndex> ForTenantAsync(PhoneCrmDbContext db, Guid tenantId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (_boundTenants.ContainsKey(tenantId)) return ForTenant(tenantId, TenantBoundVersion);
+        var version = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.BlindIndexVersion).SingleAsync(ct);
+        if (version == TenantBoundVersion) _boundTenants.TryAdd(tenantId, true);
+        return ForTenant(tenantId, version);
+    }
+
+    /// <summary>The erasure tombstone of a stored phone index of <paramref name="tenantId"/> (<see cref="TenantBlindIndex.Tombstone"/>).</summary>
+    public byte[] Tombstone(Guid tenantId, byte[] phoneIndex) => ForTenant(tenantId, TenantBoundVersion).Tombstone(phoneIndex);
+
+    /// <summary>Keyed hash of an arbitrary value (dedup keys of webhooks, one-time codes): not reversible without the index key.
+    /// Not a lookup of personal data across rows, so not tenant-bound; callers that need it include the tenant in the value.</summary>
     public byte[] Opaque(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         return Compute("opaque:"u8, value);
     }
 
-    public byte[] Email(string email)
+    internal byte[] IndexKey => _indexKey;
+
+    /// <summary>Digits of an E.164 number; <c>+79161234567</c> and <c>79161234567</c> index the same.</summary>
+    internal byte[] GlobalPhone(string e164) => Compute("phone:"u8, Digits(e164, stackalloc char[32]));
+
+    internal byte[] GlobalPhoneSuffix(string e164)
+    {
+        var digits = Digits(e164, stackalloc char[32]);
+        return Compute("phone4:"u8, digits.Length <= PhoneSuffixLength ? digits : digits[^PhoneSuffixLength..]);
+    }
+
+    /// <summary>
+    /// The number's last four digits, for partial search (<c>…4567</c>). Ten thousand values per tenant, so it narrows a
+    /// search to about one contact in ten thousand without telling the database anyone's number.
+    /// </summary>
+    public const int PhoneSuffixLength = 4;
+
+    internal byte[] GlobalEmail(string email)
     {
         ArgumentNullException.ThrowIfNull(email);
         var trimmed = email.AsSpan().Trim();
@@ -75,8 +119,7 @@ public sealed class BlindIndex : IDisposable
         return Compute("email:"u8, lower);
     }
 
-    /// <summary>Index of one whole name word, normalised like <see cref="NameTokens"/>.</summary>
-    public byte[] NameToken(string token)
+    internal byte[] GlobalNameToken(string token)
     {
         ArgumentNullException.ThrowIfNull(token);
         return Compute("name:"u8, NormalizeNameToken(token));
@@ -88,11 +131,11 @@ public sealed class BlindIndex : IDisposable
     public const int MaxPrefix = 7;
 
     /// <summary>
-    /// What a typed search word is looked up by, normalised like <see cref="NameTokens"/>: a two-letter word by the whole
+    /// What a typed search word is looked up by, normalised like <see cref="TenantBlindIndex.NameTokens"/>: a two-letter word by the whole
     /// word (a name like «Ли»), a longer one by its beginning (up to <see cref="MaxPrefix"/> letters). Null for a word too
     /// short to search.
     /// </summary>
-    public byte[]? NameSearch(string word)
+    internal byte[]? GlobalNameSearch(string word)
     {
         ArgumentNullException.ThrowIfNull(word);
         var token = NormalizeNameToken(word);
@@ -102,7 +145,7 @@ public sealed class BlindIndex : IDisposable
 
     /// <summary>The search entries of a name: each word whole, and each of its beginnings of
     /// <see cref="MinPrefix"/>..<see cref="MaxPrefix"/> letters (a separate domain, so a beginning never equals a word).</summary>
-    public IReadOnlyList<byte[]> NameTokens(string? firstName, string? lastName)
+    internal List<byte[]> GlobalNameTokens(string? firstName, string? lastName)
     {
         var tokens = TokenizeName(firstName, lastName);
         var entries = tokens.Select(t => Compute("name:"u8, t)).ToList();
@@ -153,6 +196,8 @@ public sealed class BlindIndex : IDisposable
         foreach (var hmac in _hmacs.Values)
             hmac.Dispose();
         _hmacs.Dispose();
+        foreach (var tenant in _tenants.Values)
+            tenant.Dispose();
     }
 
     private static string NormalizeNameToken(string token)
@@ -188,7 +233,7 @@ public sealed class BlindIndex : IDisposable
             var hmac = _hmacs.Value!;
             hmac.AppendData(input[..(prefix.Length + written)]);
             hmac.GetHashAndReset(mac);
-            return mac[..Size].ToArray();
+            return mac[..LegacySize].ToArray();
         }
         finally
         {

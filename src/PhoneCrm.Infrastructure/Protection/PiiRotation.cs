@@ -28,6 +28,7 @@ public sealed partial class PiiRotation(
     PhoneCrmDbContext db,
     PiiKeyRing ring,
     PiiProtector pii,
+    BlindIndexMigration indexes,
     IBackgroundJobClient jobs,
     AuditActor actor,
     IConfiguration config,
@@ -68,7 +69,8 @@ public sealed partial class PiiRotation(
     }
 
     /// <param name="Runbook">Set when rotation here is refused (keys from configuration): what to do instead.</param>
-    public sealed record KeyStatus(string ActiveKeyId, string? Runbook, IReadOnlyList<KeyUse> Keys)
+    /// <param name="Indexes">How far the tenants' blind indexes are bound to their tenant (<see cref="BlindIndexMigration"/>).</param>
+    public sealed record KeyStatus(string ActiveKeyId, string? Runbook, IReadOnlyList<KeyUse> Keys, BlindIndexMigration.Progress Indexes)
     {
         public long StaleValues => Keys.Where(k => !k.Active).Sum(k => k.Values);
     }
@@ -79,7 +81,8 @@ public sealed partial class PiiRotation(
         var counts = await CountByKeyAsync(ct);
         var ids = ring.KeyIds.Union(counts.Keys).Order(StringComparer.Ordinal);
         return new KeyStatus(ring.ActiveKeyId, ring.FromConfiguration ? PiiKeyRing.ConfigurationRunbook : null,
-            [.. ids.Select(id => new KeyUse(id, counts.GetValueOrDefault(id), id == ring.ActiveKeyId, ring.KeyIds.Contains(id)))]);
+            [.. ids.Select(id => new KeyUse(id, counts.GetValueOrDefault(id), id == ring.ActiveKeyId, ring.KeyIds.Contains(id)))],
+            await indexes.ProgressAsync(ct));
     }
 
     /// <summary>

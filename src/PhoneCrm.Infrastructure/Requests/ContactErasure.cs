@@ -131,7 +131,7 @@ public sealed class ContactErasure(
         CancellationToken ct = default)
     {
         if (!PhoneParser.TryParse(e164, out var phone)) throw new ArgumentException("Not a phone number in E.164.", nameof(e164));
-        var phoneIndex = index.Phone(phone.E164);
+        var phoneIndex = (await index.ForTenantAsync(db, ct)).Phone(phone.E164);
         if (await db.Contacts.AsNoTracking().Where(c => c.PhoneIndex == phoneIndex).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(ct)
             is { } contactId)
             return await EraseAsync(contactId, reason, requestId, ct);

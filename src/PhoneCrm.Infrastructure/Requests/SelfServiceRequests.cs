@@ -73,7 +73,7 @@ public sealed class SelfServiceRequests(
         if (!CodeLimits.MayReceiveCode(phone, safety.CodeRegions)) return new SelfServiceStart(ValidationErrors.Of("phone", NotAMobile), null, null, null);
 
         var now = clock.GetUtcNow();
-        var phoneIndex = index.Phone(phone.E164);
+        var phoneIndex = (await index.ForTenantAsync(db, ct)).Phone(phone.E164);
         var limits = new CodeLimits(config.GetValue("Requests:SelfService:CodesPerNumber", CodeLimits.DefaultPerNumber),
             config.GetValue("Requests:SelfService:DailyCodeBudget", CodeLimits.DefaultDailyBudget));
         if (await CodeLimiter.RetryAfterAsync(db.SubjectRequestChallenges, phoneIndex, limits, now, ct) is { } wait)

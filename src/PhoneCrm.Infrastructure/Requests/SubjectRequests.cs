@@ -79,7 +79,7 @@ public sealed class SubjectRequests(
         var now = clock.GetUtcNow();
         var (zone, calendar) = await ClockAsync(ct);
         var promised = (await db.SubjectRequestSettings.AsNoTracking().SingleOrDefaultAsync(ct))?.PromisedDays(type);
-        var phoneIndex = person.E164 is null ? null : index.Phone(person.E164);
+        var phoneIndex = person.E164 is null ? null : (await index.ForTenantAsync(db, ct)).Phone(person.E164);
         var request = new SubjectRequest
         {
             Number = "", Type = type, Channel = channel, ReceivedAt = receivedAt,

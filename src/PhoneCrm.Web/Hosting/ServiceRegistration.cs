@@ -104,6 +104,7 @@ public static class ServiceRegistration
             {
                 o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
                 o.Filters.Add(new ControlCharacterFilter());
+                o.Filters.Add<ProtectedDataFilter>();
                 o.ModelMetadataDetailsProviders.Add(new SystemTextJsonValidationMetadataProvider());
             })
             .ConfigureApiBehaviorOptions(o =>

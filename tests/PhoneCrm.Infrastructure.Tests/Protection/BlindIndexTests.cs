@@ -5,15 +5,65 @@ namespace PhoneCrm.Infrastructure.Tests.Protection;
 
 public sealed class BlindIndexTests : IDisposable
 {
-    private readonly BlindIndex _index = new(PiiKeyRing.CreateForTests());
+    private static readonly Guid Tenant = Guid.NewGuid();
+    private readonly BlindIndex _root = new(PiiKeyRing.CreateForTests());
+    private readonly TenantBlindIndex _index;
 
-    public void Dispose() => _index.Dispose();
+    public BlindIndexTests() => _index = _root.ForTenant(Tenant, BlindIndex.TenantBoundVersion);
+
+    public void Dispose() => _root.Dispose();
 
     [Fact]
-    public void IsDeterministicAndSixteenBytes()
+    public void IsDeterministicAndCarriesItsVersion()
     {
         Assert.Equal(_index.Phone("+79161234567"), _index.Phone("+79161234567"));
         Assert.Equal(BlindIndex.Size, _index.Phone("+79161234567").Length);
+        Assert.Equal(BlindIndex.TenantBoundVersion, _index.Phone("+79161234567")[0]);
+        Assert.Equal(BlindIndex.LegacySize, _root.ForTenant(Tenant, BlindIndex.LegacyVersion).Phone("+79161234567").Length);
+    }
+
+    [Fact]
+    public void TheSameNumberHasUnrelatedIndexesInTwoTenants()
+    {
+        var other = _root.ForTenant(Guid.NewGuid(), BlindIndex.TenantBoundVersion);
+        Assert.NotEqual(_index.Phone("+79161234567"), other.Phone("+79161234567"));
+        Assert.NotEqual(_index.Email("a@example.ru"), other.Email("a@example.ru"));
+        Assert.NotEqual(_index.NameToken("анна"), other.NameToken("анна"));
+        Assert.NotEqual(_index.PhoneSuffix("+79161234567"), other.PhoneSuffix("+79161234567"));
+    }
+
+    [Fact]
+    public void BindingAStoredVersion1IndexGivesTheVersion2Index()
+    {
+        var legacy = _root.ForTenant(Tenant, BlindIndex.LegacyVersion);
+        Assert.Equal(_index.Phone("+79161234567"), _index.Bind(legacy.Phone("+79161234567")));
+        Assert.Equal(_index.Email("a@example.ru"), _index.Bind(legacy.Email("a@example.ru")));
+        Assert.Equal(_index.NameTokens("Анна", "Петрова"), legacy.NameTokens("Анна", "Петрова").Select(_index.Bind));
+    }
+
+    [Fact]
+    public void AnErasedNumbersVersion1TombstoneBindsToItsVersion2Tombstone()
+    {
+        var legacy = _root.ForTenant(Tenant, BlindIndex.LegacyVersion);
+        var legacyTombstone = legacy.Tombstone(legacy.Phone("+79161234567"));
+        Assert.Equal(TenantBlindIndex.LegacyTombstoneSize, legacyTombstone.Length);
+        var tombstone = _index.Tombstone(_index.Phone("+79161234567"));
+        Assert.Equal(TenantBlindIndex.TombstoneSize, tombstone.Length);
+        Assert.Equal(tombstone, _index.BindTombstone(legacyTombstone));
+    }
+
+    [Fact]
+    public void ErasureTombstonesAreTenantKeyedAndUnlinkableToIndexes()
+    {
+        var phone = _index.Phone("+79161234567");
+        var a = _index.Tombstone(phone);
+        var b = _root.Tombstone(Guid.NewGuid(), phone);
+        Assert.NotEqual(a, b);
+        Assert.DoesNotContain(phone, new[] { a[..BlindIndex.Size], b[..BlindIndex.Size] });
+        Assert.Equal(_index.Tombstone(phone), _root.Tombstone(Tenant, _index.Phone("79161234567")));
+        using var other = new BlindIndex(PiiKeyRing.CreateForTests());
+        var otherIndex = other.ForTenant(Tenant, BlindIndex.TenantBoundVersion);
+        Assert.NotEqual(_index.Tombstone(phone), otherIndex.Tombstone(otherIndex.Phone("+79161234567")));
     }
 
     [Fact]
@@ -26,24 +76,10 @@ public sealed class BlindIndexTests : IDisposable
     }
 
     [Fact]
-    public void ErasureTombstonesAreTenantKeyedAndUnlinkableToIndexes()
-    {
-        var phone = _index.Phone("+79161234567");
-        var a = _index.Tombstone(Guid.NewGuid(), phone);
-        var b = _index.Tombstone(Guid.NewGuid(), phone);
-        Assert.NotEqual(a, b);
-        Assert.DoesNotContain(phone, new[] { a[..BlindIndex.Size], b[..BlindIndex.Size] });
-        var tenant = Guid.NewGuid();
-        Assert.Equal(_index.Tombstone(tenant, phone), _index.Tombstone(tenant, _index.Phone("79161234567")));
-        using var other = new BlindIndex(PiiKeyRing.CreateForTests());
-        Assert.NotEqual(_index.Tombstone(tenant, phone), other.Tombstone(tenant, other.Phone("+79161234567")));
-    }
-
-    [Fact]
     public void DiffersAcrossRings()
     {
         using var other = new BlindIndex(PiiKeyRing.CreateForTests());
-        Assert.NotEqual(_index.Phone("+79161234567"), other.Phone("+79161234567"));
+        Assert.NotEqual(_index.Phone("+79161234567"), other.ForTenant(Tenant, BlindIndex.TenantBoundVersion).Phone("+79161234567"));
     }
 
     [Fact]

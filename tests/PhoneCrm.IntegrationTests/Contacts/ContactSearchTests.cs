@@ -102,7 +102,7 @@ public sealed partial class ContactSearchTests(AppFixture app)
         var id = await CreateAsync(api, new { phone = "+79161239876", firstName = "Олег", lastName = "Смирнов" });
         var index = app.Factory.Services.GetRequiredService<BlindIndex>();
         await tenant.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync(
-            $"UPDATE contacts SET phone_suffix_index = NULL, name_token_indexes = {index.NameTokens("Олег", "Смирнов").Take(2).ToArray()} WHERE id = {id}"));
+            $"UPDATE contacts SET phone_suffix_index = NULL, name_token_indexes = {index.ForTenant(tenant.Id, BlindIndex.TenantBoundVersion).NameTokens("Олег", "Смирнов").Take(2).ToArray()} WHERE id = {id}"));
         using var session = await tenant.SignInAsync(Role.Marketer);
         Assert.Empty(await IdsAsync(session, "/contacts?q=9876"));
 

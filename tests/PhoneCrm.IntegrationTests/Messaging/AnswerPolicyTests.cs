@@ -19,7 +19,7 @@ public sealed class AnswerPolicyTests(AppFixture app)
         var db = sp.GetRequiredService<PhoneCrmDbContext>();
         db.Suppressions.Add(new Suppression
         {
-            TenantId = tenant.Id, PhoneIndex = sp.GetRequiredService<BlindIndex>().Phone(e164), Scope = scope, Reason = "staff",
+            TenantId = tenant.Id, PhoneIndex = sp.GetRequiredService<BlindIndex>().ForTenant(tenant.Id, BlindIndex.TenantBoundVersion).Phone(e164), Scope = scope, Reason = "staff",
             CreatedAt = DateTimeOffset.UtcNow,
         });
         return await db.SaveChangesAsync();
@@ -27,7 +27,7 @@ public sealed class AnswerPolicyTests(AppFixture app)
 
     private static Task<int> MessagesToAsync(TestTenant tenant, string e164, string kind) => tenant.App.InTenantAsync(tenant.Id, sp =>
     {
-        var index = sp.GetRequiredService<BlindIndex>().Phone(e164);
+        var index = sp.GetRequiredService<BlindIndex>().ForTenant(tenant.Id, BlindIndex.TenantBoundVersion).Phone(e164);
         return sp.GetRequiredService<PhoneCrmDbContext>().SmsMessages.CountAsync(m => m.PhoneIndex == index && m.Kind == kind);
     });
 

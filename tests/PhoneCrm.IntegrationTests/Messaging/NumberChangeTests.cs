@@ -39,7 +39,7 @@ public sealed partial class NumberChangeTests(AppFixture app)
     {
         var db = sp.GetRequiredService<PhoneCrmDbContext>();
         var protector = sp.GetRequiredService<PiiProtector>();
-        var key = sp.GetRequiredService<BlindIndex>().Phone(e164);
+        var key = sp.GetRequiredService<BlindIndex>().ForTenant(tenant.Id, BlindIndex.TenantBoundVersion).Phone(e164);
         var rows = await db.SmsMessages.AsNoTracking().Where(m => m.Kind == SmsKinds.NumberChange && m.PhoneIndex == key)
             .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToListAsync();
         return rows.Select(m => protector.Decrypt(m.TextCipher, SmsPii.Text)!).ToList();

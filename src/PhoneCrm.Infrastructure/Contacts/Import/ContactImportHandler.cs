@@ -38,7 +38,8 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
     public async Task<IImportBatches> BeginAsync(ImportJob job, IReadOnlyList<string> header, CancellationToken ct)
     {
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == job.TenantId, ct);
-        return new ContactFile(this, job, new ImportRowNormalizer(MappingFor(job, header), tenant.DefaultRegion), tenant.TimeZone);
+        return new ContactFile(this, job, new ImportRowNormalizer(MappingFor(job, header), tenant.DefaultRegion), tenant.TimeZone,
+            blind.ForTenant(tenant.Id, tenant.BlindIndexVersion));
     }
 
     /// <summary>The wizard's mapping is the whole choice ("do not import" included); without one the header decides.</summary>
@@ -51,7 +52,8 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
                 .ToDictionary(m => { _ = ImportFields.TryParse(m.Key, out var f); return f; }, m => m.Value));
     }
 
-    private sealed class ContactFile(ContactImportHandler handler, ImportJob job, ImportRowNormalizer normalizer, string tenantZone)
+    private sealed class ContactFile(ContactImportHandler handler, ImportJob job, ImportRowNormalizer normalizer, string tenantZone,
+        TenantBlindIndex index)
         : IImportBatches
     {
         // "Duplicate within the file" depends only on the file, so after a restart the numbers of the committed lines
@@ -71,7 +73,7 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
             var normalized = results.OfType<NormalizedImportRow>().ToList();
             var valid = normalized.Where(r => _seen.Add(r.Phone)).ToList(); // in file order: the first line of a number wins
             var staged = new StagedRow[valid.Count];
-            Parallel.For(0, valid.Count, i => staged[i] = handler.Stage(valid[i], tenantZone, job.TenantId));
+            Parallel.For(0, valid.Count, i => staged[i] = handler.Stage(valid[i], tenantZone, index));
             return new ContactBatch(job, staged, normalized.Count - valid.Count, [.. results.OfType<RejectedRow>()]);
         }
     }
@@ -163,30 +165,30 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
         byte[]? FirstName, byte[]? LastName, byte[]? Email, byte[]? EmailIndex, byte[][] FirstTokens, byte[][] LastTokens,
         string TimeZone, byte[]? MiddleName, byte[]? OtherPhones)
     {
-        /// <summary>The number's erasure tombstone (<see cref="BlindIndex.Tombstone"/>), to reject an erased person's number.</summary>
+        /// <summary>The number's erasure tombstone (<see cref="TenantBlindIndex.Tombstone"/>), to reject an erased person's number.</summary>
         public required byte[] Tombstone { get; init; }
     }
 
-    private StagedRow Stage(NormalizedImportRow r, string tenantZone, Guid tenantId)
+    private StagedRow Stage(NormalizedImportRow r, string tenantZone, TenantBlindIndex index)
     {
-        var phoneIndex = blind.Phone(r.Phone.E164);
+        var phoneIndex = index.Phone(r.Phone.E164);
         return new StagedRow(
         r.Line,
         Guid.CreateVersion7(),
         phoneIndex,
-        blind.PhoneSuffix(r.Phone.E164),
+        index.PhoneSuffix(r.Phone.E164),
         pii.Encrypt(r.Phone.E164, ContactService.PhoneContext)!,
         r,
         pii.Encrypt(r.FirstName, ContactService.FirstNameContext),
         pii.Encrypt(r.LastName, ContactService.LastNameContext),
         pii.Encrypt(r.Email, ContactService.EmailContext),
-        r.Email is null ? null : blind.Email(r.Email),
-        [.. blind.NameTokens(r.FirstName, null)],
-        [.. blind.NameTokens(null, r.LastName)],
+        r.Email is null ? null : index.Email(r.Email),
+        [.. index.NameTokens(r.FirstName, null)],
+        [.. index.NameTokens(null, r.LastName)],
         TimeZoneResolver.Default.Resolve(r.City, null, r.Phone.E164, tenantZone).TimeZone,
         pii.Encrypt(r.MiddleName, ContactService.MiddleNameContext),
         r.OtherPhones.Count == 0 ? null : pii.Encrypt(string.Join(", ", r.OtherPhones), ContactService.OtherPhonesContext))
-        { Tombstone = blind.Tombstone(tenantId, phoneIndex) };
+        { Tombstone = index.Tombstone(phoneIndex) };
     }
 
     private static async Task CopyAsync(NpgsqlConnection conn, StagedRow[] rows, CancellationToken ct)

@@ -40,7 +40,7 @@ public sealed class SimulatorOutbox(PhoneCrmDbContext db, PiiProtector protector
         {
             var parsed = PhoneParser.Parse(phone);
             if (!parsed.IsSuccess) return new SimulatorOutboxPage([], null);
-            var key = index.Phone(parsed.Phone.E164);
+            var key = (await index.ForTenantAsync(db, ct)).Phone(parsed.Phone.E164);
             sims = sims.Where(s => s.PhoneIndex == key);
         }
 

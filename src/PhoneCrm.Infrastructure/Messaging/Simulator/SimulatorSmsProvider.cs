@@ -15,7 +15,7 @@ namespace PhoneCrm.Infrastructure.Messaging.Simulator;
 /// <c>Sms:Simulator:FailureRate</c> fails that share of calls retryably with nothing stored; delivery is reported
 /// <c>Sms:Simulator:DeliveryDelayMs</c> after acceptance by <see cref="SimulatorReceipts"/>.
 /// </summary>
-public sealed class SimulatorSmsProvider(PhoneCrmDbContext db, PiiProtector protector, BlindIndex index,
+public sealed class SimulatorSmsProvider(PhoneCrmDbContext db, PiiProtector protector, BlindIndex blind,
     IOptionsMonitor<SmsOptions> options, SmsWorkSignal signal, TimeProvider clock) : ISmsProvider
 {
     public string Name => SmsProviderNames.Simulator;
@@ -53,6 +53,7 @@ public sealed class SimulatorSmsProvider(PhoneCrmDbContext db, PiiProtector prot
     private async Task<Dictionary<string, string>> StoreAsync(Guid tenant, List<SmsSendRequest> batch, int delayMs, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var index = await blind.ForTenantAsync(db, tenant, ct);
         var n = batch.Count;
         var keys = new string[n];
         var pmids = new string[n];

@@ -15,6 +15,8 @@ public static class PlatformModule
         services.AddScoped<PlatformOperators>();
         services.AddScoped<PlatformTenants>();
         services.AddScoped<PiiRotation>();
+        services.AddScoped<BlindIndexMigration>();
+        services.AddSingleton(BlindIndexMigration.Definition);
         return services;
     }
 }

@@ -3908,6 +3908,14 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("BlindIndexBoundAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("blind_index_bound_at");
+
+                    b.Property<int>("BlindIndexVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("blind_index_version");
+
                     b.PrimitiveCollection<List<string>>("CodeRegions")
                         .IsRequired()
                         .ValueGeneratedOnAdd()

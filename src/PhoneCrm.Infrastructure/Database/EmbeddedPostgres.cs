@@ -32,7 +32,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public string ConnectionString(string database = "phonecrm") => Build(OwnerUser, database);
 
-    private string SuperuserConnectionString(string database) => Build(SuperUser, database);
+    /// <summary>The cluster's superuser (row-level security does not filter it): for backups and restores only.</summary>
+    public string SuperuserConnectionString(string database = "phonecrm") => Build(SuperUser, database);
 
     private string Build(string user, string database) => new NpgsqlConnectionStringBuilder
     {

@@ -8,7 +8,7 @@ namespace PhoneCrm.Web.Hosting;
 
 /// <summary>
 /// The CLI verbs of the web project: <c>tenant create --name N --admin-email E</c>, <c>operator create --email E</c>
-/// (api-v1 "Platform operators"), <c>migrate</c>, <c>jobs list</c>,
+/// (api-v1 "Platform operators"), <c>migrate</c>, <c>backup --out FILE</c>, <c>restore --in FILE</c>, <c>jobs list</c>,
 /// <c>jobs run &lt;id&gt;</c> (api-v1 "Hygiene jobs") and the <c>--seed-demo</c> flag. Anything else is passed to the web host untouched.
 /// </summary>
 public sealed class CommandLine
@@ -29,6 +29,8 @@ public sealed class CommandLine
         if (args.Length >= 2 && args[0] == "tenant" && args[1] == "create") { cmd._verb = "tenant create"; i = 2; }
         else if (args.Length >= 2 && args[0] == "operator" && args[1] == "create") { cmd._verb = "operator create"; i = 2; }
         else if (args.Length >= 1 && args[0] == "migrate") { cmd._verb = "migrate"; i = 1; }
+        else if (args.Length >= 3 && args[0] == "backup" && args[1] == "--out") { cmd._verb = "backup"; cmd._options["file"] = args[2]; i = 3; }
+        else if (args.Length >= 3 && args[0] == "restore" && args[1] == "--in") { cmd._verb = "restore"; cmd._options["file"] = args[2]; i = 3; }
         else if (args.Length >= 2 && args[0] == "jobs" && args[1] == "list") { cmd._verb = "jobs list"; i = 2; }
         else if (args.Length >= 3 && args[0] == "jobs" && args[1] == "run")
         {
@@ -36,7 +38,7 @@ public sealed class CommandLine
             cmd._options["id"] = args[2];
             i = 3;
         }
-        else if (args.Length >= 1 && args[0] is "tenant" or "jobs" or "operator" or "help" or "--help")
+        else if (args.Length >= 1 && args[0] is "tenant" or "jobs" or "operator" or "backup" or "restore" or "help" or "--help")
         {
             cmd.Error = Usage;
             return cmd;
@@ -72,6 +74,8 @@ public sealed class CommandLine
         Usage:
           dotnet run --project src/PhoneCrm.Web                     run the product (embedded PostgreSQL and demo data unless ConnectionStrings__PhoneCrm is set)
           dotnet run --project src/PhoneCrm.Web -- migrate          apply database migrations and exit
+          dotnet run --project src/PhoneCrm.Web -- backup --out FILE    a pg_dump of the database sealed with the PII key file: {"file","bytes"}
+          dotnet run --project src/PhoneCrm.Web -- restore --in FILE    into an empty database (same key file), then migrate
           dotnet run --project src/PhoneCrm.Web -- tenant create --name "Acme" --admin-email admin@acme.test
           dotnet run --project src/PhoneCrm.Web -- operator create --email ops@example.test   a platform operator: {"email","password"}
           dotnet run --project src/PhoneCrm.Web -- jobs list        the recurring jobs as JSON: [{"id","cron","description"}]
@@ -83,10 +87,27 @@ public sealed class CommandLine
     {
         try
         {
+            // A restore needs the database empty: it migrates afterwards (grants, and any migration newer than the backup).
+            if (_verb == "restore")
+            {
+                await app.Services.GetRequiredService<DatabaseBackup>().RestoreAsync(_options["file"], CancellationToken.None);
+                await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+                await Console.Error.WriteLineAsync($"Restored {_options["file"]} and migrated.");
+                return 0;
+            }
+
             await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
             if (_verb == "migrate")
             {
                 await Console.Error.WriteLineAsync("Database is migrated.");
+                return 0;
+            }
+
+            if (_verb == "backup")
+            {
+                var file = Path.GetFullPath(_options["file"]);
+                var bytes = await app.Services.GetRequiredService<DatabaseBackup>().BackupAsync(file, CancellationToken.None);
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { file, bytes }));
                 return 0;
             }
 
@@ -111,7 +132,7 @@ public sealed class CommandLine
             }));
             return 0;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or BackupException)
         {
             await Console.Error.WriteLineAsync(e.Message);
             return 2;

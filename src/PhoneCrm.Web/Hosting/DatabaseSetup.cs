@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Platform;
 using PhoneCrm.Infrastructure.Tenancy;
 
 namespace PhoneCrm.Web.Hosting;
@@ -55,6 +56,8 @@ public static class DatabaseSetup
             }
 
             builder.Configuration[$"ConnectionStrings:{ConnectionName}"] = cluster.ConnectionString();
+            if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(DatabaseBackup.ConnectionName)))
+                builder.Configuration[$"ConnectionStrings:{DatabaseBackup.ConnectionName}"] = cluster.SuperuserConnectionString();
             builder.Configuration["Database:Embedded"] = "true";
         }
 

@@ -34,6 +34,9 @@ public static class TestDatabase
         }
     }
 
+    /// <summary>The private cluster's superuser, for what must see every tenant's rows (backup and restore); null on another server.</summary>
+    public static string? SuperuserConnectionString(string database) => _cluster?.SuperuserConnectionString(database);
+
     private static async Task<string> StartAsync()
     {
         if (Environment.GetEnvironmentVariable("PHONECRM_TEST_DATABASE") is { Length: > 0 } external) return external;

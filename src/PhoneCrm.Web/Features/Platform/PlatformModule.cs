@@ -4,7 +4,8 @@ using PhoneCrm.Infrastructure.Protection;
 namespace PhoneCrm.Web.Features.Platform;
 
 /// <summary>
-/// Platform: what runs the installation rather than a tenant — platform operators (CLI <c>operator create</c>), the
+/// Platform: what runs the installation rather than a tenant — platform operators (CLI <c>operator create</c>), sealed
+/// backups (CLI <c>backup</c>/<c>restore</c>), the
 /// tenants list, PII key rotation and the Hangfire dashboard (<c>/jobs</c>, mapped in Hosting/Pipeline). Every page
 /// needs <c>Permission.PlatformOperations</c>, which no tenant role or API scope holds; others get 404.
 /// </summary>
@@ -17,6 +18,7 @@ public static class PlatformModule
         services.AddScoped<PiiRotation>();
         services.AddScoped<BlindIndexMigration>();
         services.AddSingleton(BlindIndexMigration.Definition);
+        services.AddSingleton<DatabaseBackup>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -416,15 +417,16 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
     }
 
     /// <summary>
-    /// Phone (any format), email, or name words / tag. Name tokens and tags use their GIN indexes through <c>@&gt;</c>.
+    /// Phone (any format), email, or name words / tag. Names and tags are found by their keys in
+    /// <see cref="ContactSearchToken"/> (see there why not by the arrays' GIN indexes).
     /// Without personal access only tags can be searched, so the search cannot confirm who is in the base.
     /// </summary>
     private async Task<(IQueryable<Contact>, string)> SearchAsync(string text, ContactScope scope, CancellationToken ct)
     {
         if (text.StartsWith('#') || !scope.Personal)
         {
-            var tag = ContactFields.NormalizeTag(text.TrimStart('#'));
-            return (db.Contacts.FromSqlRaw("SELECT * FROM contacts WHERE tags @> ARRAY[@tag]::text[]", new NpgsqlParameter("tag", tag)), "tag");
+            var tag = ContactSearchToken.ForTag(ContactFields.NormalizeTag(text.TrimStart('#')));
+            return (await ByKeysAsync([], tag, ct), "tag");
         }
 
         var index = await IndexAsync(ct);
@@ -449,12 +451,37 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         }
 
         // Every word must match (a word of the name or its beginning); the whole text may also be a tag.
-        var words = BlindIndex.TokenizeName(text, null).Select(index.NameSearch).OfType<byte[]>().ToArray();
-        var names = Sql.ArrayOf("names", words);
-        var tagValue = new NpgsqlParameter("tag", ContactFields.NormalizeTag(text));
-        return (db.Contacts.FromSqlRaw(
-            "SELECT * FROM contacts WHERE (cardinality(@names) > 0 AND name_token_indexes @> @names) OR tags @> ARRAY[@tag]::text[]",
-            names, tagValue), "name_or_tag");
+        var words = BlindIndex.TokenizeName(text, null).Select(index.NameSearch).OfType<byte[]>()
+            .DistinctBy(Convert.ToBase64String).ToArray();
+        return (await ByKeysAsync(words, ContactSearchToken.ForTag(ContactFields.NormalizeTag(text)), ct), "name_or_tag");
+    }
+
+    /// <summary>Up to this many matches of a name or tag are read by their keys first; beyond, the list walks its order.</summary>
+    private const int KeyedMatchesLimit = ExactCountLimit;
+
+    private readonly Dictionary<string, IQueryable<Contact>> _keyedSearches = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The contacts that hold every one of <paramref name="words"/> (none: no name match) or the <paramref name="tag"/>.
+    /// A few thousand matches (a person's name, a rare tag) are read by their keys and the page is sorted from them —
+    /// wherever they sit in the list's order. More (a common first name, a popular tag) are met near the top of any
+    /// order, so the page walks the order's index and checks each row's keys by primary key. Remembered for the request,
+    /// as the page and its total ask the same.
+    /// </summary>
+    private async Task<IQueryable<Contact>> ByKeysAsync(byte[][] words, byte[] tag, CancellationToken ct)
+    {
+        var memo = string.Join(",", words.Select(Convert.ToBase64String)) + "|" + Convert.ToBase64String(tag);
+        if (_keyedSearches.TryGetValue(memo, out var known)) return known;
+        var keys = db.Set<ContactSearchToken>().AsNoTracking();
+        var tagged = keys.Where(k => k.Token == tag).Select(k => k.ContactId);
+        var named = keys.Where(k => words.Contains(k.Token)).GroupBy(k => k.ContactId).Where(g => g.Count() == words.Length).Select(g => g.Key);
+        var ids = await (words.Length == 0 ? tagged : named.Union(tagged)).Take(KeyedMatchesLimit + 1).ToListAsync(ct);
+        if (ids.Count <= KeyedMatchesLimit) return _keyedSearches[memo] = db.Contacts.Where(c => ids.Contains(c.Id));
+
+        Expression<Func<Contact, bool>> Has(byte[] key) => c => keys.Any(k => k.TenantId == c.TenantId && k.ContactId == c.Id && k.Token == key);
+        var match = Has(tag);
+        if (words.Length > 0) match = words.Skip(1).Select(Has).Aggregate(Has(words[0]), (all, next) => all.And(next)).Or(match);
+        return _keyedSearches[memo] = db.Contacts.Where(match);
     }
 
     private static IQueryable<Contact> Ordered(IQueryable<Contact> q, ContactFilter f, bool reversed = false) =>

@@ -22,7 +22,9 @@ public sealed class DatabaseMigrator(string connectionString, ILogger<DatabaseMi
     public async Task MigrateAsync(CancellationToken ct = default)
     {
         var options = new DbContextOptionsBuilder<PhoneCrmDbContext>()
-            .UseNpgsql(MigratorConnectionString(connectionString), o => o.MigrationsHistoryTable("__ef_migrations_history"))
+            // No statement timeout: a migration that fills a new table from a large one (ContactSearchTokens: ~12 keys per
+            // contact) runs for minutes at a million contacts, and a timeout would only make the node retry it from scratch.
+            .UseNpgsql(MigratorConnectionString(connectionString), o => o.MigrationsHistoryTable("__ef_migrations_history").CommandTimeout(0))
             .UseSnakeCaseNamingConvention()
             .Options;
         await using (var db = new PhoneCrmDbContext(options, new TenantContext()))

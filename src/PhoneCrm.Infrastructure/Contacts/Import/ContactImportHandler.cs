@@ -22,7 +22,7 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
 
     public string Kind => ImportKinds.Contacts;
 
-    public IReadOnlyList<string> WrittenTables { get; } = ["contacts"];
+    public IReadOnlyList<string> WrittenTables { get; } = ["contacts", "contact_search_tokens"];
 
     public IReadOnlyList<string> Columns { get; } = [.. ImportFields.All.Select(f => f.Name())];
 

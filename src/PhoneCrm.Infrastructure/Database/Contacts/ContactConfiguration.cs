@@ -23,8 +23,8 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.HasIndex(c => new { c.TenantId, c.PhoneIndex }).IsUnique();
         b.HasIndex(c => new { c.TenantId, c.EmailIndex });
         b.HasIndex(c => new { c.TenantId, c.PhoneSuffixIndex });
-        b.HasIndex(c => c.NameTokenIndexes).HasMethod("gin");
-        b.HasIndex(c => c.Tags).HasMethod("gin");
+        // No GIN indexes on the name entries or tags: under row-level security the array operators (not leakproof) never
+        // use them; searches go through contact_search_tokens (ContactSearchToken).
         // Keyset pagination of the list (newest first) and by last change.
         b.HasIndex(c => new { c.TenantId, c.CreatedAt, c.Id }).IsDescending(false, true, true);
         b.HasIndex(c => new { c.TenantId, c.UpdatedAt, c.Id }).IsDescending(false, true, true);
@@ -72,6 +72,20 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
 
         b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<AppUser>().WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class ContactSearchTokenConfiguration : IEntityTypeConfiguration<ContactSearchToken>
+{
+    public void Configure(EntityTypeBuilder<ContactSearchToken> b)
+    {
+        // Written only by the triggers of migration ContactSearchTokens (on insert and on a change of the name entries or
+        // tags of a contact). The key leads with the token: a search reads the contacts holding it; the second index
+        // serves the trigger's delete of a contact's old keys and the cascade.
+        b.ToTable("contact_search_tokens");
+        b.HasKey(k => new { k.TenantId, k.Token, k.ContactId });
+        b.HasIndex(k => new { k.TenantId, k.ContactId });
+        b.HasOne<Contact>().WithMany().HasForeignKey(k => new { k.TenantId, k.ContactId }).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -1262,18 +1262,8 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_contacts");
 
-                    b.HasIndex("NameTokenIndexes")
-                        .HasDatabaseName("ix_contacts_name_token_indexes");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("NameTokenIndexes"), "gin");
-
                     b.HasIndex("OwnerId")
                         .HasDatabaseName("ix_contacts_owner_id");
-
-                    b.HasIndex("Tags")
-                        .HasDatabaseName("ix_contacts_tags");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
 
                     b.HasIndex("TenantId", "EmailIndex")
                         .HasDatabaseName("ix_contacts_tenant_id_email_index");
@@ -1358,6 +1348,29 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasDatabaseName("ix_contact_notes_tenant_id_contact_id_created_at");
 
                     b.ToTable("contact_notes", (string)null);
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.ContactSearchToken", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<byte[]>("Token")
+                        .HasColumnType("bytea")
+                        .HasColumnName("token");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.HasKey("TenantId", "Token", "ContactId")
+                        .HasName("pk_contact_search_tokens");
+
+                    b.HasIndex("TenantId", "ContactId")
+                        .HasDatabaseName("ix_contact_search_tokens_tenant_id_contact_id");
+
+                    b.ToTable("contact_search_tokens", (string)null);
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportFileChunk", b =>
@@ -4408,6 +4421,16 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_contact_notes_contacts_tenant_id_contact_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.ContactSearchToken", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_search_tokens_contacts_tenant_id_contact_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportFileChunk", b =>

@@ -24,6 +24,8 @@ public static class RolePermissions
         ],
         // No ContactsReadAll: their own contacts only (the contact queries apply the owner). No AnalyticsRead: figures over their
         // own contacts would still reveal a campaign's totals by difference, and say nothing a sales manager acts on.
+        // Surveys: they call their own customers — the console's queue, the survey page and its report reach their own
+        // contacts only (ContactScope.PersonalOwner / OwnerOnly); scripts and the quality queue are SurveysManage.
         [Role.SalesManager] =
         [
             Permission.OwnAccount, Permission.DashboardView, Permission.ContactsRead, Permission.ContactsReadPersonal, Permission.ContactsWrite,

@@ -23,6 +23,12 @@ public sealed record ContactScope(bool Personal, Guid? OwnerOnly, Guid? Personal
     /// <summary>Whether this contact's personal data is shown to the reader.</summary>
     public bool PersonalFor(Guid? contactOwner) => Personal && (PersonalOwnerOnly is not { } owner || contactOwner == owner);
 
+    /// <summary>
+    /// The one owner whose contacts alone the reader may work with as people (read a reply, take a call), or null for every
+    /// contact: a sales manager's own, even when another role lets them see the rest masked.
+    /// </summary>
+    public Guid? PersonalOwner => PersonalOwnerOnly ?? OwnerOnly;
+
     public static ContactScope Full { get; } = new(true, null);
 }
 

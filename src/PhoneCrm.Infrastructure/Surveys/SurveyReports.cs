@@ -16,38 +16,44 @@ namespace PhoneCrm.Infrastructure.Surveys;
 /// <summary>
 /// Survey reports: the api-v1 report over a period, the weekly figures (weeks from Monday in the tenant's zone) for the
 /// report page, its chart and CSV, and the in-app notifications the weekly job posts. Figures are computed by the one
-/// pure definition, <see cref="SurveyFigures"/>.
+/// pure definition, <see cref="SurveyFigures"/>. A reader whose contact scope is their own contacts (a sales manager) gets the
+/// figures of their own contacts' calls only.
 /// </summary>
 public sealed class SurveyReports(PhoneCrmDbContext db, ContactService contacts, AuditLog audit, TimeProvider clock)
 {
     public const string NotificationKind = "survey_weekly";
 
     /// <summary>The figures of responses recorded in [<paramref name="from"/>, <paramref name="to"/>); null bounds are open.</summary>
-    public async Task<SurveyFigures?> ReportAsync(Guid surveyId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct = default)
+    public async Task<SurveyFigures?> ReportAsync(Guid surveyId, DateTimeOffset? from, DateTimeOffset? to, ContactScope scope, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         var survey = await db.Surveys.AsNoTracking().SingleOrDefaultAsync(s => s.Id == surveyId, ct);
         if (survey is null) return null;
-        return SurveyFigures.Of(SurveyScript.FromJson(survey.Script), await FactsAsync(surveyId, from, to, ct));
+        return SurveyFigures.Of(SurveyScript.FromJson(survey.Script), await FactsAsync(surveyId, from, to, scope.OwnerOnly, ct));
     }
 
-    private async Task<List<ResponseFacts>> FactsAsync(Guid surveyId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    /// <param name="owner">Only the responses of this owner's contacts; null: all.</param>
+    private async Task<List<ResponseFacts>> FactsAsync(Guid surveyId, DateTimeOffset? from, DateTimeOffset? to, Guid? owner, CancellationToken ct)
     {
-        var rows = await db.SurveyResponses.AsNoTracking()
-            .Where(r => r.SurveyId == surveyId && (from == null || r.RecordedAt >= from) && (to == null || r.RecordedAt < to))
+        var responses = db.SurveyResponses.AsNoTracking()
+            .Where(r => r.SurveyId == surveyId && (from == null || r.RecordedAt >= from) && (to == null || r.RecordedAt < to));
+        if (owner is { } o) responses = responses.Where(r => db.Contacts.Any(c => c.Id == r.ContactId && c.OwnerId == o));
+        var rows = await responses
             .Select(r => new { r.Outcome, r.Nps, r.Answers, r.RecordedAt })
             .ToListAsync(ct);
         return rows.Select(r => new ResponseFacts(r.Outcome, r.Nps, JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.Answers)!, r.RecordedAt)).ToList();
     }
 
     /// <summary>The last <paramref name="weeks"/> weeks up to the current one, oldest first.</summary>
-    public async Task<IReadOnlyList<WeeklyFigures>> WeeklyAsync(Guid surveyId, int weeks, CancellationToken ct = default)
+    public async Task<IReadOnlyList<WeeklyFigures>> WeeklyAsync(Guid surveyId, int weeks, ContactScope scope, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         var survey = await db.Surveys.AsNoTracking().SingleOrDefaultAsync(s => s.Id == surveyId, ct);
         if (survey is null) return [];
         var zone = await ZoneAsync(ct);
         var current = WeekStart(clock.GetUtcNow(), zone);
         var first = current.AddDays(-7 * (weeks - 1));
-        var facts = await FactsAsync(surveyId, WallClock.StartOf(first, zone), null, ct);
+        var facts = await FactsAsync(surveyId, WallClock.StartOf(first, zone), null, scope.OwnerOnly, ct);
         var script = SurveyScript.FromJson(survey.Script);
         return Enumerable.Range(0, weeks).Select(i => first.AddDays(7 * i))
             .Select(w => new WeeklyFigures(w, SurveyFigures.Of(script, facts.Where(f => WeekStart(f.RecordedAt, zone) == w).ToList())))
@@ -70,11 +76,11 @@ public sealed class SurveyReports(PhoneCrmDbContext db, ContactService contacts,
     public static readonly IReadOnlyList<string> CsvHeader = ["week", "calls", "responses", "responseRate", "nps", "promoters", "passives", "detractors"];
 
     /// <summary>The weekly figures as CSV, one row a week (aggregates only); audited as an export.</summary>
-    public async Task WriteWeeklyCsvAsync(Guid surveyId, int weeks, Stream output, CsvDialect dialect, CancellationToken ct = default)
+    public async Task WriteWeeklyCsvAsync(Guid surveyId, int weeks, ContactScope scope, Stream output, CsvDialect dialect, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(dialect);
-        var rows = await WeeklyAsync(surveyId, weeks, ct);
+        var rows = await WeeklyAsync(surveyId, weeks, scope, ct);
         await using (var writer = new StreamWriter(output, dialect.Encoding, 16 * 1024, leaveOpen: true))
         {
             var csv = new CsvRowWriter(writer, dialect);
@@ -109,7 +115,7 @@ public sealed class SurveyReports(PhoneCrmDbContext db, ContactService contacts,
         {
             var key = $"surveys-weekly:{s.Id:N}:{lastWeek:yyyy-MM-dd}";
             if (await db.Notifications.AnyAsync(n => n.DedupKey == key, ct)) continue;
-            var f = SurveyFigures.Of(SurveyScript.FromJson(s.Script), await FactsAsync(s.Id, from, to, ct));
+            var f = SurveyFigures.Of(SurveyScript.FromJson(s.Script), await FactsAsync(s.Id, from, to, null, ct));
             db.Notifications.Add(new Notification
             {
                 Kind = NotificationKind, Permission = nameof(Permission.SurveysRead), Title = s.Name, DedupKey = key, CreatedAt = clock.GetUtcNow(),

@@ -140,18 +140,29 @@ public sealed class SurveyService(
         return StartOutcome.Started;
     }
 
-    /// <summary>The queue as it stands, in order: for the survey page and the tests.</summary>
-    public Task<List<SurveyCall>> QueueAsync(Guid surveyId, CancellationToken ct = default) =>
-        db.SurveyCalls.AsNoTracking().Where(c => c.SurveyId == surveyId).OrderBy(c => c.DueAt).ThenBy(c => c.Position).ToListAsync(ct);
+    /// <summary>The queue as it stands, in order: for the survey page and the tests. A sales manager's holds their own contacts only.</summary>
+    public Task<List<SurveyCall>> QueueAsync(Guid surveyId, ContactScope scope, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return OwnedBy(db.SurveyCalls.AsNoTracking().Where(c => c.SurveyId == surveyId), scope.OwnerOnly)
+            .OrderBy(c => c.DueAt).ThenBy(c => c.Position).ToListAsync(ct);
+    }
+
+    /// <summary>The calls to contacts of <paramref name="owner"/> (null: every call).</summary>
+    private IQueryable<SurveyCall> OwnedBy(IQueryable<SurveyCall> calls, Guid? owner) =>
+        owner is { } o ? calls.Where(c => db.Contacts.Any(x => x.Id == c.ContactId && x.OwnerId == o)) : calls;
 
     /// <summary>
     /// The operator's next call: the one they already hold, else the earliest due queued contact in queue order, taken so
     /// no other operator gets it. The policy is asked again now; a contact it defers goes back with the new time, one it
-    /// skips leaves the queue. Null when nobody is due. Reading the contact for the call is audited.
+    /// skips leaves the queue. Null when nobody is due. Reading the contact for the call is audited. A caller whose
+    /// <paramref name="scope"/> reaches only their own contacts as people (a sales manager) is given only those.
     /// </summary>
-    public async Task<ConsoleCall?> NextCallAsync(Guid surveyId, CancellationToken ct = default)
+    public async Task<ConsoleCall?> NextCallAsync(Guid surveyId, ContactScope scope, CancellationToken ct = default)
     {
-        if (actor.UserId is not { } operatorId) return null;
+        ArgumentNullException.ThrowIfNull(scope);
+        if (actor.UserId is not { } operatorId || !scope.Personal) return null;
+        var owner = scope.PersonalOwner;
         var survey = await GetAsync(surveyId, ct);
         if (survey is not { Status: SurveyStatuses.Running }) return null;
         var held = await db.SurveyCalls.AsNoTracking()
@@ -160,7 +171,7 @@ public sealed class SurveyService(
         for (var tries = 0; held is null && tries < 50; tries++)
         {
             var now = clock.GetUtcNow();
-            if (await TakeAsync(surveyId, operatorId, now, ct) is not { } taken) break;
+            if (await TakeAsync(surveyId, operatorId, owner, now, ct) is not { } taken) break;
             var decision = (await policy.DecideAsync(Intent, [taken], null, ct)).GetValueOrDefault(taken, SendDecision.Skip(SendReasons.Erased));
             if (decision.Outcome == SendOutcome.Send) { held = taken; break; }
             await db.SurveyCalls.Where(c => c.SurveyId == surveyId && c.ContactId == taken).ExecuteUpdateAsync(u => u
@@ -171,16 +182,20 @@ public sealed class SurveyService(
         }
 
         if (held is not { } contactId) return null;
-        var contact = await contacts.GetAsync(contactId, ContactScope.Full, ct);
-        if (contact is null) return null;
+        var contact = await contacts.GetAsync(contactId, scope, ct);
+        if (contact is null || !scope.PersonalFor(contact.OwnerId)) return null;
         var attempts = await db.SurveyCalls.AsNoTracking().Where(c => c.SurveyId == surveyId && c.ContactId == contactId).Select(c => c.Attempts).SingleAsync(ct);
-        var waiting = await db.SurveyCalls.AsNoTracking().CountAsync(c => c.SurveyId == surveyId && c.Status == SurveyCallStatuses.Queued && c.DueAt <= clock.GetUtcNow(), ct);
+        var waiting = await OwnedBy(db.SurveyCalls.AsNoTracking(), owner)
+            .CountAsync(c => c.SurveyId == surveyId && c.Status == SurveyCallStatuses.Queued && c.DueAt <= clock.GetUtcNow(), ct);
         await audit.WriteAsync(AuditActions.Read, "contact", contactId.ToString(), $"survey call {surveyId}", ct);
-        return new ConsoleCall(survey, SurveyScript.FromJson(survey.Script), contacts.View(contact, ContactScope.Full), attempts, waiting);
+        return new ConsoleCall(survey, SurveyScript.FromJson(survey.Script), contacts.View(contact, scope), attempts, waiting);
     }
 
-    /// <summary>Marks the earliest due queued item in progress for the operator (skipping items other operators are taking).</summary>
-    private async Task<Guid?> TakeAsync(Guid surveyId, Guid operatorId, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Marks the earliest due queued item in progress for the operator (skipping items other operators are taking), among
+    /// the contacts of <paramref name="owner"/> when set.
+    /// </summary>
+    private async Task<Guid?> TakeAsync(Guid surveyId, Guid operatorId, Guid? owner, DateTimeOffset now, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -190,9 +205,10 @@ public sealed class SurveyService(
                 WHERE (sc.tenant_id, sc.survey_id, sc.contact_id) = (
                   SELECT q.tenant_id, q.survey_id, q.contact_id FROM survey_calls q
                   WHERE q.tenant_id = @t AND q.survey_id = @s AND q.status = 'queued' AND q.due_at <= @now
+                    AND (@owner::uuid IS NULL OR EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = q.tenant_id AND c.id = q.contact_id AND c.owner_id = @owner))
                   ORDER BY q.due_at, q.position LIMIT 1 FOR UPDATE SKIP LOCKED)
                 RETURNING sc.contact_id
-                """, ct, Sql.P("t", db.Tenant.RequireTenant()), Sql.P("s", surveyId), Sql.P("op", operatorId), Sql.P("now", now));
+                """, ct, Sql.P("t", db.Tenant.RequireTenant()), Sql.P("s", surveyId), Sql.P("op", operatorId), Sql.P("owner", NpgsqlTypes.NpgsqlDbType.Uuid, owner), Sql.P("now", now));
             return taken as Guid?;
         }
         finally
@@ -205,10 +221,11 @@ public sealed class SurveyService(
     /// Records a call: checks the answers against the script, stores them, moves the contact's queue item (done; back in
     /// the queue after an unanswered call or at the agreed call-back time), records <c>call_unanswered</c> for an
     /// unanswered call (which feeds the messenger hand-off automation), and routes an unhappy answer to the quality queue.
-    /// Null survey: 404.
+    /// Null survey: 404. A contact beyond the caller's <see cref="ContactScope.PersonalOwner"/> is unknown to them.
     /// </summary>
-    public async Task<ResponseResult?> RecordAsync(Guid surveyId, ResponseInput input, CancellationToken ct = default)
+    public async Task<ResponseResult?> RecordAsync(Guid surveyId, ResponseInput input, ContactScope scope, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(input);
         var survey = await GetAsync(surveyId, ct);
         if (survey is null) return null;
@@ -217,7 +234,7 @@ public sealed class SurveyService(
         if (!SurveyOutcomes.All.Contains(input.Outcome ?? "", StringComparer.Ordinal))
             errors.Add("outcome", "Outcome must be one of: answered, no_answer, refused, callback.");
         var contact = input.ContactId is { } cid ? await contacts.GetAsync(cid, ContactScope.Full, ct) : null;
-        if (contact is null || contact.Status == Domain.Contacts.ContactStatus.Erased) errors.Add("contactId", "An existing contact is required.");
+        if (contact is null || contact.Status == Domain.Contacts.ContactStatus.Erased || scope.PersonalOwner is { } own && contact.OwnerId != own) errors.Add("contactId", "An existing contact is required.");
         var answers = input.Answers ?? [];
         var nps = script.CheckAnswers(answers, errors);
         if (input.Outcome != SurveyOutcomes.Answered && answers.Count > 0) errors.Add("answers", "Only an answered call has answers.");

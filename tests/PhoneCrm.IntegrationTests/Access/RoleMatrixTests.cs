@@ -37,6 +37,13 @@ public sealed partial class RoleMatrixTests(AppFixture app, ITestOutputHelper ou
         Assert.Contains(Targets(), t => t.Path == "/api/v1/analytics/campaigns" && t.Permission == Permission.AnalyticsRead);
         Assert.Contains(Targets(), t => t.Path == "/analytics/settings" && t.Permission == Permission.SettingsManage);
         Assert.Equal([Role.Admin, Role.Marketer, Role.Analyst], Roles.All.Where(r => RolePermissions.Allows(r, Permission.AnalyticsRead)));
+        // Surveys (issue 17): a SalesManager calls their own customers and reads the figures of their own calls (the console,
+        // the survey page and the report apply their contact scope: SurveyFlowTests); scripts and the quality queue are the
+        // survey managers', and the weekly summary of the whole tenant is not shown to them.
+        Assert.Equal([Role.Admin, Role.Marketer, Role.SalesManager], Roles.All.Where(r => RolePermissions.Allows(r, Permission.SurveysCall)));
+        Assert.Equal([Role.Admin, Role.Marketer, Role.SalesManager, Role.Analyst], Roles.All.Where(r => RolePermissions.Allows(r, Permission.SurveysRead)));
+        Assert.Equal([Role.Admin, Role.Marketer], Roles.All.Where(r => RolePermissions.Allows(r, Permission.SurveysManage)));
+        Assert.Contains(Targets(), t => t.Path == "/surveys/quality" && t.Permission == Permission.SurveysManage);
     }
 
     [Fact]

@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PhoneCrm.Domain.Surveys;
+using PhoneCrm.Domain.Access;
 using PhoneCrm.Infrastructure.Audit;
+using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Surveys;
 using PhoneCrm.IntegrationTests.Infrastructure;
 using static PhoneCrm.IntegrationTests.Campaigns.CampaignData;
@@ -61,7 +64,7 @@ public sealed class SurveyFlowTests(AppFixture app)
         app.InTenantAsync(tenant.Id, sp =>
         {
             sp.GetRequiredService<AuditActor>().UserId = operatorId;
-            return sp.GetRequiredService<SurveyService>().NextCallAsync(Guid.Parse(surveyId), CancellationToken.None);
+            return sp.GetRequiredService<SurveyService>().NextCallAsync(Guid.Parse(surveyId), ContactScope.Full, CancellationToken.None);
         });
 
     [Fact]
@@ -87,7 +90,7 @@ public sealed class SurveyFlowTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/v1/surveys/{surveyId}/start", null)).StatusCode);
 
         // Queue: Anna, Gleb, Dina callable now in order of creation; Boris deferred to the window's start in Vladivostok; Vera skipped.
-        var queue = await app.InTenantAsync(tenant.Id, sp => sp.GetRequiredService<SurveyService>().QueueAsync(Guid.Parse(surveyId), CancellationToken.None));
+        var queue = await app.InTenantAsync(tenant.Id, sp => sp.GetRequiredService<SurveyService>().QueueAsync(Guid.Parse(surveyId), ContactScope.Full, CancellationToken.None));
         var byContact = queue.ToDictionary(c => c.ContactId.ToString());
         Assert.Equal(("skipped", "noConsent"), (byContact[vera].Status, byContact[vera].SkipReason));
         var vladivostok = TimeZoneInfo.FindSystemTimeZoneById("Asia/Vladivostok");
@@ -145,7 +148,7 @@ public sealed class SurveyFlowTests(AppFixture app)
         Assert.Equal((0, JsonValueKind.Null), (empty.GetProperty("responses").GetInt32(), empty.GetProperty("nps").ValueKind));
 
         // This week: 5 calls, 4 answered (rate 0.8), NPS 25.
-        var weeks = await app.InTenantAsync(tenant.Id, sp => sp.GetRequiredService<SurveyReports>().WeeklyAsync(Guid.Parse(surveyId), 2, CancellationToken.None));
+        var weeks = await app.InTenantAsync(tenant.Id, sp => sp.GetRequiredService<SurveyReports>().WeeklyAsync(Guid.Parse(surveyId), 2, ContactScope.Full, CancellationToken.None));
         var thisWeek = weeks[^1].Figures;
         Assert.Equal((5, 4, 0.8, 25, 2, 1), (thisWeek.Calls, thisWeek.Responses, thisWeek.ResponseRate!.Value, thisWeek.Nps!.Value, thisWeek.Promoters, thisWeek.Detractors));
         Assert.Equal(0, weeks[0].Figures.Calls);
@@ -159,6 +162,60 @@ public sealed class SurveyFlowTests(AppFixture app)
         var summary = WeeklySummary.Parse(note.Body)!;
         Assert.Equal(("Качество доставки", 5, 4, 25, 2, 1), (note.Title, summary.Calls, summary.Responses, summary.Nps!.Value, summary.Promoters, summary.Detractors));
     }
+
+    [Fact]
+    public async Task A_sales_manager_calls_and_reads_the_figures_of_their_own_contacts_only()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        await OpenWindowAsync(api);
+        // Created first, so an unscoped queue would hand the other owner's contact out first.
+        var foreign = await ContactAsync(api, Phone(21), "Чужой", "Москва");
+        var own = await ContactAsync(api, Phone(22), "Свой", "Москва");
+        foreach (var n in new[] { 21, 22 }) await VoiceConsentAsync(api, Phone(n));
+        var manager = await tenant.AddUserAsync(Role.SalesManager);
+        await tenant.WithDbAsync(db => db.Contacts.Where(c => c.Id == Guid.Parse(own)).ExecuteUpdateAsync(u => u.SetProperty(c => c.OwnerId, manager.Id)));
+        var surveyId = await SurveyAsync(api, await SegmentAllAsync(api));
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/v1/surveys/{surveyId}/start", null)).StatusCode);
+        using var session = app.Session();
+        await session.SignInAsync(manager);
+        var consolePath = $"/surveys/{surveyId}/console";
+
+        // The console hands the manager their own contact, never the earlier one of another owner.
+        var console = await HtmlAsync(session, consolePath);
+        Assert.Contains("Свой", console, StringComparison.Ordinal);
+        Assert.DoesNotContain("Чужой", console, StringComparison.Ordinal);
+        Assert.DoesNotContain(Phone(21), console, StringComparison.Ordinal);
+        Assert.Contains(">0</span>", console[console.IndexOf("id=\"waiting\"", StringComparison.Ordinal)..], StringComparison.Ordinal);
+
+        // A call saved against the other owner's contact is refused; their own is recorded.
+        await session.PostFormAsync(consolePath, new() { ["ContactId"] = foreign, ["Outcome"] = "refused" }, tokenFrom: consolePath);
+        Assert.Equal(0, await tenant.WithDbAsync(db => db.SurveyResponses.CountAsync(r => r.ContactId == Guid.Parse(foreign))));
+        await session.PostFormAsync(consolePath, new() { ["ContactId"] = own, ["Outcome"] = "answered", ["A[nps]"] = "10" }, tokenFrom: consolePath);
+        Assert.Equal(10, await tenant.WithDbAsync(db => db.SurveyResponses.Where(r => r.ContactId == Guid.Parse(own)).Select(r => r.Nps).SingleAsync()));
+        Assert.Contains("id=\"queue-empty\"", await HtmlAsync(session, consolePath), StringComparison.Ordinal);
+
+        // The survey page counts the manager's part of the queue only; a marketer sees the other contact still queued.
+        using var marketer = await tenant.SignInAsync(Role.Marketer);
+        Assert.Matches("data-status=\"queued\">0<", await HtmlAsync(session, $"/surveys/{surveyId}"));
+        Assert.Matches("data-status=\"queued\">1<", await HtmlAsync(marketer, $"/surveys/{surveyId}"));
+
+        // The other contact answers 0 through the API: the manager's report holds their own promoter only (NPS 100), the tenant's both (0).
+        await RespondAsync(api, surveyId, foreign, "answered", new Dictionary<string, object> { ["nps"] = 0 });
+        Assert.Equal("100", TotalNps(await HtmlAsync(session, $"/surveys/{surveyId}/report")));
+        Assert.Equal("0", TotalNps(await HtmlAsync(marketer, $"/surveys/{surveyId}/report")));
+        // This week in the CSV: calls, responses, rate, NPS, promoters, passives, detractors.
+        Assert.EndsWith(",1,1,1,100,1,0,0", (await session.Client.GetStringAsync($"/surveys/{surveyId}/report.csv?csv=comma")).TrimEnd());
+        Assert.EndsWith(",2,2,1,0,1,0,1", (await marketer.Client.GetStringAsync($"/surveys/{surveyId}/report.csv?csv=comma")).TrimEnd());
+
+        // The quality queue (whom to call back about a bad answer) is not a sales manager's.
+        var quality = await session.GetAsync("/surveys/quality");
+        Assert.True(quality.StatusCode == HttpStatusCode.Forbidden || quality.Headers.Location?.OriginalString.Contains("/account/access-denied", StringComparison.Ordinal) == true);
+    }
+
+    private static async Task<string> HtmlAsync(UiSession session, string path) => WebUtility.HtmlDecode(await session.Client.GetStringAsync(path));
+
+    private static string TotalNps(string reportHtml) => Regex.Match(reportHtml, "id=\"total-nps\">([^<]*)<").Groups[1].Value;
 
     [Fact]
     public async Task A_bad_script_is_400_by_field_and_another_tenants_survey_is_404()

@@ -74,5 +74,5 @@ public sealed class InboxController(InboundSmsService inbound, NumberChangeServi
     }
 
     /// <summary>The replies are personal data: a user whose personal data reaches only their own contacts (SalesManager) sees only those.</summary>
-    private Guid? OwnContactsOnly() => ContactAccess.ScopeFor(User) is var scope && scope.PersonalOwnerOnly is { } own ? own : scope.OwnerOnly;
+    private Guid? OwnContactsOnly() => ContactAccess.ScopeFor(User).PersonalOwner;
 }

@@ -4,6 +4,7 @@ using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Surveys;
 using PhoneCrm.Infrastructure.Surveys;
 using PhoneCrm.Web.Features.Access;
+using PhoneCrm.Web.Features.Contacts;
 using PhoneCrm.Web.Hosting;
 
 namespace PhoneCrm.Web.Features.Surveys;
@@ -31,7 +32,7 @@ public sealed class SurveyConsoleController(SurveyService surveys, TenantClock c
     {
         if (await surveys.GetAsync(id, ct) is not { } survey) return NotFound();
         ViewData["Survey"] = survey;
-        return View(await surveys.NextCallAsync(id, ct));
+        return View(await surveys.NextCallAsync(id, ContactAccess.ScopeFor(User), ct));
     }
 
     [HttpPost(""), RequirePermission(Permission.SurveysCall)]
@@ -44,7 +45,7 @@ public sealed class SurveyConsoleController(SurveyService surveys, TenantClock c
         var result = await surveys.RecordAsync(id, new ResponseInput
         {
             ContactId = form.ContactId, Outcome = form.Outcome, RecordingConsent = form.RecordingConsent, Answers = answers, CallbackAt = callbackAt,
-        }, ct);
+        }, ContactAccess.ScopeFor(User), ct);
         if (result is null) return NotFound();
         if (result.Response is null) FlashError(t.OneLine(result.Errors));
         else Flash(t["Call saved."]);

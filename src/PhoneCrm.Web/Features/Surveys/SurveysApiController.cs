@@ -3,6 +3,7 @@ using PhoneCrm.Domain.Access;
 using PhoneCrm.Domain.Surveys;
 using PhoneCrm.Infrastructure.Surveys;
 using PhoneCrm.Web.Features.Access;
+using PhoneCrm.Web.Features.Contacts;
 using PhoneCrm.Web.Hosting.Api;
 
 namespace PhoneCrm.Web.Features.Surveys;
@@ -46,7 +47,7 @@ public sealed class SurveysApiController(SurveyService surveys, SurveyReports re
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> RespondAsync(Guid id, [FromBody] ResponseInput? request, CancellationToken ct)
     {
-        var result = await surveys.RecordAsync(id, request ?? new ResponseInput(), ct);
+        var result = await surveys.RecordAsync(id, request ?? new ResponseInput(), ContactAccess.ScopeFor(User), ct);
         if (result is null) return NotFoundProblem("Survey");
         return result.Response is { } r
             ? Created($"/api/v1/surveys/{id}/responses/{r.Id}", new ResponseCreated(r.Id, result.Quality?.Id))
@@ -58,7 +59,7 @@ public sealed class SurveysApiController(SurveyService surveys, SurveyReports re
     [ProducesResponseType<SurveyReportDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> ReportAsync(Guid id, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
-        await reports.ReportAsync(id, from, to, ct) is { } f
+        await reports.ReportAsync(id, from, to, ContactAccess.ScopeFor(User), ct) is { } f
             ? Ok(new SurveyReportDto(f.Responses, f.Nps, f.Promoters, f.Passives, f.Detractors, f.ByStep, f.Calls, f.ResponseRate, f.ByTopic))
             : NotFoundProblem("Survey");
 }

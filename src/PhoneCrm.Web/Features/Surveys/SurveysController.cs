@@ -7,6 +7,7 @@ using PhoneCrm.Domain.Surveys;
 using PhoneCrm.Infrastructure.Export;
 using PhoneCrm.Infrastructure.Surveys;
 using PhoneCrm.Web.Features.Access;
+using PhoneCrm.Web.Features.Contacts;
 
 namespace PhoneCrm.Web.Features.Surveys;
 
@@ -46,7 +47,7 @@ public sealed class SurveysController(SurveyService surveys, SurveyReports repor
     {
         var survey = await surveys.GetAsync(id, ct);
         if (survey is null) return NotFound();
-        return View(new DetailModel(survey, SurveyScript.FromJson(survey.Script), await surveys.QueueAsync(id, ct)));
+        return View(new DetailModel(survey, SurveyScript.FromJson(survey.Script), await surveys.QueueAsync(id, ContactAccess.ScopeFor(User), ct)));
     }
 
     [HttpPost("{id:guid}/start"), RequirePermission(Permission.SurveysManage)]
@@ -62,8 +63,9 @@ public sealed class SurveysController(SurveyService surveys, SurveyReports repor
     {
         var survey = await surveys.GetAsync(id, ct);
         if (survey is null) return NotFound();
-        var weeks = await reports.WeeklyAsync(id, ReportWeeks, ct);
-        var total = await reports.ReportAsync(id, null, null, ct);
+        var scope = ContactAccess.ScopeFor(User);
+        var weeks = await reports.WeeklyAsync(id, ReportWeeks, scope, ct);
+        var total = await reports.ReportAsync(id, null, null, scope, ct);
         return View(new ReportModel(survey, SurveyScript.FromJson(survey.Script), weeks, total!));
     }
 
@@ -73,7 +75,7 @@ public sealed class SurveysController(SurveyService surveys, SurveyReports repor
         if (await surveys.GetAsync(id, ct) is null) return NotFound();
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = $"attachment; filename=\"survey-{id:N}-weekly.csv\"";
-        await reports.WriteWeeklyCsvAsync(id, ReportWeeks, Response.Body, CsvDialect.Choose(csv, CultureInfo.CurrentUICulture), ct);
+        await reports.WriteWeeklyCsvAsync(id, ReportWeeks, ContactAccess.ScopeFor(User), Response.Body, CsvDialect.Choose(csv, CultureInfo.CurrentUICulture), ct);
         return new EmptyResult();
     }
 

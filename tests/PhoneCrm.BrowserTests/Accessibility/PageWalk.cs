@@ -82,7 +82,7 @@ public sealed class PageWalk
         })).EnsureSuccessStatusCode();
 
         string[] names = ["Анна", "Борис", "Вера"];
-        var contactId = Guid.Empty;
+        var contactIds = new List<Guid>();
         for (var i = 0; i < names.Length; i++)
         {
             var phone = $"+7916777{i:D4}";
@@ -95,10 +95,17 @@ public sealed class PageWalk
             {
                 phone, firstName = names[i], lastName = "Смирнова", email = $"client{i}@shop.example", city = "Казань", tags = new[] { "сад" },
             });
-            if (i == 0) contactId = contact.GetProperty("id").GetGuid();
+            contactIds.Add(contact.GetProperty("id").GetGuid());
+            await PostAsync("/api/v1/consents", new
+            {
+                phone, purpose = "surveys", channel = "voice", legalBasis = "consent",
+                evidence = new { method = "web_form", ip = "203.0.113.5", sourceUrl = "https://shop.example/survey" },
+            });
         }
 
-        await PostAsync("/api/v1/contacts", new { phone = "+79167779999", firstName = "Без согласия", tags = new[] { "сад" } });
+        var contactId = contactIds[0];
+        var unconsented = (await PostAsync("/api/v1/contacts", new { phone = "+79167779999", firstName = "Без согласия", tags = new[] { "сад" } }))
+            .GetProperty("id").GetGuid();
         await PostAsync("/api/v1/events", new
         {
             type = "order_placed", externalId = "order-1001", phone = "+79167770000", occurredAt = DateTimeOffset.UtcNow.AddDays(-2),
@@ -107,6 +114,7 @@ public sealed class PageWalk
         var segmentId = (await PostAsync("/api/v1/segments", new { name = "Садоводы", rule = new { field = "tags", op = "contains", value = "сад" } }))
             .GetProperty("id").GetGuid();
         await PostAsync("/api/v1/audiences/exports", new { segmentId, format = "meta" }); // the Audiences page lists it
+        var surveyId = await SurveyAsync(PostAsync, segmentId, unconsented);
         const string text = "{{firstName|Друг}}, скидка 30% на семена по коду SNEG23. Отписка: СТОП";
         var finishedId = (await PostAsync("/api/v1/campaigns", new { name = "Весенние семена", segmentId, purpose = "marketing", text }))
             .GetProperty("id").GetGuid();
@@ -148,10 +156,14 @@ public sealed class PageWalk
         }, "/templates/new");
         Assert.Equal(HttpStatusCode.Redirect, template.StatusCode);
         var templatePath = template.Headers.Location!.OriginalString;
-        // The sales manager sees only the contacts they own: give them the card the walk opens.
-        var owned = await admin.PostFormAsync($"/contacts/{contactId}/owner",
-            new() { ["ownerId"] = users[Role.SalesManager].Id.ToString() }, $"/contacts/{contactId}");
-        Assert.Equal(HttpStatusCode.Redirect, owned.StatusCode);
+        // The sales manager sees only the contacts they own: give them the card the walk opens, and Вера — the survey
+        // console hands Анна to the Admin and Борис to the Marketer (the walk's order), Вера to the sales manager.
+        foreach (var own in new[] { contactId, contactIds[2] })
+        {
+            var owned = await admin.PostFormAsync($"/contacts/{own}/owner",
+                new() { ["ownerId"] = users[Role.SalesManager].Id.ToString() }, $"/contacts/{own}");
+            Assert.Equal(HttpStatusCode.Redirect, owned.StatusCode);
+        }
 
         var messageId = await WaitForSentMessageAsync(api, finishedId);
         var preferences = await app.InTenantAsync(tenant.Id, sp => Task.FromResult(sp.GetRequiredService<PreferenceLinks>().LinkFor(contactId, app.BaseUrl)));
@@ -182,6 +194,12 @@ public sealed class PageWalk
                 ($"/campaigns/{draftId}/edit", Permission.CampaignsWrite),
                 ("/automations/birthday", Permission.CampaignsRead),
                 ($"/analytics/campaigns/{finishedId}", Permission.AnalyticsRead),
+                ("/surveys/new", Permission.SurveysManage),
+                ($"/surveys/{surveyId}", Permission.SurveysRead),
+                ($"/surveys/{surveyId}/console", Permission.SurveysCall),
+                ($"/surveys/{surveyId}/report", Permission.SurveysRead),
+                ("/surveys/quality", Permission.SurveysManage),
+                ($"/audiences?segmentId={segmentId}", Permission.AudiencesExport),
                 ("/settings/consent/forms", Permission.ConsentManage),
                 ($"/settings/consent/forms/{form.Id}", Permission.ConsentManage),
                 ("/requests/new", Permission.RequestsManage),
@@ -197,6 +215,31 @@ public sealed class PageWalk
             DraftCampaignPath = $"/campaigns/{draftId}",
             PublicPages = ["/account/login", $"/f/{tenant.Id}/{form.Key}", new Uri(preferences).PathAndQuery, $"/dsr/{tenant.Id}"],
         };
+    }
+
+    /// <summary>
+    /// A running survey of the segment with every kind of step (its call queue: the three contacts with a consent to be
+    /// called), and one answered call with a low score recorded through the API, so the report has figures and the
+    /// quality queue a follow-up.
+    /// </summary>
+    private static async Task<Guid> SurveyAsync(Func<string, object, Task<JsonElement>> post, Guid segmentId, Guid respondent)
+    {
+        using var script = JsonDocument.Parse("""
+            {"greeting":"Здравствуйте! Это «Ромашка».","thanks":"Спасибо за ответы!",
+             "steps":[{"id":"identity","kind":"choice","question":"Я говорю с владельцем номера?","options":["Да","Нет"]},
+                      {"id":"nps","kind":"nps","question":"Порекомендуете ли вы нас, от 0 до 10?","topic":"product"},
+                      {"id":"why","kind":"text","question":"Что нам исправить?","showIf":"detractor"},
+                      {"id":"delivery","kind":"choice","question":"Доставка пришла вовремя?","options":["Вовремя","Опоздала"],"negative":["Опоздала"],"topic":"delivery"}]}
+            """);
+        var surveyId = (await post("/api/v1/surveys", new { name = "Качество доставки", segmentId, script = script.RootElement.Clone(), rewardCode = "ROMASHKA10" }))
+            .GetProperty("id").GetGuid();
+        await post($"/api/v1/surveys/{surveyId}/start", new { });
+        await post($"/api/v1/surveys/{surveyId}/responses", new
+        {
+            contactId = respondent, outcome = "answered", recordingConsent = true,
+            answers = new Dictionary<string, object> { ["nps"] = 4, ["why"] = "Долго везли", ["delivery"] = "Опоздала" },
+        });
+        return surveyId;
     }
 
     /// <summary>A form-posting session against the fixture's Kestrel address (the factory's own client talks to its test server).</summary>
@@ -376,6 +419,8 @@ public sealed class PageWalk
         ("Admin", var p) when p.StartsWith("/contacts/", StringComparison.Ordinal) && p.EndsWith("?tab=consents", StringComparison.Ordinal) => "card-consents",
         ("Admin", var p) when p.StartsWith("/campaigns/", StringComparison.Ordinal) && p.EndsWith("/recipients", StringComparison.Ordinal) => "campaign-recipients",
         ("Admin", "/segments") => "segments",
+        ("SalesManager", var p) when p.EndsWith("/console", StringComparison.Ordinal) => "survey-console",
+        ("Admin", var p) when p.StartsWith("/surveys/", StringComparison.Ordinal) && p.EndsWith("/report", StringComparison.Ordinal) => "survey-report",
         ("ComplianceOfficer", "/audit") => "audit",
         ("visitor", var p) when p.StartsWith("/f/", StringComparison.Ordinal) => "capture-form",
         _ => null,

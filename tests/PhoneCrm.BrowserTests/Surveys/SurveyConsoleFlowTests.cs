@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using PhoneCrm.BrowserTests.Infrastructure;
 using PhoneCrm.Domain.Access;
@@ -8,7 +9,10 @@ using static PhoneCrm.IntegrationTests.Campaigns.CampaignData;
 
 namespace PhoneCrm.BrowserTests.Surveys;
 
-/// <summary>An operator works through two calls in the console with the keyboard only: one answered (a detractor, so the follow-up is asked), one unanswered.</summary>
+/// <summary>
+/// An operator (a sales manager calling their own customers) works through two calls in the console with the keyboard only:
+/// one answered (a detractor, so the follow-up is asked), one unanswered.
+/// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class SurveyConsoleFlowTests(BrowserFixture app)
 {
@@ -42,8 +46,10 @@ public sealed class SurveyConsoleFlowTests(BrowserFixture app)
         var surveyId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/v1/surveys/{surveyId}/start", null)).StatusCode);
 
+        var operatorUser = await tenant.AddUserAsync(Role.SalesManager);
+        await tenant.WithDbAsync(db => db.Contacts.ExecuteUpdateAsync(u => u.SetProperty(c => c.OwnerId, operatorUser.Id)));
         var page = await app.NewPageAsync();
-        await BrowserFixture.SignInAsync(page, await tenant.AddUserAsync(Role.SalesManager));
+        await BrowserFixture.SignInAsync(page, operatorUser);
         await page.GotoAsync($"/surveys/{surveyId}/console");
         await Assertions.Expect(page.Locator("#contact-name")).ToHaveTextAsync("Анна");
         await BrowserFixture.ScreenshotAsync(page, "survey-console-01-call");

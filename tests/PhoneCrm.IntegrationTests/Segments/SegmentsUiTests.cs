@@ -40,6 +40,29 @@ public sealed class SegmentsUiTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_saved_segment_leads_to_its_ad_audience_export_for_those_who_may_export()
+    {
+        var tenant = await SegmentData.TenantAsync(app);
+        using var marketer = await tenant.SignInAsync(Role.Marketer);
+        var saved = await marketer.PostFormAsync("/segments/save", new() { ["name"] = "Для рекламы", ["rule"] = "{\"all\":[]}" }, "/segments/new");
+        var location = saved.Headers.Location!.OriginalString;
+        var segmentId = location.Split('/')[^1];
+        var link = $"href=\"/audiences?segmentId={segmentId}\"";
+
+        // Every role that reads segments: the link exactly when the role may export audiences (today all of them do).
+        foreach (var role in Roles.All.Where(r => RolePermissions.Allows(r, Permission.SegmentsRead)))
+        {
+            using var session = await tenant.SignInAsync(role);
+            var page = await (await session.GetAsync(location)).Content.ReadAsStringAsync();
+            Assert.Equal(RolePermissions.Allows(role, Permission.AudiencesExport), page.Contains(link, StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain("id=\"export-to-audience\"", await (await marketer.GetAsync("/segments/new")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var audiences = await (await marketer.GetAsync($"/audiences?segmentId={segmentId}")).Content.ReadAsStringAsync();
+        Assert.Matches($"<option value=\"{segmentId}\" selected=\"selected\"", audiences);
+    }
+
+    [Fact]
     public async Task Analyst_sees_segments_but_cannot_open_the_new_page()
     {
         var tenant = await app.CreateTenantAsync();

@@ -12,6 +12,7 @@ IBenchmark[] all =
     new ContactsPageBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--contacts", "PHONECRM_BENCH_CONTACTS", 1_000_000)),
     new AnalyticsBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--contacts", "PHONECRM_BENCH_CONTACTS", 1_000_000),
         ImportBenchmark.OptionFromEnvironment(args, "--messages", "PHONECRM_BENCH_MESSAGES", 5_000_000)),
+    new AudienceExportBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--contacts", "PHONECRM_BENCH_CONTACTS", 1_000_000)),
 ];
 var names = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToArray();
 var selected = names.Length == 0 ? all : all.Where(b => names.Contains(b.Name, StringComparer.OrdinalIgnoreCase)).ToArray();

@@ -202,7 +202,7 @@ public sealed class AudienceExportBenchmark(int contacts) : IBenchmark
             {
                 await w.StartRowAsync();
                 await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
-                await w.WriteAsync(blind.Phone(BenchContacts.PhoneOf(i)), NpgsqlDbType.Bytea);
+                await w.WriteAsync(blind.ForTenant(tenantId, BlindIndex.TenantBoundVersion).Phone(BenchContacts.PhoneOf(i)), NpgsqlDbType.Bytea);
                 await w.WriteAsync(SuppressionScopes.Marketing, NpgsqlDbType.Varchar);
                 await w.WriteAsync("stop", NpgsqlDbType.Varchar);
                 await w.WriteAsync(now.AddDays(-3), NpgsqlDbType.TimestampTz);
@@ -220,7 +220,7 @@ public sealed class AudienceExportBenchmark(int contacts) : IBenchmark
             {
                 await w.StartRowAsync();
                 await w.WriteAsync(tenantId, NpgsqlDbType.Uuid);
-                await w.WriteAsync(blind.Tombstone(tenantId, blind.Phone(BenchContacts.PhoneOf(i))), NpgsqlDbType.Bytea);
+                await w.WriteAsync(blind.Tombstone(tenantId, blind.ForTenant(tenantId, BlindIndex.TenantBoundVersion).Phone(BenchContacts.PhoneOf(i))), NpgsqlDbType.Bytea);
                 await w.WriteAsync(now.AddDays(-30), NpgsqlDbType.TimestampTz);
                 tombstoned.Add(ids[i]);
             }

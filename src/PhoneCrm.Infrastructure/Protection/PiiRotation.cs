@@ -199,15 +199,20 @@ public sealed partial class PiiRotation(
         var guards = string.Join(" AND ", columns.Select((c, i) => $"t.{c.Column} IS NOT DISTINCT FROM u.o{i}"));
         var arrays = string.Join(", ", columns.Select((_, i) => $"@o{i}, @n{i}"));
         var aliases = string.Join(", ", columns.Select((_, i) => $"o{i}, n{i}"));
+        // Only rows with a value under another key leave the server (the header's key id, bytes 3..): a pass over data
+        // that is already current reads no rows; the exact check is NeedsReencryption below.
+        var underOtherKey = string.Join(" OR ", columns.Select(c =>
+            $"CASE WHEN length({c.Column}) < 3 THEN false ELSE substring({c.Column} from 3 for get_byte({c.Column}, 1)) <> @active END"));
         long changed = 0;
         var after = "(0,0)";
         while (true)
         {
             var rows = new List<(string Ctid, byte[]?[] Values)>();
             await using (var select = new NpgsqlCommand(
-                             $"SELECT ctid::text, {columnList} FROM {table.Name} WHERE ctid > @after::tid ORDER BY ctid LIMIT {table.BatchRows}", conn))
+                             $"SELECT ctid::text, {columnList} FROM {table.Name} WHERE ctid > @after::tid AND ({underOtherKey}) ORDER BY ctid LIMIT {table.BatchRows}", conn))
             {
                 select.Parameters.AddWithValue("after", after);
+                select.Parameters.AddWithValue("active", System.Text.Encoding.ASCII.GetBytes(ring.ActiveKeyId));
                 await using var reader = await select.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                     rows.Add((reader.GetString(0), [.. columns.Select((_, i) => reader.IsDBNull(i + 1) ? null : (byte[])reader[i + 1])]));

@@ -17,11 +17,11 @@ public class PhoneCrmFactory : WebApplicationFactory<Program>
     {
         Environment.SetEnvironmentVariable("ConnectionStrings__PhoneCrm", connectionString);
         ConnectionString = connectionString;
-        KeyFile = Path.Combine(Path.GetTempPath(), $"phonecrm-tests-keys-{Guid.NewGuid():N}", "pii-keys.json");
+        KeyFile = RunKeyFile;
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Jobs:WorkerCount"] = "2",
-            // A throwaway PII key file per test app, never the machine's default one.
+            // A throwaway PII key file, never the machine's default one.
             ["Protection:KeyFile"] = KeyFile,
             // The shop every test's campaign links point to (a tenant's Admin setting; issue 12 item 10).
             ["Links:DefaultAllowedDomains"] = "shop.example",
@@ -31,6 +31,11 @@ public class PhoneCrmFactory : WebApplicationFactory<Program>
     public string ConnectionString { get; }
 
     public string KeyFile { get; }
+
+    // One key file for every app of a test run, as production nodes share one: the apps share one database and Hangfire
+    // queue, so a job another app's server runs must write under keys this app can read.
+    private static readonly string RunKeyFile =
+        Path.Combine(Path.GetTempPath(), $"phonecrm-tests-keys-{Guid.NewGuid():N}", "pii-keys.json");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -14,6 +14,7 @@ using PhoneCrm.Infrastructure.Jobs;
 using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Messaging.Campaigns;
 using PhoneCrm.Infrastructure.Protection;
+using PhoneCrm.Infrastructure.Hosting;
 using static PhoneCrm.Infrastructure.Database.Sql;
 
 namespace PhoneCrm.Infrastructure.Hygiene;
@@ -160,6 +161,11 @@ public sealed class ReconsentJob(
                 || d.Reason is SendReasons.NoConsent or SendReasons.Erased).Select(r => r.Id).ToList();
             if (moot.Count > 0)
                 await db.ReconsentRequests.Where(r => moot.Contains(r.Id)).ExecuteUpdateAsync(u => u.SetProperty(r => r.ExcludedAt, now), ct);
+            foreach (var r in batch)
+            {
+                if (decisions.GetValueOrDefault(r.ContactId) is { Outcome: SendOutcome.Skip } skip) PhoneCrmMetrics.Skipped(intent.Kind, skip.Reason);
+            }
+
             var allowed = batch.Where(r => decisions.GetValueOrDefault(r.ContactId)?.Outcome is SendOutcome.Send or SendOutcome.Defer).ToList();
             if (allowed.Count == 0) continue;
             var contactIds = allowed.Select(r => r.ContactId).ToList();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using PhoneCrm.Domain.Contacts.Imports;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Hosting;
 using PhoneCrm.Infrastructure.Protection;
 using static PhoneCrm.Infrastructure.Database.Sql;
 
@@ -107,6 +108,7 @@ public sealed class ImportRun(
             DELETE FROM import_file_chunks WHERE import_id = @id
               AND EXISTS (SELECT 1 FROM imports WHERE id = @id AND rejected = 0 AND other_phones = 0)
             """, ct, P("id", job.Id));
+        PhoneCrmMetrics.ImportCompleted(job.Kind);
         logger.LogInformation("Import {ImportId} ({Kind}) completed", job.Id, job.Kind);
     }
 
@@ -170,6 +172,7 @@ public sealed class ImportRun(
             """, ct, P("processed", batch.Rows), P("created", counts.Created), P("updated", counts.Updated),
             P("duplicates", counts.Duplicates), P("rejected", counts.Rejected.Count), P("otherPhones", counts.OtherPhones), P("last", batch.LastLine), P("id", job.Id));
         await tx.CommitAsync(ct);
+        PhoneCrmMetrics.ImportBatch(job.Kind, batch.Rows, counts.Rejected.Count);
         return true;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PhoneCrm.Domain.Messaging;
+using PhoneCrm.Infrastructure.Hosting;
 
 namespace PhoneCrm.Infrastructure.Messaging;
 
@@ -23,6 +24,7 @@ public sealed class SmsAnswers(SendPolicyService policy, SmsOutbox outbox, ILogg
         if (decision.Outcome == SendOutcome.Skip)
         {
             logger.LogInformation("{Kind} {Key} not sent: {Reason}", kind, idempotencyKey, decision.Reason);
+            PhoneCrmMetrics.Skipped(kind, decision.Reason);
             return (null, decision.Reason);
         }
 

@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Hosting;
 using PhoneCrm.Infrastructure.Messaging.Providers;
 using PhoneCrm.Infrastructure.Protection;
 using PhoneCrm.Infrastructure.Tenancy;
@@ -70,8 +71,10 @@ public sealed class SmsDelivery(PhoneCrmDbContext db, PiiProtector protector, Sm
                 results = requests.Select(_ => SmsSendResult.Retry(e.Message, "provider_error")).ToList();
             }
 
-            await RecordAsync(conn, tx, tenant, provider.Name, claimed, results, ct);
+            var (sent, failed, retried) = await RecordAsync(conn, tx, tenant, provider.Name, claimed, results, ct);
             await tx.CommitAsync(ct);
+            // Counted once the outcome is committed: a batch rolled back is claimed again and counted then.
+            PhoneCrmMetrics.Delivered(provider.Name, sent, failed, retried);
             // Retries and simulator receipts are picked up by the sweeper.
             signal.Touch(tenant);
         }
@@ -105,7 +108,8 @@ public sealed class SmsDelivery(PhoneCrmDbContext db, PiiProtector protector, Sm
         return list;
     }
 
-    private async Task RecordAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenant, string provider, List<Claimed> claimed,
+    /// <returns>How many of the batch ended sent, failed, and queued again for a retry.</returns>
+    private async Task<(int Sent, int Failed, int Retried)> RecordAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenant, string provider, List<Claimed> claimed,
         IReadOnlyList<SmsSendResult> results, CancellationToken ct)
     {
         var o = options.CurrentValue.Delivery;
@@ -134,6 +138,7 @@ public sealed class SmsDelivery(PhoneCrmDbContext db, PiiProtector protector, Sm
                 last_error = CASE WHEN u.outcome = 0 THEN m.last_error ELSE left(u.error, 500) END
             FROM unnest(@ids, @outcomes, @pmids, @codes, @errors, @jitter) AS u(id, outcome, pmid, code, error, jitter)
             WHERE m.tenant_id = @tenant AND m.id = u.id
+            RETURNING m.status
             """, conn, tx);
         cmd.Parameters.Add(new NpgsqlParameter("tenant", tenant));
         cmd.Parameters.Add(new NpgsqlParameter("provider", provider));
@@ -147,7 +152,21 @@ public sealed class SmsDelivery(PhoneCrmDbContext db, PiiProtector protector, Sm
         cmd.Parameters.Add(Sql.ArrayOf("codes", results.Select(r => r.ErrorCode)));
         cmd.Parameters.Add(Sql.ArrayOf("errors", results.Select(r => r.Error)));
         cmd.Parameters.Add(Sql.ArrayOf("jitter", jitter));
-        await cmd.ExecuteNonQueryAsync(ct);
+        int sent = 0, failed = 0, retried = 0;
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                switch (reader.GetString(0))
+                {
+                    case SmsStatus.Sent: sent++; break;
+                    case SmsStatus.Failed: failed++; break;
+                    default: retried++; break;
+                }
+            }
+        }
+
+        return (sent, failed, retried);
     }
 
     /// <summary>Queued messages of the current tenant that are due: retries whose time came, fresh ones past the grace.</summary>

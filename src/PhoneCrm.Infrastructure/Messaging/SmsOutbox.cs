@@ -5,6 +5,7 @@ using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Database;
+using PhoneCrm.Infrastructure.Hosting;
 using PhoneCrm.Infrastructure.Protection;
 
 namespace PhoneCrm.Infrastructure.Messaging;
@@ -118,6 +119,7 @@ public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, Blin
                 AS u(id, contact_id, campaign_id, kind, purpose, category, phone_cipher, phone_index, text_cipher, segments,
                 cost, key, due)
             ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+            RETURNING kind
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter("tenant", tenant));
         cmd.Parameters.Add(new NpgsqlParameter("now", now));
@@ -136,7 +138,18 @@ public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, Blin
         cmd.Parameters.Add(Sql.ArrayOf("costs", costs));
         cmd.Parameters.Add(Sql.ArrayOf("keys", keys));
         cmd.Parameters.Add(Sql.ArrayOf("due", due));
-        return await cmd.ExecuteNonQueryAsync(ct);
+        var queued = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var kind = reader.GetString(0);
+                queued[kind] = queued.GetValueOrDefault(kind) + 1;
+            }
+        }
+
+        foreach (var (kind, count) in queued) PhoneCrmMetrics.Queued(kind, count);
+        return queued.Values.Sum();
     }
 
     /// <summary>E.164 as given (the fast path for campaigns), anything else parsed as a Russian-region number.</summary>

@@ -11,6 +11,7 @@ public static class Pipeline
 {
     public static void UsePhoneCrm(this WebApplication app)
     {
+        app.UseMetricsPort();
         UseTrustedProxies(app);
         if (!app.Environment.IsDevelopment())
         {
@@ -58,6 +59,7 @@ public static class Pipeline
                 AppPath = "/",
             })
             .RequireAuthorization(RequirePermissionAttribute.PolicyName(Permission.PlatformOperations));
+        app.MapOperatorMetrics();
         app.MapControllers();
     }
 

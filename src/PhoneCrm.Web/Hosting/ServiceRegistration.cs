@@ -71,6 +71,7 @@ public static class ServiceRegistration
             .AddAudiencesModule()
             .AddSurveysModule();
         services.AddRateLimits(config);
+        services.AddTelemetry(config);
         // Keys from Protection:* config, else a generated key file beside the embedded data directory.
         services.AddPiiProtection(config, DatabaseSetup.DefaultKeyFile(config));
         services.AddSingleton(sp => new DatabaseMigrator(connectionString, sp.GetRequiredService<ILogger<DatabaseMigrator>>()));
@@ -182,6 +183,7 @@ public static class ServiceRegistration
     {
         // Global and static in Hangfire: added once even when a process builds several hosts (the tests do).
         if (!GlobalJobFilters.Filters.Any(f => f.Instance is TenantJobFilter)) GlobalJobFilters.Filters.Add(new TenantJobFilter());
+        if (!GlobalJobFilters.Filters.Any(f => f.Instance is JobMetricsFilter)) GlobalJobFilters.Filters.Add(new JobMetricsFilter());
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

@@ -27,6 +27,7 @@ public sealed partial class RoleMatrixTests(AppFixture app, ITestOutputHelper ou
             .Select(t => $"{t.Method} {t.Path}").ToList();
         Assert.Empty(undeclared);
         Assert.Contains(Targets(), t => t.Path == "/jobs" && t.Permission == Permission.PlatformOperations);
+        Assert.Contains(Targets(), t => t.Path == "/metrics" && t.Permission == Permission.PlatformOperations);
         Assert.Contains(Targets(), t => t.Path == "/platform/encryption/rotate" && t.Permission == Permission.PlatformOperations);
         Assert.Contains(Targets(), t => t.Path == "/hygiene/jobs" && t.Permission == Permission.JobRunsView);
         Assert.Contains(Targets(), t => t.Path == "/hygiene" && t.Permission == Permission.HygieneManage);

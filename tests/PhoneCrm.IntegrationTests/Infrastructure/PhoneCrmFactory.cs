@@ -25,6 +25,8 @@ public class PhoneCrmFactory : WebApplicationFactory<Program>
             ["Protection:KeyFile"] = KeyFile,
             // The shop every test's campaign links point to (a tenant's Admin setting; issue 12 item 10).
             ["Links:DefaultAllowedDomains"] = "shop.example",
+            // The operators' metrics port; a test reaches it by naming the local port (TestClientIpFilter.LocalPortHeader).
+            ["Metrics:Port"] = "9464",
         };
     }
 
@@ -47,11 +49,13 @@ public class PhoneCrmFactory : WebApplicationFactory<Program>
 
 /// <summary>
 /// The in-memory test server has no client address; a test names one with <see cref="Header"/> (per-IP rate limits,
-/// IP evidence). Test-only: the real app never reads this header.
+/// IP evidence), and the port it reached with <see cref="LocalPortHeader"/> (the metrics port). Test-only: the real app
+/// never reads these headers.
 /// </summary>
 public sealed class TestClientIpFilter : IStartupFilter
 {
     public const string Header = "X-Test-Client-Ip";
+    public const string LocalPortHeader = "X-Test-Local-Port";
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
@@ -59,6 +63,8 @@ public sealed class TestClientIpFilter : IStartupFilter
         {
             if (context.Request.Headers.TryGetValue(Header, out var value) && IPAddress.TryParse(value.ToString(), out var ip))
                 context.Connection.RemoteIpAddress = ip;
+            if (context.Request.Headers.TryGetValue(LocalPortHeader, out var port) && int.TryParse(port.ToString(), out var local))
+                context.Connection.LocalPort = local;
             return nextMiddleware(context);
         });
         next(app);

@@ -10,6 +10,7 @@ using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Messaging.Campaigns;
+using PhoneCrm.Infrastructure.Hosting;
 
 namespace PhoneCrm.Infrastructure.Messaging.Automations;
 
@@ -76,7 +77,11 @@ public sealed class AutomationRunner(
             foreach (var run in open)
             {
                 var decision = decisions.GetValueOrDefault(run.ContactId) ?? SendDecision.Skip(SendReasons.Erased);
-                if (decision.Outcome == SendOutcome.Skip) Finish(run, AutomationRunStatus.Skipped, decision.Reason);
+                if (decision.Outcome == SendOutcome.Skip)
+                {
+                    Finish(run, AutomationRunStatus.Skipped, decision.Reason);
+                    PhoneCrmMetrics.Skipped(intent.Kind, decision.Reason);
+                }
                 else if (decision.Outcome == SendOutcome.Defer)
                 {
                     run.DueAt = decision.DeferredUntil!.Value;

@@ -6,6 +6,7 @@ using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Protection;
+using PhoneCrm.Infrastructure.Hosting;
 
 namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 
@@ -174,6 +175,10 @@ public sealed class CampaignDispatcher(
         cmd.Parameters.Add(Sql.ArrayOf("until", until));
         cmd.Parameters.Add(Sql.ArrayOf("messages", messages));
         await cmd.ExecuteNonQueryAsync(ct);
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            if (outcomes[i] == RecipientOutcome.Skipped) PhoneCrmMetrics.Skipped(SmsKinds.Campaign, reasons[i]);
+        }
 
         void Add(Guid id, string outcome, string? reason, DateTimeOffset? deferred, Guid? message)
         {

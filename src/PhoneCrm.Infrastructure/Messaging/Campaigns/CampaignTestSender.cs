@@ -1,6 +1,7 @@
 using PhoneCrm.Domain.Contacts;
 using PhoneCrm.Domain.Messaging;
 using PhoneCrm.Domain.Validation;
+using PhoneCrm.Infrastructure.Hosting;
 
 namespace PhoneCrm.Infrastructure.Messaging.Campaigns;
 
@@ -32,6 +33,7 @@ public sealed class CampaignTestSender(SendPolicyService policy, SmsOutbox outbo
             var decision = await policy.DecideNumberAsync(intent, phone.E164, ct);
             if (decision.Outcome != SendOutcome.Send)
             {
+                PhoneCrmMetrics.Skipped(SmsKinds.Test, decision.Reason);
                 results.Add(new TestSendResult(phone.E164, RecipientOutcome.Skipped, decision.Reason, null));
                 continue;
             }

@@ -5,8 +5,8 @@ COPY . .
 RUN dotnet publish src/PhoneCrm.Web -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
-# DejaVu fonts: the PDF proof of consent embeds them so Cyrillic renders.
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core postgresql-client && rm -rf /var/lib/apt/lists/*
+# DejaVu fonts: the PDF proof of consent embeds them so Cyrillic renders; curl: the compose health checks.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core postgresql-client curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
 ENV ASPNETCORE_URLS=http://+:8080

@@ -17,14 +17,14 @@ public sealed partial class DeploymentDefaultsTests(AppFixture app)
         var yaml = new YamlStream();
         yaml.Load(new StringReader(File.ReadAllText(Path.Combine(root, "docker-compose.yml"))));
         var services = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["services"];
-        Assert.Equal(["db", "app", "worker"], services.Children.Keys.Select(k => k.ToString()));
+        Assert.Equal(["db", "app", "app2", "worker", "proxy", "prometheus", "grafana"], services.Children.Keys.Select(k => k.ToString()));
 
         var db = (YamlMappingNode)services["db"];
         Assert.False(db.Children.ContainsKey("ports"), "PostgreSQL must not be published to the host");
         Assert.Contains(((YamlSequenceNode)db["volumes"]).Children, v => v.ToString().EndsWith(":/docker-entrypoint-initdb.d:ro", StringComparison.Ordinal));
         var superuser = ((YamlMappingNode)db["environment"])["POSTGRES_USER"].ToString();
 
-        foreach (var name in new[] { "db", "app", "worker" })
+        foreach (var name in new[] { "db", "app", "app2", "worker" })
         {
             var service = (YamlMappingNode)services[name];
             Assert.Equal([".env"], ((YamlSequenceNode)service["env_file"]).Children.Select(c => c.ToString()));
@@ -45,6 +45,60 @@ public sealed partial class DeploymentDefaultsTests(AppFixture app)
         Assert.Contains($"CREATE ROLE {login} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS", init, StringComparison.Ordinal);
         Assert.Contains($"CREATE DATABASE phonecrm OWNER {login};", init, StringComparison.Ordinal);
         Assert.Contains(".env", File.ReadAllLines(Path.Combine(root, ".gitignore")));
+    }
+
+    /// <summary>Issue 18 item 6: two web nodes behind a reverse proxy and a worker, sharing what a sign-in needs.</summary>
+    [Fact]
+    public void Docker_compose_runs_two_web_nodes_behind_a_proxy_and_a_worker_sharing_the_database_and_key_file()
+    {
+        var root = RepositoryRoot();
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(root, "docker-compose.yml"))));
+        var services = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["services"];
+        string[] web = ["app", "app2"];
+        string[] nodes = [.. web, "worker"];
+        var environment = nodes.ToDictionary(n => n, n => ((YamlMappingNode)((YamlMappingNode)services[n])["environment"]).Children
+            .ToDictionary(c => c.Key.ToString(), c => c.Value.ToString()));
+
+        // One image, one database (the same env file: data-protection keys live there), one PII key file on one volume.
+        Assert.All(nodes, n => Assert.Equal(".", ((YamlMappingNode)services[n])["build"].ToString()));
+        Assert.Single(nodes.Select(n => environment[n]["Protection__KeyFile"]).Distinct());
+        var keyDirectory = Path.GetDirectoryName(environment["app"]["Protection__KeyFile"])!;
+        Assert.All(nodes, n => Assert.Contains(((YamlSequenceNode)((YamlMappingNode)services[n])["volumes"]).Children,
+            v => v.ToString() == $"keys:{keyDirectory}"));
+
+        // Web nodes serve and run no jobs; the worker runs them; only the first web node migrates; none is published.
+        Assert.All(web, n => Assert.Equal("false", environment[n]["Jobs__Server"]));
+        Assert.Equal("true", environment["worker"]["Jobs__Server"]);
+        Assert.Equal(["app2", "worker"], nodes.Where(n => environment[n].GetValueOrDefault("Database__MigrateOnStartup") == "false"));
+        Assert.All(nodes, n => Assert.False(((YamlMappingNode)services[n]).Children.ContainsKey("ports"), $"{n} is reached through the proxy only"));
+
+        // Each node listens on its metrics port, which nothing publishes or proxies, and Prometheus scrapes there.
+        var prometheus = File.ReadAllText(Path.Combine(root, "deploy", "prometheus.yml"));
+        foreach (var n in nodes)
+        {
+            var port = environment[n]["Metrics__Port"];
+            Assert.Contains($"http://+:{port}", environment[n]["ASPNETCORE_URLS"], StringComparison.Ordinal);
+            Assert.Contains($"\"{n}:{port}\"", prometheus, StringComparison.Ordinal);
+        }
+
+        // The proxy: Caddy with the repository's Caddyfile, the only public port, the web nodes' one trusted proxy.
+        var proxy = (YamlMappingNode)services["proxy"];
+        Assert.StartsWith("caddy:", proxy["image"].ToString(), StringComparison.Ordinal);
+        Assert.Contains(((YamlSequenceNode)proxy["volumes"]).Children, v => v.ToString() == "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro");
+        Assert.Equal(["8080:8080"], ((YamlSequenceNode)proxy["ports"]).Children.Select(c => c.ToString()));
+        var proxyAddress = ((YamlMappingNode)((YamlMappingNode)proxy["networks"])["default"])["ipv4_address"].ToString();
+        Assert.All(web, n => Assert.Equal(proxyAddress, environment[n]["ForwardedHeaders__KnownProxies__0"]));
+        var caddyfile = File.ReadAllText(Path.Combine(root, "deploy", "Caddyfile"));
+        Assert.Contains($"reverse_proxy {string.Join(" ", web.Select(n => n + ":8080"))} {{", caddyfile, StringComparison.Ordinal);
+        Assert.Contains("health_uri /health/ready", caddyfile, StringComparison.Ordinal);
+        Assert.DoesNotContain(environment["app"]["Metrics__Port"], caddyfile, StringComparison.Ordinal);
+
+        // Monitoring is opt-in, and Grafana is published on the loopback only.
+        var grafana = (YamlMappingNode)services["grafana"];
+        Assert.Equal(["monitoring"], ((YamlSequenceNode)grafana["profiles"]).Children.Select(c => c.ToString()));
+        Assert.All(((YamlSequenceNode)grafana["ports"]).Children, p => Assert.StartsWith("127.0.0.1:", p.ToString(), StringComparison.Ordinal));
+        Assert.Contains(((YamlSequenceNode)grafana["volumes"]).Children, v => v.ToString().StartsWith("./deploy/grafana/phonecrm.json:", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -78,7 +132,7 @@ public sealed partial class DeploymentDefaultsTests(AppFixture app)
     public void Request_logs_carry_no_preference_token_or_short_link_code(string path, string logged) =>
         Assert.Equal(logged, Logging.RedactedPath(path));
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PhoneCrm.sln"))) dir = dir.Parent;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Npgsql;
@@ -370,107 +369,5 @@ public sealed partial class ContactsPageBenchmark(int contacts) : IBenchmark
 
         [GeneratedRegex("id=\"next-page\" href=\"([^\"]+)\"")]
         private static partial Regex NextRegex();
-    }
-
-    /// <summary>The built web app (<c>src/PhoneCrm.Web/bin/Release/net10.0/PhoneCrm.Web.dll</c>, or PHONECRM_BENCH_WEB) as
-    /// its own process on a free loopback port, with production settings and the bench's cluster and key file.</summary>
-    private sealed class WebProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly StreamWriter _log;
-
-        private WebProcess(Process process, StreamWriter log, Uri baseAddress, string logFile)
-        {
-            _process = process;
-            _log = log;
-            BaseAddress = baseAddress;
-            LogFile = logFile;
-        }
-
-        public Uri BaseAddress { get; }
-        public string LogFile { get; }
-
-        public static async Task<WebProcess> StartAsync(BenchCluster cluster, string keyFile)
-        {
-            var dll = Environment.GetEnvironmentVariable("PHONECRM_BENCH_WEB") ?? FindWebDll();
-            int port;
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
-
-            var baseAddress = new Uri($"http://127.0.0.1:{port}");
-            var info = new ProcessStartInfo("dotnet", [dll, "--urls", baseAddress.ToString()])
-            {
-                WorkingDirectory = Path.GetDirectoryName(dll)!,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            info.Environment["ConnectionStrings__PhoneCrm"] = cluster.ConnectionString;
-            info.Environment["Protection__KeyFile"] = keyFile;
-            info.Environment["Jobs__Server"] = "false";
-            info.Environment["RateLimits__SignIn__PermitLimit"] = "1000";
-            var logFile = Path.Combine(cluster.Root, "web.log");
-            var log = new StreamWriter(logFile, append: false) { AutoFlush = true };
-            var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-            process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var web = new WebProcess(process, log, baseAddress, logFile);
-            using var probeClient = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
-            var deadline = Stopwatch.StartNew();
-            while (true)
-            {
-                if (process.HasExited)
-                {
-                    await web.DisposeAsync();
-                    throw new InvalidOperationException($"The web app exited with {process.ExitCode}; see {logFile}");
-                }
-
-                try
-                {
-                    if ((await probeClient.GetAsync("/health/live")).IsSuccessStatusCode) return web;
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    // not listening yet
-                }
-
-                if (deadline.Elapsed > TimeSpan.FromMinutes(3))
-                {
-                    await web.DisposeAsync();
-                    throw new TimeoutException($"The web app did not answer within 3 minutes; see {logFile}");
-                }
-
-                await Task.Delay(500);
-            }
-        }
-
-        private static string FindWebDll()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var dll = Path.Combine(dir.FullName, "src", "PhoneCrm.Web", "bin", "Release", "net10.0", "PhoneCrm.Web.dll");
-                if (File.Exists(dll)) return dll;
-            }
-
-            throw new FileNotFoundException("PhoneCrm.Web.dll not found: build src/PhoneCrm.Web -c Release, or set PHONECRM_BENCH_WEB");
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-            lock (_log) _log.Dispose();
-        }
     }
 }

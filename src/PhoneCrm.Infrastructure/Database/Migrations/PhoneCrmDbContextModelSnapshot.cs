@@ -4423,16 +4423,6 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasConstraintName("fk_contact_notes_contacts_tenant_id_contact_id");
                 });
 
-            modelBuilder.Entity("PhoneCrm.Domain.Contacts.ContactSearchToken", b =>
-                {
-                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "ContactId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_contact_search_tokens_contacts_tenant_id_contact_id");
-                });
-
             modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportFileChunk", b =>
                 {
                     b.HasOne("PhoneCrm.Domain.Contacts.Imports.ImportJob", null)

@@ -60,6 +60,10 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
         // are simply read again instead of being tracked row by row in the database.
         private readonly InFileDuplicateFilter _seen = new();
 
+        // A name's search entries are ~6 HMAC pairs per word and names repeat a lot across a file: each distinct name
+        // string is indexed once per import (bounded, so a file of all-different names costs only the lookups).
+        private NameTokenCache? _names;
+
         public IEnumerable<IReadOnlyList<SourceRow>> Split(IEnumerable<SourceRow> rows) => rows.Chunk(BatchSize);
 
         public void Replay(IReadOnlyList<SourceRow> committed)
@@ -73,7 +77,8 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
             var normalized = results.OfType<NormalizedImportRow>().ToList();
             var valid = normalized.Where(r => _seen.Add(r.Phone)).ToList(); // in file order: the first line of a number wins
             var staged = new StagedRow[valid.Count];
-            Parallel.For(0, valid.Count, i => staged[i] = handler.Stage(valid[i], tenantZone, index));
+            var names = _names ??= new NameTokenCache(index);
+            Parallel.For(0, valid.Count, i => staged[i] = handler.Stage(valid[i], tenantZone, index, names));
             return new ContactBatch(job, staged, normalized.Count - valid.Count, [.. results.OfType<RejectedRow>()]);
         }
     }
@@ -104,9 +109,9 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
             await CopyAsync(conn, staged, ct);
 
             var newInFile = staged.Length;
-            // The created rows leave the stage, so what remains are the numbers the tenant already had (usually none).
+            // Numbers the tenant already had (usually none) are skipped here and merged below, where the rows just created
+            // are told apart by their id; no RETURNING and no delete from the stage on the common path.
             var created = await ExecAsync(conn, """
-                WITH created AS (
                 INSERT INTO contacts (tenant_id, id, phone_index, phone_suffix_index, phone_cipher, phone_type, carrier, phone_region, extension,
                   first_name_cipher, last_name_cipher, email_cipher, email_index, name_token_indexes, city, gender, birth_date,
                   tags, source_channel, source_detail, attributes, status, time_zone, created_at, updated_at,
@@ -117,8 +122,6 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
                   middle_name_cipher, other_phones_cipher
                 FROM import_stage
                 ON CONFLICT (tenant_id, phone_index) DO NOTHING
-                RETURNING phone_index)
-                DELETE FROM import_stage s USING created c WHERE s.phone_index = c.phone_index
                 """, ct, P("channel", Job.SourceChannel), P("detail", Job.SourceDetail));
             // Merge rule for imports: incoming values only fill what is empty; tags are united.
             var updated = created == newInFile ? 0 : await ExecAsync(conn, """
@@ -169,7 +172,25 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
         public required byte[] Tombstone { get; init; }
     }
 
-    private StagedRow Stage(NormalizedImportRow r, string tenantZone, TenantBlindIndex index)
+    /// <summary>The search entries of a first or last name (<see cref="TenantBlindIndex.NameTokens"/>), remembered per distinct
+    /// string up to <see cref="Capacity"/> strings; thread-safe.</summary>
+    private sealed class NameTokenCache(TenantBlindIndex index)
+    {
+        public const int Capacity = 200_000;
+
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[][]> _tokens = new(StringComparer.Ordinal);
+
+        public byte[][] Get(string? name)
+        {
+            if (name is null) return [];
+            if (_tokens.TryGetValue(name, out var found)) return found;
+            byte[][] tokens = [.. index.NameTokens(name, null)];
+            if (_tokens.Count < Capacity) _tokens.TryAdd(name, tokens);
+            return tokens;
+        }
+    }
+
+    private StagedRow Stage(NormalizedImportRow r, string tenantZone, TenantBlindIndex index, NameTokenCache names)
     {
         var phoneIndex = index.Phone(r.Phone.E164);
         return new StagedRow(
@@ -183,8 +204,8 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
         pii.Encrypt(r.LastName, ContactService.LastNameContext),
         pii.Encrypt(r.Email, ContactService.EmailContext),
         r.Email is null ? null : index.Email(r.Email),
-        [.. index.NameTokens(r.FirstName, null)],
-        [.. index.NameTokens(null, r.LastName)],
+        names.Get(r.FirstName),
+        names.Get(r.LastName),
         TimeZoneResolver.Default.Resolve(r.City, null, r.Phone.E164, tenantZone).TimeZone,
         pii.Encrypt(r.MiddleName, ContactService.MiddleNameContext),
         r.OtherPhones.Count == 0 ? null : pii.Encrypt(string.Join(", ", r.OtherPhones), ContactService.OtherPhonesContext))

@@ -42,6 +42,7 @@ SELECT create_distributed_table('consent_purposes', 'tenant_id', colocate_with =
 SELECT create_distributed_table('consent_text_versions', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('capture_forms', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('consent_code_challenges', 'tenant_id', colocate_with => 'analytics_settings');
+SELECT create_distributed_table('contact_search_tokens', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('contacts', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('consent_records', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('consent_states', 'tenant_id', colocate_with => 'analytics_settings');
@@ -49,7 +50,6 @@ SELECT create_distributed_table('contact_categories', 'tenant_id', colocate_with
 SELECT create_distributed_table('contact_events', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('automation_runs', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('contact_notes', 'tenant_id', colocate_with => 'analytics_settings');
-SELECT create_distributed_table('contact_search_tokens', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('destruction_acts', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('erasure_tombstones', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('imports', 'tenant_id', colocate_with => 'analytics_settings');

@@ -106,8 +106,8 @@ public sealed class AnalyticsBenchmark(int contacts, int messages) : IBenchmark
         {
             // What AnalyticsController.Index reads.
             var reports = sp.GetRequiredService<AnalyticsReports>();
-            var rows = await reports.CompareAsync(from, to);
-            var weeks = await reports.WeeksAsync(from, to);
+            var page = await reports.PageAsync(from, to);
+            var (rows, weeks) = (page.Rows, page.Weeks);
             var sources = await reports.SourcesAsync(from, to, withDetail: true);
             var numbers = await sp.GetRequiredService<TrackingNumbers>().ListAsync(from, to);
             await sp.GetRequiredService<AnalyticsSettingsStore>().GetAsync();

@@ -66,32 +66,99 @@ public sealed class AnalyticsFigures(PhoneCrmDbContext db, AnalyticsSettingsStor
             Sql.P("from", NpgsqlDbType.TimestampTz, from), Sql.P("to", NpgsqlDbType.TimestampTz, to));
 
     /// <summary>
-    /// Every campaign and automation message by week (the Monday, yyyy-MM-dd, in <paramref name="zone"/>): a week's figures
-    /// are the sum of its campaigns' and automations'. Closed campaigns count their stored days (whole days: a period
-    /// that starts or ends inside a day counts that day's messages whole); the others are attributed live.
+    /// What the comparison and the weekly charts read, measured together: the totals of the campaigns <c>campaigns</c>,
+    /// the totals of the automations of kinds <c>kinds</c> over messages created in [from, to), and, with a
+    /// <c>weeksZone</c>, every campaign and automation message of [from, to) by week (the Monday, yyyy-MM-dd, in that zone).
     /// </summary>
-    public async Task<Dictionary<string, MeasuredFigures>> WeeksAsync(DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone,
-        CancellationToken ct = default)
+    public sealed record Request(IReadOnlyCollection<Guid> Campaigns, IReadOnlyCollection<string> Kinds, DateTimeOffset From, DateTimeOffset To,
+        TimeZoneInfo? WeeksZone);
+
+    /// <summary>Figures by campaign id, by automation kind and by week (empty when no weeks were asked for).</summary>
+    public sealed record Measured(Dictionary<string, MeasuredFigures> Campaigns, Dictionary<string, MeasuredFigures> Automations,
+        Dictionary<string, MeasuredFigures> Weeks);
+
+    private const string CampaignPrefix = "c|", AutomationPrefix = "a|", WeekPrefix = "w|";
+
+    /// <summary>
+    /// Everything <see cref="Request"/> asks for with at most one attribution statement: what is stored (closed campaigns'
+    /// totals and days) is read, and what is live — campaigns whose window is open, automations — is measured once, the
+    /// comparison's and the charts' scopes side by side in one <see cref="AttributionSql.Prefixed"/> union (the open
+    /// campaigns' outcomes are read and attributed once per page, not once per table and once per chart).
+    /// <para>A campaign's total is stored for the tenant's window (any zone: a total has no days); its days only for the
+    /// window and the zone of the charts. A week's figures are the sum of its campaigns' and automations' (as the
+    /// comparison lists them), closed campaigns counting their stored days (whole days: a period that starts or ends
+    /// inside a day counts that day's messages whole); the others are attributed live over [from, to).</para>
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
+        Justification = "The scopes are AttributionSql's constant queries under constant prefixes; every value is a parameter.")]
+    public async Task<Measured> MeasureAsync(Request request, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(zone);
+        ArgumentNullException.ThrowIfNull(request);
         var days = (await settings.GetAsync(ct)).AttributionDays;
-        var stored = db.ClosedCampaignFigures.AsNoTracking().Where(f => f.AttributionDays == days && f.TimeZone == zone.Id);
-        var closed = await stored.Where(f => f.Key == ClosedCampaignFigures.TotalKey).Select(f => f.CampaignId).ToListAsync(ct);
-        var open = await db.Campaigns.AsNoTracking().Where(c => c.StartedAt != null && !closed.Contains(c.Id)).Select(c => c.Id).ToArrayAsync(ct);
-        var (firstDay, lastDay) = (Day(from, zone), Day(to.AddTicks(-1), zone));
-        var storedDays = await stored
-            .Where(f => f.Key != ClosedCampaignFigures.TotalKey && f.Key.CompareTo(firstDay) >= 0 && f.Key.CompareTo(lastDay) <= 0)
-            .ToListAsync(ct);
-        var result = new Dictionary<string, MeasuredFigures>(StringComparer.Ordinal);
-        void Add(string week, MeasuredFigures figures) =>
-            result[week] = result.TryGetValue(week, out var sum) ? sum.Plus(figures) : figures;
-        foreach (var f in storedDays)
-            Add(Iso(AnalyticsReports.Monday(DateOnly.ParseExact(f.Key, "yyyy-MM-dd", CultureInfo.InvariantCulture))), MeasuredFigures.Of(f));
-        foreach (var (key, figures) in await MeasureAsync(AttributionSql.Weeks, days, ct, Sql.ArrayOf("ids", open),
-                     Sql.P("from", NpgsqlDbType.TimestampTz, from), Sql.P("to", NpgsqlDbType.TimestampTz, to), Sql.P("zone", zone.Id)))
-            Add(key[..key.IndexOf('|', StringComparison.Ordinal)], figures);
+        var result = new Measured(new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal));
+        var scopes = new List<string>();
+        var ps = new List<NpgsqlParameter>();
+
+        if (request.Campaigns.Count > 0)
+        {
+            var ids = request.Campaigns;
+            var stored = await db.ClosedCampaignFigures.AsNoTracking()
+                .Where(f => ids.Contains(f.CampaignId) && f.Key == ClosedCampaignFigures.TotalKey && f.AttributionDays == days).ToListAsync(ct);
+            foreach (var f in stored) result.Campaigns[f.CampaignId.ToString()] = MeasuredFigures.Of(f);
+            var live = ids.Where(id => !result.Campaigns.ContainsKey(id.ToString())).ToArray();
+            if (live.Length > 0)
+            {
+                scopes.Add(AttributionSql.Prefixed(CampaignPrefix, AttributionSql.Campaigns));
+                ps.Add(Sql.ArrayOf("ids", live));
+            }
+        }
+
+        if (request.Kinds.Count > 0)
+        {
+            scopes.Add(AttributionSql.Prefixed(AutomationPrefix, AttributionSql.Automations));
+            ps.Add(Sql.ArrayOf("kinds", request.Kinds));
+        }
+
+        if (request.WeeksZone is { } zone)
+        {
+            var stored = db.ClosedCampaignFigures.AsNoTracking().Where(f => f.AttributionDays == days && f.TimeZone == zone.Id);
+            var closed = await stored.Where(f => f.Key == ClosedCampaignFigures.TotalKey).Select(f => f.CampaignId).ToListAsync(ct);
+            var open = await db.Campaigns.AsNoTracking().Where(c => c.StartedAt != null && !closed.Contains(c.Id)).Select(c => c.Id).ToArrayAsync(ct);
+            var (firstDay, lastDay) = (Day(request.From, zone), Day(request.To.AddTicks(-1), zone));
+            var storedDays = await stored
+                .Where(f => f.Key != ClosedCampaignFigures.TotalKey && f.Key.CompareTo(firstDay) >= 0 && f.Key.CompareTo(lastDay) <= 0)
+                .ToListAsync(ct);
+            foreach (var f in storedDays)
+                AddWeek(result.Weeks, Iso(AnalyticsReports.Monday(DateOnly.ParseExact(f.Key, "yyyy-MM-dd", CultureInfo.InvariantCulture))),
+                    MeasuredFigures.Of(f));
+            scopes.Add(AttributionSql.Prefixed(WeekPrefix, AttributionSql.Weeks));
+            ps.Add(Sql.ArrayOf("open", open));
+            ps.Add(Sql.P("zone", zone.Id));
+        }
+
+        if (scopes.Count == 0) return result;
+        if (request.Kinds.Count > 0 || request.WeeksZone is not null)
+        {
+            ps.Add(Sql.P("from", NpgsqlDbType.TimestampTz, request.From));
+            ps.Add(Sql.P("to", NpgsqlDbType.TimestampTz, request.To));
+        }
+
+        foreach (var (key, figures) in await MeasureAsync(string.Join("\nUNION ALL\n", scopes), days, ct, [.. ps]))
+        {
+            var rest = key[2..];
+            switch (key[..2])
+            {
+                case CampaignPrefix: result.Campaigns[rest] = figures; break;
+                case AutomationPrefix: result.Automations[rest] = figures; break;
+                default: AddWeek(result.Weeks, rest[..rest.IndexOf('|', StringComparison.Ordinal)], figures); break;
+            }
+        }
+
         return result;
     }
+
+    private static void AddWeek(Dictionary<string, MeasuredFigures> weeks, string week, MeasuredFigures figures) =>
+        weeks[week] = weeks.TryGetValue(week, out var sum) ? sum.Plus(figures) : figures;
 
     private static string Day(DateTimeOffset at, TimeZoneInfo zone) => Iso(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime));
 

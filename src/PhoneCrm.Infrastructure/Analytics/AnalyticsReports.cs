@@ -38,6 +38,9 @@ public sealed record SourceRow(string Channel, string? Detail, long Contacts, lo
 /// <summary>One week of every campaign and automation message (for the charts).</summary>
 public sealed record WeekFigures(DateOnly Monday, CampaignCounts Counts, CampaignRates Rates);
 
+/// <summary>The comparison and the weekly series of one period, as <c>/analytics</c> shows them.</summary>
+public sealed record AnalyticsPage(IReadOnlyList<AnalyticsRow> Rows, IReadOnlyList<WeekFigures> Weeks);
+
 /// <summary>
 /// The analytics capability's reads (api-v1 "Analytics"): campaigns and automations compared, an automation's stats,
 /// acquisition sources, weekly series. Aggregates only — nothing here names or numbers a person.
@@ -67,29 +70,61 @@ public sealed class AnalyticsReports(PhoneCrmDbContext db, AnalyticsFigures figu
     }
 
     /// <summary>Campaigns started in [from, to) and automations with messages in it, figures for each, newest campaigns first.</summary>
-    public async Task<IReadOnlyList<AnalyticsRow>> CompareAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    public async Task<IReadOnlyList<AnalyticsRow>> CompareAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
+        (await MeasureAsync(from, to, compare: true, weeks: false, ct)).Rows;
+
+    /// <summary>Every week of [from, to) (in the tenant's zone) with its campaign and automation messages; empty weeks are zeros.</summary>
+    public async Task<IReadOnlyList<WeekFigures>> WeeksAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
+        (await MeasureAsync(from, to, compare: false, weeks: true, ct)).Weeks;
+
+    /// <summary>
+    /// What <c>/analytics</c> shows of [from, to): the comparison (<see cref="CompareAsync"/>) and the weeks
+    /// (<see cref="WeeksAsync"/>), the same figures, with the live part (open campaigns, automations) measured once for both.
+    /// </summary>
+    public Task<AnalyticsPage> PageAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
+        MeasureAsync(from, to, compare: true, weeks: true, ct);
+
+    private async Task<AnalyticsPage> MeasureAsync(DateTimeOffset from, DateTimeOffset to, bool compare, bool weeks, CancellationToken ct)
     {
         var thresholds = (await settings.GetAsync(ct)).Thresholds;
-        var campaigns = await db.Campaigns.AsNoTracking()
-            .Where(c => c.StartedAt != null && c.StartedAt >= from && c.StartedAt < to)
-            .OrderByDescending(c => c.StartedAt).Select(c => new { c.Id, c.Name, c.StartedAt }).ToListAsync(ct);
-        var byCampaign = await figures.CampaignsAsync(campaigns.Select(c => c.Id).ToList(), ct);
-        var rows = campaigns.Select(c =>
+        var campaigns = compare
+            ? await db.Campaigns.AsNoTracking()
+                .Where(c => c.StartedAt != null && c.StartedAt >= from && c.StartedAt < to)
+                .OrderByDescending(c => c.StartedAt).Select(c => new ComparedCampaign(c.Id, c.Name, c.StartedAt)).ToListAsync(ct)
+            : [];
+        var zone = weeks ? AnalyticsFigures.Zone((await sending.GetAsync(ct)).TimeZone) : null;
+        var measured = await figures.MeasureAsync(new AnalyticsFigures.Request(campaigns.ConvertAll(c => c.Id),
+            compare ? AutomationKind.All.Select(k => k.Code).ToList() : [], from, to, zone), ct);
+
+        var rows = campaigns.ConvertAll(c =>
         {
-            var m = byCampaign.GetValueOrDefault(c.Id.ToString(), MeasuredFigures.None);
+            var m = measured.Campaigns.GetValueOrDefault(c.Id.ToString(), MeasuredFigures.None);
             return new AnalyticsRow(c.Id.ToString(), c.Name, AnalyticsKinds.Campaign, c.StartedAt, m.Counts, m.Failed,
                 CampaignFlags.Judge(m.Counts, thresholds));
-        }).ToList();
-        var byKind = await figures.AutomationsAsync(AutomationKind.All.Select(k => k.Code).ToList(), from, to, ct);
-        foreach (var kind in AutomationKind.All.Where(k => byKind.ContainsKey(k.Code)))
+        });
+        foreach (var kind in AutomationKind.All.Where(k => measured.Automations.ContainsKey(k.Code)))
         {
-            var m = byKind[kind.Code];
+            var m = measured.Automations[kind.Code];
             rows.Add(new AnalyticsRow(kind.Code, AutomationName(kind.Code), AnalyticsKinds.Automation, await FirstSentAsync(kind.Code, ct),
                 m.Counts, m.Failed, CampaignFlags.Judge(m.Counts, thresholds)));
         }
 
-        return rows;
+        var series = new List<WeekFigures>();
+        if (zone is not null)
+        {
+            var first = Monday(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(from, zone).DateTime));
+            var last = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(to.AddTicks(-1), zone).DateTime);
+            for (var monday = first; monday <= last; monday = monday.AddDays(7))
+            {
+                var counts = measured.Weeks.GetValueOrDefault(monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), MeasuredFigures.None).Counts;
+                series.Add(new WeekFigures(monday, counts, CampaignFlags.Judge(counts, thresholds)));
+            }
+        }
+
+        return new AnalyticsPage(rows, series);
     }
+
+    private sealed record ComparedCampaign(Guid Id, string Name, DateTimeOffset? StartedAt);
 
     /// <summary>
     /// An automation's <c>startedAt</c>: when it sent its first message (of its earliest run that produced one: runs are
@@ -100,25 +135,6 @@ public sealed class AnalyticsReports(PhoneCrmDbContext db, AnalyticsFigures figu
         db.AutomationRuns.AsNoTracking().Where(r => r.Kind == kind && r.MessageId != null)
             .Join(db.SmsMessages.Where(m => m.SentAt != null), r => r.MessageId, m => (Guid?)m.Id, (r, m) => new { r.CreatedAt, m.SentAt })
             .OrderBy(x => x.CreatedAt).Select(x => x.SentAt).FirstOrDefaultAsync(ct);
-
-    /// <summary>Every week of [from, to) (in the tenant's zone) with its campaign and automation messages; empty weeks are zeros.</summary>
-    public async Task<IReadOnlyList<WeekFigures>> WeeksAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
-    {
-        var zone = AnalyticsFigures.Zone((await sending.GetAsync(ct)).TimeZone);
-        var thresholds = (await settings.GetAsync(ct)).Thresholds;
-        var byWeek = await figures.WeeksAsync(from, to, zone, ct);
-        var first = Monday(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(from, zone).DateTime));
-        var last = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(to.AddTicks(-1), zone).DateTime);
-        var weeks = new List<WeekFigures>();
-        for (var monday = first; monday <= last; monday = monday.AddDays(7))
-        {
-            var counts = byWeek.GetValueOrDefault(monday.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                MeasuredFigures.None).Counts;
-            weeks.Add(new WeekFigures(monday, counts, CampaignFlags.Judge(counts, thresholds)));
-        }
-
-        return weeks;
-    }
 
     public static DateOnly Monday(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
 

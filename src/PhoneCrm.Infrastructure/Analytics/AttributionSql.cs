@@ -115,7 +115,7 @@ public static class AttributionSql
         FROM sms_messages m WHERE m.tenant_id = @t AND m.kind = 'campaign' AND m.campaign_id = ANY(@ids)
         """;
 
-    /// <summary>Scope: the messages created in [<c>@from</c>, <c>@to</c>) of the campaigns <c>@ids</c> (uuid[]: those whose
+    /// <summary>Scope: the messages created in [<c>@from</c>, <c>@to</c>) of the campaigns <c>@open</c> (uuid[]: those whose
     /// figures are not stored) and of every automation, keyed <c>{Monday}|{campaign id or automation kind}</c>, the Monday
     /// (yyyy-MM-dd) of the message's week in the zone <c>@zone</c>. A week's figures are the sum of its campaigns' and
     /// automations' (as the comparison lists them), so stored and live figures add up.</summary>
@@ -123,12 +123,22 @@ public static class AttributionSql
         SELECT to_char(date_trunc('week', m.created_at AT TIME ZONE @zone), 'YYYY-MM-DD') || '|' || m.campaign_id::text AS key, {Columns},
           m.campaign_id, NULL::uuid AS run_id
         FROM sms_messages m
-        WHERE m.tenant_id = @t AND m.kind = 'campaign' AND m.campaign_id = ANY(@ids) AND m.created_at >= @from AND m.created_at < @to
+        WHERE m.tenant_id = @t AND m.kind = 'campaign' AND m.campaign_id = ANY(@open) AND m.created_at >= @from AND m.created_at < @to
         UNION ALL
         SELECT to_char(date_trunc('week', m.created_at AT TIME ZONE @zone), 'YYYY-MM-DD') || '|' || ar.kind, {Columns}, NULL::uuid, ar.id
         FROM automation_runs ar JOIN sms_messages m ON m.tenant_id = ar.tenant_id AND m.id = ar.message_id
         WHERE ar.tenant_id = @t AND ar.message_id IS NOT NULL AND ar.created_at < @to AND m.created_at >= @from AND m.created_at < @to
         """;
+
+    /// <summary>
+    /// Scope: <paramref name="scope"/>'s rows with <paramref name="prefix"/> (a constant) before each key, so that several
+    /// scopes are measured by one statement (UNION ALL of prefixed scopes) and told apart by the prefix. A message in two
+    /// scopes counts in both, as <see cref="Closing"/> counts each message under its campaign's total and its day: the
+    /// outcome's last touch does not depend on the scope (it is the contact's latest marketing message of all), only
+    /// whether the scope holds it, so each scope's figures are the ones it gives alone.
+    /// </summary>
+    public static string Prefixed(string prefix, string scope) =>
+        $"SELECT '{prefix}' || p.key AS key, p.id, p.contact_id, p.sent_at, p.status, p.cost, p.kind, p.category, p.campaign_id, p.run_id FROM ({scope}) AS p";
 
     public static string PreferencesUrl => ShortLinks.PreferencesUrl;
 }

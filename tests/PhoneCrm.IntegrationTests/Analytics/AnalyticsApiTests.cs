@@ -77,6 +77,30 @@ public sealed partial class AnalyticsApiTests(AppFixture app)
     private Task<int> StoreClosedFiguresAsync(Guid tenantId) =>
         app.InTenantAsync(tenantId, async sp => (await sp.GetRequiredService<ClosedFiguresJob>().RunTenantAsync(tenantId, CancellationToken.None)).Changed);
 
+    /// <summary>
+    /// The page (<see cref="AnalyticsReports.PageAsync"/>: the comparison and the weeks measured by one statement) gives the
+    /// row <paramref name="id"/> and the weeks exactly as the comparison and the weeks read alone do, and with the tenant's
+    /// only campaign or automation the weeks add up to its row: <paramref name="expected"/>.
+    /// </summary>
+    private Task AssertPageAsync(Guid tenantId, string id, DateTimeOffset from, CampaignCounts expected) =>
+        app.InTenantAsync(tenantId, async sp =>
+        {
+            var reports = sp.GetRequiredService<AnalyticsReports>();
+            var to = DateTimeOffset.UtcNow.AddDays(1);
+            var page = await reports.PageAsync(from, to);
+            var row = page.Rows.Single(r => r.Id == id);
+            Assert.Equal(expected, row.Counts);
+            var alone = (await reports.CompareAsync(from, to)).Single(r => r.Id == id);
+            Assert.Equal((alone.Name, alone.StartedAt, alone.Counts, alone.Failed), (row.Name, row.StartedAt, row.Counts, row.Failed));
+            Assert.Equal(alone.Rates.Flags, row.Rates.Flags);
+            IReadOnlyList<string> none = [];
+            Assert.Equal(alone.Rates with { Flags = none }, row.Rates with { Flags = none });
+            var weeks = await reports.WeeksAsync(from, to);
+            Assert.Equal(weeks.Select(w => (w.Monday, w.Counts)), page.Weeks.Select(w => (w.Monday, w.Counts)));
+            Assert.Equal(expected, page.Weeks.Aggregate(MeasuredFigures.None, (sum, w) => sum.Plus(new MeasuredFigures(w.Counts, 0))).Counts);
+            return 0;
+        });
+
     private static long N(JsonElement stats, string name) => stats.GetProperty(name).GetInt64();
 
     private static string[] Flags(JsonElement stats) => stats.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!).ToArray();
@@ -139,6 +163,8 @@ public sealed partial class AnalyticsApiTests(AppFixture app)
         Assert.Equal(("campaign", "Семена -30%"), (row.GetProperty("kind").GetString(), row.GetProperty("name").GetString()));
         AssertRates(row.GetProperty("stats"), 0.9m, 0.1111m, 0.2222m, 0.1111m, 0.1m, 0.1m, Math.Round((1000m - cost) / cost, 4));
         Assert.Equal(Flags(stats), Flags(row.GetProperty("stats")));
+        var expected = new CampaignCounts(Sent: 10, Delivered: 9, Read: 1, Clicks: 2, Conversions: 1, OptOuts: 1, Complaints: 1, Cost: cost, Revenue: 1000m);
+        await AssertPageAsync(tenant.Id, campaignId, T0.AddDays(-1), expected);
 
         // Once the campaign is finished and its window (7 days + 1 grace day) has closed, the job stores its figures; the
         // API then reads the stored ones, equal to the live ones; a second run stores nothing.
@@ -155,6 +181,7 @@ public sealed partial class AnalyticsApiTests(AppFixture app)
         row = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/analytics/campaigns?from={DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}"))
             .GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetString() == campaignId);
         AssertRates(row.GetProperty("stats"), 0.9m, 0.1111m, 0.2222m, 0.1111m, 0.1m, 0.1m, Math.Round((1000m - cost) / cost, 4));
+        await AssertPageAsync(tenant.Id, campaignId, T0.AddDays(-1), expected); // stored total and days
 
         // A tenant's own threshold and a longer attribution window change the judgement and the conversions.
         await tenant.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync($"""
@@ -238,6 +265,8 @@ public sealed partial class AnalyticsApiTests(AppFixture app)
         // An automation started when it sent its first message.
         Assert.Equal(T0, row.GetProperty("startedAt").GetDateTimeOffset());
         Assert.Equal(0.25m, row.GetProperty("stats").GetProperty("conversionRate").GetDecimal());
+        await AssertPageAsync(tenant.Id, "cart_abandoned", T0.AddDays(-1),
+            new CampaignCounts(Sent: 4, Delivered: 4, Read: 1, Clicks: 1, Conversions: 1, OptOuts: 1, Complaints: 0, Cost: cost, Revenue: 2500m));
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync("/api/v1/automations/no_such_kind/stats")).StatusCode);
 
         // Another tenant: none of this tenant's ids, and none of its figures.

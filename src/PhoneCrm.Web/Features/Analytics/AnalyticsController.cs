@@ -52,9 +52,10 @@ public sealed class AnalyticsController(AnalyticsReports reports, AnalyticsSetti
         var (start, end) = clock.Days(period.From, period.To);
         var column = sort is not null && SortColumns.Contains(sort) ? sort : null;
         var descending = dir != "asc";
-        var rows = Sorted(await reports.CompareAsync(start, end, ct), column, descending);
+        var page = await reports.PageAsync(start, end, ct);
+        var rows = Sorted(page.Rows, column, descending);
         var details = ContactAccess.PersonalForAll(User);
-        return View(new IndexModel(period, column ?? "", descending, rows, await reports.WeeksAsync(start, end, ct),
+        return View(new IndexModel(period, column ?? "", descending, rows, page.Weeks,
             await reports.SourcesAsync(start, end, details, ct), details, await numbers.ListAsync(start, end, ct), await settings.GetAsync(ct)));
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
@@ -102,17 +103,20 @@ public sealed class AnalyticsBenchmark(int contacts, int messages) : IBenchmark
         }));
         var api = await MeasureAsync(iterations, () => InTenantAsync(provider, tenantId, async sp =>
             (long)(await sp.GetRequiredService<AnalyticsReports>().CompareAsync(from, to)).Count));
-        var page = await MeasureAsync(iterations, () => InTenantAsync(provider, tenantId, async sp =>
+        // What AnalyticsController.Index reads; its live part (open campaigns, automations) is reused for a minute.
+        Func<Task<long>> Page(bool recompute) => () => InTenantAsync(provider, tenantId, async sp =>
         {
-            // What AnalyticsController.Index reads.
+            if (recompute) ((MemoryCache)sp.GetRequiredService<IMemoryCache>()).Compact(1.0);
             var reports = sp.GetRequiredService<AnalyticsReports>();
-            var page = await reports.PageAsync(from, to);
+            var page = await reports.PageAsync(from, to, cacheLive: true);
             var (rows, weeks) = (page.Rows, page.Weeks);
             var sources = await reports.SourcesAsync(from, to, withDetail: true);
             var numbers = await sp.GetRequiredService<TrackingNumbers>().ListAsync(from, to);
             await sp.GetRequiredService<AnalyticsSettingsStore>().GetAsync();
             return (long)(rows.Count + weeks.Count + sources.Count + numbers.Count);
-        }));
+        });
+        var pageLive = await MeasureAsync(iterations, Page(recompute: true));
+        var page = await MeasureAsync(iterations, Page(recompute: false));
         var closed = await MeasureAsync(iterations, () => InTenantAsync(provider, tenantId, async sp =>
             (await sp.GetRequiredService<AnalyticsReports>().CampaignAsync(closedId))!.Value.Stats.Sent));
         var open = await MeasureAsync(iterations, () => InTenantAsync(provider, tenantId, async sp =>
@@ -123,10 +127,11 @@ public sealed class AnalyticsBenchmark(int contacts, int messages) : IBenchmark
             Console.WriteLine($"   {label,-72} {m.Result,10:N0} {m.P50,8:N0} {m.P95,8:N0} {m.P95 / baseline.P95,11:0.00}×");
         Print("baseline: SELECT campaign_id, count(*) FROM sms_messages GROUP BY 1", baseline);
         Print("GET /api/v1/analytics/campaigns (CompareAsync, 90 days)", api);
-        Print("/analytics page (comparison, weeks, sources, tracking numbers)", page);
+        Print("/analytics page, live part measured (cache emptied before each run)", pageLive);
+        Print("/analytics page, live part from the last minute (as a reload sees it)", page);
         Print("drill-down of a closed campaign (sent)", closed);
         Print("drill-down of an open campaign (sent)", open);
-        var worst = new[] { api.P95, page.P95, closed.P95, open.P95 }.Max();
+        var worst = new[] { api.P95, pageLive.P95, page.P95, closed.P95, open.P95 }.Max();
         Console.WriteLine($"   worst p95: {worst:N0} ms (target < 500 ms); {iterations} runs each after 2 warm-ups; load average after: {LoadAverage()}");
     }
 

@@ -81,10 +81,13 @@ public sealed class AnalyticsReports(PhoneCrmDbContext db, AnalyticsFigures figu
     /// What <c>/analytics</c> shows of [from, to): the comparison (<see cref="CompareAsync"/>) and the weeks
     /// (<see cref="WeeksAsync"/>), the same figures, with the live part (open campaigns, automations) measured once for both.
     /// </summary>
-    public Task<AnalyticsPage> PageAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
-        MeasureAsync(from, to, compare: true, weeks: true, ct);
+    /// <param name="cacheLive">Reuse the live part measured for the same period within the last minute
+    /// (<see cref="AnalyticsFigures.Request.CacheLive"/>); the page does, the API never.</param>
+    public Task<AnalyticsPage> PageAsync(DateTimeOffset from, DateTimeOffset to, bool cacheLive = false, CancellationToken ct = default) =>
+        MeasureAsync(from, to, compare: true, weeks: true, ct, cacheLive);
 
-    private async Task<AnalyticsPage> MeasureAsync(DateTimeOffset from, DateTimeOffset to, bool compare, bool weeks, CancellationToken ct)
+    private async Task<AnalyticsPage> MeasureAsync(DateTimeOffset from, DateTimeOffset to, bool compare, bool weeks, CancellationToken ct,
+        bool cacheLive = false)
     {
         var thresholds = (await settings.GetAsync(ct)).Thresholds;
         var campaigns = compare
@@ -94,7 +97,7 @@ public sealed class AnalyticsReports(PhoneCrmDbContext db, AnalyticsFigures figu
             : [];
         var zone = weeks ? AnalyticsFigures.Zone((await sending.GetAsync(ct)).TimeZone) : null;
         var measured = await figures.MeasureAsync(new AnalyticsFigures.Request(campaigns.ConvertAll(c => c.Id),
-            compare ? AutomationKind.All.Select(k => k.Code).ToList() : [], from, to, zone), ct);
+            compare ? AutomationKind.All.Select(k => k.Code).ToList() : [], from, to, zone, cacheLive), ct);
 
         var rows = campaigns.ConvertAll(c =>
         {

@@ -98,6 +98,14 @@ public sealed partial class AnalyticsApiTests(AppFixture app)
             var weeks = await reports.WeeksAsync(from, to);
             Assert.Equal(weeks.Select(w => (w.Monday, w.Counts)), page.Weeks.Select(w => (w.Monday, w.Counts)));
             Assert.Equal(expected, page.Weeks.Aggregate(MeasuredFigures.None, (sum, w) => sum.Plus(new MeasuredFigures(w.Counts, 0))).Counts);
+            // What the page shows: the live part measured once and then reused for the same question (the second call).
+            for (var i = 0; i < 2; i++)
+            {
+                var cached = await reports.PageAsync(from, to, cacheLive: true);
+                Assert.Equal(expected, cached.Rows.Single(r => r.Id == id).Counts);
+                Assert.Equal(page.Weeks.Select(w => (w.Monday, w.Counts)), cached.Weeks.Select(w => (w.Monday, w.Counts)));
+            }
+
             return 0;
         });
 

@@ -37,6 +37,9 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         // index on coalesce(city, '') made in migration ContactSearch (EF cannot declare expression indexes).
         b.HasIndex(c => new { c.TenantId, c.Status, c.Id });
         b.HasIndex(c => new { c.TenantId, c.SourceChannel });
+        // The analytics sources (contacts created in a period by source, consent mask, order stats) read only
+        // ix_contacts_sources (tenant_id, created_at) INCLUDE (…), made in migration AnalyticsSourcesIndex (EF cannot
+        // include the owned stats' columns).
         b.HasIndex(c => new { c.TenantId, c.OwnerId });
 
         b.Property(c => c.PhoneType).HasMaxLength(32);

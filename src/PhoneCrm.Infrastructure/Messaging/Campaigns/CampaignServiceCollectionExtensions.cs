@@ -17,6 +17,7 @@ public static class CampaignServiceCollectionExtensions
         // A campaign's figures are the analytics capability's (one definition of rates and attribution).
         services.AddScoped<Analytics.AnalyticsSettingsStore>();
         services.AddScoped<Analytics.AnalyticsFigures>();
+        services.AddMemoryCache(); // the analytics page's live figures, for a minute (AnalyticsFigures.Request.CacheLive)
         services.AddScoped<CampaignOverviewQueries>();
         services.AddScoped<CampaignDispatcher>();
         services.AddScoped<ShortLinks>();

@@ -52,7 +52,7 @@ public sealed class AnalyticsController(AnalyticsReports reports, AnalyticsSetti
         var (start, end) = clock.Days(period.From, period.To);
         var column = sort is not null && SortColumns.Contains(sort) ? sort : null;
         var descending = dir != "asc";
-        var page = await reports.PageAsync(start, end, ct);
+        var page = await reports.PageAsync(start, end, cacheLive: true, ct);
         var rows = Sorted(page.Rows, column, descending);
         var details = ContactAccess.PersonalForAll(User);
         return View(new IndexModel(period, column ?? "", descending, rows, page.Weeks,

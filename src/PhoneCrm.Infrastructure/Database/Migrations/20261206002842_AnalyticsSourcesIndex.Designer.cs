@@ -13,7 +13,7 @@ using PhoneCrm.Infrastructure.Database;
 namespace PhoneCrm.Infrastructure.Database.Migrations
 {
     [DbContext(typeof(PhoneCrmDbContext))]
-    [Migration("20261205235949_AnalyticsSourcesIndex")]
+    [Migration("20261206002842_AnalyticsSourcesIndex")]
     partial class AnalyticsSourcesIndex
     {
         /// <inheritdoc />
@@ -4424,16 +4424,6 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_contact_notes_contacts_tenant_id_contact_id");
-                });
-
-            modelBuilder.Entity("PhoneCrm.Domain.Contacts.ContactSearchToken", b =>
-                {
-                    b.HasOne("PhoneCrm.Domain.Contacts.Contact", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "ContactId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_contact_search_tokens_contacts_tenant_id_contact_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportFileChunk", b =>

@@ -274,7 +274,7 @@ public static class BenchContacts
             if (people && i % PersonalChunk == 0)
             {
                 var start = i;
-                Parallel.For(0, Math.Min(PersonalChunk, rows.Length - start), j => personal[j] = Personal(start + j, options.Pii!, options.Blind!.ForTenant(tenantId, BlindIndex.TenantBoundVersion)));
+                Parallel.For(0, Math.Min(PersonalChunk, rows.Length - start), j => personal[j] = Personal(start + j, tenantId, options.Pii!, options.Blind!.ForTenant(tenantId, BlindIndex.TenantBoundVersion)));
             }
 
             await w.StartRowAsync();
@@ -284,7 +284,7 @@ public static class BenchContacts
             {
                 // Real, unique numbers that decrypt and blind-index like imported ones (the dispatch sends to them).
                 var e164 = PhoneOf(i);
-                await w.WriteAsync(options.Pii!.Encrypt(e164, ContactService.PhoneContext)!, NpgsqlDbType.Bytea);
+                await w.WriteAsync(options.Pii!.Encrypt(e164, tenantId, ContactService.PhoneContext)!, NpgsqlDbType.Bytea);
                 await w.WriteAsync(options.Blind!.ForTenant(tenantId, BlindIndex.TenantBoundVersion).Phone(e164), NpgsqlDbType.Bytea);
                 // 1 % landlines (the policy skips them as invalidPhone).
                 await w.WriteAsync(i % 100 == 37 ? PhoneTypes.FixedLine : PhoneTypes.Mobile, NpgsqlDbType.Varchar);
@@ -333,7 +333,7 @@ public static class BenchContacts
             else await w.WriteNullAsync();
             if (real)
             {
-                await w.WriteAsync(people ? personal[i % PersonalChunk].FirstName : options.Pii!.Encrypt(FirstNameOf(i), ContactService.FirstNameContext)!,
+                await w.WriteAsync(people ? personal[i % PersonalChunk].FirstName : options.Pii!.Encrypt(FirstNameOf(i), tenantId, ContactService.FirstNameContext)!,
                     NpgsqlDbType.Bytea);
                 // 5 % chose weekly and 5 % monthly marketing.
                 if (i % 20 == 3) await w.WriteAsync(MarketingFrequency.Weekly, NpgsqlDbType.Varchar);
@@ -373,11 +373,11 @@ public static class BenchContacts
 
     private sealed record PersonalRow(byte[] FirstName, byte[] LastName, byte[]? Email, byte[]? EmailIndex, byte[] Suffix, byte[][] NameTokens);
 
-    private static PersonalRow Personal(int i, PiiProtector pii, TenantBlindIndex blind)
+    private static PersonalRow Personal(int i, Guid tenantId, PiiProtector pii, TenantBlindIndex blind)
     {
         var (first, last, email) = (FirstNameOf(i), LastNameOf(i), EmailOf(i));
-        return new PersonalRow(pii.Encrypt(first, ContactService.FirstNameContext)!, pii.Encrypt(last, ContactService.LastNameContext)!,
-            pii.Encrypt(email, ContactService.EmailContext), email is null ? null : blind.Email(email), blind.PhoneSuffix(PhoneOf(i)),
+        return new PersonalRow(pii.Encrypt(first, tenantId, ContactService.FirstNameContext)!, pii.Encrypt(last, tenantId, ContactService.LastNameContext)!,
+            pii.Encrypt(email, tenantId, ContactService.EmailContext), email is null ? null : blind.Email(email), blind.PhoneSuffix(PhoneOf(i)),
             blind.NameTokens(first, last).ToArray());
     }
 

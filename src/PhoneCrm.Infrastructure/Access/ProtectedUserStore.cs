@@ -19,14 +19,14 @@ public sealed class ProtectedUserStore(PhoneCrmDbContext context, PiiProtector p
     public const string SealedPrefix = "pii:";
 
     public override Task SetTokenAsync(AppUser user, string loginProvider, string name, string? value, CancellationToken cancellationToken) =>
-        base.SetTokenAsync(user, loginProvider, name, value is null ? null : SealedPrefix + Convert.ToBase64String(protector.Encrypt(value, TokenContext)!),
+        base.SetTokenAsync(user, loginProvider, name, value is null ? null : SealedPrefix + Convert.ToBase64String(protector.Encrypt(value, PiiProtector.Platform, TokenContext)!),
             cancellationToken);
 
     public override async Task<string?> GetTokenAsync(AppUser user, string loginProvider, string name, CancellationToken cancellationToken)
     {
         var stored = await base.GetTokenAsync(user, loginProvider, name, cancellationToken);
         return stored is not null && stored.StartsWith(SealedPrefix, StringComparison.Ordinal)
-            ? protector.Decrypt(Convert.FromBase64String(stored[SealedPrefix.Length..]), TokenContext)
+            ? protector.Decrypt(Convert.FromBase64String(stored[SealedPrefix.Length..]), PiiProtector.Platform, TokenContext)
             : stored;
     }
 }

@@ -194,7 +194,7 @@ public sealed class AudienceExports(
             await foreach (var (status, cipher) in MembersAsync(exportId, "c.status, c.phone_cipher", r => (r.GetString(0), r.GetFieldValue<byte[]>(1)), ct))
             {
                 if (status == Domain.Contacts.ContactStatus.Erased) continue;
-                await writer.WriteAsync(AudienceHash.Of(pii.Decrypt(cipher, ContactService.PhoneContext)!));
+                await writer.WriteAsync(AudienceHash.Of(pii.Decrypt(cipher, export.TenantId, ContactService.PhoneContext)!));
                 await writer.WriteAsync('\n');
                 written++;
             }

@@ -23,7 +23,7 @@ public sealed class ContactPreferences(PreferenceLinks links, PhoneCrmDbContext 
         db.Tenant.Set(target.TenantId);
         var contact = await db.Contacts.AsNoTracking().SingleOrDefaultAsync(c => c.Id == target.ContactId && c.Status != ContactStatus.Erased, ct);
         return contact is null ? null
-            : new PreferencesHolder(contact.Id, PhoneMasking.Mask(protector.Decrypt(contact.PhoneCipher, ContactService.PhoneContext)!),
+            : new PreferencesHolder(contact.Id, PhoneMasking.Mask(protector.Decrypt(contact.PhoneCipher, contact.TenantId, ContactService.PhoneContext)!),
                 contact.MarketingFrequency);
     }
 

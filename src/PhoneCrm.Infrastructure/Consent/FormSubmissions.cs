@@ -84,8 +84,8 @@ public sealed class FormSubmissions(
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var challenge = new ConsentCodeChallenge
         {
-            FormId = form.Id, FormVersion = form.FormVersion, PhoneCipher = protector.Encrypt(e164, PhoneContext)!, PhoneIndex = phoneIndex,
-            NameCipher = string.IsNullOrEmpty(name) ? null : protector.Encrypt(name, NameContext), PurposeCodes = purposes,
+            FormId = form.Id, FormVersion = form.FormVersion, PhoneCipher = protector.Encrypt(e164, form.TenantId, PhoneContext)!, PhoneIndex = phoneIndex,
+            NameCipher = string.IsNullOrEmpty(name) ? null : protector.Encrypt(name, form.TenantId, NameContext), PurposeCodes = purposes,
             TextVersionId = form.TextVersionId, Ip = input.Ip, UserAgent = userAgent, SourceUrl = sourceUrl, CodeHash = [],
             CreatedAt = now, ExpiresAt = now + CodeLifetime,
         };
@@ -132,7 +132,7 @@ public sealed class FormSubmissions(
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.ConsumedAt, now), ct);
         if (consumed == 0) return new ConfirmResult(CodeOutcome.Used, 0, []);
 
-        var e164 = protector.Decrypt(challenge.PhoneCipher, PhoneContext)!;
+        var e164 = protector.Decrypt(challenge.PhoneCipher, challenge.TenantId, PhoneContext)!;
         var userAgentShort = userAgent is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : challenge.UserAgent;
         var granted = new List<string>();
         foreach (var purpose in challenge.PurposeCodes)
@@ -145,14 +145,14 @@ public sealed class FormSubmissions(
             if (result.Record is { } record) await engagement.EngagedAsync(record.ContactId, record.CapturedAt, ct);
         }
 
-        if (protector.Decrypt(challenge.NameCipher, NameContext) is { Length: > 0 } name) await SetNameAsync(e164, name, ct);
+        if (protector.Decrypt(challenge.NameCipher, challenge.TenantId, NameContext) is { Length: > 0 } name) await SetNameAsync(e164, name, ct);
         return new ConfirmResult(CodeOutcome.Confirmed, 0, granted);
     }
 
     public async Task<string?> MaskedPhoneAsync(Guid challengeId, CancellationToken ct = default)
     {
         var cipher = await db.ConsentCodeChallenges.AsNoTracking().Where(c => c.Id == challengeId).Select(c => c.PhoneCipher).SingleOrDefaultAsync(ct);
-        return cipher is null ? null : PhoneMasking.Mask(protector.Decrypt(cipher, PhoneContext)!);
+        return cipher is null ? null : PhoneMasking.Mask(protector.Decrypt(cipher, db.Tenant.RequireTenant(), PhoneContext)!);
     }
 
     /// <summary>The visitor's name fills an empty name only: a web form never overwrites what staff or the API set.</summary>

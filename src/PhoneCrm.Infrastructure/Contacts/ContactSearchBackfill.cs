@@ -70,9 +70,9 @@ public sealed partial class ContactSearchBackfill(IServiceScopeFactory scopes, I
             {
                 var row = batch[i];
                 ids[i] = row.Id;
-                suffixes[i] = index.PhoneSuffix(pii.Decrypt(row.PhoneCipher, ContactService.PhoneContext)!);
-                var tokens = index.NameTokens(pii.Decrypt(row.FirstNameCipher, ContactService.FirstNameContext),
-                    pii.Decrypt(row.LastNameCipher, ContactService.LastNameContext));
+                suffixes[i] = index.PhoneSuffix(pii.Decrypt(row.PhoneCipher, index.TenantId, ContactService.PhoneContext)!);
+                var tokens = index.NameTokens(pii.Decrypt(row.FirstNameCipher, index.TenantId, ContactService.FirstNameContext),
+                    pii.Decrypt(row.LastNameCipher, index.TenantId, ContactService.LastNameContext));
                 names[i] = Sql.ByteaArrayLiteral(tokens);
             }
 

@@ -196,10 +196,10 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         }
 
         AssignPhone(contact, valid.Phone, index);
-        contact.FirstNameCipher = protector.Encrypt(valid.FirstName, FirstNameContext);
-        contact.LastNameCipher = protector.Encrypt(valid.LastName, LastNameContext);
+        contact.FirstNameCipher = protector.Encrypt(valid.FirstName, db.Tenant.RequireTenant(), FirstNameContext);
+        contact.LastNameCipher = protector.Encrypt(valid.LastName, db.Tenant.RequireTenant(), LastNameContext);
         contact.NameTokenIndexes = index.NameTokens(valid.FirstName, valid.LastName).ToList();
-        contact.EmailCipher = protector.Encrypt(valid.Email, EmailContext);
+        contact.EmailCipher = protector.Encrypt(valid.Email, db.Tenant.RequireTenant(), EmailContext);
         contact.EmailIndex = valid.Email is null ? null : index.Email(valid.Email);
         contact.City = valid.City;
         contact.Gender = valid.Gender ?? ContactGender.Unknown;
@@ -263,7 +263,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         var note = new ContactNote
         {
             ContactId = id,
-            TextCipher = protector.Encrypt(text.Trim(), NoteContext)!,
+            TextCipher = protector.Encrypt(text.Trim(), db.Tenant.RequireTenant(), NoteContext)!,
             AuthorId = authorId,
             AuthorName = authorName,
             CreatedAt = clock.GetUtcNow(),
@@ -278,7 +278,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         if (!scope.Personal) return [];
         if (scope.PersonalOwnerOnly is { } owner && !await db.Contacts.AnyAsync(c => c.Id == id && c.OwnerId == owner, ct)) return [];
         var notes = await db.ContactNotes.AsNoTracking().Where(n => n.ContactId == id).OrderByDescending(n => n.CreatedAt).ToListAsync(ct);
-        return notes.Select(n => new NoteView(n.Id, protector.Decrypt(n.TextCipher, NoteContext)!, n.AuthorName, n.CreatedAt)).ToList();
+        return notes.Select(n => new NoteView(n.Id, protector.Decrypt(n.TextCipher, db.Tenant.RequireTenant(), NoteContext)!, n.AuthorName, n.CreatedAt)).ToList();
     }
 
     /// <summary>The tenant's sales managers: who can own contacts.</summary>
@@ -299,21 +299,21 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
 
     public ContactView View(Contact c, ContactScope scope)
     {
-        var e164 = protector.Decrypt(c.PhoneCipher, PhoneContext)!;
+        var e164 = protector.Decrypt(c.PhoneCipher, db.Tenant.RequireTenant(), PhoneContext)!;
         var personal = scope.PersonalFor(c.OwnerId);
         var masked = PhoneMasking.Mask(e164);
         return new ContactView(c.Id, personal ? e164 : masked, personal ? PhoneFormatting.Display(e164) : masked, !personal,
             c.PhoneType, c.Carrier, c.PhoneRegion, personal ? c.Extension : null, c.TimeZone,
-            personal ? protector.Decrypt(c.FirstNameCipher, FirstNameContext) : null,
-            personal ? protector.Decrypt(c.LastNameCipher, LastNameContext) : null,
-            personal ? protector.Decrypt(c.EmailCipher, EmailContext) : null,
+            personal ? protector.Decrypt(c.FirstNameCipher, db.Tenant.RequireTenant(), FirstNameContext) : null,
+            personal ? protector.Decrypt(c.LastNameCipher, db.Tenant.RequireTenant(), LastNameContext) : null,
+            personal ? protector.Decrypt(c.EmailCipher, db.Tenant.RequireTenant(), EmailContext) : null,
             c.City, c.Gender, personal ? c.BirthDate : null, c.Tags, c.SourceChannel, personal ? c.SourceDetail : null, c.OwnerId,
             // Free-form attributes and the source's detail (a page, a store, a file name) can name or single out the person.
             personal ? c.Attributes : "{}", c.Status, c.CreatedAt, c.UpdatedAt, c.StatusReason)
         {
-            MiddleName = personal ? protector.Decrypt(c.MiddleNameCipher, MiddleNameContext) : null,
+            MiddleName = personal ? protector.Decrypt(c.MiddleNameCipher, db.Tenant.RequireTenant(), MiddleNameContext) : null,
             OtherPhones = personal && c.OtherPhonesCipher is not null
-                ? protector.Decrypt(c.OtherPhonesCipher, OtherPhonesContext)!.Split(", ", StringSplitOptions.RemoveEmptyEntries)
+                ? protector.Decrypt(c.OtherPhonesCipher, db.Tenant.RequireTenant(), OtherPhonesContext)!.Split(", ", StringSplitOptions.RemoveEmptyEntries)
                 : [],
         };
     }
@@ -536,18 +536,18 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
 
     private void Merge(Contact c, ContactInput.Valid v, Tenant tenant, TenantBlindIndex index)
     {
-        if (v.FirstName is not null) c.FirstNameCipher = protector.Encrypt(v.FirstName, FirstNameContext);
-        if (v.LastName is not null) c.LastNameCipher = protector.Encrypt(v.LastName, LastNameContext);
+        if (v.FirstName is not null) c.FirstNameCipher = protector.Encrypt(v.FirstName, db.Tenant.RequireTenant(), FirstNameContext);
+        if (v.LastName is not null) c.LastNameCipher = protector.Encrypt(v.LastName, db.Tenant.RequireTenant(), LastNameContext);
         if (v.FirstName is not null || v.LastName is not null)
         {
-            var first = v.FirstName ?? protector.Decrypt(c.FirstNameCipher, FirstNameContext);
-            var last = v.LastName ?? protector.Decrypt(c.LastNameCipher, LastNameContext);
+            var first = v.FirstName ?? protector.Decrypt(c.FirstNameCipher, db.Tenant.RequireTenant(), FirstNameContext);
+            var last = v.LastName ?? protector.Decrypt(c.LastNameCipher, db.Tenant.RequireTenant(), LastNameContext);
             c.NameTokenIndexes = index.NameTokens(first, last).ToList();
         }
 
         if (v.Email is not null)
         {
-            c.EmailCipher = protector.Encrypt(v.Email, EmailContext);
+            c.EmailCipher = protector.Encrypt(v.Email, db.Tenant.RequireTenant(), EmailContext);
             c.EmailIndex = index.Email(v.Email);
         }
 
@@ -563,7 +563,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         }
 
         if (v.Phone is not null) SetPhoneFacts(c, v.Phone);
-        c.TimeZone = ResolveTimeZone(c.City, v.Phone?.E164 ?? protector.Decrypt(c.PhoneCipher, PhoneContext), tenant);
+        c.TimeZone = ResolveTimeZone(c.City, v.Phone?.E164 ?? protector.Decrypt(c.PhoneCipher, db.Tenant.RequireTenant(), PhoneContext), tenant);
     }
 
     /// <summary>The one place a contact's number is set: its cipher, its indexes (whole and last four digits) and what
@@ -574,7 +574,7 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(phone);
-        c.PhoneCipher = protector.Encrypt(phone.E164, PhoneContext)!;
+        c.PhoneCipher = protector.Encrypt(phone.E164, db.Tenant.RequireTenant(), PhoneContext)!;
         c.PhoneIndex = index.Phone(phone.E164);
         c.PhoneSuffixIndex = index.PhoneSuffix(phone.E164);
         SetPhoneFacts(c, phone);

@@ -36,7 +36,7 @@ public sealed class HygieneOverview(PhoneCrmDbContext db, TenantJobRunner runner
             .Where(c => c.Status == ContactStatus.Unreachable && c.StatusReason == ContactStatusReasons.FailedDeliveries)
             .OrderByDescending(c => c.StatusChangedAt).Take(ReviewLimit)
             .Select(c => new { c.Id, c.PhoneCipher, c.StatusChangedAt }).ToListAsync(ct);
-        var numbers = failed.Select(c => new FailedNumberView(c.Id, PhoneMasking.Mask(pii.Decrypt(c.PhoneCipher, ContactService.PhoneContext) ?? ""),
+        var numbers = failed.Select(c => new FailedNumberView(c.Id, PhoneMasking.Mask(pii.Decrypt(c.PhoneCipher, db.Tenant.RequireTenant(), ContactService.PhoneContext) ?? ""),
             c.StatusChangedAt)).ToList();
 
         return new HygieneOverviewView(jobs, numbers, await HealthAsync(ct));

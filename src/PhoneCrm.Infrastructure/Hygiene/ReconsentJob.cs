@@ -172,7 +172,7 @@ public sealed class ReconsentJob(
             var phones = await db.Contacts.AsNoTracking().Where(c => contactIds.Contains(c.Id))
                 .ToDictionaryAsync(c => c.Id, c => c.PhoneCipher, ct);
             var messages = allowed.Where(r => phones.ContainsKey(r.ContactId)).Select(r => new OutgoingSms(r.ContactId,
-                protector.Decrypt(phones[r.ContactId], ContactService.PhoneContext)!,
+                protector.Decrypt(phones[r.ContactId], tenantId, ContactService.PhoneContext)!,
                 Text(tenantName, shortLinks.LinkFor(r.LinkCode), Rules.GraceDays), intent.Purpose, intent.Category, intent.Kind, MessageKey(r.Id),
                 SendAfter: decisions[r.ContactId].DeferredUntil)).ToList();
             await outbox.QueueManyAsync(messages, ct);

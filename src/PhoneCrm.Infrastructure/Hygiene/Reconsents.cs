@@ -25,7 +25,7 @@ public sealed class Reconsents(PhoneCrmDbContext db, ConsentLedger ledger, PiiPr
             .Where(r => r.ContactId == contactId && r.ConfirmedAt == null && r.ExcludedAt == null).Select(r => r.Id).ToListAsync(ct);
         if (open.Count == 0) return false;
         var phone = await db.Contacts.AsNoTracking().Where(c => c.Id == contactId).Select(c => c.PhoneCipher).SingleAsync(ct);
-        var granted = await ledger.GrantAsync(new GrantInput(protector.Decrypt(phone, ContactService.PhoneContext), ConsentTerms.Marketing,
+        var granted = await ledger.GrantAsync(new GrantInput(protector.Decrypt(phone, db.Tenant.RequireTenant(), ContactService.PhoneContext), ConsentTerms.Marketing,
             SendIntent.Channel, "consent", null, evidence), ct);
         if (!granted.IsValid) return false;
         await db.ReconsentRequests.Where(r => open.Contains(r.Id) && r.ConfirmedAt == null)

@@ -90,7 +90,7 @@ public sealed class ValidateNumbersJob(PhoneCrmDbContext db, PiiProtector protec
         var numbers = new List<(Guid Id, string E164)>();
         foreach (var (id, cipher) in batch)
         {
-            if (PhoneParser.TryParse(protector.Decrypt(cipher, ContactService.PhoneContext), out var phone)) numbers.Add((id, phone.E164));
+            if (PhoneParser.TryParse(protector.Decrypt(cipher, db.Tenant.RequireTenant(), ContactService.PhoneContext), out var phone)) numbers.Add((id, phone.E164));
             else changes.Add((id, ContactStatusReasons.InvalidNumber));
         }
 

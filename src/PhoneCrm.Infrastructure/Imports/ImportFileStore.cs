@@ -25,7 +25,7 @@ public sealed class ImportFileStore(PhoneCrmDbContext db, PiiProtector protector
         {
             var read = await upload.ReadAtLeastAsync(buffer, ChunkSize, throwOnEndOfStream: false, ct);
             if (read == 0) break;
-            var data = protector.EncryptBytes(buffer.AsSpan(0, read), ChunkContext);
+            var data = protector.EncryptBytes(buffer.AsSpan(0, read), tenantId, ChunkContext);
             await db.Database.ExecuteSqlInterpolatedAsync(
                 $"INSERT INTO import_file_chunks (tenant_id, import_id, chunk_no, data) VALUES ({tenantId}, {importId}, {chunkNo++}, {data})", ct);
             total += read;
@@ -67,12 +67,15 @@ public sealed class ImportFileStore(PhoneCrmDbContext db, PiiProtector protector
 
     private byte[] ReadChunk(NpgsqlConnection conn, Guid importId, int chunkNo)
     {
-        using var cmd = new NpgsqlCommand("SELECT data FROM import_file_chunks WHERE import_id = @id AND chunk_no = @n", conn);
+        using var cmd = new NpgsqlCommand("SELECT tenant_id, data FROM import_file_chunks WHERE import_id = @id AND chunk_no = @n", conn);
         cmd.Parameters.AddWithValue("id", importId);
         cmd.Parameters.AddWithValue("n", chunkNo);
-        if (cmd.ExecuteScalar() is not byte[] chunk) return [];
+        using var reader = cmd.ExecuteReader();
+        if (!reader.Read()) return [];
+        var tenantId = reader.GetGuid(0);
+        var chunk = reader.GetFieldValue<byte[]>(1);
         // A chunk stored before chunks were sealed (an upload in flight at the upgrade) is read as it is.
-        return protector.KeyIdOf(chunk) is null ? chunk : protector.DecryptBytes(chunk, ChunkContext);
+        return protector.KeyIdOf(chunk) is null ? chunk : protector.DecryptBytes(chunk, tenantId, ChunkContext);
     }
 
     /// <summary>An XLSX workbook (a ZIP), which the reader needs seekable, rather than a CSV.</summary>

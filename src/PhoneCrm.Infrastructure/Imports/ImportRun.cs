@@ -160,7 +160,7 @@ public sealed class ImportRun(
                 SELECT app_current_tenant(), @import, l, v, r FROM unnest(@lines, @values, @reasons) AS x(l, v, r)
                 ON CONFLICT DO NOTHING
                 """, ct, P("import", job.Id), ArrayOf("lines", counts.Rejected.Select(r => r.Line)),
-                ArrayOf("values", counts.Rejected.Select(r => pii.Encrypt(r.Value, RejectionContext))),
+                ArrayOf("values", counts.Rejected.Select(r => pii.Encrypt(r.Value, job.TenantId, RejectionContext))),
                 ArrayOf("reasons", counts.Rejected.Select(r => r.Reason)));
         }
 

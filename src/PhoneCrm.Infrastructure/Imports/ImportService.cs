@@ -110,7 +110,7 @@ public sealed class ImportService(
         await writer.WriteHeaderAsync();
         await foreach (var r in db.Set<ImportRejection>().AsNoTracking().Where(r => r.ImportId == importId).OrderBy(r => r.Line)
                            .AsAsyncEnumerable().WithCancellation(ct))
-            await writer.WriteAsync(new RejectedRow(r.Line, pii.Decrypt(r.ValueEnc, ImportRun.RejectionContext) ?? "", r.Reason));
+            await writer.WriteAsync(new RejectedRow(r.Line, pii.Decrypt(r.ValueEnc, db.Tenant.RequireTenant(), ImportRun.RejectionContext) ?? "", r.Reason));
         await output.FlushAsync(ct);
     }
 

@@ -75,10 +75,10 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
 
         var message = new InboundSms
         {
-            FromCipher = protector.Encrypt(e164 ?? from, SmsPii.InboundFrom)!,
+            FromCipher = protector.Encrypt(e164 ?? from, db.Tenant.RequireTenant(), SmsPii.InboundFrom)!,
             FromIndex = phoneIndex,
             To = to,
-            TextCipher = protector.Encrypt(input.Text, SmsPii.InboundText)!,
+            TextCipher = protector.Encrypt(input.Text, db.Tenant.RequireTenant(), SmsPii.InboundText)!,
             ContactId = contact?.Id,
             Kind = kind,
             ReceivedAt = receivedAt,
@@ -198,8 +198,8 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
         return rows.Select(View).ToList();
     }
 
-    public InboxItem View(InboundSms m) => new(m.Id, protector.Decrypt(m.FromCipher, SmsPii.InboundFrom)!, m.To,
-        protector.Decrypt(m.TextCipher, SmsPii.InboundText)!, m.Kind, m.ContactId, m.ReceivedAt, m.HandledAt, m.HandledBy, m.ComplaintAt);
+    public InboxItem View(InboundSms m) => new(m.Id, protector.Decrypt(m.FromCipher, db.Tenant.RequireTenant(), SmsPii.InboundFrom)!, m.To,
+        protector.Decrypt(m.TextCipher, db.Tenant.RequireTenant(), SmsPii.InboundText)!, m.Kind, m.ContactId, m.ReceivedAt, m.HandledAt, m.HandledBy, m.ComplaintAt);
 
     /// <summary>
     /// A staff member answers the person who wrote: a transactional SMS through the send policy (a number that is
@@ -212,7 +212,7 @@ public sealed class InboundSmsService(PhoneCrmDbContext db, PiiProtector protect
         if (message is null) return null;
         var errors = ReplyInputValidator.Instance.Check(new ReplyInput(text));
         if (!errors.IsValid) return new ReplyResult(null, null, errors);
-        var from = protector.Decrypt(message.FromCipher, SmsPii.InboundFrom)!;
+        var from = protector.Decrypt(message.FromCipher, db.Tenant.RequireTenant(), SmsPii.InboundFrom)!;
         if (!PhoneParser.TryParse(from, out var phone)) return new ReplyResult(null, SendReasons.InvalidPhone, errors);
 
         var key = $"inbox-reply:{id}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text!.Trim())))[..16]}";

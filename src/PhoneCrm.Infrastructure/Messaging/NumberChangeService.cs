@@ -100,7 +100,7 @@ public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtect
     {
         var newIndex = (await index.ForTenantAsync(db, ct)).Phone(phone.E164);
         request.NumberReceivedAt = now;
-        request.NewPhoneCipher = protector.Encrypt(phone.E164, SmsPii.NumberChangePhone);
+        request.NewPhoneCipher = protector.Encrypt(phone.E164, db.Tenant.RequireTenant(), SmsPii.NumberChangePhone);
         request.NewPhoneIndex = newIndex;
         // Never send a code to another customer's number: a person decides.
         if (await db.Contacts.AnyAsync(c => c.PhoneIndex == newIndex && c.Id != contact.Id, ct))
@@ -191,7 +191,7 @@ public sealed partial class NumberChangeService(PhoneCrmDbContext db, PiiProtect
         var rows = await q.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Take(Math.Clamp(limit, 1, 500)).ToListAsync(ct);
         var now = clock.GetUtcNow();
-        return rows.Select(r => new NumberChangeItem(r.Id, r.ContactId, protector.Decrypt(r.NewPhoneCipher, SmsPii.NumberChangePhone),
+        return rows.Select(r => new NumberChangeItem(r.Id, r.ContactId, protector.Decrypt(r.NewPhoneCipher, db.Tenant.RequireTenant(), SmsPii.NumberChangePhone),
             r.IsOpen && now > r.ExpiresAt ? NumberChangeStatus.Expired : r.Status, r.Reason, r.CodeAttempts, r.CreatedAt,
             r.NumberReceivedAt, r.CodeSentAt, r.ExpiresAt, r.ClosedAt)).ToList();
     }

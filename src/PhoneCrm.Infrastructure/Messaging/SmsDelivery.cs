@@ -57,7 +57,7 @@ public sealed class SmsDelivery(PhoneCrmDbContext db, PiiProtector protector, Sm
             var provider = await providers.ForTenantAsync(ct);
             var sender = await settings.SenderAsync(ct);
             var requests = claimed.Select(c => new SmsSendRequest(tenant, c.Id, c.Key,
-                protector.Decrypt(c.Phone, SmsPii.Phone)!, protector.Decrypt(c.Text, SmsPii.Text)!, sender)).ToList();
+                protector.Decrypt(c.Phone, tenant, SmsPii.Phone)!, protector.Decrypt(c.Text, tenant, SmsPii.Text)!, sender)).ToList();
 
             IReadOnlyList<SmsSendResult> results;
             try

@@ -19,9 +19,9 @@ public sealed class SmsHistory(PhoneCrmDbContext db, PiiProtector protector)
         var received = await db.InboundSms.AsNoTracking()
             .Where(m => m.ContactId == contactId || (phoneIndex != null && m.FromIndex == phoneIndex))
             .OrderByDescending(m => m.ReceivedAt).Take(limit).ToListAsync(ct);
-        return sent.Select(m => new SmsHistoryItem(m.Id, true, m.SentAt ?? m.CreatedAt, protector.Decrypt(m.TextCipher, SmsPii.Text)!, m.Status,
+        return sent.Select(m => new SmsHistoryItem(m.Id, true, m.SentAt ?? m.CreatedAt, protector.Decrypt(m.TextCipher, db.Tenant.RequireTenant(), SmsPii.Text)!, m.Status,
                 m.Kind, m.Segments, m.ErrorCode))
-            .Concat(received.Select(m => new SmsHistoryItem(m.Id, false, m.ReceivedAt, protector.Decrypt(m.TextCipher, SmsPii.InboundText)!,
+            .Concat(received.Select(m => new SmsHistoryItem(m.Id, false, m.ReceivedAt, protector.Decrypt(m.TextCipher, db.Tenant.RequireTenant(), SmsPii.InboundText)!,
                 m.HandledAt is null ? "new" : "handled", m.Kind, 0, null)))
             .OrderByDescending(i => i.At).Take(limit).ToList();
     }

@@ -93,9 +93,9 @@ public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, Blin
             kinds[i] = s.Kind;
             purposes[i] = s.Purpose;
             categories[i] = s.Category;
-            phones[i] = protector.Encrypt(e164, SmsPii.Phone)!;
+            phones[i] = protector.Encrypt(e164, tenant, SmsPii.Phone)!;
             indexes[i] = index.Phone(e164);
-            texts[i] = protector.Encrypt(s.Text, SmsPii.Text)!;
+            texts[i] = protector.Encrypt(s.Text, tenant, SmsPii.Text)!;
             segments[i] = length.Segments;
             costs[i] = SmsCost.Estimate(length.Segments, 1, price);
             keys[i] = s.IdempotencyKey;

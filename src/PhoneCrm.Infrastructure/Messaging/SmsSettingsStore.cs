@@ -47,7 +47,8 @@ public sealed class SmsSettingsStore(PhoneCrmDbContext db, PiiProtector protecto
     public async Task<(string? Login, string? Secret)> CredentialsAsync(CancellationToken ct)
     {
         var row = await GetAsync(ct);
-        return (protector.Decrypt(row?.LoginCipher, SmsPii.ProviderLogin), protector.Decrypt(row?.SecretCipher, SmsPii.ProviderSecret));
+        var tenant = db.Tenant.RequireTenant();
+        return (protector.Decrypt(row?.LoginCipher, tenant, SmsPii.ProviderLogin), protector.Decrypt(row?.SecretCipher, tenant, SmsPii.ProviderSecret));
     }
 
     /// <summary>Saves the settings; a null login/secret keeps the stored one, an empty string clears it.</summary>
@@ -63,8 +64,9 @@ public sealed class SmsSettingsStore(PhoneCrmDbContext db, PiiProtector protecto
         row.Provider = string.IsNullOrWhiteSpace(provider) ? null : provider.Trim();
         row.Sender = string.IsNullOrWhiteSpace(sender) ? null : sender.Trim();
         row.PricePerSegment = pricePerSegment;
-        if (login is not null) row.LoginCipher = login.Length == 0 ? null : protector.Encrypt(login, SmsPii.ProviderLogin);
-        if (secret is not null) row.SecretCipher = secret.Length == 0 ? null : protector.Encrypt(secret, SmsPii.ProviderSecret);
+        var tenant = db.Tenant.RequireTenant();
+        if (login is not null) row.LoginCipher = login.Length == 0 ? null : protector.Encrypt(login, tenant, SmsPii.ProviderLogin);
+        if (secret is not null) row.SecretCipher = secret.Length == 0 ? null : protector.Encrypt(secret, tenant, SmsPii.ProviderSecret);
         row.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
         _cached = null;

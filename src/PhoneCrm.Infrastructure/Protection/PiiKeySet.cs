@@ -8,7 +8,10 @@ namespace PhoneCrm.Infrastructure.Protection;
 internal sealed class PiiKeySet
 {
     public const int KeySize = 32;
-    public const byte FormatVersion = 1;
+    /// <summary>Format 1: associated data is the header and the context. Still read; no longer written.</summary>
+    public const byte LegacyFormat = 1;
+    /// <summary>Format 2 (every new value): associated data is the header, the tenant id and the context.</summary>
+    public const byte TenantBoundFormat = 2;
     private const int MaxKeyIdLength = 32;
 
     public PiiKeySet(string activeKeyId, IReadOnlyDictionary<string, byte[]> keys, byte[] indexKey)
@@ -26,8 +29,8 @@ internal sealed class PiiKeySet
         ActiveKey = active;
         Keys = keys.ToFrozenDictionary(StringComparer.Ordinal);
         IndexKey = indexKey;
-        // Header of every new ciphertext: version, key-id length, key id (ASCII).
-        ActiveHeader = [FormatVersion, (byte)activeKeyId.Length, .. Encoding.ASCII.GetBytes(activeKeyId)];
+        // Header of every new ciphertext: format, key-id length, key id (ASCII).
+        ActiveHeader = [TenantBoundFormat, (byte)activeKeyId.Length, .. Encoding.ASCII.GetBytes(activeKeyId)];
     }
 
     public string ActiveKeyId { get; }

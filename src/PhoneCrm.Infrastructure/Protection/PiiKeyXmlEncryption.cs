@@ -15,7 +15,7 @@ public sealed class PiiKeyXmlEncryptor(PiiProtector protector) : IXmlEncryptor
 
     public EncryptedXmlInfo Encrypt(XElement plaintextElement)
     {
-        var cipher = protector.Encrypt(plaintextElement.ToString(SaveOptions.DisableFormatting), Context)!;
+        var cipher = protector.Encrypt(plaintextElement.ToString(SaveOptions.DisableFormatting), PiiProtector.Platform, Context)!;
         return new EncryptedXmlInfo(new XElement("piiEncryptedKey", Convert.ToBase64String(cipher)), typeof(PiiKeyXmlDecryptor));
     }
 }
@@ -26,7 +26,7 @@ public sealed class PiiKeyXmlDecryptor(IServiceProvider services) : IXmlDecrypto
     public XElement Decrypt(XElement encryptedElement)
     {
         var protector = services.GetRequiredService<PiiProtector>();
-        var xml = protector.Decrypt(Convert.FromBase64String(encryptedElement.Value), PiiKeyXmlEncryptor.Context)
+        var xml = protector.Decrypt(Convert.FromBase64String(encryptedElement.Value), PiiProtector.Platform, PiiKeyXmlEncryptor.Context)
             ?? throw new InvalidOperationException("A data-protection key could not be decrypted with the PII key ring.");
         return XElement.Parse(xml);
     }

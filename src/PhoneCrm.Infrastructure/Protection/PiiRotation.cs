@@ -11,6 +11,7 @@ using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Imports;
+using PhoneCrm.Infrastructure.Jobs;
 using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Requests;
 
@@ -23,6 +24,13 @@ namespace PhoneCrm.Infrastructure.Protection;
 /// (<see cref="Tables"/>, checked against the database catalog by a test) and the data-protection keys, tenant by tenant
 /// in batches, without overwriting a value changed meanwhile. The status counts, per key, the values it still
 /// protects anywhere: an old key is safe to retire when it protects none.
+/// <para>
+/// The same pass binds values to their tenant (issue 12 item 3): a format-1 value (<see cref="PiiProtector"/>; its
+/// associated data names no tenant) is rewritten as format 2 for the row's tenant, even under the active key. The
+/// recurring job <see cref="TenantBindingJobId"/> runs the pass daily, so data written before format 2 is migrated in the
+/// background, resumably (a value once rewritten is never selected again), with no downtime (both formats are read
+/// meanwhile); the status counts the format-1 values left, per table.
+/// </para>
 /// </summary>
 public sealed partial class PiiRotation(
     PhoneCrmDbContext db,
@@ -34,6 +42,17 @@ public sealed partial class PiiRotation(
     IConfiguration config,
     ILogger<PiiRotation> logger)
 {
+    /// <summary>The recurring job that rewrites format-1 values (no tenant in their associated data) as format 2.</summary>
+    public const string TenantBindingJobId = "pii-tenant-binding";
+
+    /// <summary>
+    /// <see cref="TenantBindingJobId"/>: a platform job (values of every tenant, and the platform's own), daily, idempotent
+    /// and resumable — it is <see cref="ReencryptAllAsync"/>, which selects only values still to rewrite.
+    /// </summary>
+    public static RecurringJobDefinition TenantBindingDefinition { get; } = new(TenantBindingJobId, "41 3 * * *",
+        "Binds stored personal data to its tenant (issue 12 item 3): rewrites format-1 ciphertexts as format 2 (tenant in the associated data), and any value under an old key",
+        (manager, cron) => manager.AddOrUpdate<PiiRotation>(TenantBindingJobId, r => r.ReencryptAllAsync(CancellationToken.None), cron));
+
     /// <summary>A tenant-owned table's encrypted columns and the context each is encrypted under.</summary>
     /// <param name="BatchRows">Rows per batch: small where each value is large (a file's 1 MiB chunks).</param>
     public sealed record EncryptedTable(string Name, (string Column, string Context)[] Columns, int BatchRows = 2000);
@@ -68,9 +87,18 @@ public sealed partial class PiiRotation(
         public bool SafeToRetire => !Active && Values == 0;
     }
 
+    /// <summary>How far stored values are bound to their tenant: format-1 values left, per table (every tenant's rows together).</summary>
+    public sealed record TenantBinding(IReadOnlyDictionary<string, long> LegacyByTable)
+    {
+        public long LegacyValues => LegacyByTable.Values.Sum();
+        public bool Done => LegacyValues == 0;
+    }
+
     /// <param name="Runbook">Set when rotation here is refused (keys from configuration): what to do instead.</param>
     /// <param name="Indexes">How far the tenants' blind indexes are bound to their tenant (<see cref="BlindIndexMigration"/>).</param>
-    public sealed record KeyStatus(string ActiveKeyId, string? Runbook, IReadOnlyList<KeyUse> Keys, BlindIndexMigration.Progress Indexes)
+    /// <param name="Binding">How far the ciphertexts are bound to their tenant (format 2; job <see cref="TenantBindingJobId"/>).</param>
+    public sealed record KeyStatus(string ActiveKeyId, string? Runbook, IReadOnlyList<KeyUse> Keys, BlindIndexMigration.Progress Indexes,
+        TenantBinding Binding)
     {
         public long StaleValues => Keys.Where(k => !k.Active).Sum(k => k.Values);
     }
@@ -78,11 +106,11 @@ public sealed partial class PiiRotation(
     /// <summary>For the platform's encryption page: every key, the values each protects across every tenant and table.</summary>
     public async Task<KeyStatus> StatusAsync(CancellationToken ct)
     {
-        var counts = await CountByKeyAsync(ct);
+        var (counts, legacy) = await CountByKeyAsync(ct);
         var ids = ring.KeyIds.Union(counts.Keys).Order(StringComparer.Ordinal);
         return new KeyStatus(ring.ActiveKeyId, ring.FromConfiguration ? PiiKeyRing.ConfigurationRunbook : null,
             [.. ids.Select(id => new KeyUse(id, counts.GetValueOrDefault(id), id == ring.ActiveKeyId, ring.KeyIds.Contains(id)))],
-            await indexes.ProgressAsync(ct));
+            await indexes.ProgressAsync(ct), new TenantBinding(legacy));
     }
 
     /// <summary>
@@ -107,13 +135,18 @@ public sealed partial class PiiRotation(
         jobs.Schedule<PiiRotation>(r => r.ReencryptAllAsync(CancellationToken.None), TimeSpan.FromSeconds(2 * reload + 1));
     }
 
-    /// <summary>Stored values per key id (the id sits in bytes 3.. of each value), over every tenant and every encrypted column.</summary>
+    /// <summary>
+    /// Stored values per key id (the id sits in bytes 3.. of each value), over every tenant and every encrypted column; and
+    /// the format-1 values (first byte 1) per table.
+    /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
         Justification = "Table and column names come from this class's fixed list of encrypted columns; there are no values.")]
-    private async Task<Dictionary<string, long>> CountByKeyAsync(CancellationToken ct)
+    private async Task<(Dictionary<string, long> ByKey, Dictionary<string, long> LegacyByTable)> CountByKeyAsync(CancellationToken ct)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        var union = string.Join(" UNION ALL ", Tables.SelectMany(t => t.Columns.Select(c => $"SELECT {c.Column} FROM {t.Name}")));
+        var legacy = Tables.Select(t => t.Name).Append(DataProtectionKeysTable).Append(UserTokensTable)
+            .ToDictionary(t => t, _ => 0L, StringComparer.Ordinal);
+        var union = string.Join(" UNION ALL ", Tables.SelectMany(t => t.Columns.Select(c => $"SELECT '{t.Name}', {c.Column} FROM {t.Name}")));
         // Row-level security shows one tenant at a time; only key ids leave each tenant, never a value.
         foreach (var tenantId in await TenantIdsAsync(ct))
         {
@@ -123,14 +156,17 @@ public sealed partial class PiiRotation(
                 await using var cmd = new NpgsqlCommand(
                     $"""
                     SELECT CASE WHEN length(c) < 3 THEN NULL WHEN length(c) < 2 + get_byte(c, 1) THEN NULL
-                                ELSE substring(c from 3 for get_byte(c, 1)) END, count(*)
-                    FROM ({union}) x(c) WHERE c IS NOT NULL GROUP BY 1
+                                ELSE substring(c from 3 for get_byte(c, 1)) END,
+                           length(c) >= 3 AND get_byte(c, 0) = {PiiKeySet.LegacyFormat}, t, count(*)
+                    FROM ({union}) x(t, c) WHERE c IS NOT NULL GROUP BY 1, 2, 3
                     """, conn);
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
                     var keyId = reader.IsDBNull(0) ? "?" : System.Text.Encoding.UTF8.GetString((byte[])reader[0]);
-                    counts[keyId] = counts.GetValueOrDefault(keyId) + reader.GetInt64(1);
+                    var values = reader.GetInt64(3);
+                    counts[keyId] = counts.GetValueOrDefault(keyId) + values;
+                    if (reader.GetBoolean(1)) legacy[reader.GetString(2)] += values;
                 }
             }, ct);
         }
@@ -139,15 +175,17 @@ public sealed partial class PiiRotation(
         {
             var keyId = pii.KeyIdOf(cipher) ?? "?";
             counts[keyId] = counts.GetValueOrDefault(keyId) + 1;
+            if (pii.IsLegacyFormat(cipher)) legacy[DataProtectionKeysTable]++;
         }
 
         foreach (var token in await SealedUserTokensAsync(ct))
         {
             var keyId = pii.KeyIdOf(token.Cipher) ?? "?";
             counts[keyId] = counts.GetValueOrDefault(keyId) + 1;
+            if (pii.IsLegacyFormat(token.Cipher)) legacy[UserTokensTable]++;
         }
 
-        return counts;
+        return (counts, legacy);
     }
 
     [Queue("bulk")]
@@ -156,14 +194,23 @@ public sealed partial class PiiRotation(
     {
         long changed = 0;
         foreach (var tenantId in await TenantIdsAsync(ct))
-        {
-            foreach (var table in Tables)
-                await WithConnectionAsync(tenantId, async conn => changed += await ReencryptTableAsync(conn, table, ct), ct);
-        }
+            changed += await ReencryptTenantAsync(tenantId, ct);
 
         changed += await ReencryptDataProtectionKeysAsync(ct);
         changed += await ReencryptUserTokensAsync(ct);
         LogReencrypted(changed, ring.ActiveKeyId);
+    }
+
+    /// <summary>
+    /// One tenant's encrypted columns: every value under an old key or in format 1 rewritten under the active key, format 2,
+    /// bound to <paramref name="tenantId"/>. Returns how many rows changed.
+    /// </summary>
+    public async Task<long> ReencryptTenantAsync(Guid tenantId, CancellationToken ct)
+    {
+        long changed = 0;
+        foreach (var table in Tables)
+            await WithConnectionAsync(tenantId, async conn => changed += await ReencryptTableAsync(conn, tenantId, table, ct), ct);
+        return changed;
     }
 
     private async Task<List<Guid>> TenantIdsAsync(CancellationToken ct) =>
@@ -191,7 +238,7 @@ public sealed partial class PiiRotation(
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
         Justification = "Table and column names come from this class's fixed list of encrypted columns; every value is a parameter.")]
-    private async Task<long> ReencryptTableAsync(NpgsqlConnection conn, EncryptedTable table, CancellationToken ct)
+    private async Task<long> ReencryptTableAsync(NpgsqlConnection conn, Guid tenantId, EncryptedTable table, CancellationToken ct)
     {
         var columns = table.Columns;
         var columnList = string.Join(", ", columns.Select(c => c.Column));
@@ -199,10 +246,11 @@ public sealed partial class PiiRotation(
         var guards = string.Join(" AND ", columns.Select((c, i) => $"t.{c.Column} IS NOT DISTINCT FROM u.o{i}"));
         var arrays = string.Join(", ", columns.Select((_, i) => $"@o{i}, @n{i}"));
         var aliases = string.Join(", ", columns.Select((_, i) => $"o{i}, n{i}"));
-        // Only rows with a value under another key leave the server (the header's key id, bytes 3..): a pass over data
-        // that is already current reads no rows; the exact check is NeedsReencryption below.
+        // Only rows with a value under another key (the header's key id, bytes 3..) or of format 1 (byte 1) leave the
+        // server: a pass over data that is already current reads no rows; the exact check is NeedsReencryption below.
         var underOtherKey = string.Join(" OR ", columns.Select(c =>
-            $"CASE WHEN length({c.Column}) < 3 THEN false ELSE substring({c.Column} from 3 for get_byte({c.Column}, 1)) <> @active END"));
+            $"CASE WHEN length({c.Column}) < 3 THEN false ELSE get_byte({c.Column}, 0) <> {PiiKeySet.TenantBoundFormat} " +
+            $"OR substring({c.Column} from 3 for get_byte({c.Column}, 1)) <> @active END"));
         long changed = 0;
         var after = "(0,0)";
         while (true)
@@ -222,7 +270,7 @@ public sealed partial class PiiRotation(
             after = rows[^1].Ctid;
             var stale = rows.Where(r => r.Values.Any(v => v is not null && pii.NeedsReencryption(v))).ToList();
             if (stale.Count == 0) continue;
-            var fresh = stale.Select(r => r.Values.Select((v, i) => Fresh(v, columns[i].Context, table.Name)).ToArray()).ToList();
+            var fresh = stale.Select(r => r.Values.Select((v, i) => Fresh(v, tenantId, columns[i].Context, table.Name)).ToArray()).ToList();
 
             await using var update = new NpgsqlCommand(
                 $"UPDATE {table.Name} t SET {sets} FROM unnest(@ctids, {arrays}) AS u(ctid, {aliases}) WHERE t.ctid = u.ctid::tid AND {guards}", conn);
@@ -239,15 +287,16 @@ public sealed partial class PiiRotation(
     }
 
     /// <summary>
-    /// The value under the active key. One that fails authentication (tampered, or written under another context) stays as
-    /// it is and is logged: it keeps its key from retiring, but never stops the rest of the pass.
+    /// The value under the active key, format 2, bound to <paramref name="tenantId"/>. One that fails authentication
+    /// (tampered, or another tenant's or context's value) stays as it is and is logged: it keeps its key from retiring,
+    /// but never stops the rest of the pass.
     /// </summary>
-    private byte[]? Fresh(byte[]? value, string context, string where)
+    private byte[]? Fresh(byte[]? value, Guid tenantId, string context, string where)
     {
         if (value is null || !pii.NeedsReencryption(value)) return value;
         try
         {
-            return pii.Reencrypt(value, context);
+            return pii.Reencrypt(value, tenantId, context);
         }
         catch (PiiDecryptionException e)
         {
@@ -272,7 +321,7 @@ public sealed partial class PiiRotation(
             var match = EncryptedKey().Match(key.Xml ?? "");
             if (!match.Success) continue;
             var cipher = Convert.FromBase64String(match.Groups[1].Value);
-            var sealedAgain = Fresh(cipher, PiiKeyXmlEncryptor.Context, "data_protection_keys");
+            var sealedAgain = Fresh(cipher, PiiProtector.Platform, PiiKeyXmlEncryptor.Context, DataProtectionKeysTable);
             if (ReferenceEquals(sealedAgain, cipher)) continue;
             var fresh = Convert.ToBase64String(sealedAgain!);
             var xml = string.Concat(key.Xml!.AsSpan(0, match.Groups[1].Index), fresh, key.Xml.AsSpan(match.Groups[1].Index + match.Groups[1].Length));
@@ -296,7 +345,7 @@ public sealed partial class PiiRotation(
         long changed = 0;
         foreach (var (token, cipher) in await SealedUserTokensAsync(ct))
         {
-            var fresh = Fresh(cipher, ProtectedUserStore.TokenContext, "user_tokens");
+            var fresh = Fresh(cipher, PiiProtector.Platform, ProtectedUserStore.TokenContext, UserTokensTable);
             if (ReferenceEquals(fresh, cipher)) continue;
             var value = ProtectedUserStore.SealedPrefix + Convert.ToBase64String(fresh!);
             changed += await db.Set<IdentityUserToken<Guid>>()
@@ -306,6 +355,9 @@ public sealed partial class PiiRotation(
 
         return changed;
     }
+
+    private const string DataProtectionKeysTable = "data_protection_keys";
+    private const string UserTokensTable = "user_tokens";
 
     [GeneratedRegex("<piiEncryptedKey[^>]*>([^<]+)</piiEncryptedKey>")]
     private static partial Regex EncryptedKey();

@@ -46,10 +46,10 @@ public sealed class ContactErasure(
         var contact = await db.Contacts.SingleOrDefaultAsync(c => c.Id == contactId, ct)
             ?? throw new KeyNotFoundException($"No contact {contactId} in this tenant.");
 
-        var e164 = pii.Decrypt(contact.PhoneCipher, ContactService.PhoneContext) ?? "";
-        var first = pii.Decrypt(contact.FirstNameCipher, ContactService.FirstNameContext);
-        var last = pii.Decrypt(contact.LastNameCipher, ContactService.LastNameContext);
-        var email = pii.Decrypt(contact.EmailCipher, ContactService.EmailContext);
+        var e164 = pii.Decrypt(contact.PhoneCipher, contact.TenantId, ContactService.PhoneContext) ?? "";
+        var first = pii.Decrypt(contact.FirstNameCipher, contact.TenantId, ContactService.FirstNameContext);
+        var last = pii.Decrypt(contact.LastNameCipher, contact.TenantId, ContactService.LastNameContext);
+        var email = pii.Decrypt(contact.EmailCipher, contact.TenantId, ContactService.EmailContext);
         var fullName = string.Join(' ', new[] { last, first }.Where(s => !string.IsNullOrWhiteSpace(s)));
         var person = new PersonValues(e164, first, last, email);
 
@@ -161,11 +161,12 @@ public sealed class ContactErasure(
     private async Task<int> EraseMessagesAsync(Run run, CancellationToken ct)
     {
         // Every erased row gets the same ciphertext of an empty value: readers that decrypt still work, nothing is left.
+        var tenant = db.Tenant.RequireTenant();
         var p = new[]
         {
-            new NpgsqlParameter("sp", pii.Encrypt("", SmsPii.SimulatorPhone)), new NpgsqlParameter("st", pii.Encrypt("", SmsPii.SimulatorText)),
-            new NpgsqlParameter("mp", pii.Encrypt("", SmsPii.Phone)), new NpgsqlParameter("mt", pii.Encrypt("", SmsPii.Text)),
-            new NpgsqlParameter("if", pii.Encrypt("", SmsPii.InboundFrom)), new NpgsqlParameter("it", pii.Encrypt("", SmsPii.InboundText)),
+            new NpgsqlParameter("sp", pii.Encrypt("", tenant, SmsPii.SimulatorPhone)), new NpgsqlParameter("st", pii.Encrypt("", tenant, SmsPii.SimulatorText)),
+            new NpgsqlParameter("mp", pii.Encrypt("", tenant, SmsPii.Phone)), new NpgsqlParameter("mt", pii.Encrypt("", tenant, SmsPii.Text)),
+            new NpgsqlParameter("if", pii.Encrypt("", tenant, SmsPii.InboundFrom)), new NpgsqlParameter("it", pii.Encrypt("", tenant, SmsPii.InboundText)),
         };
         // The simulator's copies first: they are found through the messages' phone index, which the next statement replaces.
         var simulated = await run.ExecAsync("""
@@ -216,7 +217,7 @@ public sealed class ContactErasure(
     private async Task<int> DeleteChallengesAsync(PersonValues person, CancellationToken ct)
     {
         var challenges = await db.ConsentCodeChallenges.AsNoTracking().Select(c => new { c.Id, c.PhoneCipher }).ToListAsync(ct);
-        var ids = challenges.Where(c => pii.Decrypt(c.PhoneCipher, FormSubmissions.PhoneContext) == person.E164).Select(c => c.Id).ToList();
+        var ids = challenges.Where(c => pii.Decrypt(c.PhoneCipher, db.Tenant.RequireTenant(), FormSubmissions.PhoneContext) == person.E164).Select(c => c.Id).ToList();
         return ids.Count == 0 ? 0 : await db.ConsentCodeChallenges.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(ct);
     }
 
@@ -233,7 +234,7 @@ public sealed class ContactErasure(
                 .Where(r => r.ValueEnc != null && (r.ImportId.CompareTo(afterImport) > 0 || (r.ImportId == afterImport && r.Line > afterLine)))
                 .OrderBy(r => r.ImportId).ThenBy(r => r.Line).Take(RejectionPage)
                 .Select(r => new { r.ImportId, r.Line, r.ValueEnc }).ToListAsync(ct);
-            matches.AddRange(page.Where(r => person.AppearsIn(pii.Decrypt(r.ValueEnc, ImportRun.RejectionContext))).Select(r => (r.ImportId, r.Line)));
+            matches.AddRange(page.Where(r => person.AppearsIn(pii.Decrypt(r.ValueEnc, db.Tenant.RequireTenant(), ImportRun.RejectionContext))).Select(r => (r.ImportId, r.Line)));
             if (page.Count < RejectionPage) break;
             after = (page[^1].ImportId, page[^1].Line);
         }
@@ -285,7 +286,7 @@ public sealed class ContactErasure(
     private void Anonymise(Contact contact, string tenantZone)
     {
         // The row stays because the ledger's records cite it; its number becomes a random index nobody can look up.
-        contact.PhoneCipher = pii.Encrypt("", ContactService.PhoneContext)!;
+        contact.PhoneCipher = pii.Encrypt("", contact.TenantId, ContactService.PhoneContext)!;
         contact.PhoneIndex = System.Security.Cryptography.RandomNumberGenerator.GetBytes(BlindIndex.Size);
         contact.PhoneType = PhoneTypes.Unknown;
         contact.Carrier = null;

@@ -54,7 +54,7 @@ public sealed class DestructionActs(PhoneCrmDbContext db, PiiProtector pii, Audi
         var act = new DestructionAct
         {
             Year = year, Seq = seq + 1, ContactId = contactId, OperatorName = op.Name, OperatorAddress = op.Address,
-            SubjectNameCipher = pii.Encrypt(string.IsNullOrWhiteSpace(subjectFullName) ? null : subjectFullName, SubjectNameContext),
+            SubjectNameCipher = pii.Encrypt(string.IsNullOrWhiteSpace(subjectFullName) ? null : subjectFullName, db.Tenant.RequireTenant(), SubjectNameContext),
             Categories = [.. categories], Reason = reason.Wire(), RequestId = requestId, Method = method, DestroyedAt = destroyedAt,
             DestroyedBy = destroyedBy, LogExtract = JsonSerializer.Serialize(logExtract, _json),
         };
@@ -73,7 +73,7 @@ public sealed class DestructionActs(PhoneCrmDbContext db, PiiProtector pii, Audi
         if (act is null) return null;
         await audit.WriteAsync(AuditActions.Read, "destruction_act", id.ToString(), $"channel={channel};number={act.Number}", ct);
         return new DestructionActView(act.Id, act.Number, act.OperatorName, act.OperatorAddress,
-            pii.Decrypt(act.SubjectNameCipher, SubjectNameContext), act.Categories, act.InformationSystem, act.Reason, act.RequestId,
+            pii.Decrypt(act.SubjectNameCipher, db.Tenant.RequireTenant(), SubjectNameContext), act.Categories, act.InformationSystem, act.Reason, act.RequestId,
             act.Method, act.DestroyedAt, act.DestroyedBy,
             JsonSerializer.Deserialize<List<ActLogLine>>(act.LogExtract, _json) ?? []);
     }

@@ -65,7 +65,7 @@ public sealed class Retention(PhoneCrmDbContext db, PiiProtector pii, AuditLog a
         await audit.WriteAsync(AuditActions.Read, "contact", string.Join(',', decided), "retention preview (masked numbers)", ct);
         return [.. decisions
             .Select(d => new RetentionPreviewItem(d.ContactId,
-                phones.TryGetValue(d.ContactId, out var cipher) ? PhoneMasking.Mask(pii.Decrypt(cipher, ContactService.PhoneContext) ?? "") : "",
+                phones.TryGetValue(d.ContactId, out var cipher) ? PhoneMasking.Mask(pii.Decrypt(cipher, db.Tenant.RequireTenant(), ContactService.PhoneContext) ?? "") : "",
                 d.Reason, d.Purpose, d.EndedAt, d.DestroyFrom!.Value, d.DestroyBy!.Value, d.Verdict == RetentionVerdict.Destroy))
             .OrderBy(i => i.DestroyFrom)];
     }

@@ -82,9 +82,9 @@ public sealed class SelfServiceRequests(
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
         var challenge = new SubjectRequestChallenge
         {
-            Type = input.Type!, PhoneCipher = protector.Encrypt(phone.E164, SubjectRequests.PhoneContext), PhoneIndex = phoneIndex,
-            FullNameCipher = protector.Encrypt(Blank(input.FullName), SubjectRequests.FullNameContext),
-            EmailCipher = protector.Encrypt(Blank(input.Email), SubjectRequests.EmailContext), CodeHash = [], Ip = ip is { Length: <= 64 } ? ip : null,
+            Type = input.Type!, PhoneCipher = protector.Encrypt(phone.E164, db.Tenant.RequireTenant(), SubjectRequests.PhoneContext), PhoneIndex = phoneIndex,
+            FullNameCipher = protector.Encrypt(Blank(input.FullName), db.Tenant.RequireTenant(), SubjectRequests.FullNameContext),
+            EmailCipher = protector.Encrypt(Blank(input.Email), db.Tenant.RequireTenant(), SubjectRequests.EmailContext), CodeHash = [], Ip = ip is { Length: <= 64 } ? ip : null,
             CreatedAt = now, ExpiresAt = now + CodeLifetime,
         };
         challenge.CodeHash = HashCode(challenge.Id, code);
@@ -122,8 +122,8 @@ public sealed class SelfServiceRequests(
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.ConsumedAt, now), ct);
         if (consumed == 0) return new(CodeOutcome.Used, 0, null);
 
-        var person = new SubjectRequests.Person(protector.Decrypt(challenge.PhoneCipher, SubjectRequests.PhoneContext),
-            protector.Decrypt(challenge.FullNameCipher, SubjectRequests.FullNameContext), protector.Decrypt(challenge.EmailCipher, SubjectRequests.EmailContext));
+        var person = new SubjectRequests.Person(protector.Decrypt(challenge.PhoneCipher, db.Tenant.RequireTenant(), SubjectRequests.PhoneContext),
+            protector.Decrypt(challenge.FullNameCipher, db.Tenant.RequireTenant(), SubjectRequests.FullNameContext), protector.Decrypt(challenge.EmailCipher, db.Tenant.RequireTenant(), SubjectRequests.EmailContext));
         var request = await requests.IntakeAsync(challenge.Type, SubjectRequestChannels.Web, now, person, ct, verifiedBySmsCode: true);
         // The request now holds the person's data; the challenge keeps only what the limits count.
         await db.SubjectRequestChallenges.Where(c => c.Id == challengeId).ExecuteUpdateAsync(s => s
@@ -135,7 +135,7 @@ public sealed class SelfServiceRequests(
     public async Task<string?> MaskedPhoneAsync(Guid challengeId, CancellationToken ct)
     {
         var cipher = await db.SubjectRequestChallenges.AsNoTracking().Where(c => c.Id == challengeId).Select(c => c.PhoneCipher).SingleOrDefaultAsync(ct);
-        return protector.Decrypt(cipher, SubjectRequests.PhoneContext) is { } e164 ? PhoneMasking.Mask(e164) : null;
+        return protector.Decrypt(cipher, db.Tenant.RequireTenant(), SubjectRequests.PhoneContext) is { } e164 ? PhoneMasking.Mask(e164) : null;
     }
 
     private static byte[] HashCode(Guid challengeId, string code) => SHA256.HashData(Encoding.UTF8.GetBytes($"dsr-code:{challengeId:N}:{code}"));

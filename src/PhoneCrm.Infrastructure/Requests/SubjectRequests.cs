@@ -84,8 +84,8 @@ public sealed class SubjectRequests(
         {
             Number = "", Type = type, Channel = channel, ReceivedAt = receivedAt,
             DueAt = RequestDeadlines.DueAt(type, receivedAt, zone, calendar, promised),
-            PhoneCipher = protector.Encrypt(person.E164, PhoneContext), PhoneIndex = phoneIndex,
-            FullNameCipher = protector.Encrypt(person.FullName, FullNameContext), EmailCipher = protector.Encrypt(person.Email, EmailContext),
+            PhoneCipher = protector.Encrypt(person.E164, db.Tenant.RequireTenant(), PhoneContext), PhoneIndex = phoneIndex,
+            FullNameCipher = protector.Encrypt(person.FullName, db.Tenant.RequireTenant(), FullNameContext), EmailCipher = protector.Encrypt(person.Email, db.Tenant.RequireTenant(), EmailContext),
             ContactId = await FindContactAsync(phoneIndex, person.Email, ct),
             TakenByUserId = actor.UserId, TakenBy = actor.Name, CreatedAt = now, UpdatedAt = now,
         };
@@ -278,7 +278,7 @@ public sealed class SubjectRequests(
         var request = await db.SubjectRequests.SingleOrDefaultAsync(r => r.Id == id, ct);
         if (request is null) return RequestResult.Missing;
         if (request.CheckExecutable() is { } conflict) return RequestResult.Refused(conflict);
-        var e164 = protector.Decrypt(request.PhoneCipher, PhoneContext);
+        var e164 = protector.Decrypt(request.PhoneCipher, db.Tenant.RequireTenant(), PhoneContext);
 
         var note = Blank(input?.Note);
         var refusal = execution.Check(request, note);
@@ -289,12 +289,12 @@ public sealed class SubjectRequests(
         var operatorName = await notices.OperatorNameAsync(ct);
         if (request.Type == SubjectRequestTypes.Erasure)
             await notices.SendAsync(request, NoticeKinds.Final, NoticeTexts.Completed(operatorName, request), e164, ct);
-        var person = new Person(e164, protector.Decrypt(request.FullNameCipher, FullNameContext), protector.Decrypt(request.EmailCipher, EmailContext));
+        var person = new Person(e164, protector.Decrypt(request.FullNameCipher, db.Tenant.RequireTenant(), FullNameContext), protector.Decrypt(request.EmailCipher, db.Tenant.RequireTenant(), EmailContext));
         ExecutionOutcome outcome;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             outcome = await execution.RunAsync(request, person, note, ct);
-            if (outcome.Report is { } report) request.ReportCipher = protector.Encrypt(report, ReportContext);
+            if (outcome.Report is { } report) request.ReportCipher = protector.Encrypt(report, db.Tenant.RequireTenant(), ReportContext);
             request.DestructionActId = outcome.DestructionActId;
             request.Complete(outcome.Resolution, clock.GetUtcNow());
             if (request.Type == SubjectRequestTypes.Erasure) request.ForgetPerson();
@@ -319,7 +319,7 @@ public sealed class SubjectRequests(
     }
 
     private async Task NotifyAsync(SubjectRequest request, string kind, string text, CancellationToken ct) =>
-        await notices.SendAsync(request, kind, text, protector.Decrypt(request.PhoneCipher, PhoneContext), ct);
+        await notices.SendAsync(request, kind, text, protector.Decrypt(request.PhoneCipher, db.Tenant.RequireTenant(), PhoneContext), ct);
 
     /// <summary>The tenant's zone (its sending settings, as every page shows time) and its working-day calendar.</summary>
     public async Task<(TimeZoneInfo Zone, WorkingDayCalendar Calendar)> ClockAsync(CancellationToken ct)
@@ -343,10 +343,10 @@ public sealed class SubjectRequests(
 
     private SubjectRequestDto ToDto(SubjectRequest r, IReadOnlyList<SubjectRequestNotice>? notes, bool withReport)
     {
-        var report = withReport && protector.Decrypt(r.ReportCipher, ReportContext) is { } json ? JsonSerializer.Deserialize<JsonElement>(json) : (JsonElement?)null;
+        var report = withReport && protector.Decrypt(r.ReportCipher, db.Tenant.RequireTenant(), ReportContext) is { } json ? JsonSerializer.Deserialize<JsonElement>(json) : (JsonElement?)null;
         return new SubjectRequestDto(r.Id, r.Number, r.Type, r.Channel, r.Status, r.ReceivedAt, r.DueAt, r.IsOverdue(clock.GetUtcNow()),
-            r.ExtendedAt, r.ExtensionReason, protector.Decrypt(r.PhoneCipher, PhoneContext), protector.Decrypt(r.FullNameCipher, FullNameContext),
-            protector.Decrypt(r.EmailCipher, EmailContext), r.ContactId, r.TakenBy, r.AssigneeId,
+            r.ExtendedAt, r.ExtensionReason, protector.Decrypt(r.PhoneCipher, db.Tenant.RequireTenant(), PhoneContext), protector.Decrypt(r.FullNameCipher, db.Tenant.RequireTenant(), FullNameContext),
+            protector.Decrypt(r.EmailCipher, db.Tenant.RequireTenant(), EmailContext), r.ContactId, r.TakenBy, r.AssigneeId,
             r.VerificationMethod is { } m ? new VerificationDto(m, r.VerificationNote, r.VerifiedAt!.Value) : null,
             r.CompletedAt, r.Resolution, r.RejectedAt, r.RejectionReason, r.DestructionActId, report,
             notes?.Select(n => new NoticeDto(n.Kind, n.Channel, n.Delivery, n.Text, n.SmsMessageId, n.CreatedAt)).ToList());

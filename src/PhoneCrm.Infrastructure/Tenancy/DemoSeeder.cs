@@ -246,7 +246,7 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
             var allowed = await policy.DecideAsync(new SendIntent("marketing", SmsCategories.Promotional, SmsKinds.Automation), capped, null, ct);
             reminders.RemoveAll(c => allowed.GetValueOrDefault(c.Id)?.Outcome != SendOutcome.Send);
             var keys = reminders.Select(c => $"demo-cart:{c.Id:N}:{daysBefore}").ToList();
-            await outbox.QueueManyAsync(reminders.Select((c, i) => new OutgoingSms(c.Id, protector.Decrypt(c.PhoneCipher, ContactService.PhoneContext)!,
+            await outbox.QueueManyAsync(reminders.Select((c, i) => new OutgoingSms(c.Id, protector.Decrypt(c.PhoneCipher, db.Tenant.RequireTenant(), ContactService.PhoneContext)!,
                 "Вы оставили товары в корзине — они ждут вас на sad-ogorod.example. Отписка: СТОП", "marketing", SmsCategories.Promotional,
                 SmsKinds.Automation, keys[i])).ToList(), ct);
             await delivery.DeliverAsync(await db.SmsMessages.AsNoTracking().Where(m => keys.Contains(m.IdempotencyKey)).Select(m => m.Id).ToListAsync(ct), ct);
@@ -313,7 +313,7 @@ public sealed class DemoSeeder(PhoneCrmDbContext db, TenantProvisioner provision
             {
                 Type = "order_placed",
                 ExternalId = $"demo-order-{order}",
-                Phone = protector.Decrypt(r.PhoneCipher, ContactService.PhoneContext),
+                Phone = protector.Decrypt(r.PhoneCipher, db.Tenant.RequireTenant(), ContactService.PhoneContext),
                 OccurredAt = begin.AddDays(1 + order % 4).AddHours(3),
                 Data = new System.Text.Json.Nodes.JsonObject
                 {

@@ -67,14 +67,14 @@ public sealed class PiiKeyRingTests : IDisposable
     {
         var ring = PiiKeyRing.Load(new ProtectionOptions(), KeyFile);
         using var protector = new PiiProtector(ring);
-        var old = protector.Encrypt("+79161234567", "contact.phone");
+        var old = protector.Encrypt("+79161234567", PiiProtector.Platform, "contact.phone");
 
         Assert.Equal("k2", ring.Rotate());
         var reloaded = PiiKeyRing.Load(new ProtectionOptions(), KeyFile);
         using var reloadedProtector = new PiiProtector(reloaded);
 
         Assert.Equal("k2", reloaded.ActiveKeyId);
-        Assert.Equal("+79161234567", reloadedProtector.Decrypt(old, "contact.phone"));
+        Assert.Equal("+79161234567", reloadedProtector.Decrypt(old, PiiProtector.Platform, "contact.phone"));
         AssertSameKeys(ring, reloaded);
     }
 
@@ -88,13 +88,13 @@ public sealed class PiiKeyRingTests : IDisposable
 
         Assert.Equal("k2", nodeA.Rotate());
         // B reads a value under the key it has not seen yet: the key file has it (persisted before use).
-        Assert.Equal("+79161234567", protectorB.Decrypt(protectorA.Encrypt("+79161234567", "contact.phone"), "contact.phone"));
+        Assert.Equal("+79161234567", protectorB.Decrypt(protectorA.Encrypt("+79161234567", PiiProtector.Platform, "contact.phone"), PiiProtector.Platform, "contact.phone"));
         Assert.Equal("k2", nodeB.ActiveKeyId);
         Assert.False(nodeB.Refresh());
 
         Assert.Equal("k3", nodeB.Rotate());
         Assert.True(nodeA.Refresh()); // the timer's reload: A now writes under k3 too
-        Assert.Equal("k3", protectorA.KeyIdOf(protectorA.Encrypt("x", "c")!));
+        Assert.Equal("k3", protectorA.KeyIdOf(protectorA.Encrypt("x", PiiProtector.Platform, "c")!));
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class PiiKeyRingTests : IDisposable
         var protector = provider.GetRequiredService<PiiProtector>();
         Assert.Equal("k2", ring.ActiveKeyId);
         Assert.Null(ring.KeyFile);
-        Assert.Equal("x", protector.Decrypt(protector.Encrypt("x", "c"), "c"));
+        Assert.Equal("x", protector.Decrypt(protector.Encrypt("x", PiiProtector.Platform, "c"), PiiProtector.Platform, "c"));
         Assert.NotNull(provider.GetRequiredService<BlindIndex>());
         Assert.False(File.Exists(KeyFile));
     }
@@ -154,6 +154,6 @@ public sealed class PiiKeyRingTests : IDisposable
             actualIndex.ForTenant(Guid.Empty, BlindIndex.TenantBoundVersion).Phone("+79161234567"));
         using var encrypt = new PiiProtector(expected);
         using var decrypt = new PiiProtector(actual);
-        Assert.Equal("same", decrypt.Decrypt(encrypt.Encrypt("same", "ring.check"), "ring.check"));
+        Assert.Equal("same", decrypt.Decrypt(encrypt.Encrypt("same", PiiProtector.Platform, "ring.check"), PiiProtector.Platform, "ring.check"));
     }
 }

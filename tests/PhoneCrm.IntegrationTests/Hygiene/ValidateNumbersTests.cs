@@ -53,7 +53,7 @@ public sealed class ValidateNumbersTests(AppFixture app)
         {
             var protector = sp.GetRequiredService<PiiProtector>();
             return await tenant.WithDbAsync(db => db.Contacts.Where(c => c.Id == Guid.Parse(stale))
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.PhoneCipher, protector.Encrypt("+70001234567", ContactService.PhoneContext)!)));
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.PhoneCipher, protector.Encrypt("+70001234567", tenant.Id, ContactService.PhoneContext)!)));
         });
 
         var first = await RunAsync(tenant, Simulator());

@@ -42,7 +42,7 @@ public sealed partial class NumberChangeTests(AppFixture app)
         var key = sp.GetRequiredService<BlindIndex>().ForTenant(tenant.Id, BlindIndex.TenantBoundVersion).Phone(e164);
         var rows = await db.SmsMessages.AsNoTracking().Where(m => m.Kind == SmsKinds.NumberChange && m.PhoneIndex == key)
             .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToListAsync();
-        return rows.Select(m => protector.Decrypt(m.TextCipher, SmsPii.Text)!).ToList();
+        return rows.Select(m => protector.Decrypt(m.TextCipher, tenant.Id, SmsPii.Text)!).ToList();
     });
 
     private static Task<NumberChangeRequest> RequestAsync(TestTenant tenant) =>

@@ -278,7 +278,7 @@ public sealed class ErasureTests(AppFixture app)
             await using var r = await cmd.ExecuteReaderAsync();
             while (await r.ReadAsync())
             {
-                foreach (var text in Texts(r.GetValue(0), pii))
+                foreach (var text in Texts(r.GetValue(0), pii, tenantId))
                 {
                     if (wanted.FirstOrDefault(n => text.Contains(n, StringComparison.OrdinalIgnoreCase)) is { } hit)
                         found.Add($"{schema}.{table}.{column}: {hit} in {text[..Math.Min(text.Length, 200)]}");
@@ -289,7 +289,7 @@ public sealed class ErasureTests(AppFixture app)
         return found;
     }
 
-    private static IEnumerable<string> Texts(object value, PiiProtector pii)
+    private static IEnumerable<string> Texts(object value, PiiProtector pii, Guid tenantId)
     {
         switch (value)
         {
@@ -298,10 +298,11 @@ public sealed class ErasureTests(AppFixture app)
                 break;
             case byte[] bytes:
                 yield return Encoding.UTF8.GetString(bytes);
-                foreach (var context in _contexts)
+                // The tenant's values, and the platform's own (second factors, data-protection keys).
+                foreach (var (owner, context) in new[] { tenantId, PiiProtector.Platform }.SelectMany(o => _contexts.Select(c => (o, c))))
                 {
                     string? plain = null;
-                    try { plain = pii.Decrypt(bytes, context); }
+                    try { plain = pii.Decrypt(bytes, owner, context); }
                     catch (Exception e) when (e is PiiDecryptionException or System.Security.Cryptography.CryptographicException or ArgumentException) { }
 
                     if (plain is not null)

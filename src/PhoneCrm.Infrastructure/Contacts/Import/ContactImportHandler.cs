@@ -198,17 +198,17 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
         Guid.CreateVersion7(),
         phoneIndex,
         index.PhoneSuffix(r.Phone.E164),
-        pii.Encrypt(r.Phone.E164, ContactService.PhoneContext)!,
+        pii.Encrypt(r.Phone.E164, index.TenantId, ContactService.PhoneContext)!,
         r,
-        pii.Encrypt(r.FirstName, ContactService.FirstNameContext),
-        pii.Encrypt(r.LastName, ContactService.LastNameContext),
-        pii.Encrypt(r.Email, ContactService.EmailContext),
+        pii.Encrypt(r.FirstName, index.TenantId, ContactService.FirstNameContext),
+        pii.Encrypt(r.LastName, index.TenantId, ContactService.LastNameContext),
+        pii.Encrypt(r.Email, index.TenantId, ContactService.EmailContext),
         r.Email is null ? null : index.Email(r.Email),
         names.Get(r.FirstName),
         names.Get(r.LastName),
         TimeZoneResolver.Default.Resolve(r.City, null, r.Phone.E164, tenantZone).TimeZone,
-        pii.Encrypt(r.MiddleName, ContactService.MiddleNameContext),
-        r.OtherPhones.Count == 0 ? null : pii.Encrypt(string.Join(", ", r.OtherPhones), ContactService.OtherPhonesContext))
+        pii.Encrypt(r.MiddleName, index.TenantId, ContactService.MiddleNameContext),
+        r.OtherPhones.Count == 0 ? null : pii.Encrypt(string.Join(", ", r.OtherPhones), index.TenantId, ContactService.OtherPhonesContext))
         { Tombstone = index.Tombstone(phoneIndex) };
     }
 

@@ -121,13 +121,13 @@ public sealed class CampaignDispatcher(
             {
                 var values = new Dictionary<string, string?>
                 {
-                    ["firstName"] = protector.Decrypt(c.FirstNameCipher, ContactService.FirstNameContext),
-                    ["lastName"] = protector.Decrypt(c.LastNameCipher, ContactService.LastNameContext),
+                    ["firstName"] = protector.Decrypt(c.FirstNameCipher, campaign.TenantId, ContactService.FirstNameContext),
+                    ["lastName"] = protector.Decrypt(c.LastNameCipher, campaign.TenantId, ContactService.LastNameContext),
                     [ShortLinks.UnsubscribeVariable.Key] = ShortLinks.UnsubscribeVariable.Value,
                 };
                 var text = SmsTemplate.Render(campaign.TextOf(pending[c.Id]), values, Fallbacks);
                 if (links.TryGetValue(c.Id, out var codes)) text = shortLinks.Shorten(text, url => codes.GetValueOrDefault(url));
-                batch.Add(new OutgoingSms(c.Id, protector.Decrypt(c.PhoneCipher, ContactService.PhoneContext)!, text, campaign.Purpose,
+                batch.Add(new OutgoingSms(c.Id, protector.Decrypt(c.PhoneCipher, campaign.TenantId, ContactService.PhoneContext)!, text, campaign.Purpose,
                     campaign.Category, SmsKinds.Campaign, IdempotencyKey(campaign.Id, c.Id), campaign.Id));
             }
 

@@ -123,12 +123,13 @@ public sealed class CampaignReports(PhoneCrmDbContext db, SegmentService segment
                 (r, c) => new { r.ContactId, c.PhoneCipher, c.FirstNameCipher, c.LastNameCipher, r.Outcome, r.Reason, r.MessageId, r.Variant, r.DeferredUntil })
             .OrderBy(x => x.ContactId).Take(limit)
             .ToListAsync(ct);
+        var tenantId = db.Tenant.RequireTenant();
         return rows.Select(x =>
         {
-            var e164 = protector.Decrypt(x.PhoneCipher, ContactService.PhoneContext)!;
+            var e164 = protector.Decrypt(x.PhoneCipher, tenantId, ContactService.PhoneContext)!;
             var name = personal
-                ? string.Join(' ', new[] { protector.Decrypt(x.FirstNameCipher, ContactService.FirstNameContext),
-                    protector.Decrypt(x.LastNameCipher, ContactService.LastNameContext) }.Where(n => !string.IsNullOrWhiteSpace(n)))
+                ? string.Join(' ', new[] { protector.Decrypt(x.FirstNameCipher, tenantId, ContactService.FirstNameContext),
+                    protector.Decrypt(x.LastNameCipher, tenantId, ContactService.LastNameContext) }.Where(n => !string.IsNullOrWhiteSpace(n)))
                 : null;
             return new RecipientRow(x.ContactId, personal ? e164 : PhoneMasking.Mask(e164), x.Outcome, x.Reason, x.MessageId, x.Variant,
                 x.DeferredUntil, string.IsNullOrEmpty(name) ? null : name);

@@ -26,7 +26,7 @@ public sealed class SimulatorOutbox(PhoneCrmDbContext db, PiiProtector protector
             select new { s, Status = m == null ? null : m.Status, CampaignId = m == null ? null : m.CampaignId, Kind = m == null ? null : m.Kind, SentAt = m == null ? null : m.SentAt })
             .Take(Math.Clamp(limit, 1, 1000)).ToListAsync(ct);
         return rows.Select(x => new SimulatorOutboxItem(x.s.MessageId, x.s.ProviderMessageId,
-            protector.Decrypt(x.s.PhoneCipher, SmsPii.SimulatorPhone)!, protector.Decrypt(x.s.TextCipher, SmsPii.SimulatorText)!,
+            protector.Decrypt(x.s.PhoneCipher, db.Tenant.RequireTenant(), SmsPii.SimulatorPhone)!, protector.Decrypt(x.s.TextCipher, db.Tenant.RequireTenant(), SmsPii.SimulatorText)!,
             x.s.Segments, x.SentAt ?? x.s.AcceptedAt, x.Status ?? SmsStatus.Sent, x.CampaignId, x.Kind)).ToList();
     }
 
@@ -60,7 +60,7 @@ public sealed class SimulatorOutbox(PhoneCrmDbContext db, PiiProtector protector
         }
 
         var items = rows.Select(x => new SimulatorOutboxItem(x.s.MessageId, x.s.ProviderMessageId,
-            protector.Decrypt(x.s.PhoneCipher, SmsPii.SimulatorPhone)!, protector.Decrypt(x.s.TextCipher, SmsPii.SimulatorText)!,
+            protector.Decrypt(x.s.PhoneCipher, db.Tenant.RequireTenant(), SmsPii.SimulatorPhone)!, protector.Decrypt(x.s.TextCipher, db.Tenant.RequireTenant(), SmsPii.SimulatorText)!,
             x.s.Segments, x.SentAt ?? x.s.AcceptedAt, x.Status ?? SmsStatus.Sent, x.CampaignId, x.Kind)).ToList();
         return new SimulatorOutboxPage(items, next);
     }

@@ -69,9 +69,9 @@ public sealed class SimulatorSmsProvider(PhoneCrmDbContext db, PiiProtector prot
             keys[i] = r.IdempotencyKey;
             pmids[i] = "sim-" + Guid.CreateVersion7().ToString("N");
             messageIds[i] = r.MessageId;
-            phones[i] = protector.Encrypt(r.Phone, SmsPii.SimulatorPhone)!;
+            phones[i] = protector.Encrypt(r.Phone, tenant, SmsPii.SimulatorPhone)!;
             indexes[i] = index.Phone(r.Phone);
-            texts[i] = protector.Encrypt(r.Text, SmsPii.SimulatorText)!;
+            texts[i] = protector.Encrypt(r.Text, tenant, SmsPii.SimulatorText)!;
             senders[i] = r.Sender;
             segments[i] = SmsText.Measure(r.Text).Segments;
         }

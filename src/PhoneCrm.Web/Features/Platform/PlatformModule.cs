@@ -18,6 +18,7 @@ public static class PlatformModule
         services.AddScoped<PiiRotation>();
         services.AddScoped<BlindIndexMigration>();
         services.AddSingleton(BlindIndexMigration.Definition);
+        services.AddSingleton(PiiRotation.TenantBindingDefinition);
         services.AddSingleton<DatabaseBackup>();
         return services;
     }

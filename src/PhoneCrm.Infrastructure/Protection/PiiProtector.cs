@@ -21,6 +21,12 @@ public sealed class PiiProtector : IDisposable
     /// <summary>The owner of values that belong to no tenant: platform accounts' second factors, the data-protection keys.</summary>
     public static readonly Guid Platform = Guid.Empty;
 
+    /// <summary>First byte of a value written before tenant binding: its associated data names no tenant. Read, never written.</summary>
+    public const byte LegacyFormat = PiiKeySet.LegacyFormat;
+
+    /// <summary>First byte of every new value: its associated data names the owning tenant.</summary>
+    public const byte TenantBoundFormat = PiiKeySet.TenantBoundFormat;
+
     private const int TenantIdSize = 16;
     private const int NonceSize = NonceSource.NonceSize;
     private const int TagSize = 16;

@@ -11,7 +11,6 @@ using PhoneCrm.Infrastructure.Consent;
 using PhoneCrm.Infrastructure.Contacts;
 using PhoneCrm.Infrastructure.Database;
 using PhoneCrm.Infrastructure.Imports;
-using PhoneCrm.Infrastructure.Jobs;
 using PhoneCrm.Infrastructure.Messaging;
 using PhoneCrm.Infrastructure.Requests;
 
@@ -27,7 +26,7 @@ namespace PhoneCrm.Infrastructure.Protection;
 /// <para>
 /// The same pass binds values to their tenant (issue 12 item 3): a format-1 value (<see cref="PiiProtector"/>; its
 /// associated data names no tenant) is rewritten as format 2 for the row's tenant, even under the active key. The
-/// recurring job <see cref="TenantBindingJobId"/> runs the pass daily, so data written before format 2 is migrated in the
+/// per-tenant job <see cref="PiiTenantBinding"/> runs the pass daily, so data written before format 2 is migrated in the
 /// background, resumably (a value once rewritten is never selected again), with no downtime (both formats are read
 /// meanwhile); the status counts the format-1 values left, per table.
 /// </para>
@@ -42,17 +41,6 @@ public sealed partial class PiiRotation(
     IConfiguration config,
     ILogger<PiiRotation> logger)
 {
-    /// <summary>The recurring job that rewrites format-1 values (no tenant in their associated data) as format 2.</summary>
-    public const string TenantBindingJobId = "pii-tenant-binding";
-
-    /// <summary>
-    /// <see cref="TenantBindingJobId"/>: a platform job (values of every tenant, and the platform's own), daily, idempotent
-    /// and resumable — it is <see cref="ReencryptAllAsync"/>, which selects only values still to rewrite.
-    /// </summary>
-    public static RecurringJobDefinition TenantBindingDefinition { get; } = new(TenantBindingJobId, "41 3 * * *",
-        "Binds stored personal data to its tenant (issue 12 item 3): rewrites format-1 ciphertexts as format 2 (tenant in the associated data), and any value under an old key",
-        (manager, cron) => manager.AddOrUpdate<PiiRotation>(TenantBindingJobId, r => r.ReencryptAllAsync(CancellationToken.None), cron));
-
     /// <summary>A tenant-owned table's encrypted columns and the context each is encrypted under.</summary>
     /// <param name="BatchRows">Rows per batch: small where each value is large (a file's 1 MiB chunks).</param>
     public sealed record EncryptedTable(string Name, (string Column, string Context)[] Columns, int BatchRows = 2000);
@@ -96,7 +84,7 @@ public sealed partial class PiiRotation(
 
     /// <param name="Runbook">Set when rotation here is refused (keys from configuration): what to do instead.</param>
     /// <param name="Indexes">How far the tenants' blind indexes are bound to their tenant (<see cref="BlindIndexMigration"/>).</param>
-    /// <param name="Binding">How far the ciphertexts are bound to their tenant (format 2; job <see cref="TenantBindingJobId"/>).</param>
+    /// <param name="Binding">How far the ciphertexts are bound to their tenant (format 2; job <see cref="PiiTenantBinding"/>).</param>
     public sealed record KeyStatus(string ActiveKeyId, string? Runbook, IReadOnlyList<KeyUse> Keys, BlindIndexMigration.Progress Indexes,
         TenantBinding Binding)
     {
@@ -196,10 +184,13 @@ public sealed partial class PiiRotation(
         foreach (var tenantId in await TenantIdsAsync(ct))
             changed += await ReencryptTenantAsync(tenantId, ct);
 
-        changed += await ReencryptDataProtectionKeysAsync(ct);
-        changed += await ReencryptUserTokensAsync(ct);
+        changed += await ReencryptPlatformAsync(ct);
         LogReencrypted(changed, ring.ActiveKeyId);
     }
+
+    /// <summary>The values of no tenant (<see cref="PiiProtector.Platform"/>): the data-protection keys and the second factors.</summary>
+    public async Task<long> ReencryptPlatformAsync(CancellationToken ct) =>
+        await ReencryptDataProtectionKeysAsync(ct) + await ReencryptUserTokensAsync(ct);
 
     /// <summary>
     /// One tenant's encrypted columns: every value under an old key or in format 1 rewritten under the active key, format 2,

@@ -317,7 +317,7 @@ public sealed class ErasureTests(AppFixture app)
                 foreach (var item in array)
                 {
                     if (item is null) continue;
-                    foreach (var t in Texts(item, pii)) yield return t;
+                    foreach (var t in Texts(item, pii, tenantId)) yield return t;
                 }
 
                 break;

@@ -18,7 +18,8 @@ public static class PlatformModule
         services.AddScoped<PiiRotation>();
         services.AddScoped<BlindIndexMigration>();
         services.AddSingleton(BlindIndexMigration.Definition);
-        services.AddSingleton(PiiRotation.TenantBindingDefinition);
+        services.AddScoped<PiiTenantBinding>();
+        services.AddSingleton(PiiTenantBinding.Definition);
         services.AddSingleton<DatabaseBackup>();
         return services;
     }

@@ -9,7 +9,8 @@ namespace PhoneCrm.Infrastructure.Access;
 /// Identity's store with its tokens encrypted at rest (issue 12 item 7): the TOTP authenticator key and the recovery codes
 /// live in <c>user_tokens</c>, and whoever reads that table (a backup, a dump) must not be able to mint second factors.
 /// Values are sealed with the PII ring (<see cref="PiiProtector"/>, context <see cref="TokenContext"/>) and stored as base64;
-/// a value written before this store (plaintext) is still read, and sealed the next time it is written.
+/// a value written before this store (plaintext) is still read, and sealed the next time it is written. Users are global
+/// (one may belong to several tenants), so their tokens are owned by <see cref="PiiProtector.Platform"/>.
 /// </summary>
 public sealed class ProtectedUserStore(PhoneCrmDbContext context, PiiProtector protector, IdentityErrorDescriber? describer = null)
     : UserOnlyStore<AppUser, PhoneCrmDbContext, Guid>(context, describer)
@@ -19,8 +20,8 @@ public sealed class ProtectedUserStore(PhoneCrmDbContext context, PiiProtector p
     public const string SealedPrefix = "pii:";
 
     public override Task SetTokenAsync(AppUser user, string loginProvider, string name, string? value, CancellationToken cancellationToken) =>
-        base.SetTokenAsync(user, loginProvider, name, value is null ? null : SealedPrefix + Convert.ToBase64String(protector.Encrypt(value, PiiProtector.Platform, TokenContext)!),
-            cancellationToken);
+        base.SetTokenAsync(user, loginProvider, name,
+            value is null ? null : SealedPrefix + Convert.ToBase64String(protector.Encrypt(value, PiiProtector.Platform, TokenContext)!), cancellationToken);
 
     public override async Task<string?> GetTokenAsync(AppUser user, string loginProvider, string name, CancellationToken cancellationToken)
     {

@@ -29,29 +29,31 @@ public sealed class TenantBoundCipherTests(AppFixture app)
         // Someone with write access to the database moves A's phone into B's contact (same table, same column).
         var cipher = await ScalarAsync<byte[]>(a.Id, $"SELECT phone_cipher FROM contacts WHERE id = '{idA}'");
         Assert.Equal(PiiProtector.TenantBoundFormat, cipher[0]);
-        await using (var conn = await ConnectionAsync(b.Id))
+        var original = await ScalarAsync<byte[]>(b.Id, $"SELECT phone_cipher FROM contacts WHERE id = '{idB}'");
+        await SetPhoneCipherAsync(b.Id, idB, cipher);
+        try
         {
-            await using var update = new NpgsqlCommand($"UPDATE contacts SET phone_cipher = @c WHERE id = '{idB}'", conn);
-            update.Parameters.AddWithValue("c", cipher);
-            Assert.Equal(1, await update.ExecuteNonQueryAsync());
-        }
-
-        // B reading it gets the tamper handling, never A's number.
-        using var apiB = b.Api();
-        var viaApi = await apiB.GetAsync($"/api/v1/contacts/{idB}");
-        Assert.Equal(HttpStatusCode.Conflict, viaApi.StatusCode);
-        Assert.DoesNotContain("550301", await viaApi.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        using (var session = await b.SignInAsync(PhoneCrm.Domain.Access.Role.Admin))
-        {
+            // B reading it gets the tamper handling, never A's number.
+            using var apiB = b.Api();
+            var viaApi = await apiB.GetAsync($"/api/v1/contacts/{idB}");
+            Assert.Equal(HttpStatusCode.Conflict, viaApi.StatusCode);
+            Assert.DoesNotContain("550301", await viaApi.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            using var session = await b.SignInAsync(PhoneCrm.Domain.Access.Role.Admin);
             var page = await session.GetAsync($"/contacts/{idB}");
             Assert.Equal(HttpStatusCode.Conflict, page.StatusCode);
             Assert.DoesNotContain("550301", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
+        finally
+        {
+            // Put B's own value back: a value nobody can decrypt would keep its key from ever retiring (the rotation tests).
+            await SetPhoneCipherAsync(b.Id, idB, original);
+        }
 
-        // The same bytes stay A's: in A's row they decrypt as before.
+        // The same bytes stay A's: in A's row they decrypt as before; B's own value reads again once put back.
         using var apiA = a.Api();
-        var own = await apiA.GetFromJsonAsync<JsonElement>($"/api/v1/contacts/{idA}");
-        Assert.Equal("+79165550301", own.GetProperty("phone").GetString());
+        Assert.Equal("+79165550301", (await apiA.GetFromJsonAsync<JsonElement>($"/api/v1/contacts/{idA}")).GetProperty("phone").GetString());
+        using var apiB2 = b.Api();
+        Assert.Equal("+79165550302", (await apiB2.GetFromJsonAsync<JsonElement>($"/api/v1/contacts/{idB}")).GetProperty("phone").GetString());
     }
 
     [Fact]
@@ -104,6 +106,14 @@ public sealed class TenantBoundCipherTests(AppFixture app)
         var migrated = await ScalarAsync<byte[]>(tenant.Id, $"SELECT phone_cipher FROM contacts WHERE id = '{ids[3]}'");
         Assert.Equal("+79165550403", pii.Decrypt(migrated, tenant.Id, ContactService.PhoneContext));
         Assert.Throws<PiiDecryptionException>(() => pii.Decrypt(migrated, Guid.NewGuid(), ContactService.PhoneContext));
+    }
+
+    private async Task SetPhoneCipherAsync(Guid tenantId, Guid contactId, byte[] cipher)
+    {
+        await using var conn = await ConnectionAsync(tenantId);
+        await using var update = new NpgsqlCommand($"UPDATE contacts SET phone_cipher = @c WHERE id = '{contactId}'", conn);
+        update.Parameters.AddWithValue("c", cipher);
+        Assert.Equal(1, await update.ExecuteNonQueryAsync());
     }
 
     private static async Task AssertReadableAsync(TestTenant tenant, Guid id)

@@ -92,7 +92,9 @@ public sealed class TenantBoundCipherTests(AppFixture app)
         Assert.False(before.Binding.Done);
 
         // The job (one tenant's run): every row holding a format-1 value is rewritten; a second run finds nothing left.
-        Assert.Equal(5 + 1 + 1, await RunJobAsync(tenant.Id));
+        // At most the 7 rows written above: a re-encryption pass left scheduled by a rotation test (same database and
+        // Hangfire queue) may have rewritten some of them first — the end state below is what must hold.
+        Assert.InRange(await RunJobAsync(tenant.Id), 0, 5 + 1 + 1);
         Assert.All(await FormatsAsync(tenant.Id, columns), f => Assert.Equal(PiiProtector.TenantBoundFormat, f));
         Assert.Equal(0, await RunJobAsync(tenant.Id));
 

@@ -112,16 +112,26 @@ public sealed class TenantBoundIndexTests(AppFixture app)
         using var api = tenant.Api();
         var created = await api.PostAsJsonAsync("/api/v1/contacts", new { phone = "+79165550177", firstName = "Ирина", email = "irina@example.ru" });
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        // The first name's ciphertext copied over the email's: the email's context does not authenticate it.
-        await ExecAsync($"SELECT set_config('app.tenant_id', '{tenant.Id}', false); UPDATE contacts SET email_cipher = first_name_cipher WHERE id = '{id}'");
+        // The first name's and the email's ciphertexts swapped: neither column's context authenticates the other's value.
+        var swap = $"SELECT set_config('app.tenant_id', '{tenant.Id}', false); UPDATE contacts SET email_cipher = first_name_cipher, first_name_cipher = email_cipher WHERE id = '{id}'";
+        await ExecAsync(swap);
+        try
+        {
+            var viaApi = await api.GetAsync($"/api/v1/contacts/{id}");
+            Assert.Equal(HttpStatusCode.Conflict, viaApi.StatusCode);
+            Assert.Equal("application/problem+json", viaApi.Content.Headers.ContentType?.MediaType);
+            using var session = await tenant.SignInAsync(PhoneCrm.Domain.Access.Role.Admin);
+            var page = await session.GetAsync($"/contacts/{id}");
+            Assert.Equal(HttpStatusCode.Conflict, page.StatusCode);
+            Assert.Contains("409", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            // Swapped back: a value nobody can decrypt would keep its key from ever retiring (the whole-suite rotation test).
+            await ExecAsync(swap);
+        }
 
-        var viaApi = await api.GetAsync($"/api/v1/contacts/{id}");
-        Assert.Equal(HttpStatusCode.Conflict, viaApi.StatusCode);
-        Assert.Equal("application/problem+json", viaApi.Content.Headers.ContentType?.MediaType);
-        using var session = await tenant.SignInAsync(PhoneCrm.Domain.Access.Role.Admin);
-        var page = await session.GetAsync($"/contacts/{id}");
-        Assert.Equal(HttpStatusCode.Conflict, page.StatusCode);
-        Assert.Contains("409", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("irina@example.ru", (await api.GetFromJsonAsync<JsonElement>($"/api/v1/contacts/{id}")).GetProperty("email").GetString());
     }
 
     /// <summary>The number, the email and a name word find the contact; the erased number is still known as erased.</summary>

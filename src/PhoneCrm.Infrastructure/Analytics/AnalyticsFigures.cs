@@ -90,27 +90,24 @@ public sealed class AnalyticsFigures(PhoneCrmDbContext db, AnalyticsSettingsStor
     public sealed record Measured(Dictionary<string, MeasuredFigures> Campaigns, Dictionary<string, MeasuredFigures> Automations,
         Dictionary<string, MeasuredFigures> Weeks);
 
-    private const string CampaignPrefix = "c|", AutomationPrefix = "a|", WeekPrefix = "w|";
+    private const string CampaignPrefix = "c|", AutomationPrefix = "a|";
 
     /// <summary>
     /// Everything <see cref="Request"/> asks for with at most one attribution statement: what is stored (closed campaigns'
-    /// totals and days) is read, and what is live — campaigns whose window is open, automations — is measured once, the
-    /// comparison's and the charts' scopes side by side in one <see cref="AttributionSql.Prefixed"/> union (the open
-    /// campaigns' outcomes are read and attributed once per page, not once per table and once per chart).
+    /// totals and days) is read, and what is live — campaigns whose window is open, automations — is measured once,
+    /// each message one row of <see cref="AttributionSql.Page"/> keyed for the comparison and for its week (the open
+    /// campaigns' messages and outcomes are read and attributed once per page, not once per table and once per chart).
     /// <para>A campaign's total is stored for the tenant's window (any zone: a total has no days); its days only for the
     /// window and the zone of the charts. A week's figures are the sum of its campaigns' and automations' (as the
     /// comparison lists them), closed campaigns counting their stored days (whole days: a period that starts or ends
     /// inside a day counts that day's messages whole); the others are attributed live over [from, to).</para>
     /// </summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
-        Justification = "The scopes are AttributionSql's constant queries under constant prefixes; every value is a parameter.")]
     public async Task<Measured> MeasureAsync(Request request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var days = (await settings.GetAsync(ct)).AttributionDays;
         var result = new Measured(new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal));
-        var scopes = new List<string>();
-        var ps = new List<NpgsqlParameter>();
+        Guid[] live = [], open = [];
 
         if (request.Campaigns.Count > 0)
         {
@@ -118,25 +115,14 @@ public sealed class AnalyticsFigures(PhoneCrmDbContext db, AnalyticsSettingsStor
             var stored = await db.ClosedCampaignFigures.AsNoTracking()
                 .Where(f => ids.Contains(f.CampaignId) && f.Key == ClosedCampaignFigures.TotalKey && f.AttributionDays == days).ToListAsync(ct);
             foreach (var f in stored) result.Campaigns[f.CampaignId.ToString()] = MeasuredFigures.Of(f);
-            var live = ids.Where(id => !result.Campaigns.ContainsKey(id.ToString())).ToArray();
-            if (live.Length > 0)
-            {
-                scopes.Add(AttributionSql.Prefixed(CampaignPrefix, AttributionSql.Campaigns));
-                ps.Add(Sql.ArrayOf("ids", live));
-            }
-        }
-
-        if (request.Kinds.Count > 0)
-        {
-            scopes.Add(AttributionSql.Prefixed(AutomationPrefix, AttributionSql.Automations));
-            ps.Add(Sql.ArrayOf("kinds", request.Kinds));
+            live = ids.Where(id => !result.Campaigns.ContainsKey(id.ToString())).ToArray();
         }
 
         if (request.WeeksZone is { } zone)
         {
             var stored = db.ClosedCampaignFigures.AsNoTracking().Where(f => f.AttributionDays == days && f.TimeZone == zone.Id);
             var closed = await stored.Where(f => f.Key == ClosedCampaignFigures.TotalKey).Select(f => f.CampaignId).ToListAsync(ct);
-            var open = await db.Campaigns.AsNoTracking().Where(c => c.StartedAt != null && !closed.Contains(c.Id)).Select(c => c.Id).ToArrayAsync(ct);
+            open = await db.Campaigns.AsNoTracking().Where(c => c.StartedAt != null && !closed.Contains(c.Id)).Select(c => c.Id).ToArrayAsync(ct);
             var (firstDay, lastDay) = (Day(request.From, zone), Day(request.To.AddTicks(-1), zone));
             var storedDays = await stored
                 .Where(f => f.Key != ClosedCampaignFigures.TotalKey && f.Key.CompareTo(firstDay) >= 0 && f.Key.CompareTo(lastDay) <= 0)
@@ -144,22 +130,19 @@ public sealed class AnalyticsFigures(PhoneCrmDbContext db, AnalyticsSettingsStor
             foreach (var f in storedDays)
                 AddWeek(result.Weeks, Iso(AnalyticsReports.Monday(DateOnly.ParseExact(f.Key, "yyyy-MM-dd", CultureInfo.InvariantCulture))),
                     MeasuredFigures.Of(f));
-            scopes.Add(AttributionSql.Prefixed(WeekPrefix, AttributionSql.Weeks));
-            ps.Add(Sql.ArrayOf("open", open));
-            ps.Add(Sql.P("zone", zone.Id));
         }
 
-        if (scopes.Count == 0) return result;
-        if (request.Kinds.Count > 0 || request.WeeksZone is not null)
-        {
-            ps.Add(Sql.P("from", NpgsqlDbType.TimestampTz, request.From));
-            ps.Add(Sql.P("to", NpgsqlDbType.TimestampTz, request.To));
-        }
-
-        var statement = string.Join("\nUNION ALL\n", scopes);
+        if (live.Length == 0 && request.Kinds.Count == 0 && request.WeeksZone is null) return result;
+        NpgsqlParameter[] ps =
+        [
+            Sql.ArrayOf("ids", live), Sql.ArrayOf("kinds", request.Kinds), Sql.ArrayOf("open", open),
+            Sql.P("weeks", request.WeeksZone is not null), Sql.P("zone", (request.WeeksZone ?? TimeZoneInfo.Utc).Id),
+            Sql.P("from", NpgsqlDbType.TimestampTz, request.From), Sql.P("to", NpgsqlDbType.TimestampTz, request.To),
+        ];
+        const string statement = AttributionSql.Page;
         var seconds = request.CacheLive ? config.GetValue("Analytics:LiveFiguresCacheSeconds", DefaultLiveCacheSeconds) : 0;
         Dictionary<string, MeasuredFigures> measured;
-        if (seconds <= 0) measured = await MeasureAsync(statement, days, ct, [.. ps]);
+        if (seconds <= 0) measured = await MeasureAsync(statement, days, twoKeys: true, ct, ps);
         else
         {
             // The question, whole: the tenant, the window, the scopes and every parameter's value.
@@ -170,7 +153,7 @@ public sealed class AnalyticsFigures(PhoneCrmDbContext db, AnalyticsSettingsStor
             var key = "analytics-live:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(question)));
             if (!cache.TryGetValue(key, out Dictionary<string, MeasuredFigures>? hit) || hit is null)
             {
-                hit = await MeasureAsync(statement, days, ct, [.. ps]);
+                hit = await MeasureAsync(statement, days, twoKeys: true, ct, ps);
                 cache.Set(key, hit, TimeSpan.FromSeconds(seconds));
             }
 
@@ -200,7 +183,13 @@ public sealed class AnalyticsFigures(PhoneCrmDbContext db, AnalyticsSettingsStor
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
         Justification = "The scope is one of AttributionSql's constant queries; every value is a parameter.")]
-    private async Task<Dictionary<string, MeasuredFigures>> MeasureAsync(string scope, int days, CancellationToken ct, params NpgsqlParameter[] ps)
+    private Task<Dictionary<string, MeasuredFigures>> MeasureAsync(string scope, int days, CancellationToken ct, params NpgsqlParameter[] ps) =>
+        MeasureAsync(scope, days, twoKeys: false, ct, ps);
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
+        Justification = "The scope is one of AttributionSql's constant queries; every value is a parameter.")]
+    private async Task<Dictionary<string, MeasuredFigures>> MeasureAsync(string scope, int days, bool twoKeys, CancellationToken ct,
+        params NpgsqlParameter[] ps)
     {
         var result = new Dictionary<string, MeasuredFigures>(StringComparer.Ordinal);
         await db.Database.OpenConnectionAsync(ct);
@@ -213,7 +202,7 @@ public sealed class AnalyticsFigures(PhoneCrmDbContext db, AnalyticsSettingsStor
             await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
             await using (var set = new NpgsqlCommand("SET TRANSACTION READ ONLY; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", conn, tx))
                 await set.ExecuteNonQueryAsync(ct);
-            await using var cmd = new NpgsqlCommand(AttributionSql.Figures(scope), conn, tx);
+            await using var cmd = new NpgsqlCommand(twoKeys ? AttributionSql.FiguresByTwoKeys(scope) : AttributionSql.Figures(scope), conn, tx);
             cmd.Parameters.Add(new NpgsqlParameter("t", db.Tenant.RequireTenant()));
             cmd.Parameters.Add(new NpgsqlParameter("days", days));
             cmd.Parameters.Add(new NpgsqlParameter("preferences", AttributionSql.PreferencesUrl));

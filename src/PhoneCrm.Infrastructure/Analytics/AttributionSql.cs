@@ -24,7 +24,17 @@ public static class AttributionSql
     public static string MarketingTouch(string m) => $"{m}.kind IN ('campaign','automation') AND {m}.category <> 'transactional'";
 
     /// <summary>Columns, in order: key, sent, delivered, read, failed, cost, clicks, conversions, revenue, opt_outs, complaints.</summary>
-    public static string Figures(string scope) => $"""
+    public static string Figures(string scope) => Figures(scope, "s.key", "GROUP BY s.key");
+
+    /// <summary>
+    /// <see cref="Figures(string)"/> of a scope whose rows carry two keys, <c>key</c> and <c>key2</c> (either may be
+    /// null): each message counts under both, one row of figures per key (the keys of the two columns must not
+    /// collide), while its outcomes are read and attributed once (<c>GROUPING SETS</c>).
+    /// </summary>
+    public static string FiguresByTwoKeys(string scope) => Figures(scope, "coalesce(s.key, s.key2)",
+        "GROUP BY GROUPING SETS ((s.key), (s.key2)) HAVING coalesce(s.key, s.key2) IS NOT NULL");
+
+    private static string Figures(string scope, string key, string groupBy) => $"""
         WITH scoped AS MATERIALIZED ({scope}),
         bounds AS (SELECT min(sent_at) AS lo, max(sent_at) + make_interval(days => @days) AS hi FROM scoped),
         outcomes AS (
@@ -63,7 +73,7 @@ public static class AttributionSql
           WHERE l.owner_tenant_id = @t AND l.automation_run_id = ANY(ARRAY(SELECT DISTINCT run_id FROM scoped WHERE run_id IS NOT NULL))
             AND l.clicks > 0 AND l.url <> @preferences
         )
-        SELECT s.key,
+        SELECT {key},
           count(*),
           count(*) FILTER (WHERE s.status IN ('delivered','read')),
           count(*) FILTER (WHERE s.status = 'read'),
@@ -78,7 +88,7 @@ public static class AttributionSql
         LEFT JOIN attributed a ON a.message_id = s.id
         LEFT JOIN clicked c ON c.campaign_id = s.campaign_id AND c.contact_id = s.contact_id
         LEFT JOIN clicked_runs r ON r.automation_run_id = s.run_id
-        GROUP BY s.key
+        {groupBy}
         """;
 
     private const string Columns = "m.id, m.contact_id, m.sent_at, m.status, m.cost, m.kind, m.category";
@@ -115,30 +125,37 @@ public static class AttributionSql
         FROM sms_messages m WHERE m.tenant_id = @t AND m.kind = 'campaign' AND m.campaign_id = ANY(@ids)
         """;
 
-    /// <summary>Scope: the messages created in [<c>@from</c>, <c>@to</c>) of the campaigns <c>@open</c> (uuid[]: those whose
-    /// figures are not stored) and of every automation, keyed <c>{Monday}|{campaign id or automation kind}</c>, the Monday
-    /// (yyyy-MM-dd) of the message's week in the zone <c>@zone</c>. A week's figures are the sum of its campaigns' and
-    /// automations' (as the comparison lists them), so stored and live figures add up.</summary>
-    public const string Weeks = $"""
-        SELECT to_char(date_trunc('week', m.created_at AT TIME ZONE @zone), 'YYYY-MM-DD') || '|' || m.campaign_id::text AS key, {Columns},
-          m.campaign_id, NULL::uuid AS run_id
-        FROM sms_messages m
-        WHERE m.tenant_id = @t AND m.kind = 'campaign' AND m.campaign_id = ANY(@open) AND m.created_at >= @from AND m.created_at < @to
-        UNION ALL
-        SELECT to_char(date_trunc('week', m.created_at AT TIME ZONE @zone), 'YYYY-MM-DD') || '|' || ar.kind, {Columns}, NULL::uuid, ar.id
-        FROM automation_runs ar JOIN sms_messages m ON m.tenant_id = ar.tenant_id AND m.id = ar.message_id
-        WHERE ar.tenant_id = @t AND ar.message_id IS NOT NULL AND ar.created_at < @to AND m.created_at >= @from AND m.created_at < @to
-        """;
-
     /// <summary>
-    /// Scope: <paramref name="scope"/>'s rows with <paramref name="prefix"/> (a constant) before each key, so that several
-    /// scopes are measured by one statement (UNION ALL of prefixed scopes) and told apart by the prefix. A message in two
-    /// scopes counts in both, as <see cref="Closing"/> counts each message under its campaign's total and its day: the
-    /// outcome's last touch does not depend on the scope (it is the contact's latest marketing message of all), only
-    /// whether the scope holds it, so each scope's figures are the ones it gives alone.
+    /// Scope with two keys (<see cref="FiguresByTwoKeys"/>): what the analytics page measures, each message once.
+    /// <c>key</c>, the comparison's row: <c>c|{campaign id}</c> for every message of the campaigns <c>@ids</c> (uuid[]), as
+    /// <see cref="Campaigns"/>; <c>a|{kind}</c> for the automations of kinds <c>@kinds</c> (text[]) over messages created in
+    /// [<c>@from</c>, <c>@to</c>), as <see cref="Automations"/>. <c>key2</c>, with <c>@weeks</c> (boolean), the weekly charts':
+    /// <c>w|{Monday}|{campaign id or automation kind}</c>, the Monday (yyyy-MM-dd) in the zone <c>@zone</c> of the week the
+    /// message was created in, for the messages created in [<c>@from</c>, <c>@to</c>) of the campaigns <c>@open</c> (uuid[]:
+    /// those whose figures are not stored) and of every automation (runs created before <c>@to</c>). A week's figures are
+    /// the sum of its campaigns' and automations' (as the comparison lists them), so stored and live figures add up. The
+    /// last touch does not depend on the scope (it is the contact's latest marketing message of all), only whether the
+    /// scope holds it, so each key's figures are the ones it gives alone.
     /// </summary>
-    public static string Prefixed(string prefix, string scope) =>
-        $"SELECT '{prefix}' || p.key AS key, p.id, p.contact_id, p.sent_at, p.status, p.cost, p.kind, p.category, p.campaign_id, p.run_id FROM ({scope}) AS p";
+    public const string Page = $"""
+        SELECT * FROM (
+          SELECT CASE WHEN m.campaign_id = ANY(@ids) THEN 'c|' || m.campaign_id::text END AS key,
+            CASE WHEN @weeks AND m.campaign_id = ANY(@open) AND m.created_at >= @from AND m.created_at < @to
+              THEN 'w|' || to_char(date_trunc('week', m.created_at AT TIME ZONE @zone), 'YYYY-MM-DD') || '|' || m.campaign_id::text END AS key2,
+            {Columns}, m.campaign_id, NULL::uuid AS run_id
+          FROM sms_messages m
+          WHERE m.tenant_id = @t AND m.kind = 'campaign' AND (m.campaign_id = ANY(@ids) OR m.campaign_id = ANY(@open))
+          UNION ALL
+          SELECT CASE WHEN ar.kind = ANY(@kinds) THEN 'a|' || ar.kind END,
+            CASE WHEN @weeks AND ar.created_at < @to
+              THEN 'w|' || to_char(date_trunc('week', m.created_at AT TIME ZONE @zone), 'YYYY-MM-DD') || '|' || ar.kind END,
+            {Columns}, NULL::uuid, ar.id
+          FROM automation_runs ar JOIN sms_messages m ON m.tenant_id = ar.tenant_id AND m.id = ar.message_id
+          WHERE ar.tenant_id = @t AND ar.message_id IS NOT NULL AND m.created_at >= @from AND m.created_at < @to
+            AND (ar.kind = ANY(@kinds) OR (@weeks AND ar.created_at < @to))
+        ) AS p
+        WHERE p.key IS NOT NULL OR p.key2 IS NOT NULL
+        """;
 
     public static string PreferencesUrl => ShortLinks.PreferencesUrl;
 }

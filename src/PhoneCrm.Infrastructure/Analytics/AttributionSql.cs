@@ -5,7 +5,8 @@ namespace PhoneCrm.Infrastructure.Analytics;
 /// <summary>
 /// The one statement in SQL of the figures of api-v1 "Analytics", over any set of messages (a campaign, its A/B
 /// variants, an automation, a week). A scope is a query of rows <c>(key, id, contact_id, sent_at, status, cost, kind,
-/// category, campaign_id, run_id)</c>, one per message measured; the figures are grouped by <c>key</c>.
+/// category, campaign_id, run_id)</c>, one per message measured; the figures are grouped by <c>key</c> (the page's
+/// scope, <see cref="PageFigures"/>, carries raw values grouped two ways instead).
 /// <para>Last touch: an outcome — an <c>order_placed</c>, a marketing SMS consent withdrawn (a STOP reply withdraws it,
 /// so does the preferences link), an inbound reply marked as a complaint — is attributed to the contact's latest
 /// marketing message (<see cref="MarketingTouch"/>) sent at or before it and less than <c>@days</c> days before it; only

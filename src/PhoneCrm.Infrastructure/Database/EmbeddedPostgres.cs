@@ -92,6 +92,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
                 # shared buffers (reads from the OS cache cost a copy per page) and price index pages as cached.
                 shared_buffers = 1GB
                 random_page_cost = 1.1
+                # A checkpoint makes the next change of every page write the whole page to the WAL; at the default 1 GB a
+                # 1M-row import checkpointed every ~200,000 rows, and its random-key index pages were logged whole again.
+                max_wal_size = 8GB
+                checkpoint_timeout = 15min
                 fsync = on
                 logging_collector = off
                 """, ct);

@@ -143,12 +143,14 @@ public sealed class BlindIndex : IDisposable
         return token.Length < MinPrefix ? Compute("name:"u8, token) : Compute("name^:"u8, token.AsSpan(0, Math.Min(token.Length, MaxPrefix)));
     }
 
-    /// <summary>The search entries of a name: each word whole, and each of its beginnings of
-    /// <see cref="MinPrefix"/>..<see cref="MaxPrefix"/> letters (a separate domain, so a beginning never equals a word).</summary>
+    /// <summary>The search entries of a name, exactly what <see cref="GlobalNameSearch"/> looks up: a word shorter than
+    /// <see cref="MinPrefix"/> whole, a longer one by each of its beginnings of <see cref="MinPrefix"/>..<see cref="MaxPrefix"/>
+    /// letters (a separate domain, so a beginning never equals a word). No whole-word entry for a longer word: no search
+    /// reads it, and every entry is a row and an index entry written by each import (issue 18).</summary>
     internal List<byte[]> GlobalNameTokens(string? firstName, string? lastName)
     {
         var tokens = TokenizeName(firstName, lastName);
-        var entries = tokens.Select(t => Compute("name:"u8, t)).ToList();
+        var entries = tokens.Where(t => t.Length < MinPrefix).Select(t => Compute("name:"u8, t)).ToList();
         var prefixes = new HashSet<string>(StringComparer.Ordinal); // «Иван Иванов» shares «ива», «иван»
         foreach (var token in tokens)
         {

@@ -117,6 +117,38 @@ public sealed partial class ContactSearchTests(AppFixture app)
         Assert.Equal([id], await IdsAsync(session, "/contacts?q=" + Uri.EscapeDataString("Смир")));
     }
 
+    [Fact]
+    public async Task A_contacts_search_keys_follow_its_name_and_tags_and_go_with_it()
+    {
+        // The triggers find a contact's keys from its own row (no index by contact): a change or a delete leaves none behind.
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var id = await CreateAsync(api, new { phone = "+79161238801", firstName = "Олег", lastName = "Смирнов", tags = new[] { "vip" } });
+        Assert.Equal((2 + 5 + 1, 0), await KeysAsync(tenant, id)); // оле, олег; сми … смирнов; #vip
+
+        var index = app.Factory.Services.GetRequiredService<BlindIndex>().ForTenant(tenant.Id, BlindIndex.TenantBoundVersion);
+        await tenant.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE contacts SET name_token_indexes = {index.NameTokens("Ли", "Вэй").ToArray()}, tags = '{{new}}' WHERE id = {id}"));
+        Assert.Equal((1 + 1 + 1, 0), await KeysAsync(tenant, id)); // ли whole; вэй; #new
+        using var session = await tenant.SignInAsync(Role.Marketer);
+        Assert.Equal([id], await IdsAsync(session, "/contacts?q=" + Uri.EscapeDataString("Ли")));
+        Assert.Empty(await IdsAsync(session, "/contacts?q=" + Uri.EscapeDataString("Смир")));
+
+        await tenant.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM contacts WHERE id = {id}"));
+        Assert.Equal((0, 0), await KeysAsync(tenant, id));
+    }
+
+    /// <summary>The contact's rows in contact_search_tokens, and how many of them its row no longer derives.</summary>
+    private static Task<(int Keys, int Stale)> KeysAsync(TestTenant tenant, Guid id) => tenant.WithDbAsync(async db =>
+    {
+        var keys = await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM contact_search_tokens WHERE contact_id = {id}").SingleAsync();
+        var stale = await db.Database.SqlQuery<int>($"""
+            SELECT count(*)::int AS "Value" FROM contact_search_tokens t WHERE t.contact_id = {id} AND t.token NOT IN
+              (SELECT contact_search_keys(c.name_token_indexes, c.tags) FROM contacts c WHERE c.id = {id})
+            """).SingleAsync();
+        return (keys, stale);
+    });
+
     private static async Task<Guid> CreateAsync(HttpClient api, object body)
     {
         var response = await api.PostAsJsonAsync("/api/v1/contacts", body);

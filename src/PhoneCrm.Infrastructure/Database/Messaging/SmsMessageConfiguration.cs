@@ -26,8 +26,10 @@ internal sealed class SmsMessageConfiguration : IEntityTypeConfiguration<SmsMess
             .HasDatabaseName("ix_sms_messages_failures");
         b.HasIndex(m => new { m.TenantId, m.PhoneIndex, m.CreatedAt });
         b.HasIndex(m => new { m.TenantId, m.CampaignId, m.Status });
-        // Analytics' last touch: a contact's latest marketing message before an order, opt-out or complaint (AttributionSql).
+        // Analytics' last touch: a contact's latest marketing message before an order, opt-out or complaint (AttributionSql);
+        // the id rides along, so the check for a later touch (by sent_at, then id) reads only the index.
         b.HasIndex(m => new { m.TenantId, m.ContactId, m.SentAt }, "ix_sms_messages_marketing_touch")
+            .IncludeProperties(m => m.Id)
             .HasFilter("kind IN ('campaign','automation') AND category <> 'transactional'");
         // The delivery sweeper's worklist stays small: only queued messages.
         b.HasIndex(m => new { m.TenantId, m.NextAttemptAt }).HasFilter("status = 'queued'");

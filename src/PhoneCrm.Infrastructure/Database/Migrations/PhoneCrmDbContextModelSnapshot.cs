@@ -2769,6 +2769,8 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .HasDatabaseName("ix_sms_messages_tenant_id_contact_id_sent_at")
                         .HasFilter("kind IN ('campaign','automation') AND category <> 'transactional'");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "TenantId", "ContactId", "SentAt" }, "ix_sms_messages_marketing_touch"), new[] { "Id" });
+
                     b.ToTable("sms_messages", null, t =>
                         {
                             t.HasCheckConstraint("ck_sms_messages_status", "status IN ('queued','sent','delivered','undelivered','expired','rejected','read','failed')");

@@ -53,6 +53,7 @@ SELECT create_distributed_table('contact_notes', 'tenant_id', colocate_with => '
 SELECT create_distributed_table('destruction_acts', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('erasure_tombstones', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('imports', 'tenant_id', colocate_with => 'analytics_settings');
+SELECT create_distributed_table('import_batches', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('import_file_chunks', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('import_rejections', 'tenant_id', colocate_with => 'analytics_settings');
 SELECT create_distributed_table('job_runs', 'tenant_id', colocate_with => 'analytics_settings');

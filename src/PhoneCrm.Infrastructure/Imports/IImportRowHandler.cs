@@ -28,6 +28,13 @@ public interface IImportRowHandler
     /// <summary>The tables a run fills, which <see cref="ImportSettle"/> vacuums and analyses after a large import.</summary>
     IReadOnlyList<string> WrittenTables { get; }
 
+    /// <summary>
+    /// Whether a run's batches write disjoint rows and need nothing another batch writes, so several commit at once on
+    /// their own connections, in any order (the import then uses every core). False: one at a time, in file order, on
+    /// the run's own connection.
+    /// </summary>
+    bool BatchesCommute { get; }
+
     /// <summary>Starts a run over one file: its columns are the wizard's choice or the header's.</summary>
     /// <exception cref="ImportFormatException">The file cannot be imported (the import fails with this message).</exception>
     Task<IImportBatches> BeginAsync(ImportJob job, IReadOnlyList<string> header, CancellationToken ct);

@@ -15,6 +15,7 @@ public sealed class ImportMappingValidatorTests
         public IReadOnlyDictionary<string, int> Detect(IReadOnlyList<string> header) => throw new NotSupportedException();
         public string? CheckHeader(IReadOnlyList<string> header) => throw new NotSupportedException();
         public IReadOnlyList<string> WrittenTables { get; } = [];
+        public bool BatchesCommute => false;
         public Task<IImportBatches> BeginAsync(ImportJob job, IReadOnlyList<string> header, CancellationToken ct) => throw new NotSupportedException();
     }
 

@@ -29,7 +29,8 @@ public sealed class ImportJob : ITenantOwned
     public int OtherPhones { get; set; }
     /// <summary>The file has no header row: line 1 is data and columns are mapped by position (chosen in the wizard).</summary>
     public bool FirstRowIsData { get; set; }
-    /// <summary>Highest file line whose outcome is committed; the job resumes after it.</summary>
+    /// <summary>Every file line up to this one has its outcome committed; the job resumes after it (and skips the later
+    /// ranges in <see cref="ImportCommittedBatch"/>, which batches committing out of order leave behind).</summary>
     public int LastLine { get; set; } = 1;
     public Guid? CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -66,6 +67,18 @@ public sealed class ImportFileChunk : ITenantOwned
     public Guid ImportId { get; set; }
     public int ChunkNo { get; set; }
     public required byte[] Data { get; set; }
+}
+
+/// <summary>
+/// The lines of one batch committed (with its rows and counters) while batches commit in parallel, possibly out of order;
+/// a resumed run skips them. Removed when the import completes.
+/// </summary>
+public sealed class ImportCommittedBatch : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public Guid ImportId { get; set; }
+    public int FirstLine { get; set; }
+    public int LastLine { get; set; }
 }
 
 /// <summary>A row that could not be imported: its line, the original phone cell (encrypted) and why.</summary>

@@ -24,6 +24,10 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
 
     public IReadOnlyList<string> WrittenTables { get; } = ["contacts", "contact_search_tokens"];
 
+    /// <summary>A number occurs in one batch only (the in-file duplicates are dropped while preparing, in file order), so
+    /// no two batches touch the same contact.</summary>
+    public bool BatchesCommute => true;
+
     public IReadOnlyList<string> Columns { get; } = [.. ImportFields.All.Select(f => f.Name())];
 
     public IReadOnlyList<string> RequiredColumns { get; } = [ImportField.Phone.Name()];

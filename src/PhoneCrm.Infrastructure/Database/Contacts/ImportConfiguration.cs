@@ -38,6 +38,16 @@ internal sealed class ImportFileChunkConfiguration : IEntityTypeConfiguration<Im
     }
 }
 
+internal sealed class ImportCommittedBatchConfiguration : IEntityTypeConfiguration<ImportCommittedBatch>
+{
+    public void Configure(EntityTypeBuilder<ImportCommittedBatch> b)
+    {
+        b.ToTable("import_batches");
+        b.HasKey(r => new { r.TenantId, r.ImportId, r.FirstLine });
+        b.HasOne<ImportJob>().WithMany().HasForeignKey(r => new { r.TenantId, r.ImportId }).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class ImportRejectionConfiguration : IEntityTypeConfiguration<ImportRejection>
 {
     public void Configure(EntityTypeBuilder<ImportRejection> b)

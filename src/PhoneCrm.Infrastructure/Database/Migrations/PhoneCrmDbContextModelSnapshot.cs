@@ -1372,6 +1372,30 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                     b.ToTable("contact_search_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportCommittedBatch", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("import_id");
+
+                    b.Property<int>("FirstLine")
+                        .HasColumnType("integer")
+                        .HasColumnName("first_line");
+
+                    b.Property<int>("LastLine")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_line");
+
+                    b.HasKey("TenantId", "ImportId", "FirstLine")
+                        .HasName("pk_import_batches");
+
+                    b.ToTable("import_batches", (string)null);
+                });
+
             modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportFileChunk", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -4422,6 +4446,16 @@ namespace PhoneCrm.Infrastructure.Database.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_contact_notes_contacts_tenant_id_contact_id");
+                });
+
+            modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportCommittedBatch", b =>
+                {
+                    b.HasOne("PhoneCrm.Domain.Contacts.Imports.ImportJob", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_import_batches_imports_tenant_id_import_id");
                 });
 
             modelBuilder.Entity("PhoneCrm.Domain.Contacts.Imports.ImportFileChunk", b =>

@@ -17,6 +17,10 @@ public sealed class EventImportHandler(EventService events) : IImportRowHandler
 
     public string Kind => ImportKinds.Events;
 
+    /// <summary>Events go through <see cref="EventService"/> on the run's own context, and later events of a contact
+    /// build on earlier ones.</summary>
+    public bool BatchesCommute => false;
+
     /// <summary>Events, the categories they imply and the stats they update on each contact.</summary>
     public IReadOnlyList<string> WrittenTables { get; } = ["contact_events", "contact_categories", "contacts"];
 

@@ -6,6 +6,7 @@ using PhoneCrm.Bench;
 IBenchmark[] all =
 [
     new PhoneNormalisationBenchmark(), new ImportBenchmark(ImportBenchmark.RowsFromEnvironment(args)),
+    new ImportPrepareBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--rows", "PHONECRM_BENCH_PREPARE_ROWS", 200_000)),
     new SegmentCountBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--contacts", "PHONECRM_BENCH_CONTACTS", 1_000_000)),
     new DispatchBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--recipients", "PHONECRM_BENCH_RECIPIENTS", 1_000_000)),
     new HygieneBenchmark(ImportBenchmark.OptionFromEnvironment(args, "--contacts", "PHONECRM_BENCH_CONTACTS", 1_000_000)),

@@ -42,8 +42,8 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
     public async Task<IImportBatches> BeginAsync(ImportJob job, IReadOnlyList<string> header, CancellationToken ct)
     {
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == job.TenantId, ct);
-        return new ContactFile(this, job, new ImportRowNormalizer(MappingFor(job, header), tenant.DefaultRegion), tenant.TimeZone,
-            blind.ForTenant(tenant.Id, tenant.BlindIndexVersion));
+        return new ContactFile(job, new ContactBatchPreparer(new ImportRowNormalizer(MappingFor(job, header), tenant.DefaultRegion), pii,
+            blind.ForTenant(tenant.Id, tenant.BlindIndexVersion), tenant.TimeZone));
     }
 
     /// <summary>The wizard's mapping is the whole choice ("do not import" included); without one the header decides.</summary>
@@ -56,34 +56,16 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
                 .ToDictionary(m => { _ = ImportFields.TryParse(m.Key, out var f); return f; }, m => m.Value));
     }
 
-    private sealed class ContactFile(ContactImportHandler handler, ImportJob job, ImportRowNormalizer normalizer, string tenantZone,
-        TenantBlindIndex index)
-        : IImportBatches
+    private sealed class ContactFile(ImportJob job, ContactBatchPreparer preparer) : IImportBatches
     {
-        // "Duplicate within the file" depends only on the file, so after a restart the numbers of the committed lines
-        // are simply read again instead of being tracked row by row in the database.
-        private readonly InFileDuplicateFilter _seen = new();
-
-        // A name's search entries are ~6 HMAC pairs per word and names repeat a lot across a file: each distinct name
-        // string is indexed once per import (bounded, so a file of all-different names costs only the lookups).
-        private NameTokenCache? _names;
-
         public IEnumerable<IReadOnlyList<SourceRow>> Split(IEnumerable<SourceRow> rows) => rows.Chunk(BatchSize);
 
-        public void Replay(IReadOnlyList<SourceRow> committed)
-        {
-            foreach (var done in normalizer.NormalizeBatch(committed).OfType<NormalizedImportRow>()) _seen.Add(done.Phone);
-        }
+        public void Replay(IReadOnlyList<SourceRow> committed) => preparer.Replay(committed);
 
         public IImportBatch Prepare(IReadOnlyList<SourceRow> rows)
         {
-            var results = normalizer.NormalizeBatch(rows);
-            var normalized = results.OfType<NormalizedImportRow>().ToList();
-            var valid = normalized.Where(r => _seen.Add(r.Phone)).ToList(); // in file order: the first line of a number wins
-            var staged = new StagedRow[valid.Count];
-            var names = _names ??= new NameTokenCache(index);
-            Parallel.For(0, valid.Count, i => staged[i] = handler.Stage(valid[i], tenantZone, index, names));
-            return new ContactBatch(job, staged, normalized.Count - valid.Count, [.. results.OfType<RejectedRow>()]);
+            var (staged, duplicates, rejected) = preparer.Prepare(rows);
+            return new ContactBatch(job, staged, duplicates, rejected);
         }
     }
 
@@ -169,52 +151,12 @@ public sealed class ContactImportHandler(PhoneCrmDbContext db, PiiProtector pii,
         }
     }
 
-    private sealed record StagedRow(int Line, Guid Id, byte[] PhoneIndex, byte[] PhoneSuffixIndex, byte[] PhoneCipher, NormalizedImportRow Row,
+    internal sealed record StagedRow(int Line, Guid Id, byte[] PhoneIndex, byte[] PhoneSuffixIndex, byte[] PhoneCipher, NormalizedImportRow Row,
         byte[]? FirstName, byte[]? LastName, byte[]? Email, byte[]? EmailIndex, byte[][] FirstTokens, byte[][] LastTokens,
         string TimeZone, byte[]? MiddleName, byte[]? OtherPhones)
     {
         /// <summary>The number's erasure tombstone (<see cref="TenantBlindIndex.Tombstone"/>), to reject an erased person's number.</summary>
         public required byte[] Tombstone { get; init; }
-    }
-
-    /// <summary>The search entries of a first or last name (<see cref="TenantBlindIndex.NameTokens"/>), remembered per distinct
-    /// string up to <see cref="Capacity"/> strings; thread-safe.</summary>
-    private sealed class NameTokenCache(TenantBlindIndex index)
-    {
-        public const int Capacity = 200_000;
-
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[][]> _tokens = new(StringComparer.Ordinal);
-
-        public byte[][] Get(string? name)
-        {
-            if (name is null) return [];
-            if (_tokens.TryGetValue(name, out var found)) return found;
-            byte[][] tokens = [.. index.NameTokens(name, null)];
-            if (_tokens.Count < Capacity) _tokens.TryAdd(name, tokens);
-            return tokens;
-        }
-    }
-
-    private StagedRow Stage(NormalizedImportRow r, string tenantZone, TenantBlindIndex index, NameTokenCache names)
-    {
-        var phoneIndex = index.Phone(r.Phone.E164);
-        return new StagedRow(
-        r.Line,
-        Guid.CreateVersion7(),
-        phoneIndex,
-        index.PhoneSuffix(r.Phone.E164),
-        pii.Encrypt(r.Phone.E164, index.TenantId, ContactService.PhoneContext)!,
-        r,
-        pii.Encrypt(r.FirstName, index.TenantId, ContactService.FirstNameContext),
-        pii.Encrypt(r.LastName, index.TenantId, ContactService.LastNameContext),
-        pii.Encrypt(r.Email, index.TenantId, ContactService.EmailContext),
-        r.Email is null ? null : index.Email(r.Email),
-        names.Get(r.FirstName),
-        names.Get(r.LastName),
-        TimeZoneResolver.Default.Resolve(r.City, null, r.Phone.E164, tenantZone).TimeZone,
-        pii.Encrypt(r.MiddleName, index.TenantId, ContactService.MiddleNameContext),
-        r.OtherPhones.Count == 0 ? null : pii.Encrypt(string.Join(", ", r.OtherPhones), index.TenantId, ContactService.OtherPhonesContext))
-        { Tombstone = index.Tombstone(phoneIndex) };
     }
 
     private static async Task CopyAsync(NpgsqlConnection conn, StagedRow[] rows, CancellationToken ct)

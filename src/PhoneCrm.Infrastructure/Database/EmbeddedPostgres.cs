@@ -96,6 +96,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
                 # 1M-row import checkpointed every ~200,000 rows, and its random-key index pages were logged whole again.
                 max_wal_size = 8GB
                 checkpoint_timeout = 15min
+                # A bulk import writes ~40 MB of WAL a second from two backends: with the default 16 MB of WAL buffers they
+                # waited on each other to write them out (WALWrite), and each new 16 MB segment was first filled with zeros.
+                wal_buffers = 64MB
+                wal_init_zero = off
                 fsync = on
                 logging_collector = off
                 """, ct);

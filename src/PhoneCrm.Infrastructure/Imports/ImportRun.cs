@@ -111,6 +111,8 @@ public sealed class ImportRun(
             }
         }
 
+        // A shutdown stops the writers quietly; the job itself must still end as cancelled, so that it is run again.
+        ct.ThrowIfCancellationRequested();
         if (!finished) return;
         await ExecAsync(conn, """
             UPDATE imports SET status = 'Completed', completed_at = now(), updated_at = now(),

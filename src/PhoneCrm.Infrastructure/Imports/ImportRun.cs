@@ -31,7 +31,6 @@ public sealed class ImportRun(
 
     private const int PrefetchedBatches = 2;
 
-
     public async Task RunAsync(Guid importId, CancellationToken ct = default)
     {
         if (!await AdvisoryLock.Import(importId).TryRunAsync(db, conn => RunLockedAsync(conn, importId, ct), ct))

@@ -82,4 +82,50 @@ public sealed class ContactsFlowTests(BrowserFixture app)
         await Assertions.Expect(page.Locator("#no-consents")).ToContainTextAsync("Согласий этого контакта нет.");
         await BrowserFixture.ScreenshotAsync(page, "contacts-06-consents-tab");
     }
+
+    /// <summary>A tag held by more than 10,000 contacts: the list is not walked to count it, the page says «более 10 000»
+    /// and still pages through the matches.</summary>
+    [Fact]
+    public async Task A_tag_search_with_more_than_ten_thousand_matches_says_so_and_pages()
+    {
+        var tenant = await app.CreateTenantAsync("Оптовая база");
+        Guid model;
+        using (var api = new HttpClient { BaseAddress = new Uri(app.BaseUrl) })
+        {
+            api.DefaultRequestHeaders.Authorization = new("Bearer", tenant.ApiKey);
+            var created = await api.PostAsJsonAsync("/api/v1/contacts", new
+            {
+                phone = "+79161250001", firstName = "Анна", lastName = "Оптова", city = "Тула", tags = new[] { "опт" },
+            });
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+            model = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        }
+
+        // 10,049 copies of the model (its ciphers; the trigger writes their search keys), each a second older.
+        await tenant.WithDbAsync(db => Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlInterpolatedAsync(db.Database, $"""
+            INSERT INTO contacts (tenant_id, id, phone_cipher, phone_index, phone_type, phone_region, first_name_cipher, last_name_cipher,
+              name_token_indexes, gender, city, tags, source_channel, attributes, status, time_zone, created_at, updated_at)
+            SELECT c.tenant_id, gen_random_uuid(), c.phone_cipher, sha256(int4send(i)), c.phone_type, c.phone_region,
+              c.first_name_cipher, c.last_name_cipher, c.name_token_indexes, c.gender, c.city, c.tags, c.source_channel, c.attributes,
+              'active', c.time_zone, c.created_at - i * interval '1 second', c.updated_at
+            FROM contacts c CROSS JOIN generate_series(1, 10049) i WHERE c.id = {model}
+            """));
+
+        var user = await tenant.AddUserAsync(Role.Marketer);
+        var page = await app.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, user);
+        await page.GotoAsync("/contacts");
+        var search = page.GetByLabel("Телефон, email, имя или тег");
+        await search.FillAsync("#опт");
+        await search.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#contacts-total")).ToHaveTextAsync(new Regex(@"^Контактов: более 10\s000$"));
+        await Assertions.Expect(page.Locator("#contacts-table tbody tr")).ToHaveCountAsync(50);
+        await Assertions.Expect(page.Locator("#contacts-table")).ToContainTextAsync("Анна Оптова");
+        await BrowserFixture.ScreenshotAsync(page, "contacts-09-more-than-ten-thousand");
+
+        await page.Locator("#next-page").ClickAsync();
+        await Assertions.Expect(page.Locator("#previous-page")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#contacts-table tbody tr")).ToHaveCountAsync(50);
+        await Assertions.Expect(page.Locator("#contacts-total")).ToHaveTextAsync(new Regex(@"^Контактов: более 10\s000$"));
+    }
 }

@@ -148,11 +148,7 @@ public sealed class SmsOutbox(PhoneCrmDbContext db, PiiProtector protector, Blin
             }
         }
 
-        // Counted when the caller's transaction commits: a rolled-back batch queued nothing.
-        AfterCommit.Run(db, () =>
-        {
-            foreach (var (kind, count) in queued) PhoneCrmMetrics.Queued(kind, count);
-        });
+        foreach (var (kind, count) in queued) PhoneCrmMetrics.Queued(kind, count);
         return queued.Values.Sum();
     }
 

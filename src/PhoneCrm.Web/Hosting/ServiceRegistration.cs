@@ -78,7 +78,7 @@ public static class ServiceRegistration
         services.AddDbContext<PhoneCrmDbContext>((sp, o) => o
             .UseNpgsql(connectionString, n => n.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(new TenantConnectionInterceptor(sp.GetRequiredService<TenantContext>()), new AfterCommit()));
+            .AddInterceptors(new TenantConnectionInterceptor(sp.GetRequiredService<TenantContext>())));
 
         // Outside Development every cookie is Secure whatever the request says (a proxy may speak plain HTTP to us).
         var secureCookies = env.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
